@@ -1,0 +1,77 @@
+/**
+ * Configuration: environment variables parsed once by a zod schema over documented defaults.
+ * `.env.example` lists every variable; a wrong value stops startup with a message naming it.
+ */
+import { availableParallelism, networkInterfaces } from 'node:os';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+const ConfigSchema = z.object({
+  /** HTTP port for the web app, the REST API and socket.io. */
+  PORT: port.default(3000),
+  /** Address the HTTP server listens on. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** First UDP+TCP port of the WebRTC servers; worker i listens on RTC_PORT + i. */
+  RTC_PORT: port.min(1).default(40000),
+  /** Address the WebRTC servers listen on. */
+  RTC_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
+  /** Address announced to browsers in ICE candidates; defaults to this machine's first LAN IPv4. */
+  ANNOUNCED_IP: z.ipv4().or(z.ipv6()).optional(),
+  /** Ports mediasoup uses for internal RTP (test patterns, recorders, pipes), as "min-max". */
+  MEDIA_PORT_RANGE: z
+    .string()
+    .regex(/^\d+-\d+$/, 'expected "min-max"')
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([min, max]) => min >= 1024 && max <= 65535 && min < max, 'expected 1024 <= min < max <= 65535')
+    .default([41000, 41999]),
+  /** Where the database, recordings and uploads are kept. */
+  DATA_DIR: z.string().min(1).default('./data'),
+  /** pino log level. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Number of mediasoup workers (one per core by default). */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(availableParallelism()),
+  /** Whether every studio publishes its built-in test-pattern feed at startup. */
+  TEST_PATTERNS: flag.default(true),
+  /** Test-pattern picture size as WIDTHxHEIGHT. */
+  TEST_PATTERN_SIZE: z
+    .string()
+    .regex(/^\d{2,4}x\d{2,4}$/, 'expected WIDTHxHEIGHT, e.g. 1280x720')
+    .default('640x360'),
+  /** Directory of the built client to serve; empty to serve no client. */
+  CLIENT_DIR: z.string().default('client/dist'),
+});
+
+/** The parsed configuration. */
+export type Config = z.infer<typeof ConfigSchema> & { ANNOUNCED_IP: string };
+
+/** Thrown when the environment holds a value the schema refuses. */
+export class ConfigError extends Error {}
+
+/** Parses the environment; throws a ConfigError naming each wrong variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const known = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const result = ConfigSchema.safeParse(known);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(known[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = result.data;
+  return {
+    ...config,
+    DATA_DIR: resolve(config.DATA_DIR),
+    CLIENT_DIR: config.CLIENT_DIR && resolve(config.CLIENT_DIR),
+    ANNOUNCED_IP: config.ANNOUNCED_IP ?? firstLanAddress(),
+  };
+}
+
+function firstLanAddress(): string {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const a of addresses ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,20 @@
+/** Stable error codes clients can rely on; the message beside them is for people. */
+export const ERROR_CODES = [
+  /** The payload does not match the request's schema. */
+  'INVALID_REQUEST',
+  /** The client speaks another protocol version and must reload. */
+  'PROTOCOL_MISMATCH',
+  /** The thing named by an id does not exist (or no longer does). */
+  'NOT_FOUND',
+  /** The request is valid but not possible in the current state (e.g. on a closed object). */
+  'INVALID_STATE',
+  /** The client's rtpCapabilities cannot receive this feed's codecs. */
+  'CANNOT_CONSUME',
+  /** Too many requests from one connection. */
+  'RATE_LIMITED',
+  /** Anything unexpected; details are in the server log, not on the wire. */
+  'INTERNAL',
+] as const;
+
+/** One of {@link ERROR_CODES}. */
+export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -1,0 +1,106 @@
+/**
+ * The socket.io protocol between server and client: one zod schema per request, the types
+ * inferred from them, and the acknowledgement envelope every request is answered with.
+ */
+import { z } from 'zod';
+import { ErrorCode } from './errors';
+import { EventInfo, FeedInfo, MediaKind } from './domain';
+
+/** Bumped whenever a message changes shape; a client with another version is told to reload. */
+export const PROTOCOL_VERSION = 1;
+
+/** What a client sends in socket.io's `auth` when it connects. */
+export const HandshakeAuth = z.strictObject({
+  protocolVersion: z.number().int(),
+});
+export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
+
+const Id = z.string().min(1).max(64);
+
+// mediasoup's parameter objects are validated field by field by the worker itself; here they are
+// bounded in size and shape so nothing huge or non-object reaches it.
+const MediaParameters = z.record(z.string().max(64), z.unknown()).refine(
+  (value) => JSON.stringify(value).length <= 16_384,
+  'parameters too large',
+);
+
+/** Request payloads, one schema per client-to-server event. */
+export const Requests = {
+  'event:get': z.strictObject({}),
+  'media:capabilities': z.strictObject({}),
+  'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
+  'transport:connect': z.strictObject({ transportId: Id, dtlsParameters: MediaParameters }),
+  'feed:open': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80) }),
+  'feed:produce': z.strictObject({
+    feedId: Id,
+    transportId: Id,
+    kind: MediaKind,
+    rtpParameters: MediaParameters,
+  }),
+  'feed:close': z.strictObject({ feedId: Id }),
+  'feed:consume': z.strictObject({
+    feedId: Id,
+    transportId: Id,
+    rtpCapabilities: MediaParameters,
+  }),
+  'consumer:resume': z.strictObject({ consumerId: Id }),
+} as const;
+
+/** The name of a client-to-server request. */
+export type RequestName = keyof typeof Requests;
+
+/** A transport the client creates on its side with mediasoup-client. */
+export const TransportOptions = z.object({
+  id: z.string(),
+  iceParameters: z.unknown(),
+  iceCandidates: z.array(z.unknown()),
+  dtlsParameters: z.unknown(),
+});
+export type TransportOptions = z.infer<typeof TransportOptions>;
+
+/** One consumer the server made for the client, created paused until `consumer:resume`. */
+export const ConsumerOptions = z.object({
+  id: z.string(),
+  producerId: z.string(),
+  kind: MediaKind,
+  rtpParameters: z.unknown(),
+});
+export type ConsumerOptions = z.infer<typeof ConsumerOptions>;
+
+/** What each request's acknowledgement carries on success. */
+export interface Responses {
+  'event:get': EventInfo;
+  'media:capabilities': { rtpCapabilities: unknown };
+  'transport:create': TransportOptions;
+  'transport:connect': Record<string, never>;
+  'feed:open': FeedInfo;
+  'feed:produce': { producerId: string };
+  'feed:close': Record<string, never>;
+  'feed:consume': { consumers: ConsumerOptions[] };
+  'consumer:resume': Record<string, never>;
+}
+
+/** A request's payload type. */
+export type RequestOf<N extends RequestName> = z.infer<(typeof Requests)[N]>;
+
+/** An error as clients see it: a stable code and a sentence, never a stack trace. */
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+/** The acknowledgement envelope every request is answered with. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: WireError };
+
+/** socket.io's typed client-to-server events: a payload and an acknowledgement callback. */
+export type ClientToServerEvents = {
+  [N in RequestName]: (payload: RequestOf<N>, ack: (response: Ack<Responses[N]>) => void) => void;
+};
+
+/** socket.io's typed server-to-client events. */
+export interface ServerToClientEvents {
+  /** The full list of live feeds, sent on connect and whenever it changes. */
+  'feeds:changed': (feeds: FeedInfo[]) => void;
+  /** A consumer the client holds was closed by the server (its feed ended). */
+  'consumer:closed': (payload: { consumerId: string }) => void;
+}
