@@ -1,0 +1,55 @@
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type ErrorCode,
+  type RequestName,
+  type RequestOf,
+  type Responses,
+  type ServerToClientEvents,
+} from '@hybrid-stage/shared';
+
+/** A request the server refused, with its stable code. */
+export class RequestError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** How long a request may wait for its acknowledgement. */
+const REQUEST_TIMEOUT_MS = 10_000;
+
+/** The typed socket.io connection: requests are promises of their acknowledgement's data. */
+export class SignalingClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  constructor(url?: string) {
+    const options = { auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'] };
+    this.socket = url ? io(url, options) : io(options);
+  }
+
+  /** Sends a request; resolves with its data or rejects with a RequestError. */
+  async request<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<Responses[N]> {
+    const emit = this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as unknown as (
+      name: N,
+      payload: RequestOf<N>,
+    ) => Promise<Ack<Responses[N]>>;
+    let response: Ack<Responses[N]>;
+    try {
+      response = await emit.call(this.socket.timeout(REQUEST_TIMEOUT_MS), name, payload);
+    } catch {
+      throw new RequestError('INTERNAL', `${name}: no answer from the server`);
+    }
+    if (!response.ok) throw new RequestError(response.error.code, response.error.message);
+    return response.data;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

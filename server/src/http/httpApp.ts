@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Express } from 'express';
+import type { EventInfo } from '@hybrid-stage/shared';
+import type { WorkerPool } from '../media/WorkerPool';
+import type { FeedRegistry } from '../studios/FeedRegistry';
+
+/** What the HTTP layer serves. */
+export interface HttpDeps {
+  pool: WorkerPool;
+  feeds: FeedRegistry;
+  event: Omit<EventInfo, 'feeds' | 'studios'>;
+  /** Directory of the built client, or '' to serve none. */
+  clientDir: string;
+}
+
+/** The express app: health, the REST API and the built client (with client-side routes). */
+export function createHttpApp({ pool, feeds, event, clientDir }: HttpDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.json({ limit: '64kb' }));
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'same-origin');
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    const workers = pool.workers.filter((w) => !w.worker.died && !w.worker.closed).length;
+    res.status(workers === pool.workers.length ? 200 : 503).json({ status: workers ? 'ok' : 'down', workers });
+  });
+
+  app.get('/api/event', (_req, res) => {
+    const body: EventInfo = { ...event, studios: feeds.studios, feeds: feeds.list() };
+    res.json(body);
+  });
+
+  app.use('/api', (_req, res) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });
+  });
+
+  if (clientDir && existsSync(join(clientDir, 'index.html'))) {
+    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Client-side routes (/watch/…, /studio/…) all load the app shell.
+    app.get('/{*path}', (_req, res) => {
+      res.setHeader('Cache-Control', 'no-cache');
+      res.sendFile(join(clientDir, 'index.html'));
+    });
+  }
+  return app;
+}

@@ -1,0 +1,2 @@
+export { loadConfig, type Config } from './config';
+export { startServer, type RunningServer } from './server';

@@ -1,0 +1,166 @@
+import { EventEmitter } from 'node:events';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { Logger } from '../logger';
+import { InvalidStateError } from '../errors';
+import { MEDIA_CODECS } from './codecs';
+
+/** Options of a {@link WorkerPool}. */
+export interface WorkerPoolOptions {
+  /** How many mediasoup workers to run (one per core is usual). */
+  workers: number;
+  /** Worker i's WebRtcServer listens on UDP and TCP port `rtcPort + i`. */
+  rtcPort: number;
+  /** Address the WebRtcServers listen on. */
+  listenIp: string;
+  /** Address announced in ICE candidates. */
+  announcedIp: string;
+  /** Port range for internal RTP (plain and pipe transports). */
+  portRange: [number, number];
+  logger: Logger;
+}
+
+/** One mediasoup worker with its WebRTC server and its router. */
+export interface MediaWorker {
+  /** Position in the pool; stays the same when a dead worker is replaced. */
+  readonly index: number;
+  readonly worker: types.Worker;
+  readonly webRtcServer: types.WebRtcServer;
+  readonly router: types.Router;
+}
+
+/** Events of a {@link WorkerPool}. */
+export interface WorkerPoolEvents {
+  /** A worker died and a new one took its place; everything on the old one is gone. */
+  replaced: [mediaWorker: MediaWorker];
+}
+
+/**
+ * The mediasoup workers of this process, one router each. A worker that dies is replaced with a
+ * new one on the same ports; listeners of `replaced` rebuild what lived on it.
+ */
+export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
+  readonly #options: WorkerPoolOptions;
+  readonly #workers: MediaWorker[] = [];
+  /** Producers already piped to a router, keyed `producerId routerId`. */
+  readonly #pipes = new Map<string, Promise<types.Producer>>();
+  #closed = false;
+
+  constructor(options: WorkerPoolOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** Whether the pool has been closed. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Starts every worker; resolves when all are ready. */
+  async start(): Promise<void> {
+    const { workers, portRange } = this.#options;
+    const span = Math.floor((portRange[1] - portRange[0] + 1) / workers);
+    if (span < 10) throw new Error(`MEDIA_PORT_RANGE is too small for ${workers} workers`);
+    for (let i = 0; i < workers; i++) this.#workers[i] = await this.#createWorker(i);
+  }
+
+  /** The media workers, in pool order. */
+  get workers(): readonly MediaWorker[] {
+    return this.#workers;
+  }
+
+  /** The worker where ingest (test patterns, RTP feeds) lands. */
+  get ingest(): MediaWorker {
+    this.#assertOpen();
+    return this.#workers[0]!;
+  }
+
+  /** The worker with the fewest transports, for a new client. */
+  async leastLoaded(): Promise<MediaWorker> {
+    this.#assertOpen();
+    let best = this.#workers[0]!;
+    let bestLoad = Infinity;
+    for (const w of this.#workers) {
+      const load = (await w.webRtcServer.dump()).webRtcTransportIds.length;
+      if (load < bestLoad) [best, bestLoad] = [w, load];
+    }
+    return best;
+  }
+
+  /**
+   * Makes `producer` (living on `from`) available on `to`, piping it once per router pair and
+   * producer. Returns the producer on `to`.
+   */
+  async pipe(producer: types.Producer, from: types.Router, to: types.Router): Promise<types.Producer> {
+    if (from === to) return producer;
+    const key = `${producer.id} ${to.id}`;
+    let piped = this.#pipes.get(key);
+    if (!piped) {
+      piped = from.pipeToRouter({ producerId: producer.id, router: to }).then(({ pipeProducer }) => {
+        if (!pipeProducer) throw new InvalidStateError(`producer ${producer.id} could not be piped`);
+        pipeProducer.observer.once('close', () => this.#pipes.delete(key));
+        return pipeProducer;
+      });
+      piped.catch(() => this.#pipes.delete(key));
+      this.#pipes.set(key, piped);
+    }
+    return piped;
+  }
+
+  /** Closes every worker. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#workers) w.worker.close();
+    this.#pipes.clear();
+  }
+
+  async #createWorker(index: number): Promise<MediaWorker> {
+    const { workers, rtcPort, listenIp, announcedIp, portRange, logger } = this.#options;
+    const span = Math.floor((portRange[1] - portRange[0] + 1) / workers);
+    const worker = await mediasoup.createWorker({
+      logLevel: (process.env.MS_LOG as 'debug') ?? 'warn', logTags: ['rtp', 'rtcp'],
+      rtcMinPort: portRange[0] + index * span,
+      rtcMaxPort: portRange[0] + (index + 1) * span - 1,
+      appData: { index },
+    });
+    const port = rtcPort + index;
+    const webRtcServer = await worker.createWebRtcServer({
+      listenInfos: [
+        { protocol: 'udp', ip: listenIp, announcedIp, port },
+        { protocol: 'tcp', ip: listenIp, announcedIp, port },
+      ],
+    });
+    const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    const mediaWorker: MediaWorker = { index, worker, webRtcServer, router };
+    worker.on('died', (error) => {
+      logger.error({ err: error, index, pid: worker.pid }, 'mediasoup worker died; replacing it');
+      if (this.#closed) return;
+      void this.#replace(index);
+    });
+    logger.info({ index, pid: worker.pid, port }, 'mediasoup worker ready');
+    return mediaWorker;
+  }
+
+  async #replace(index: number): Promise<void> {
+    for (let attempt = 1; !this.#closed; attempt++) {
+      try {
+        const replacement = await this.#createWorker(index);
+        if (this.#closed) {
+          replacement.worker.close();
+          return;
+        }
+        this.#workers[index] = replacement;
+        this.emit('replaced', replacement);
+        return;
+      } catch (error) {
+        this.#options.logger.error({ err: error, index, attempt }, 'could not replace mediasoup worker');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InvalidStateError('worker pool is closed');
+  }
+}

@@ -1,0 +1,85 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config';
+import { createLogger, type Logger } from './logger';
+import { WorkerPool } from './media/WorkerPool';
+import { createHttpApp } from './http/httpApp';
+import { attachSignaling } from './signaling/SignalingServer';
+import { DEMO_EVENT } from './studios/demoEvent';
+import { FeedRegistry } from './studios/FeedRegistry';
+import { TestPattern } from './studios/TestPattern';
+
+/** A running Hybrid Stage server. */
+export interface RunningServer {
+  /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  readonly httpServer: HttpServer;
+  readonly pool: WorkerPool;
+  readonly feeds: FeedRegistry;
+  /** Stops accepting clients, closes media and workers. */
+  close(): Promise<void>;
+}
+
+/** Starts the whole product on one machine: workers, test patterns, HTTP and signaling. */
+export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const event = { name: DEMO_EVENT.name, timeZone: DEMO_EVENT.timeZone };
+  const pool = new WorkerPool({
+    workers: config.WORKERS,
+    rtcPort: config.RTC_PORT,
+    listenIp: config.RTC_LISTEN_IP,
+    announcedIp: config.ANNOUNCED_IP,
+    portRange: config.MEDIA_PORT_RANGE,
+    logger: logger.child({ component: 'workers' }),
+  });
+  await pool.start();
+  const feeds = new FeedRegistry(DEMO_EVENT.studios);
+
+  const patterns = new Set<TestPattern>();
+  const startPatterns = async () => {
+    if (!config.TEST_PATTERNS) return;
+    for (const studio of feeds.studios) {
+      const feed = feeds.open(studio.id, `${studio.name} test pattern`, 'test-pattern');
+      const pattern = await TestPattern.start({
+        studio,
+        feed,
+        router: pool.ingest.router,
+        size: config.TEST_PATTERN_SIZE,
+        logger: logger.child({ component: 'test-pattern' }),
+      });
+      patterns.add(pattern);
+      feed.once('close', () => patterns.delete(pattern));
+    }
+  };
+  await startPatterns();
+  // The patterns lived on the ingest worker; when it is replaced they start again on the new one.
+  pool.on('replaced', (worker) => {
+    if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
+  });
+
+  const app = createHttpApp({ pool, feeds, event, clientDir: config.CLIENT_DIR });
+  const httpServer = createServer(app);
+  const io = attachSignaling(httpServer, { pool, feeds, event, logger: logger.child({ component: 'signaling' }) });
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.PORT, config.HOST, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    httpServer,
+    pool,
+    feeds,
+    close: () =>
+      (closing ??= (async () => {
+        for (const p of patterns) p.close();
+        feeds.close();
+        await io.close();
+        pool.close();
+      })()),
+  };
+}

@@ -1,0 +1,67 @@
+import type { Feed } from '../studios/Feed';
+import { MediaClient } from '../media/MediaClient';
+import type { WorkerPool } from '../media/WorkerPool';
+import { AppError, NotFoundError } from '../errors';
+
+/** How many feeds one connection may publish at once. */
+const MAX_FEEDS_PER_CLIENT = 4;
+
+/**
+ * What the server holds for one connected client: its media (made on first use, on the
+ * least-loaded worker) and the feeds it publishes. Closing it releases both.
+ */
+export class ClientSession {
+  readonly #pool: WorkerPool;
+  readonly #feeds = new Map<string, Feed>();
+  #media: Promise<MediaClient> | undefined;
+  #onConsumerClosed: (consumerId: string) => void;
+  #closed = false;
+
+  constructor(pool: WorkerPool, onConsumerClosed: (consumerId: string) => void) {
+    this.#pool = pool;
+    this.#onConsumerClosed = onConsumerClosed;
+  }
+
+  /** The client's media, created on first use and again if its worker died. */
+  media(): Promise<MediaClient> {
+    if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));
+    if (!this.#media) {
+      const media = this.#pool.leastLoaded().then((worker) => {
+        const client = new MediaClient(this.#pool, worker);
+        client.on('consumerClosed', this.#onConsumerClosed);
+        client.once('close', () => {
+          if (this.#media === media) this.#media = undefined;
+        });
+        return client;
+      });
+      this.#media = media;
+      media.catch(() => (this.#media = undefined));
+    }
+    return this.#media;
+  }
+
+  /** Takes ownership of a feed the client opened. */
+  adoptFeed(feed: Feed): void {
+    if (this.#feeds.size >= MAX_FEEDS_PER_CLIENT) {
+      feed.close();
+      throw new AppError('INVALID_STATE', `at most ${MAX_FEEDS_PER_CLIENT} feeds per connection`);
+    }
+    this.#feeds.set(feed.id, feed);
+    feed.once('close', () => this.#feeds.delete(feed.id));
+  }
+
+  /** A feed this client publishes; others' feeds are NOT_FOUND here. */
+  ownFeed(feedId: string): Feed {
+    const feed = this.#feeds.get(feedId);
+    if (!feed) throw new NotFoundError('feed', feedId);
+    return feed;
+  }
+
+  /** Closes the client's feeds and media. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const feed of [...this.#feeds.values()]) feed.close();
+    void this.#media?.then((m) => m.close(), () => undefined);
+  }
+}

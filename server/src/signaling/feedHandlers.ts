@@ -1,0 +1,41 @@
+import type { EventInfo } from '@hybrid-stage/shared';
+import type { FeedRegistry } from '../studios/FeedRegistry';
+import type { ClientSession } from './ClientSession';
+import type { Handlers } from './handlers';
+
+/** The event, and publishing and watching feeds. */
+export function feedHandlers(
+  session: ClientSession,
+  feeds: FeedRegistry,
+  event: Omit<EventInfo, 'feeds' | 'studios'>,
+): Handlers<'event:get' | 'feed:open' | 'feed:produce' | 'feed:close' | 'feed:consume'> {
+  return {
+    'event:get': async () => ({ ...event, studios: feeds.studios, feeds: feeds.list() }),
+    'feed:open': async ({ studioId, label }) => {
+      const feed = feeds.open(studioId, label, 'browser');
+      session.adoptFeed(feed);
+      return feed.info();
+    },
+    'feed:produce': async ({ feedId, transportId, kind, rtpParameters }) => {
+      const feed = session.ownFeed(feedId);
+      const media = await session.media();
+      const producer = await media.produce(transportId, kind, rtpParameters);
+      try {
+        feed.addTrack(producer, media.router);
+      } catch (error) {
+        producer.close();
+        throw error;
+      }
+      return { producerId: producer.id };
+    },
+    'feed:close': async ({ feedId }) => {
+      session.ownFeed(feedId).close();
+      return {};
+    },
+    'feed:consume': async ({ feedId, transportId, rtpCapabilities }) => {
+      const feed = feeds.get(feedId);
+      const media = await session.media();
+      return { consumers: await media.consume(transportId, feed.tracks, rtpCapabilities) };
+    },
+  };
+}

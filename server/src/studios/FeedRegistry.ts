@@ -1,0 +1,57 @@
+import { EventEmitter } from 'node:events';
+import type { FeedInfo, FeedSource, StudioInfo } from '@hybrid-stage/shared';
+import { NotFoundError } from '../errors';
+import { Feed } from './Feed';
+
+/** Events of a {@link FeedRegistry}. */
+export interface FeedRegistryEvents {
+  /** A feed opened, closed or changed its tracks. */
+  changed: [];
+}
+
+/** The live feeds of every studio. */
+export class FeedRegistry extends EventEmitter<FeedRegistryEvents> {
+  readonly #studios: ReadonlyMap<string, StudioInfo>;
+  readonly #feeds = new Map<string, Feed>();
+
+  constructor(studios: readonly StudioInfo[]) {
+    super();
+    this.#studios = new Map(studios.map((s) => [s.id, s]));
+  }
+
+  /** The configured studios. */
+  get studios(): StudioInfo[] {
+    return [...this.#studios.values()];
+  }
+
+  /** Opens a new feed for a studio; it is removed from the registry when it closes. */
+  open(studioId: string, label: string, source: FeedSource): Feed {
+    if (!this.#studios.has(studioId)) throw new NotFoundError('studio', studioId);
+    const feed = new Feed(studioId, label, source);
+    this.#feeds.set(feed.id, feed);
+    feed.on('changed', () => this.emit('changed'));
+    feed.once('close', () => {
+      this.#feeds.delete(feed.id);
+      this.emit('changed');
+    });
+    this.emit('changed');
+    return feed;
+  }
+
+  /** The feed with this id; throws NOT_FOUND when there is none. */
+  get(feedId: string): Feed {
+    const feed = this.#feeds.get(feedId);
+    if (!feed) throw new NotFoundError('feed', feedId);
+    return feed;
+  }
+
+  /** Every live feed, as clients see them. */
+  list(): FeedInfo[] {
+    return [...this.#feeds.values()].map((f) => f.info());
+  }
+
+  /** Closes every feed. */
+  close(): void {
+    for (const feed of [...this.#feeds.values()]) feed.close();
+  }
+}
