@@ -119,7 +119,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const { workers, rtcPort, listenIp, announcedIp, portRange, logger } = this.#options;
     const span = Math.floor((portRange[1] - portRange[0] + 1) / workers);
     const worker = await mediasoup.createWorker({
-      logLevel: (process.env.MS_LOG as 'debug') ?? 'warn', logTags: ['rtp', 'rtcp'],
+      logLevel: 'warn',
       rtcMinPort: portRange[0] + index * span,
       rtcMaxPort: portRange[0] + (index + 1) * span - 1,
       appData: { index },

@@ -129,7 +129,7 @@ export class TestPattern {
       '-hide_banner', '-loglevel', 'error', '-nostdin',
       '-re', '-f', 'lavfi', '-i', filter,
       '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:beep_factor=2:sample_rate=48000',
-      '-map', '0:v:0', '-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '800k',
+      '-map', '0:v:0', '-c:v', 'libvpx', '-threads', '1', '-deadline', 'realtime', '-cpu-used', '8', '-b:v', '800k',
       '-g', '25', '-keyint_min', '25', '-error-resilient', '1', '-auto-alt-ref', '0', '-lag-in-frames', '0',
       '-ssrc', String(video.ssrc), '-payload_type', String(VIDEO_PAYLOAD_TYPE), '-f', 'rtp', rtp(video),
       '-map', '1:a:0', '-af', 'volume=0.2', '-c:a', 'libopus', '-b:a', '64k', '-ac', '2', '-ar', '48000',

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, RTC_PORT: 40000, MEDIA_PORT_RANGE: [41000, 41999], LOG_LEVEL: 'info', TEST_PATTERNS: true });
+    expect(config.WORKERS).toBeGreaterThanOrEqual(1);
+    expect(config.ANNOUNCED_IP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
+  it('parses the values it is given', () => {
+    const config = loadConfig({ PORT: '8080', WORKERS: '3', TEST_PATTERNS: 'false', MEDIA_PORT_RANGE: '50000-50999', ANNOUNCED_IP: '203.0.113.7' });
+    expect(config).toMatchObject({ PORT: 8080, WORKERS: 3, TEST_PATTERNS: false, MEDIA_PORT_RANGE: [50000, 50999], ANNOUNCED_IP: '203.0.113.7' });
+  });
+
+  it('stops with a message naming every wrong variable and its value', () => {
+    const load = () => loadConfig({ PORT: 'eighty', RTC_PORT: '70000', LOG_LEVEL: 'loud' });
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(/PORT="eighty"/);
+    expect(load).toThrow(/RTC_PORT="70000"/);
+    expect(load).toThrow(/LOG_LEVEL="loud"/);
+  });
+
+  it('refuses an announced address that is not an IP', () => {
+    expect(() => loadConfig({ ANNOUNCED_IP: 'example.com' })).toThrow(/ANNOUNCED_IP/);
+  });
+});

@@ -1,0 +1,114 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { createSocket } from 'node:dgram';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, type Socket } from 'socket.io-client';
+import {
+  PROTOCOL_VERSION,
+  type Ack,
+  type ClientToServerEvents,
+  type RequestName,
+  type RequestOf,
+  type Responses,
+  type ServerToClientEvents,
+} from '@hybrid-stage/shared';
+import { loadConfig, startServer, type RunningServer } from '@hybrid-stage/server';
+
+/** A real server on free loopback ports with its own data directory. */
+export interface TestServer extends RunningServer {
+  dataDir: string;
+  rtcPort: number;
+}
+
+/** Whether `port` is free for both UDP and TCP on all addresses. */
+async function portIsFree(port: number): Promise<boolean> {
+  const tcp = await new Promise<boolean>((resolve) => {
+    const s = createServer().once('error', () => resolve(false));
+    s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
+  });
+  if (!tcp) return false;
+  return new Promise<boolean>((resolve) => {
+    const s = createSocket('udp4').once('error', () => resolve(false));
+    s.bind(port, '0.0.0.0', () => s.close(() => resolve(true)));
+  });
+}
+
+/** `count` consecutive ports free for UDP and TCP, for the WebRTC servers. */
+export async function freePortRun(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const first = 20000 + Math.floor(Math.random() * 9000);
+    let ok = true;
+    for (let p = first; p < first + count && ok; p++) ok = await portIsFree(p);
+    if (ok) return first;
+  }
+  throw new Error('no free port run found');
+}
+
+/** Starts the real server: real mediasoup workers, ffmpeg test patterns, real sockets. */
+export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-test-'));
+  const workers = Number(env.WORKERS ?? 2);
+  const rtcPort = await freePortRun(workers);
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    RTC_PORT: String(rtcPort),
+    RTC_LISTEN_IP: '127.0.0.1',
+    ANNOUNCED_IP: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    WORKERS: String(workers),
+    ...env,
+  });
+  const server = await startServer(config);
+  return {
+    ...server,
+    dataDir,
+    rtcPort,
+    close: async () => {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A socket.io client as the web app connects, with promise-returning requests. */
+export class TestClient {
+  readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+
+  private constructor(socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
+    this.socket = socket;
+  }
+
+  /** Connects and waits until the server accepted the handshake. */
+  static async connect(url: string, auth: object = { protocolVersion: PROTOCOL_VERSION }): Promise<TestClient> {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth, transports: ['websocket'], reconnection: false });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('connect_error', reject);
+    });
+    return new TestClient(socket);
+  }
+
+  /** Sends any event name and payload, as a buggy or hostile client could. */
+  raw(name: string, payload: unknown): Promise<Ack<unknown>> {
+    return (this.socket.timeout(5000) as unknown as Socket).emitWithAck(name, payload) as Promise<Ack<unknown>>;
+  }
+
+  /** Sends a well-typed request and returns the whole acknowledgement. */
+  request<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<Ack<Responses[N]>> {
+    return this.raw(name, payload) as Promise<Ack<Responses[N]>>;
+  }
+
+  /** Sends a request and returns its data, failing the test on an error acknowledgement. */
+  async ok<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<Responses[N]> {
+    const response = await this.request(name, payload);
+    if (!response.ok) throw new Error(`${name} failed: ${response.error.code} ${response.error.message}`);
+    return response.data;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
