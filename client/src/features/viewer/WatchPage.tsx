@@ -44,7 +44,8 @@ export function WatchPage() {
           const report = await current.receiveStats();
           let video: RTCInboundRtpStreamStats | undefined;
           report?.forEach((s) => {
-            if (s.type === 'inbound-rtp' && s.kind === 'video') video ??= s;
+            // mediasoup's bandwidth probe arrives as a second video stream with mid "probator".
+            if (s.type === 'inbound-rtp' && s.kind === 'video' && s.mid !== 'probator') video ??= s;
           });
           if (!video) return;
           const now = performance.now();

@@ -1,0 +1,72 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/** Where browser tests leave screenshots for people to look at. */
+export const RESULTS_DIR = join(import.meta.dirname, '..', '..', 'test-results');
+
+/**
+ * Debian's chromium, headless, with fake camera and microphone and no calls to the outside
+ * world (this machine has no internet; without these flags chromium keeps trying).
+ */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--use-fake-device-for-media-stream',
+      '--use-fake-ui-for-media-stream',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+}
+
+/** Saves a screenshot under test-results/. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const path = join(RESULTS_DIR, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/** What the page's first video element has decoded so far. */
+export interface VideoProgress {
+  frames: number;
+  width: number;
+  height: number;
+}
+
+/** Frames decoded and picture size of the first `<video>` matching `selector`. */
+export function videoProgress(page: Page, selector = 'video'): Promise<VideoProgress> {
+  return page.$eval(selector, (v) => {
+    const video = v as HTMLVideoElement;
+    return { frames: video.getVideoPlaybackQuality().totalVideoFrames, width: video.videoWidth, height: video.videoHeight };
+  });
+}
+
+/** The average colour of a small square of the video's current picture, at fractions of its size. */
+export function videoColourAt(page: Page, x: number, y: number, selector = 'video'): Promise<[number, number, number]> {
+  return page.$eval(
+    selector,
+    (v, [fx, fy]) => {
+      const video = v as HTMLVideoElement;
+      const canvas = document.createElement('canvas');
+      canvas.width = video.videoWidth;
+      canvas.height = video.videoHeight;
+      const ctx = canvas.getContext('2d')!;
+      ctx.drawImage(video, 0, 0);
+      const data = ctx.getImageData(Math.floor(fx! * canvas.width) - 4, Math.floor(fy! * canvas.height) - 4, 8, 8).data;
+      const sum = [0, 0, 0];
+      for (let i = 0; i < data.length; i += 4) for (let c = 0; c < 3; c++) sum[c]! += data[i + c]!;
+      return sum.map((s) => Math.round(s / (data.length / 4))) as [number, number, number];
+    },
+    [x, y],
+  );
+}
