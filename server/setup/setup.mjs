@@ -1,4 +1,5 @@
-// Sets up whatever is missing before `npm start`, `npm test`, `npm run dev` or `npm run bench`:
+// Sets up whatever is missing before `npm start`, `npm test`, `npm run dev` or `npm run bench`
+// (`--for start|test|dev|bench|deps`):
 // Debian packages, npm dependencies, the mediasoup worker and the client build. Each step checks
 // first and does nothing when its result is already there, so a second run takes about a second.
 //
@@ -105,5 +106,6 @@ checkNode();
 ensureDebianPackages(mediasoupVersion());
 ensureNpmDependencies();
 await ensureWorker(join(root, 'node_modules', 'mediasoup'), log);
-if (purpose !== 'dev') ensureClientBuild();
+// `dev` serves the client from Vite; `deps` (a Docker layer) stops before the client sources exist.
+if (purpose !== 'dev' && purpose !== 'deps') ensureClientBuild();
 log('ready');

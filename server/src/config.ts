@@ -5,6 +5,7 @@
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { StartupError } from './errors';
 
 const port = z.coerce.number().int().min(0).max(65535);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -48,7 +49,7 @@ const ConfigSchema = z.object({
 export type Config = z.infer<typeof ConfigSchema> & { ANNOUNCED_IP: string };
 
 /** Thrown when the environment holds a value the schema refuses. */
-export class ConfigError extends Error {}
+export class ConfigError extends StartupError {}
 
 /** Parses the environment; throws a ConfigError naming each wrong variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

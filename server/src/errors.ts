@@ -33,3 +33,11 @@ export function toWireError(error: unknown): WireError {
   if (error instanceof AppError) return { code: error.code, message: error.message };
   return { code: 'INTERNAL', message: 'internal error' };
 }
+
+/** A reason the server cannot start that the operator can fix (a busy port, a wrong setting). */
+export class StartupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartupError';
+  }
+}

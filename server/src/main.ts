@@ -1,19 +1,23 @@
 // Startup wiring: configuration, the server, and a clean stop on SIGINT/SIGTERM.
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { StartupError } from './errors';
 import { createLogger } from './logger';
 import { startServer } from './server';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  console.error(error.message);
-  process.exit(1);
+/** Runs `start`, turning a StartupError into a one-line message and exit code 1. */
+async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    if (!(error instanceof StartupError)) throw error;
+    console.error(`Hybrid Stage cannot start: ${error.message}`);
+    process.exit(1);
+  }
 }
 
+const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
-const server = await startServer(config, logger);
+const server = await orExit(() => startServer(config, logger));
 console.log(`
 Hybrid Stage is running.
   Open:      ${server.url}/

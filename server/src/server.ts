@@ -2,6 +2,7 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
+import { StartupError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { WorkerPool } from './media/WorkerPool';
 import { createHttpApp } from './http/httpApp';
@@ -61,10 +62,21 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const app = createHttpApp({ pool, feeds, event, clientDir: config.CLIENT_DIR });
   const httpServer = createServer(app);
   const io = attachSignaling(httpServer, { pool, feeds, event, logger: logger.child({ component: 'signaling' }) });
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.PORT, config.HOST, resolve);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.PORT, config.HOST, resolve);
+    });
+  } catch (error) {
+    for (const p of patterns) p.close();
+    feeds.close();
+    await io.close();
+    pool.close();
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new StartupError(`HTTP port ${config.PORT} on ${config.HOST} is already in use: stop the other process or set PORT`);
+    }
+    throw error;
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 

@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
-import { InvalidStateError } from '../errors';
+import { InvalidStateError, StartupError } from '../errors';
 import { MEDIA_CODECS } from './codecs';
 
 /** Options of a {@link WorkerPool}. */
@@ -61,7 +61,12 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     const { workers, portRange } = this.#options;
     const span = Math.floor((portRange[1] - portRange[0] + 1) / workers);
     if (span < 10) throw new Error(`MEDIA_PORT_RANGE is too small for ${workers} workers`);
-    for (let i = 0; i < workers; i++) this.#workers[i] = await this.#createWorker(i);
+    try {
+      for (let i = 0; i < workers; i++) this.#workers[i] = await this.#createWorker(i);
+    } catch (error) {
+      this.close();
+      throw error;
+    }
   }
 
   /** The media workers, in pool order. */
@@ -125,12 +130,21 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
       appData: { index },
     });
     const port = rtcPort + index;
-    const webRtcServer = await worker.createWebRtcServer({
-      listenInfos: [
-        { protocol: 'udp', ip: listenIp, announcedIp, port },
-        { protocol: 'tcp', ip: listenIp, announcedIp, port },
-      ],
-    });
+    let webRtcServer: types.WebRtcServer;
+    try {
+      webRtcServer = await worker.createWebRtcServer({
+        listenInfos: [
+          { protocol: 'udp', ip: listenIp, announcedIp, port },
+          { protocol: 'tcp', ip: listenIp, announcedIp, port },
+        ],
+      });
+    } catch (error) {
+      worker.close();
+      if (String(error).includes('already in use')) {
+        throw new StartupError(`RTC port ${port} (UDP and TCP, worker ${index}) is already in use: stop the other process or set RTC_PORT`);
+      }
+      throw error;
+    }
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
     const mediaWorker: MediaWorker = { index, worker, webRtcServer, router };
     worker.on('died', (error) => {
