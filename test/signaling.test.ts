@@ -8,7 +8,7 @@ let client: TestClient;
 
 beforeAll(async () => {
   server = await startTestServer();
-  client = await TestClient.connect(server.url);
+  client = await TestClient.connectAs(server, { role: 'producer' });
 });
 
 afterAll(async () => {
@@ -24,6 +24,27 @@ describe('handshake', () => {
     );
     expect(error?.data?.code).toBe('PROTOCOL_MISMATCH');
     expect(error?.data?.message).toMatch(/reload/);
+  });
+
+  it('turns away a forged or expired access token with UNAUTHORIZED', async () => {
+    const forged = (await server.access.mint({ role: 'admin' })).slice(0, -4) + 'AAAA';
+    const expired = await server.access.mint({ role: 'producer' }, '-1s');
+    for (const token of [forged, expired, 'not-a-token']) {
+      const error = await TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token }).then(
+        () => undefined,
+        (e: Error & { data?: { code: string; message: string } }) => e,
+      );
+      expect(error?.data?.code, token).toBe('UNAUTHORIZED');
+    }
+  });
+
+  it('tells each client who it is: anonymous viewers, and the role and studio of a link', async () => {
+    const viewer = await TestClient.connect(server.url);
+    expect(await viewer.grant).toEqual({ role: 'viewer' });
+    viewer.close();
+    const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'moscow' });
+    expect(await studio.grant).toEqual({ role: 'studio', studioId: 'moscow' });
+    studio.close();
   });
 
   it('turns away a client that sends no version', async () => {
@@ -72,11 +93,43 @@ describe('the event', () => {
   });
 
   it("closes a client's feeds when it disconnects", async () => {
-    const publisher = await TestClient.connect(server.url);
+    const publisher = await TestClient.connectAs(server, { role: 'studio', studioId: 'london' });
     await publisher.ok('feed:open', { studioId: 'london', label: 'Remote guest' });
     expect((await client.ok('event:get', {})).feeds).toHaveLength(4);
     publisher.close();
     await expect.poll(async () => (await client.ok('event:get', {})).feeds.length).toBe(3);
+  });
+});
+
+describe('access', () => {
+  it('lets a viewer watch but not publish or switch, with FORBIDDEN', async () => {
+    const viewer = await TestClient.connect(server.url);
+    try {
+      expect((await viewer.ok('event:get', {})).channels.length).toBeGreaterThan(0);
+      for (const [name, payload] of [
+        ['feed:open', { studioId: 'london', label: 'Camera' }],
+        ['feed:consume', { feedId: 'x', transportId: 'y', rtpCapabilities: {} }],
+        ['program:take', { channelId: 'main', feedId: 'x' }],
+        ['program:preview', { channelId: 'main', feedId: null }],
+        ['program:backup', { channelId: 'main', feedId: null }],
+      ] as const) {
+        expect(await viewer.raw(name, payload), name).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      }
+    } finally {
+      viewer.close();
+    }
+  });
+
+  it("keeps a studio's link to its own studio", async () => {
+    const moscow = await TestClient.connectAs(server, { role: 'studio', studioId: 'moscow' });
+    try {
+      const refused = await moscow.request('feed:open', { studioId: 'london', label: 'Camera' });
+      expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+      const feed = await moscow.ok('feed:open', { studioId: 'moscow', label: 'Camera' });
+      expect(feed.studioId).toBe('moscow');
+    } finally {
+      moscow.close();
+    }
   });
 });
 

@@ -18,11 +18,21 @@ async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
 const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const server = await orExit(() => startServer(config, logger));
+const producerLink = `${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`;
+const studioLinks = await Promise.all(
+  server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${server.url}/studio/${s.id}?token=${await server.access.mint({ role: 'studio', studioId: s.id })}`),
+);
 console.log(`
 Hybrid Stage is running.
-  Open:      ${server.url}/
+  Watch:     ${server.url}/
   Health:    ${server.url}/health
   WebRTC:    UDP+TCP ports ${config.RTC_PORT}-${config.RTC_PORT + config.WORKERS - 1}, announced as ${config.ANNOUNCED_IP}
+
+Invite links (valid 30 days, signed with the key in ${config.DATA_DIR}):
+  Producer console:
+    ${producerLink}
+  Studios:
+${studioLinks.join('\n')}
 Press Ctrl+C to stop.
 `);
 

@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import type { Config } from './config';
 import { StartupError } from './errors';
 import { createLogger, type Logger } from './logger';
+import { AccessTokens } from './access/AccessTokens';
 import { WorkerPool } from './media/WorkerPool';
+import { ChannelRegistry } from './program/ChannelRegistry';
 import { createHttpApp } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
 import { DEMO_EVENT } from './studios/demoEvent';
@@ -18,6 +20,9 @@ export interface RunningServer {
   readonly httpServer: HttpServer;
   readonly pool: WorkerPool;
   readonly feeds: FeedRegistry;
+  readonly channels: ChannelRegistry;
+  /** Mints and checks the access tokens in invite links. */
+  readonly access: AccessTokens;
   /** Stops accepting clients, closes media and workers. */
   close(): Promise<void>;
 }
@@ -54,20 +59,38 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }
   };
   await startPatterns();
+
+  const channels = await ChannelRegistry.start({
+    channels: DEMO_EVENT.channels,
+    feeds,
+    pool,
+    router: pool.ingest.router,
+    logger: logger.child({ component: 'program' }),
+  });
+  // The demo starts with each channel on a studio's test pattern, so viewers see a picture at once.
+  for (const channel of DEMO_EVENT.channels) {
+    const patternOf = (studioId: string | undefined) => feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern');
+    const program = patternOf(channel.startsOn);
+    const backup = patternOf(channel.backup);
+    if (program) await channels.take(channel.id, program.id, 'automatic');
+    if (backup) channels.setBackup(channel.id, backup.id);
+  }
+  const access = AccessTokens.inDataDir(config.DATA_DIR);
   // The patterns lived on the ingest worker; when it is replaced they start again on the new one.
   pool.on('replaced', (worker) => {
     if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
   });
 
-  const app = createHttpApp({ pool, feeds, event, clientDir: config.CLIENT_DIR });
+  const app = createHttpApp({ pool, feeds, channels, event, clientDir: config.CLIENT_DIR });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, event, logger: logger.child({ component: 'signaling' }) });
+  const io = attachSignaling(httpServer, { pool, feeds, channels, access, event, logger: logger.child({ component: 'signaling' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.PORT, config.HOST, resolve);
     });
   } catch (error) {
+    channels.close();
     for (const p of patterns) p.close();
     feeds.close();
     await io.close();
@@ -86,8 +109,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     httpServer,
     pool,
     feeds,
+    channels,
+    access,
     close: () =>
       (closing ??= (async () => {
+        channels.close();
         for (const p of patterns) p.close();
         feeds.close();
         await io.close();

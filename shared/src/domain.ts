@@ -33,4 +33,81 @@ export interface EventInfo {
   timeZone: string;
   studios: StudioInfo[];
   feeds: FeedInfo[];
+  channels: ChannelState[];
+}
+
+/** What a person may do, carried in their access token. */
+export const Role = z.enum(['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']);
+export type Role = z.infer<typeof Role>;
+
+/** A role and what it is limited to (e.g. the studio a studio operator works in). */
+export interface Grant {
+  role: Role;
+  /** For studio and guest: the studio they publish from. */
+  studioId?: string;
+}
+
+/** What kind of stream a channel carries. */
+export type ChannelKind = 'main' | 'regional' | 'breakout';
+
+/** A configured channel: one program that viewers watch. */
+export interface ChannelConfig {
+  id: string;
+  name: string;
+  kind: ChannelKind;
+}
+
+/** Why the program changed. */
+export type CutReason = 'take' | 'failover' | 'feed-ended';
+
+/** One change of what is on air, for the producers' log. */
+export interface CutInfo {
+  /** ISO time the new feed's first keyframe went out (or the program went dark). */
+  at: string;
+  /** The feed now on air, or null when the program went dark. */
+  feedId: string | null;
+  /** Its label at the time, so the log stays readable after the feed ends. */
+  label: string | null;
+  reason: CutReason;
+  /** Who asked for it: a role, or "automatic". */
+  by: string;
+  version: number;
+}
+
+/** A channel's program bus as every client sees it. */
+export interface ChannelState extends ChannelConfig {
+  /** The feed on air, or null. */
+  program: string | null;
+  /** A take waiting for the new feed's keyframe, or null. */
+  pending: string | null;
+  /** The feed in preview, or null. */
+  preview: string | null;
+  /** The feed the bus cuts to by itself when the program stalls, or null. */
+  backup: string | null;
+  /** Bumped on every change; a client ignores states older than the one it holds. */
+  version: number;
+  /** The newest cuts first, at most 20. */
+  cuts: CutInfo[];
+}
+
+/** Something producers must know about at once (an automatic cut, a lost program). */
+export interface ProgramAlert {
+  channelId: string;
+  at: string;
+  message: string;
+}
+
+/** How a feed is doing, as the producer console shows it. */
+export interface FeedHealth {
+  feedId: string;
+  /** Received bits per second over the last second, all tracks. */
+  bitrate: number;
+  /** Share of packets lost on the way in, 0-100, from the producer's RTCP. */
+  lossPercent: number;
+  /** Video frames per second over the last second (0 without video). */
+  framesPerSecond: number;
+  /** Milliseconds since the last video keyframe, or null when there has been none. */
+  msSinceKeyFrame: number | null;
+  /** No packets for a second. */
+  stalled: boolean;
 }

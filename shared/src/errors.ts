@@ -10,6 +10,10 @@ export const ERROR_CODES = [
   'INVALID_STATE',
   /** The client's rtpCapabilities cannot receive this feed's codecs. */
   'CANNOT_CONSUME',
+  /** The access token is missing, malformed, forged or expired. */
+  'UNAUTHORIZED',
+  /** The client's role or scope does not allow this request. */
+  'FORBIDDEN',
   /** Too many requests from one connection. */
   'RATE_LIMITED',
   /** Anything unexpected; details are in the server log, not on the wire. */

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './errors';
-import { EventInfo, FeedInfo, MediaKind } from './domain';
+import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, MediaKind, ProgramAlert } from './domain';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
 export const PROTOCOL_VERSION = 1;
@@ -12,6 +12,8 @@ export const PROTOCOL_VERSION = 1;
 /** What a client sends in socket.io's `auth` when it connects. */
 export const HandshakeAuth = z.strictObject({
   protocolVersion: z.number().int(),
+  /** An access token from an invite link; without one the client is an anonymous viewer. */
+  token: z.string().min(1).max(4096).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
@@ -44,6 +46,14 @@ export const Requests = {
     rtpCapabilities: MediaParameters,
   }),
   'consumer:resume': z.strictObject({ consumerId: Id }),
+  'program:consume': z.strictObject({
+    channelId: Id,
+    transportId: Id,
+    rtpCapabilities: MediaParameters,
+  }),
+  'program:preview': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
+  'program:take': z.strictObject({ channelId: Id, feedId: Id }),
+  'program:backup': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
 } as const;
 
 /** The name of a client-to-server request. */
@@ -78,6 +88,10 @@ export interface Responses {
   'feed:close': Record<string, never>;
   'feed:consume': { consumers: ConsumerOptions[] };
   'consumer:resume': Record<string, never>;
+  'program:consume': { consumers: ConsumerOptions[] };
+  'program:preview': ChannelState;
+  'program:take': ChannelState;
+  'program:backup': ChannelState;
 }
 
 /** A request's payload type. */
@@ -103,4 +117,12 @@ export interface ServerToClientEvents {
   'feeds:changed': (feeds: FeedInfo[]) => void;
   /** A consumer the client holds was closed by the server (its feed ended). */
   'consumer:closed': (payload: { consumerId: string }) => void;
+  /** Who the server takes this client to be, sent on connect. */
+  'session:grant': (grant: Grant) => void;
+  /** A channel's program bus changed (a take, a preview, a failover). */
+  'channel:changed': (channel: ChannelState) => void;
+  /** To producers: something happened on a program that needs attention. */
+  'program:alert': (alert: ProgramAlert) => void;
+  /** To producers, every second: the health of every feed. */
+  'feeds:health': (health: FeedHealth[]) => void;
 }

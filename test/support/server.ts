@@ -8,6 +8,7 @@ import {
   PROTOCOL_VERSION,
   type Ack,
   type ClientToServerEvents,
+  type Grant,
   type RequestName,
   type RequestOf,
   type Responses,
@@ -76,19 +77,49 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
 /** A socket.io client as the web app connects, with promise-returning requests. */
 export class TestClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** Who the server took this client to be (sent right after the handshake). */
+  readonly grant: Promise<Grant>;
 
-  private constructor(socket: Socket<ServerToClientEvents, ClientToServerEvents>) {
+  private constructor(socket: Socket<ServerToClientEvents, ClientToServerEvents>, grant: Promise<Grant>) {
     this.socket = socket;
+    this.grant = grant;
   }
 
   /** Connects and waits until the server accepted the handshake. */
   static async connect(url: string, auth: object = { protocolVersion: PROTOCOL_VERSION }): Promise<TestClient> {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth, transports: ['websocket'], reconnection: false });
+    const grant = new Promise<Grant>((resolve) => socket.once('session:grant', resolve));
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);
       socket.once('connect_error', reject);
     });
-    return new TestClient(socket);
+    return new TestClient(socket, grant);
+  }
+
+  /** Connects with an access token for `grant`, as an invite link would. */
+  static async connectAs(server: RunningServer, grant: Grant): Promise<TestClient> {
+    return TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token: await server.access.mint(grant) });
+  }
+
+  /** Resolves with the first `event` payload for which `match` holds, or fails after `ms`. */
+  next<E extends keyof ServerToClientEvents>(
+    event: E,
+    match: (...args: Parameters<ServerToClientEvents[E]>) => boolean = () => true,
+    ms = 10_000,
+  ): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.socket.off(event, listener as never);
+        reject(new Error(`no matching ${event} within ${ms} ms`));
+      }, ms);
+      const listener = (...args: Parameters<ServerToClientEvents[E]>) => {
+        if (!match(...args)) return;
+        clearTimeout(timer);
+        this.socket.off(event, listener as never);
+        resolve(args[0]);
+      };
+      this.socket.on(event, listener as never);
+    });
   }
 
   /** Sends any event name and payload, as a buggy or hostile client could. */

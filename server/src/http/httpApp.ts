@@ -3,19 +3,22 @@ import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { EventInfo } from '@hybrid-stage/shared';
 import type { WorkerPool } from '../media/WorkerPool';
+import type { ChannelRegistry } from '../program/ChannelRegistry';
+import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 
 /** What the HTTP layer serves. */
 export interface HttpDeps {
   pool: WorkerPool;
   feeds: FeedRegistry;
-  event: Omit<EventInfo, 'feeds' | 'studios'>;
+  channels: ChannelRegistry;
+  event: EventSummary;
   /** Directory of the built client, or '' to serve none. */
   clientDir: string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, event, clientDir }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, event, clientDir }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -31,7 +34,7 @@ export function createHttpApp({ pool, feeds, event, clientDir }: HttpDeps): Expr
   });
 
   app.get('/api/event', (_req, res) => {
-    const body: EventInfo = { ...event, studios: feeds.studios, feeds: feeds.list() };
+    const body: EventInfo = { ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() };
     res.json(body);
   });
 

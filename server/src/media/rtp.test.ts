@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isVp8KeyFrame, parseRtp } from './rtp';
+import { isVp8KeyFrame, parseRtcpRequests, parseRtp, readVp8Numbering, rewriteRtpHeader, shiftVp8Numbering } from './rtp';
 
 function rtp(payload: number[], options: { pt?: number; csrcs?: number; extensionWords?: number; padding?: number } = {}): Buffer {
   const { pt = 101, csrcs = 0, extensionWords, padding = 0 } = options;
@@ -42,5 +42,50 @@ describe('isVp8KeyFrame', () => {
     expect(isVp8KeyFrame(Buffer.from([0x00, 0x00]))).toBe(false);
     expect(isVp8KeyFrame(Buffer.from([0x11, 0x00]))).toBe(false);
     expect(isVp8KeyFrame(Buffer.from([0x90, 0x80, 0x81, 0x23, 0x01]))).toBe(false);
+  });
+});
+
+describe('VP8 picture numbering', () => {
+  it('shifts a 15-bit PictureID and TL0PICIDX with wrap-around, leaving the rest alone', () => {
+    // X=1 S=1; I=1 L=1; M=1 PictureID=0x7ffe; TL0PICIDX=255; then a keyframe header byte.
+    const payload = Buffer.from([0x90, 0xc0, 0xff, 0xfe, 0xff, 0x10, 0x02]);
+    shiftVp8Numbering(payload, 3, 2);
+    expect(readVp8Numbering(payload)).toEqual({ pictureId: 1, tl0PicIdx: 1 });
+    expect(payload[2]! & 0x80).toBe(0x80); // still 15 bits wide
+    expect(isVp8KeyFrame(payload)).toBe(true);
+  });
+
+  it('shifts a 7-bit PictureID backwards modulo 128', () => {
+    const payload = Buffer.from([0x90, 0x80, 0x01, 0x10]);
+    shiftVp8Numbering(payload, -3, 0);
+    expect(readVp8Numbering(payload)).toEqual({ pictureId: 126 });
+  });
+
+  it('leaves payloads without a descriptor extension unchanged', () => {
+    const payload = Buffer.from([0x10, 0x00]);
+    shiftVp8Numbering(payload, 5, 5);
+    expect([...payload]).toEqual([0x10, 0x00]);
+  });
+});
+
+describe('rewriteRtpHeader', () => {
+  it('sets payload type, sequence number, timestamp and SSRC and keeps the marker', () => {
+    const packet = rtp([9]);
+    rewriteRtpHeader(packet, { payloadType: 96, sequenceNumber: 70000, timestamp: 2 ** 32 + 5, ssrc: 0x01020304 });
+    expect(parseRtp(packet)).toMatchObject({ payloadType: 96, sequenceNumber: 70000 - 65536, timestamp: 5, ssrc: 0x01020304, marker: true });
+  });
+});
+
+describe('parseRtcpRequests', () => {
+  it('finds PLI and FIR media SSRCs in a compound packet after a receiver report', () => {
+    const rr = Buffer.from([0x80, 201, 0, 1, 0, 0, 0, 1]);
+    const pli = Buffer.from([0x81, 206, 0, 2, 0, 0, 0, 1, 0xaa, 0xbb, 0xcc, 0xdd]);
+    const fir = Buffer.from([0x84, 206, 0, 4, 0, 0, 0, 1, 0, 0, 0, 0, 0x11, 0x22, 0x33, 0x44, 7, 0, 0, 0]);
+    expect(parseRtcpRequests(Buffer.concat([rr, pli, fir])).keyFrameSsrcs).toEqual([0xaabbccdd, 0x11223344]);
+  });
+
+  it('stops at a truncated or foreign packet', () => {
+    expect(parseRtcpRequests(Buffer.from([0x81, 206, 0, 9, 0])).keyFrameSsrcs).toEqual([]);
+    expect(parseRtcpRequests(Buffer.alloc(3)).keyFrameSsrcs).toEqual([]);
   });
 });

@@ -56,3 +56,87 @@ export function isVp8KeyFrame(payload: Buffer): boolean {
   }
   return payload.length > offset && (payload[offset]! & 0x01) === 0;
 }
+
+/** Where the VP8 payload descriptor (RFC 7741) keeps its picture numbering, when present. */
+interface Vp8Numbering {
+  /** Offset of the PictureID in the payload, and its width in bits (7 or 15). */
+  pictureId?: { offset: number; bits: 7 | 15 };
+  /** Offset of TL0PICIDX in the payload. */
+  tl0PicIdx?: number;
+}
+
+function vp8Numbering(payload: Buffer): Vp8Numbering {
+  if (payload.length < 2 || !(payload[0]! & 0x80)) return {};
+  const ext = payload[1]!;
+  let offset = 2;
+  const result: Vp8Numbering = {};
+  if (ext & 0x80) {
+    if (payload.length <= offset) return {};
+    const bits = payload[offset]! & 0x80 ? 15 : 7;
+    result.pictureId = { offset, bits };
+    offset += bits === 15 ? 2 : 1;
+  }
+  if (ext & 0x40 && payload.length > offset) result.tl0PicIdx = offset;
+  return result;
+}
+
+/** The VP8 PictureID and TL0PICIDX of a payload, when it carries them. */
+export function readVp8Numbering(payload: Buffer): { pictureId?: number; tl0PicIdx?: number } {
+  const n = vp8Numbering(payload);
+  const out: { pictureId?: number; tl0PicIdx?: number } = {};
+  if (n.pictureId) {
+    out.pictureId = n.pictureId.bits === 15 ? payload.readUInt16BE(n.pictureId.offset) & 0x7fff : payload[n.pictureId.offset]! & 0x7f;
+  }
+  if (n.tl0PicIdx !== undefined) out.tl0PicIdx = payload[n.tl0PicIdx];
+  return out;
+}
+
+/**
+ * Adds offsets to the VP8 PictureID (modulo its width) and TL0PICIDX (modulo 256) of a payload,
+ * in place, so that a decoder sees one numbering across a switch between sources.
+ */
+export function shiftVp8Numbering(payload: Buffer, pictureIdOffset: number, tl0PicIdxOffset: number): void {
+  const n = vp8Numbering(payload);
+  if (n.pictureId?.bits === 15) {
+    const value = (payload.readUInt16BE(n.pictureId.offset) & 0x7fff) + pictureIdOffset;
+    payload.writeUInt16BE(0x8000 | (((value % 0x8000) + 0x8000) % 0x8000), n.pictureId.offset);
+  } else if (n.pictureId?.bits === 7) {
+    const value = (payload[n.pictureId.offset]! & 0x7f) + pictureIdOffset;
+    payload[n.pictureId.offset] = ((value % 0x80) + 0x80) % 0x80;
+  }
+  if (n.tl0PicIdx !== undefined) payload[n.tl0PicIdx] = (((payload[n.tl0PicIdx]! + tl0PicIdxOffset) % 256) + 256) % 256;
+}
+
+/** Rewrites the header fields that make packets from several sources one stream, in place. */
+export function rewriteRtpHeader(packet: Buffer, fields: { payloadType: number; sequenceNumber: number; timestamp: number; ssrc: number }): void {
+  packet[1] = (packet[1]! & 0x80) | (fields.payloadType & 0x7f);
+  packet.writeUInt16BE(fields.sequenceNumber & 0xffff, 2);
+  packet.writeUInt32BE(fields.timestamp >>> 0, 4);
+  packet.writeUInt32BE(fields.ssrc >>> 0, 8);
+}
+
+/** What an RTCP compound packet asks of a media source. */
+export interface RtcpRequests {
+  /** SSRCs of media asked for a keyframe (PLI or FIR). */
+  keyFrameSsrcs: number[];
+}
+
+/** Finds keyframe requests (PLI, RFC 4585; FIR, RFC 5104) in an RTCP compound packet. */
+export function parseRtcpRequests(packet: Buffer): RtcpRequests {
+  const keyFrameSsrcs: number[] = [];
+  let offset = 0;
+  while (offset + 4 <= packet.length) {
+    const first = packet[offset]!;
+    if (first >> 6 !== 2) break;
+    const type = packet[offset + 1]!;
+    const length = (packet.readUInt16BE(offset + 2) + 1) * 4;
+    if (offset + length > packet.length) break;
+    const fmt = first & 0x1f;
+    if (type === 206 && fmt === 1 && length >= 12) keyFrameSsrcs.push(packet.readUInt32BE(offset + 8));
+    if (type === 206 && fmt === 4) {
+      for (let entry = offset + 12; entry + 8 <= offset + length; entry += 8) keyFrameSsrcs.push(packet.readUInt32BE(entry));
+    }
+    offset += length;
+  }
+  return { keyFrameSsrcs };
+}

@@ -1,3 +1,4 @@
+import type { Grant } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
 import { MediaClient } from '../media/MediaClient';
 import type { WorkerPool } from '../media/WorkerPool';
@@ -17,8 +18,12 @@ export class ClientSession {
   #onConsumerClosed: (consumerId: string) => void;
   #closed = false;
 
-  constructor(pool: WorkerPool, onConsumerClosed: (consumerId: string) => void) {
+  /** Who this client is: its role and scope, from its access token (anonymous viewers have none). */
+  readonly grant: Grant;
+
+  constructor(pool: WorkerPool, grant: Grant, onConsumerClosed: (consumerId: string) => void) {
     this.#pool = pool;
+    this.grant = grant;
     this.#onConsumerClosed = onConsumerClosed;
   }
 

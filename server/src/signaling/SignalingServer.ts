@@ -7,29 +7,50 @@ import {
   Requests,
   type Ack,
   type ClientToServerEvents,
-  type EventInfo,
+  type Grant,
   type RequestName,
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { assertMayRequest, isProducer } from '../access/permissions';
 import { AppError, toWireError } from '../errors';
 import type { Logger } from '../logger';
 import type { WorkerPool } from '../media/WorkerPool';
+import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { ClientSession } from './ClientSession';
-import { feedHandlers } from './feedHandlers';
+import { feedHandlers, type EventSummary } from './feedHandlers';
 import type { Handlers } from './handlers';
 import { mediaHandlers } from './mediaHandlers';
+import { programHandlers } from './programHandlers';
 import { RateLimiter } from './RateLimiter';
 
 /** What the signaling layer drives. */
 export interface SignalingDeps {
   pool: WorkerPool;
   feeds: FeedRegistry;
-  event: Omit<EventInfo, 'feeds' | 'studios'>;
+  channels: ChannelRegistry;
+  access: AccessTokens;
+  event: EventSummary;
   logger: Logger;
 }
 
-type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+/** What the handshake leaves on each socket. */
+interface SocketData {
+  grant: Grant;
+}
+
+type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Room of the sockets that get producer-only broadcasts. */
+const PRODUCERS_ROOM = 'producers';
+
+/** A handshake refusal the client can read: `connect_error` carries `data.code`. */
+function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): Error {
+  const error = new Error(code) as Error & { data: unknown };
+  error.data = { code, message };
+  return error;
+}
 
 /** Largest socket.io message accepted, in bytes. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -39,8 +60,8 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
-  const { pool, feeds, event, logger } = deps;
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+  const { pool, feeds, channels, access, event, logger } = deps;
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
   });
@@ -48,12 +69,21 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
     if (!auth.success || auth.data.protocolVersion !== PROTOCOL_VERSION) {
-      const error = new Error('PROTOCOL_MISMATCH') as Error & { data: unknown };
-      error.data = { code: 'PROTOCOL_MISMATCH', message: `this page speaks another protocol version; please reload (server: ${PROTOCOL_VERSION})` };
-      next(error);
+      next(refusal('PROTOCOL_MISMATCH', `this page speaks another protocol version; please reload (server: ${PROTOCOL_VERSION})`));
       return;
     }
-    next();
+    if (!auth.data.token) {
+      socket.data.grant = { role: 'viewer' };
+      next();
+      return;
+    }
+    access.verify(auth.data.token).then(
+      (grant) => {
+        socket.data.grant = grant;
+        next();
+      },
+      (error: AppError) => next(refusal('UNAUTHORIZED', error.message)),
+    );
   });
 
   // Coalesce bursts of feed changes into one broadcast.
@@ -69,8 +99,13 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 
   io.on('connection', (socket: TypedSocket) => {
     const log = logger.child({ socket: socket.id });
-    const session = new ClientSession(pool, (consumerId) => socket.emit('consumer:closed', { consumerId }));
-    const handlers: Handlers = { ...mediaHandlers(session), ...feedHandlers(session, feeds, event) };
+    const { grant } = socket.data;
+    const session = new ClientSession(pool, grant, (consumerId) => socket.emit('consumer:closed', { consumerId }));
+    const handlers: Handlers = {
+      ...mediaHandlers(session),
+      ...feedHandlers(session, feeds, channels, event),
+      ...programHandlers(session, channels),
+    };
     const limiter = new RateLimiter(50, 100);
 
     for (const name of Object.keys(Requests) as RequestName[]) {
@@ -79,6 +114,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
         const reply = ack as (response: Ack<unknown>) => void;
         if (!limiter.take()) {
           reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
+          return;
+        }
+        try {
+          assertMayRequest(grant, name);
+        } catch (error) {
+          reply({ ok: false, error: toWireError(error) });
           return;
         }
         const parsed = Requests[name].safeParse(payload);
@@ -101,8 +142,14 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       log.debug({ reason }, 'client disconnected');
       session.close();
     });
+    if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
+    socket.emit('session:grant', grant);
     socket.emit('feeds:changed', feeds.list());
   });
+
+  channels.on('changed', (channel) => io.emit('channel:changed', channel));
+  channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
+  channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
 
   return io;
 }

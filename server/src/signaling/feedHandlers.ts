@@ -1,17 +1,24 @@
 import type { EventInfo } from '@hybrid-stage/shared';
+import { assertMayPublishIn } from '../access/permissions';
+import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import type { ClientSession } from './ClientSession';
 import type { Handlers } from './handlers';
+
+/** What the event is, apart from its live parts. */
+export type EventSummary = Omit<EventInfo, 'feeds' | 'studios' | 'channels'>;
 
 /** The event, and publishing and watching feeds. */
 export function feedHandlers(
   session: ClientSession,
   feeds: FeedRegistry,
-  event: Omit<EventInfo, 'feeds' | 'studios'>,
+  channels: ChannelRegistry,
+  event: EventSummary,
 ): Handlers<'event:get' | 'feed:open' | 'feed:produce' | 'feed:close' | 'feed:consume'> {
   return {
-    'event:get': async () => ({ ...event, studios: feeds.studios, feeds: feeds.list() }),
+    'event:get': async () => ({ ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() }),
     'feed:open': async ({ studioId, label }) => {
+      assertMayPublishIn(session.grant, studioId);
       const feed = feeds.open(studioId, label, 'browser');
       session.adoptFeed(feed);
       return feed.info();

@@ -7,6 +7,8 @@ import { Feed } from './Feed';
 export interface FeedRegistryEvents {
   /** A feed opened, closed or changed its tracks. */
   changed: [];
+  /** A new feed opened (before its tracks are added). */
+  opened: [feed: Feed];
 }
 
 /** The live feeds of every studio. */
@@ -34,6 +36,7 @@ export class FeedRegistry extends EventEmitter<FeedRegistryEvents> {
       this.#feeds.delete(feed.id);
       this.emit('changed');
     });
+    this.emit('opened', feed);
     this.emit('changed');
     return feed;
   }
@@ -43,6 +46,11 @@ export class FeedRegistry extends EventEmitter<FeedRegistryEvents> {
     const feed = this.#feeds.get(feedId);
     if (!feed) throw new NotFoundError('feed', feedId);
     return feed;
+  }
+
+  /** Every live feed. */
+  get feeds(): Feed[] {
+    return [...this.#feeds.values()];
   }
 
   /** Every live feed, as clients see them. */

@@ -1,0 +1,57 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SignJWT, jwtVerify } from 'jose';
+import { Role, type Grant } from '@hybrid-stage/shared';
+import { AppError } from '../errors';
+
+const ISSUER = 'hybrid-stage';
+const ALGORITHM = 'HS256';
+
+/** How long a minted invite link works unless told otherwise. */
+export const DEFAULT_TOKEN_LIFETIME = '30d';
+
+/**
+ * Signed access tokens (JWT, HS256): a role and its scope, with an expiry. The signing key is made
+ * once and kept in the data directory, so invite links survive restarts.
+ */
+export class AccessTokens {
+  readonly #key: Uint8Array;
+
+  constructor(key: Uint8Array) {
+    this.#key = key;
+  }
+
+  /** Loads the signing key from `dataDir`, creating it on first use. */
+  static inDataDir(dataDir: string): AccessTokens {
+    const path = join(dataDir, 'access-token.key');
+    if (!existsSync(path)) {
+      writeFileSync(path, randomBytes(32).toString('base64'), { mode: 0o600 });
+      chmodSync(path, 0o600);
+    }
+    return new AccessTokens(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'));
+  }
+
+  /** A token for `grant`, valid for `lifetime` (a jose time span such as "30d" or "2h"). */
+  mint(grant: Grant, lifetime: string = DEFAULT_TOKEN_LIFETIME): Promise<string> {
+    const claims: Record<string, string> = { role: grant.role };
+    if (grant.studioId) claims.studioId = grant.studioId;
+    return new SignJWT(claims).setProtectedHeader({ alg: ALGORITHM }).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(this.#key);
+  }
+
+  /** The grant a token carries; UNAUTHORIZED when it is forged, malformed or expired. */
+  async verify(token: string): Promise<Grant> {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: [ALGORITHM] }));
+    } catch (error) {
+      const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
+      throw new AppError('UNAUTHORIZED', expired ? 'this link has expired; ask for a new one' : 'this link is not valid');
+    }
+    const role = Role.safeParse(payload.role);
+    if (!role.success) throw new AppError('UNAUTHORIZED', 'this link is not valid');
+    const grant: Grant = { role: role.data };
+    if (typeof payload.studioId === 'string') grant.studioId = payload.studioId;
+    return grant;
+  }
+}

@@ -1,0 +1,44 @@
+import type { Grant, RequestName, Role } from '@hybrid-stage/shared';
+import { AppError } from '../errors';
+
+const EVERYONE = 'everyone';
+
+/**
+ * Who may send each request. The signaling layer checks this before any handler runs, so a request
+ * without an entry here cannot be added by accident: the type demands one for every request name.
+ */
+export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYONE> = {
+  'event:get': EVERYONE,
+  'media:capabilities': EVERYONE,
+  'transport:create': EVERYONE,
+  'transport:connect': EVERYONE,
+  'consumer:resume': EVERYONE,
+  'feed:consume': ['studio', 'guest', 'producer', 'admin'],
+  'feed:open': ['studio', 'guest', 'producer', 'admin'],
+  'feed:produce': ['studio', 'guest', 'producer', 'admin'],
+  'feed:close': ['studio', 'guest', 'producer', 'admin'],
+  'program:consume': EVERYONE,
+  'program:preview': ['producer', 'admin'],
+  'program:take': ['producer', 'admin'],
+  'program:backup': ['producer', 'admin'],
+};
+
+/** Throws FORBIDDEN unless `grant` may send `request`. */
+export function assertMayRequest(grant: Grant, request: RequestName): void {
+  const roles = REQUEST_ROLES[request];
+  if (roles !== EVERYONE && !roles.includes(grant.role)) {
+    throw new AppError('FORBIDDEN', `${request} needs one of these roles: ${roles.join(', ')} (you are ${grant.role})`);
+  }
+}
+
+/** Throws FORBIDDEN unless `grant` may publish into `studioId`. */
+export function assertMayPublishIn(grant: Grant, studioId: string): void {
+  if ((grant.role === 'studio' || grant.role === 'guest') && grant.studioId !== studioId) {
+    throw new AppError('FORBIDDEN', `this link publishes into studio ${grant.studioId ?? '(none)'}, not ${studioId}`);
+  }
+}
+
+/** Whether `grant` sees producer-only broadcasts (feed health, alerts). */
+export function isProducer(grant: Grant): boolean {
+  return grant.role === 'producer' || grant.role === 'admin';
+}

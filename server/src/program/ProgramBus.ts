@@ -1,0 +1,370 @@
+import { EventEmitter } from 'node:events';
+import { randomInt } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { ChannelConfig, ChannelState, CutInfo, CutReason, MediaKind } from '@hybrid-stage/shared';
+import { AppError, InvalidStateError } from '../errors';
+import type { Logger } from '../logger';
+import { isVp8KeyFrame, parseRtcpRequests, readVp8Numbering, rewriteRtpHeader, shiftVp8Numbering, type RtpPacket } from '../media/rtp';
+import type { FeedTap } from './FeedTap';
+
+/** How many cuts a channel remembers for the producers' log. */
+const CUT_LOG_LENGTH = 20;
+/** While a take waits for a keyframe, it asks again this often (a request can be ignored or lost). */
+const KEYFRAME_RETRY_MS = 250;
+/** Viewers' keyframe requests reach the on-air feed at most this often: a join storm is one request. */
+const KEYFRAME_COALESCE_MS = 300;
+
+/** Events of a {@link ProgramBus}. */
+export interface ProgramBusEvents {
+  /** The bus's state changed; read {@link ProgramBus.state}. */
+  changed: [];
+  /** Something producers must know at once, in a sentence. */
+  alert: [message: string];
+  close: [];
+}
+
+/** Where one kind's output stands, so the next source continues its numbering. */
+interface OutputClock {
+  readonly clockRate: number;
+  readonly payloadType: number;
+  readonly ssrc: number;
+  sequenceNumber: number;
+  timestamp: number;
+  sentAt: number;
+  pictureId: number;
+  tl0PicIdx: number;
+  started: boolean;
+}
+
+/** How one source's packets map into the output. */
+interface SourceMapping {
+  readonly tap: FeedTap;
+  /** Set from the source's first forwarded packet. */
+  offsets?: { sequenceNumber: number; timestamp: number; pictureId: number; tl0PicIdx: number };
+}
+
+/** A take to be completed at the new feed's next keyframe. */
+interface PendingCut {
+  readonly tap: FeedTap;
+  readonly reason: CutReason;
+  readonly by: string;
+  readonly version: number;
+  readonly retry: NodeJS.Timeout;
+}
+
+/**
+ * One channel's program, switched on the server. Viewers consume its two producers (video and
+ * audio) on a DirectTransport; the bus forwards into them the packets of the feed on air, rewritten
+ * (SSRC, sequence numbers, timestamps, VP8 picture numbering) so viewers' decoders see one
+ * continuous stream. A take asks the new feed for a keyframe and cuts when it arrives; audio follows
+ * video at the same moment. No transcoding: packets are copied, their payloads untouched.
+ */
+export class ProgramBus extends EventEmitter<ProgramBusEvents> {
+  readonly config: ChannelConfig;
+  readonly router: types.Router;
+  readonly #transport: types.DirectTransport;
+  readonly #producers: Record<MediaKind, types.Producer>;
+  readonly #clocks: Record<MediaKind, OutputClock>;
+  readonly #logger: Logger;
+  #video: SourceMapping | undefined;
+  #audio: SourceMapping | undefined;
+  #pending: PendingCut | undefined;
+  #preview: FeedTap | undefined;
+  #backup: FeedTap | undefined;
+  #version = 0;
+  #cuts: CutInfo[] = [];
+  #lastKeyFrameRequest = 0;
+  #closed = false;
+
+  private constructor(
+    config: ChannelConfig,
+    router: types.Router,
+    transport: types.DirectTransport,
+    producers: Record<MediaKind, types.Producer>,
+    logger: Logger,
+  ) {
+    super();
+    this.config = config;
+    this.router = router;
+    this.#transport = transport;
+    this.#producers = producers;
+    this.#logger = logger;
+    const clock = (kind: MediaKind): OutputClock => {
+      const rtp = producers[kind].rtpParameters;
+      return {
+        clockRate: rtp.codecs[0]!.clockRate,
+        payloadType: rtp.codecs[0]!.payloadType,
+        ssrc: rtp.encodings![0]!.ssrc!,
+        sequenceNumber: randomInt(0, 0x8000),
+        timestamp: randomInt(0, 0x7fffffff),
+        sentAt: 0,
+        pictureId: randomInt(0, 0x8000),
+        tl0PicIdx: randomInt(0, 256),
+        started: false,
+      };
+    };
+    this.#clocks = { video: clock('video'), audio: clock('audio') };
+    transport.on('rtcp', (packet) => this.#onViewerRtcp(packet));
+    router.observer.once('close', () => this.close());
+  }
+
+  /** Creates the bus's output producers on `router`. */
+  static async create(config: ChannelConfig, router: types.Router, logger: Logger): Promise<ProgramBus> {
+    const transport = await router.createDirectTransport({ maxMessageSize: 262144 });
+    try {
+      const codec = (mimeType: string) => {
+        const cap = router.rtpCapabilities.codecs?.find((c) => c.mimeType === mimeType);
+        if (!cap?.preferredPayloadType) throw new Error(`router has no ${mimeType}`);
+        return { mimeType, payloadType: cap.preferredPayloadType, clockRate: cap.clockRate, channels: cap.channels, rtcpFeedback: cap.rtcpFeedback };
+      };
+      const ssrc = () => randomInt(0x10000000, 0x7fffffff);
+      const video = await transport.produce({
+        kind: 'video',
+        rtpParameters: { codecs: [codec('video/VP8')], encodings: [{ ssrc: ssrc() }] },
+        appData: { channelId: config.id },
+      });
+      const audio = await transport.produce({
+        kind: 'audio',
+        rtpParameters: { codecs: [codec('audio/opus')], encodings: [{ ssrc: ssrc() }] },
+        appData: { channelId: config.id },
+      });
+      return new ProgramBus(config, router, transport, { video, audio }, logger);
+    } catch (error) {
+      transport.close();
+      throw error;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The program's producers, for viewers, recorders and monitors. */
+  get producers(): Readonly<Record<MediaKind, types.Producer>> {
+    return this.#producers;
+  }
+
+  /** The feed on air, if any. */
+  get programFeedId(): string | undefined {
+    return this.#video?.tap.feed.id ?? this.#audio?.tap.feed.id;
+  }
+
+  /** The feed set as backup, if any. */
+  get backupFeedId(): string | undefined {
+    return this.#backup?.feed.id;
+  }
+
+  /** The bus as every client sees it. */
+  state(): ChannelState {
+    return {
+      ...this.config,
+      program: this.programFeedId ?? null,
+      pending: this.#pending?.tap.feed.id ?? null,
+      preview: this.#preview?.feed.id ?? null,
+      backup: this.#backup?.feed.id ?? null,
+      version: this.#version,
+      cuts: this.#cuts,
+    };
+  }
+
+  /**
+   * Puts `tap`'s feed on air at its next keyframe. Until then the current feed stays on air; a later
+   * take replaces a pending one. Takes are serialized by the event loop: each gets the next version.
+   */
+  take(tap: FeedTap, by: string, reason: CutReason = 'take'): void {
+    this.#assertOpen();
+    if (tap.closed) throw new InvalidStateError(`feed ${tap.feed.id} has ended`);
+    if (tap.videoCodec && tap.videoCodec !== 'video/VP8') {
+      throw new AppError('INVALID_STATE', `feed ${tap.feed.label} sends ${tap.videoCodec}; the program carries VP8`);
+    }
+    this.#cancelPending();
+    this.#version++;
+    if (!tap.feed.track('video')) {
+      // Audio only: nothing to wait for.
+      this.#cut(tap, reason, by);
+      return;
+    }
+    tap.requestKeyFrame();
+    const retry = setInterval(() => tap.requestKeyFrame(), KEYFRAME_RETRY_MS);
+    this.#pending = { tap, reason, by, version: this.#version, retry };
+    tap.on('rtp', this.#onPendingRtp);
+    tap.once('close', this.#onPendingClosed);
+    this.emit('changed');
+  }
+
+  /** Sets the feed in preview (or none). */
+  preview(tap: FeedTap | undefined): void {
+    this.#assertOpen();
+    this.#preview?.off('close', this.#onPreviewClosed);
+    this.#preview = tap;
+    tap?.once('close', this.#onPreviewClosed);
+    this.#version++;
+    this.emit('changed');
+  }
+
+  /** Sets the feed the bus cuts to by itself when the program stalls or ends (or none). */
+  setBackup(tap: FeedTap | undefined): void {
+    this.#assertOpen();
+    this.#backup?.off('close', this.#onBackupClosed);
+    this.#backup = tap;
+    tap?.once('close', this.#onBackupClosed);
+    this.#version++;
+    this.emit('changed');
+  }
+
+  /** Closes the output producers and stops forwarding. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelPending();
+    this.#setSources(undefined);
+    this.#preview?.off('close', this.#onPreviewClosed);
+    this.#backup?.off('close', this.#onBackupClosed);
+    this.#transport.close();
+    this.emit('close');
+  }
+
+  readonly #onPendingRtp = (kind: MediaKind, raw: Buffer, packet: RtpPacket): void => {
+    const pending = this.#pending;
+    if (!pending || kind !== 'video' || !isVp8KeyFrame(packet.payload)) return;
+    this.#cancelPending();
+    this.#cut(pending.tap, pending.reason, pending.by);
+    this.#forward('video', raw, packet);
+  };
+
+  readonly #onPendingClosed = (): void => {
+    if (!this.#pending) return;
+    this.#cancelPending();
+    this.#version++;
+    this.emit('changed');
+  };
+
+  readonly #onPreviewClosed = (): void => this.preview(undefined);
+
+  readonly #onBackupClosed = (): void => this.setBackup(undefined);
+
+  readonly #onProgramRtp = (kind: MediaKind, raw: Buffer, packet: RtpPacket): void => {
+    const source = kind === 'video' ? this.#video : this.#audio;
+    if (source) this.#forward(kind, raw, packet);
+  };
+
+  readonly #onProgramClosed = (): void => {
+    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label;
+    this.#setSources(undefined);
+    if (this.#failOver(`${label} ended`)) return;
+    this.#version++;
+    this.#log({ feedId: null, label: null, reason: 'feed-ended', by: 'automatic' });
+    this.#logger.warn({ channelId: this.config.id, label }, 'program feed ended');
+    this.emit('alert', `${label} ended and there is no backup: ${this.config.name} is off air`);
+    this.emit('changed');
+  };
+
+  readonly #onProgramStalled = (): void => {
+    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label;
+    if (this.#pending) return; // a producer is already cutting away
+    if (!this.#failOver(`${label} stalled`)) this.emit('alert', `${label} stalled on ${this.config.name} and there is no healthy backup`);
+  };
+
+  /** Cuts to the backup feed, if there is a healthy one; says so to producers. */
+  #failOver(why: string): boolean {
+    const backup = this.#backup;
+    if (!backup || backup.closed || backup.stalled || backup.feed.id === this.programFeedId) return false;
+    this.take(backup, 'automatic', 'failover');
+    this.#logger.warn({ channelId: this.config.id, backup: backup.feed.label, why }, 'failing over to backup');
+    this.emit('alert', `${why}: ${this.config.name} cuts to the backup, ${backup.feed.label}`);
+    return true;
+  }
+
+  /** Switches both kinds to `tap` now (called at the new feed's keyframe). */
+  #cut(tap: FeedTap, reason: CutReason, by: string): void {
+    this.#setSources(tap);
+    this.#log({ feedId: tap.feed.id, label: tap.feed.label, reason, by });
+    this.#logger.info({ channelId: this.config.id, feedId: tap.feed.id, label: tap.feed.label, reason, by }, 'cut');
+    this.emit('changed');
+  }
+
+  #setSources(tap: FeedTap | undefined): void {
+    const previous = this.#video?.tap ?? this.#audio?.tap;
+    if (previous && previous !== tap) {
+      previous.off('rtp', this.#onProgramRtp);
+      previous.off('close', this.#onProgramClosed);
+      previous.off('stalled', this.#onProgramStalled);
+    }
+    if (tap && tap !== previous) {
+      tap.on('rtp', this.#onProgramRtp);
+      tap.once('close', this.#onProgramClosed);
+      tap.on('stalled', this.#onProgramStalled);
+    }
+    this.#video = tap ? { tap } : undefined;
+    this.#audio = tap ? { tap } : undefined;
+  }
+
+  #log(cut: Omit<CutInfo, 'at' | 'version'>): void {
+    this.#cuts = [{ ...cut, at: new Date().toISOString(), version: this.#version }, ...this.#cuts].slice(0, CUT_LOG_LENGTH);
+  }
+
+  #cancelPending(): void {
+    const pending = this.#pending;
+    if (!pending) return;
+    clearInterval(pending.retry);
+    pending.tap.off('rtp', this.#onPendingRtp);
+    pending.tap.off('close', this.#onPendingClosed);
+    this.#pending = undefined;
+  }
+
+  /** Copies one packet of the source on air into the output with the output's numbering. */
+  #forward(kind: MediaKind, raw: Buffer, packet: RtpPacket): void {
+    const source = kind === 'video' ? this.#video : this.#audio;
+    const clock = this.#clocks[kind];
+    if (!source || this.#closed) return;
+    const now = performance.now();
+    const vp8 = kind === 'video' ? readVp8Numbering(packet.payload) : {};
+    if (!source.offsets) {
+      // The first packet of a new source continues the output: next sequence number, a timestamp
+      // advanced by the wall-clock time since the last packet, the next picture numbers.
+      const elapsed = clock.started ? Math.max(1, Math.round(((now - clock.sentAt) * clock.clockRate) / 1000)) : 0;
+      source.offsets = {
+        sequenceNumber: clock.sequenceNumber + (clock.started ? 1 : 0) - packet.sequenceNumber,
+        timestamp: clock.timestamp + elapsed - packet.timestamp,
+        pictureId: vp8.pictureId === undefined ? 0 : clock.pictureId + (clock.started ? 1 : 0) - vp8.pictureId,
+        tl0PicIdx: vp8.tl0PicIdx === undefined ? 0 : clock.tl0PicIdx + (clock.started ? 1 : 0) - vp8.tl0PicIdx,
+      };
+    }
+    const out = Buffer.from(raw);
+    const sequenceNumber = (packet.sequenceNumber + source.offsets.sequenceNumber) & 0xffff;
+    const timestamp = (packet.timestamp + source.offsets.timestamp) >>> 0;
+    rewriteRtpHeader(out, { payloadType: clock.payloadType, sequenceNumber, timestamp, ssrc: clock.ssrc });
+    if (kind === 'video') {
+      const payloadStart = out.length - packet.payload.length - paddingLength(out);
+      shiftVp8Numbering(out.subarray(payloadStart), source.offsets.pictureId, source.offsets.tl0PicIdx);
+      if (vp8.pictureId !== undefined) clock.pictureId = (vp8.pictureId + source.offsets.pictureId) & 0x7fff;
+      if (vp8.tl0PicIdx !== undefined) clock.tl0PicIdx = (vp8.tl0PicIdx + source.offsets.tl0PicIdx) & 0xff;
+    }
+    // Keep the highest sequence number and timestamp sent, so a late packet does not move them back.
+    if (!clock.started || ((sequenceNumber - clock.sequenceNumber) & 0xffff) < 0x8000) {
+      clock.sequenceNumber = sequenceNumber;
+      clock.timestamp = timestamp;
+      clock.sentAt = now;
+    }
+    clock.started = true;
+    this.#producers[kind].send(out);
+  }
+
+  /** Viewers' keyframe requests for the program go to the feed on air, coalesced. */
+  #onViewerRtcp(packet: Buffer): void {
+    const { keyFrameSsrcs } = parseRtcpRequests(packet);
+    if (!keyFrameSsrcs.includes(this.#clocks.video.ssrc)) return;
+    const now = performance.now();
+    if (now - this.#lastKeyFrameRequest < KEYFRAME_COALESCE_MS) return;
+    this.#lastKeyFrameRequest = now;
+    this.#video?.tap.requestKeyFrame();
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new InvalidStateError(`channel ${this.config.id} is closed`);
+  }
+}
+
+function paddingLength(packet: Buffer): number {
+  return packet[0]! & 0x20 ? packet[packet.length - 1]! : 0;
+}

@@ -1,0 +1,22 @@
+import type { ChannelRegistry } from '../program/ChannelRegistry';
+import type { ClientSession } from './ClientSession';
+import type { Handlers } from './handlers';
+
+/** Watching a channel's program, and the producer's preview, take and backup. */
+export function programHandlers(
+  session: ClientSession,
+  channels: ChannelRegistry,
+): Handlers<'program:consume' | 'program:preview' | 'program:take' | 'program:backup'> {
+  const by = session.grant.role;
+  return {
+    'program:consume': async ({ channelId, transportId, rtpCapabilities }) => {
+      const bus = channels.bus(channelId);
+      const media = await session.media();
+      const tracks = [bus.producers.video, bus.producers.audio].map((producer) => ({ producer, router: bus.router }));
+      return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
+    },
+    'program:preview': async ({ channelId, feedId }) => channels.preview(channelId, feedId),
+    'program:take': async ({ channelId, feedId }) => channels.take(channelId, feedId, by),
+    'program:backup': async ({ channelId, feedId }) => channels.setBackup(channelId, feedId),
+  };
+}
