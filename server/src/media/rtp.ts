@@ -45,16 +45,20 @@ export function isVp8KeyFrame(payload: Buffer): boolean {
   const start = (first & 0x10) !== 0;
   const partition = first & 0x07;
   if (!start || partition !== 0) return false;
-  let offset = 1;
-  if (first & 0x80) {
-    if (payload.length < 2) return false;
-    const ext = payload[1]!;
-    offset = 2;
-    if (ext & 0x80) offset += payload.length > offset && payload[offset]! & 0x80 ? 2 : 1; // PictureID, 7 or 15 bits
-    if (ext & 0x40) offset += 1; // TL0PICIDX
-    if (ext & 0x30) offset += 1; // TID/Y/KEYIDX
-  }
+  const offset = vp8DescriptorLength(payload);
   return payload.length > offset && (payload[offset]! & 0x01) === 0;
+}
+
+/** Length of the VP8 payload descriptor (RFC 7741) at the start of a payload. */
+export function vp8DescriptorLength(payload: Buffer): number {
+  if (payload.length < 1 || !(payload[0]! & 0x80)) return 1;
+  if (payload.length < 2) return payload.length;
+  const ext = payload[1]!;
+  let offset = 2;
+  if (ext & 0x80) offset += payload.length > offset && payload[offset]! & 0x80 ? 2 : 1; // PictureID, 7 or 15 bits
+  if (ext & 0x40) offset += 1; // TL0PICIDX
+  if (ext & 0x30) offset += 1; // TID/Y/KEYIDX
+  return offset;
 }
 
 /** Where the VP8 payload descriptor (RFC 7741) keeps its picture numbering, when present. */
