@@ -1,14 +1,17 @@
 import { BrowserRouter, Link, Route, Routes } from 'react-router';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
 import { HomePage } from './features/home/HomePage';
-import { WatchPage } from './features/viewer/WatchPage';
+import { ChannelPage } from './features/viewer/ChannelPage';
+import { ConsolePage } from './features/console/ConsolePage';
 import { StudioPage } from './features/studio/StudioPage';
+import { MediaSessionProvider } from './player/MediaSessionContext';
 
 const STATUS_TEXT = {
   connecting: 'Connecting…',
   connected: 'Connected',
   offline: 'Offline: reconnecting…',
   reload: 'This page is out of date: please reload it.',
+  badLink: 'This invite link is not valid or has expired: ask for a new one.',
 } as const;
 
 function ConnectionBadge() {
@@ -24,6 +27,7 @@ function ConnectionBadge() {
 export function App() {
   return (
     <SignalingProvider>
+      <MediaSessionProvider>
       <BrowserRouter>
         <header className="app-header">
           <Link to="/" className="brand">
@@ -34,11 +38,13 @@ export function App() {
         <main>
           <Routes>
             <Route path="/" element={<HomePage />} />
-            <Route path="/watch/:feedId" element={<WatchPage />} />
+            <Route path="/channel/:channelId" element={<ChannelPage />} />
+            <Route path="/console" element={<ConsolePage />} />
             <Route path="/studio/:studioId" element={<StudioPage />} />
           </Routes>
         </main>
       </BrowserRouter>
+      </MediaSessionProvider>
     </SignalingProvider>
   );
 }

@@ -46,6 +46,7 @@ export const Requests = {
     rtpCapabilities: MediaParameters,
   }),
   'consumer:resume': z.strictObject({ consumerId: Id }),
+  'consumer:close': z.strictObject({ consumerId: Id }),
   'program:consume': z.strictObject({
     channelId: Id,
     transportId: Id,
@@ -88,6 +89,7 @@ export interface Responses {
   'feed:close': Record<string, never>;
   'feed:consume': { consumers: ConsumerOptions[] };
   'consumer:resume': Record<string, never>;
+  'consumer:close': Record<string, never>;
   'program:consume': { consumers: ConsumerOptions[] };
   'program:preview': ChannelState;
   'program:take': ChannelState;

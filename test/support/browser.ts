@@ -9,7 +9,7 @@ export const RESULTS_DIR = join(import.meta.dirname, '..', '..', 'test-results')
  * Debian's chromium, headless, with fake camera and microphone and no calls to the outside
  * world (this machine has no internet; without these flags chromium keeps trying).
  */
-export function launchBrowser(): Promise<Browser> {
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -24,6 +24,7 @@ export function launchBrowser(): Promise<Browser> {
       '--use-fake-device-for-media-stream',
       '--use-fake-ui-for-media-stream',
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }

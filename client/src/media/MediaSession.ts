@@ -1,6 +1,45 @@
 import { Device } from 'mediasoup-client';
-import type { Producer, RtpCapabilities, RtpParameters, Transport, TransportOptions } from 'mediasoup-client/types';
+import type { Consumer, Producer, RtpCapabilities, RtpParameters, Transport, TransportOptions } from 'mediasoup-client/types';
 import type { SignalingClient } from '../signaling/SignalingClient';
+
+/** What to watch: a channel's program (everyone) or one feed (studios and producers). */
+export type WatchSource = { kind: 'channel'; id: string } | { kind: 'feed'; id: string };
+
+/** Media being received: a stream to show, and the consumers behind it. */
+export class Watch {
+  readonly stream = new MediaStream();
+  readonly #signaling: SignalingClient;
+  readonly #consumers: Consumer[] = [];
+
+  constructor(signaling: SignalingClient) {
+    this.#signaling = signaling;
+  }
+
+  add(consumer: Consumer): void {
+    this.#consumers.push(consumer);
+    this.stream.addTrack(consumer.track);
+  }
+
+  /** Whether the server closed one of these consumers (its feed ended). */
+  holds(consumerId: string): boolean {
+    return this.#consumers.some((c) => c.id === consumerId);
+  }
+
+  /** The video receiver's statistics, for stats panels and tests. */
+  async videoStats(): Promise<RTCStatsReport | undefined> {
+    const video = this.#consumers.find((c) => c.kind === 'video' && !c.closed);
+    return video?.getStats();
+  }
+
+  /** Stops receiving, here and on the server. Safe to call twice. */
+  close(): void {
+    for (const consumer of this.#consumers) {
+      if (consumer.closed) continue;
+      consumer.close();
+      void this.#signaling.request('consumer:close', { consumerId: consumer.id }).catch(() => undefined);
+    }
+  }
+}
 
 /**
  * One browser's media against the SFU: the mediasoup-client Device and its send and receive
@@ -23,32 +62,33 @@ export class MediaSession {
     return transport.produce({ track, appData: { feedId } });
   }
 
-  /** Receives a feed; resolves with a stream holding its audio and video tracks. */
-  async watch(feedId: string): Promise<MediaStream> {
+  /** Receives a channel's program or a feed, audio and video. */
+  async watch(source: WatchSource): Promise<Watch> {
     const device = await this.#loadDevice();
     const transport = await (this.#recvTransport ??= this.#createTransport('recv'));
-    const { consumers } = await this.#signaling.request('feed:consume', {
-      feedId,
-      transportId: transport.id,
-      rtpCapabilities: device.rtpCapabilities as unknown as Record<string, unknown>,
-    });
-    const stream = new MediaStream();
-    for (const c of consumers) {
-      const consumer = await transport.consume({
-        id: c.id,
-        producerId: c.producerId,
-        kind: c.kind,
-        rtpParameters: c.rtpParameters as RtpParameters,
-      });
-      stream.addTrack(consumer.track);
-      await this.#signaling.request('consumer:resume', { consumerId: c.id });
+    const rtpCapabilities = device.rtpCapabilities as unknown as Record<string, unknown>;
+    const { consumers } =
+      source.kind === 'channel'
+        ? await this.#signaling.request('program:consume', { channelId: source.id, transportId: transport.id, rtpCapabilities })
+        : await this.#signaling.request('feed:consume', { feedId: source.id, transportId: transport.id, rtpCapabilities });
+    const watch = new Watch(this.#signaling);
+    try {
+      for (const c of consumers) {
+        watch.add(
+          await transport.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters }),
+        );
+        await this.#signaling.request('consumer:resume', { consumerId: c.id });
+      }
+    } catch (error) {
+      watch.close();
+      throw error;
     }
-    return stream;
+    return watch;
   }
 
-  /** Statistics of the receive transport's peer connection, for the stats panel and tests. */
-  async receiveStats(): Promise<RTCStatsReport | undefined> {
-    return this.#recvTransport ? (await this.#recvTransport).getStats() : undefined;
+  /** Statistics of the send transport's peer connection (outgoing bitrate on the studio page). */
+  async sendStats(): Promise<RTCStatsReport | undefined> {
+    return this.#sendTransport ? (await this.#sendTransport).getStats() : undefined;
   }
 
   /** Closes both transports. Safe to call twice. */

@@ -4,6 +4,7 @@ import {
   type Ack,
   type ClientToServerEvents,
   type ErrorCode,
+  type Grant,
   type RequestName,
   type RequestOf,
   type Responses,
@@ -27,10 +28,13 @@ const REQUEST_TIMEOUT_MS = 10_000;
 /** The typed socket.io connection: requests are promises of their acknowledgement's data. */
 export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** Who the server takes this client to be; an anonymous viewer until it says otherwise. */
+  grant: Grant = { role: 'viewer' };
 
-  constructor(url?: string) {
-    const options = { auth: { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'] };
-    this.socket = url ? io(url, options) : io(options);
+  constructor(token?: string) {
+    const auth = token ? { protocolVersion: PROTOCOL_VERSION, token } : { protocolVersion: PROTOCOL_VERSION };
+    this.socket = io({ auth, transports: ['websocket'] });
+    this.socket.on('session:grant', (grant) => (this.grant = grant));
   }
 
   /** Sends a request; resolves with its data or rejects with a RequestError. */

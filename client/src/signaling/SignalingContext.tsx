@@ -1,12 +1,13 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { EventInfo, FeedInfo } from '@hybrid-stage/shared';
+import type { ChannelState, EventInfo, FeedInfo, Grant } from '@hybrid-stage/shared';
+import { forgetAccessToken, takeAccessToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
 
 const SignalingContext = createContext<SignalingClient | undefined>(undefined);
 
-/** One socket.io connection for the whole app. */
+/** One socket.io connection for the whole app, carrying the tab's access token. */
 export function SignalingProvider({ children }: { children: ReactNode }) {
-  const [client] = useState(() => new SignalingClient());
+  const [client] = useState(() => new SignalingClient(takeAccessToken()));
   useEffect(() => () => client.close(), [client]);
   return <SignalingContext.Provider value={client}>{children}</SignalingContext.Provider>;
 }
@@ -19,7 +20,7 @@ export function useSignaling(): SignalingClient {
 }
 
 /** Connection state as a person would describe it. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reload' | 'offline';
+export type ConnectionStatus = 'connecting' | 'connected' | 'reload' | 'badLink' | 'offline';
 
 /** Whether the signaling connection is up, and whether the page must be reloaded. */
 export function useConnectionStatus(): ConnectionStatus {
@@ -28,8 +29,11 @@ export function useConnectionStatus(): ConnectionStatus {
   useEffect(() => {
     const onConnect = () => setStatus('connected');
     const onDisconnect = () => setStatus('offline');
-    const onError = (error: Error & { data?: { code?: string } }) =>
-      setStatus(error.data?.code === 'PROTOCOL_MISMATCH' ? 'reload' : 'offline');
+    const onError = (error: Error & { data?: { code?: string } }) => {
+      const code = error.data?.code;
+      if (code === 'UNAUTHORIZED') forgetAccessToken();
+      setStatus(code === 'PROTOCOL_MISMATCH' ? 'reload' : code === 'UNAUTHORIZED' ? 'badLink' : 'offline');
+    };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
     socket.on('connect_error', onError);
@@ -42,7 +46,19 @@ export function useConnectionStatus(): ConnectionStatus {
   return status;
 }
 
-/** The event and its live feeds, kept current by `feeds:changed`. */
+/** The role and scope the server granted this tab. */
+export function useGrant(): Grant {
+  const signaling = useSignaling();
+  const [grant, setGrant] = useState(signaling.grant);
+  useEffect(() => {
+    signaling.socket.on('session:grant', setGrant);
+    setGrant(signaling.grant);
+    return () => void signaling.socket.off('session:grant', setGrant);
+  }, [signaling]);
+  return grant;
+}
+
+/** The event with its live feeds and channels, kept current by `feeds:changed` and `channel:changed`. */
 export function useEventInfo(): EventInfo | undefined {
   const signaling = useSignaling();
   const [event, setEvent] = useState<EventInfo>();
@@ -50,13 +66,17 @@ export function useEventInfo(): EventInfo | undefined {
     let alive = true;
     const load = () => signaling.request('event:get', {}).then((e) => alive && setEvent(e), () => undefined);
     const onFeeds = (feeds: FeedInfo[]) => setEvent((e) => (e ? { ...e, feeds } : e));
+    const onChannel = (channel: ChannelState) =>
+      setEvent((e) => e && { ...e, channels: e.channels.map((c) => (c.id === channel.id && c.version <= channel.version ? channel : c)) });
     signaling.socket.on('connect', load);
     signaling.socket.on('feeds:changed', onFeeds);
+    signaling.socket.on('channel:changed', onChannel);
     if (signaling.socket.connected) void load();
     return () => {
       alive = false;
       signaling.socket.off('connect', load);
       signaling.socket.off('feeds:changed', onFeeds);
+      signaling.socket.off('channel:changed', onChannel);
     };
   }, [signaling]);
   return event;

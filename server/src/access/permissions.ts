@@ -13,6 +13,7 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'transport:create': EVERYONE,
   'transport:connect': EVERYONE,
   'consumer:resume': EVERYONE,
+  'consumer:close': EVERYONE,
   'feed:consume': ['studio', 'guest', 'producer', 'admin'],
   'feed:open': ['studio', 'guest', 'producer', 'admin'],
   'feed:produce': ['studio', 'guest', 'producer', 'admin'],

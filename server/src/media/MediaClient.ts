@@ -4,6 +4,9 @@ import type { ConsumerOptions, MediaKind, TransportOptions } from '@hybrid-stage
 import { AppError, InvalidStateError, NotFoundError } from '../errors';
 import type { MediaWorker, WorkerPool } from './WorkerPool';
 
+/** A console watching every feed holds two per feed; more than this is a leak or abuse. */
+const MAX_CONSUMERS_PER_CLIENT = 64;
+
 /** Events of a {@link MediaClient}. */
 export interface MediaClientEvents {
   /** The server closed one of the client's consumers (its producer ended). */
@@ -97,6 +100,9 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     const caps = rtpCapabilities as types.RtpCapabilities;
     const result: ConsumerOptions[] = [];
     for (const track of tracks) {
+      if (this.#consumers.size >= MAX_CONSUMERS_PER_CLIENT) {
+        throw new AppError('INVALID_STATE', `at most ${MAX_CONSUMERS_PER_CLIENT} consumers per connection; close some first`);
+      }
       const producer = await this.#pool.pipe(track.producer, track.router, this.router);
       if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
         throw new AppError('CANNOT_CONSUME', `this browser cannot receive the feed's ${producer.kind} codec`);
@@ -120,6 +126,14 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     if (!consumer) throw new NotFoundError('consumer', consumerId);
     await consumer.resume();
     if (consumer.kind === 'video') await consumer.requestKeyFrame();
+  }
+
+  /** Closes one of the client's consumers (it stopped watching). */
+  closeConsumer(consumerId: string): void {
+    this.#assertOpen();
+    const consumer = this.#consumers.get(consumerId);
+    if (!consumer) throw new NotFoundError('consumer', consumerId);
+    consumer.close();
   }
 
   /** Closes every transport (and so every producer and consumer). Safe to call twice. */

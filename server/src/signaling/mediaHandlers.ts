@@ -4,7 +4,7 @@ import type { Handlers } from './handlers';
 /** Transports and consumers: the WebRTC plumbing every client needs. */
 export function mediaHandlers(
   session: ClientSession,
-): Handlers<'media:capabilities' | 'transport:create' | 'transport:connect' | 'consumer:resume'> {
+): Handlers<'media:capabilities' | 'transport:create' | 'transport:connect' | 'consumer:resume' | 'consumer:close'> {
   return {
     'media:capabilities': async () => ({ rtpCapabilities: (await session.media()).rtpCapabilities }),
     'transport:create': async ({ direction }) => (await session.media()).createTransport(direction),
@@ -14,6 +14,10 @@ export function mediaHandlers(
     },
     'consumer:resume': async ({ consumerId }) => {
       await (await session.media()).resumeConsumer(consumerId);
+      return {};
+    },
+    'consumer:close': async ({ consumerId }) => {
+      (await session.media()).closeConsumer(consumerId);
       return {};
     },
   };

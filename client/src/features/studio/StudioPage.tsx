@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
-import { Link, useParams } from 'react-router';
+import { useParams } from 'react-router';
 import { MediaSession } from '../../media/MediaSession';
 import { useEventInfo, useSignaling } from '../../signaling/SignalingContext';
 
@@ -16,6 +16,27 @@ export function StudioPage() {
   const [state, setState] = useState<PublishState>({ kind: 'idle' });
   const [label, setLabel] = useState('Camera 1');
   const studio = event?.studios.find((s) => s.id === studioId);
+  const [kbps, setKbps] = useState<number>();
+  const liveFeedId = state.kind === 'live' ? state.feedId : undefined;
+  const onAir = event?.channels.filter((c) => liveFeedId && c.program === liveFeedId) ?? [];
+  const inPreview = event?.channels.filter((c) => liveFeedId && (c.preview === liveFeedId || c.pending === liveFeedId)) ?? [];
+
+  // Outgoing bitrate, from the send transport's statistics.
+  useEffect(() => {
+    if (!liveFeedId) return setKbps(undefined);
+    let last: { bytes: number; at: number } | undefined;
+    const timer = setInterval(async () => {
+      const report = await session.current?.sendStats().catch(() => undefined);
+      let bytes = 0;
+      report?.forEach((s) => {
+        if (s.type === 'outbound-rtp') bytes += (s as RTCOutboundRtpStreamStats).bytesSent ?? 0;
+      });
+      const now = performance.now();
+      if (last) setKbps(Math.round(((bytes - last.bytes) * 8) / (now - last.at)));
+      last = { bytes, at: now };
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [liveFeedId]);
 
   const stop = () => {
     session.current?.close();
@@ -49,6 +70,15 @@ export function StudioPage() {
   return (
     <section className="studio">
       <h1>{studio ? `Studio ${studio.name}` : 'Studio'}</h1>
+      {liveFeedId && (
+        <p className={`tally ${onAir.length ? 'tally-program' : inPreview.length ? 'tally-preview' : 'tally-none'}`} data-testid="tally">
+          {onAir.length > 0
+            ? `ON AIR · ${onAir.map((c) => c.name).join(', ')}`
+            : inPreview.length > 0
+              ? `IN PREVIEW · ${inPreview.map((c) => c.name).join(', ')}`
+              : 'Not on air'}
+        </p>
+      )}
       <div className="player">
         <video ref={preview} autoPlay playsInline muted data-testid="preview" />
       </div>
@@ -68,11 +98,7 @@ export function StudioPage() {
         )}
         <span role="status" data-testid="publish-state">
           {state.kind === 'starting' && 'Starting…'}
-          {state.kind === 'live' && (
-            <>
-              Live · <Link to={`/watch/${state.feedId}`}>watch this feed</Link>
-            </>
-          )}
+          {state.kind === 'live' && `Publishing${kbps === undefined ? '' : ` · ${kbps} kbit/s out`}`}
           {state.kind === 'error' && `Cannot publish: ${state.message}`}
         </span>
       </div>

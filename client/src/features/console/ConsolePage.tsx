@@ -1,0 +1,156 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { FeedHealth, ProgramAlert } from '@hybrid-stage/shared';
+import { Player } from '../../player/Player';
+import { useWatch } from '../../player/useWatch';
+import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { FeedTile } from './FeedTile';
+
+/** How many alerts stay on screen. */
+const ALERTS_SHOWN = 5;
+
+/**
+ * The producer's console: a multiview of every feed, preview and program monitors for one channel,
+ * TAKE, the backup feed, the cut log and alerts. Number keys preview a feed; Space or Enter takes.
+ */
+export function ConsolePage() {
+  const grant = useGrant();
+  const signaling = useSignaling();
+  const event = useEventInfo();
+  const [channelId, setChannelId] = useState('main');
+  const [health, setHealth] = useState<Map<string, FeedHealth>>(new Map());
+  const [alerts, setAlerts] = useState<ProgramAlert[]>([]);
+  const [error, setError] = useState<string>();
+  const channel = event?.channels.find((c) => c.id === channelId);
+  const feeds = event?.feeds ?? [];
+
+  useEffect(() => {
+    const onHealth = (list: FeedHealth[]) => setHealth(new Map(list.map((h) => [h.feedId, h])));
+    const onAlert = (alert: ProgramAlert) => setAlerts((a) => [alert, ...a].slice(0, ALERTS_SHOWN));
+    signaling.socket.on('feeds:health', onHealth);
+    signaling.socket.on('program:alert', onAlert);
+    return () => {
+      signaling.socket.off('feeds:health', onHealth);
+      signaling.socket.off('program:alert', onAlert);
+    };
+  }, [signaling]);
+
+  const run = useCallback(
+    (work: Promise<unknown>) => {
+      setError(undefined);
+      work.catch((e: Error) => setError(e.message));
+    },
+    [],
+  );
+  const preview = useCallback(
+    (feedId: string | null) => run(signaling.request('program:preview', { channelId, feedId })),
+    [run, signaling, channelId],
+  );
+  const take = useCallback(() => {
+    if (channel?.preview) run(signaling.request('program:take', { channelId, feedId: channel.preview }));
+  }, [run, signaling, channelId, channel?.preview]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (target.closest('input, select, textarea')) return;
+      if (/^[1-9]$/.test(e.key)) {
+        const feed = feeds[Number(e.key) - 1];
+        if (feed) preview(feed.id);
+      } else if (e.key === ' ' || e.key === 'Enter') {
+        e.preventDefault();
+        take();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [feeds, preview, take]);
+
+  const programSource = useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]);
+  const previewSource = useMemo(() => (channel?.preview ? ({ kind: 'feed', id: channel.preview } as const) : undefined), [channel?.preview]);
+  const programState = useWatch(programSource);
+  const previewState = useWatch(previewSource);
+
+  if (grant.role !== 'producer' && grant.role !== 'admin') {
+    return <p role="alert">The console is for producers: open the producer link printed when the server starts.</p>;
+  }
+  if (!event || !channel) return <p>Loading the event…</p>;
+  const label = (feedId: string | null) => (feedId ? (feeds.find((f) => f.id === feedId)?.label ?? 'ended feed') : 'nothing');
+  const studioName = (studioId: string) => event.studios.find((s) => s.id === studioId)?.name ?? studioId;
+
+  return (
+    <section className="console">
+      <nav className="channel-tabs" aria-label="Channels">
+        {event.channels.map((c) => (
+          <button key={c.id} type="button" aria-pressed={c.id === channelId} onClick={() => setChannelId(c.id)}>
+            {c.name}
+          </button>
+        ))}
+      </nav>
+      {alerts.length > 0 && (
+        <ul className="alerts" role="alert">
+          {alerts.map((a) => (
+            <li key={`${a.at}-${a.message}`}>
+              {new Date(a.at).toLocaleTimeString()} · {a.message}
+            </li>
+          ))}
+        </ul>
+      )}
+      <div className="monitors">
+        <figure className="monitor monitor-preview">
+          <figcaption>
+            PREVIEW · <span data-testid="preview-label">{label(channel.preview)}</span>
+          </figcaption>
+          <Player state={previewState} idleText="Select a feed below (keys 1-9)" testId="preview-monitor" />
+        </figure>
+        <div className="take">
+          <button type="button" className="take-button" onClick={take} disabled={!channel.preview}>
+            TAKE
+          </button>
+          {channel.pending && <span className="muted">waiting for a keyframe from {label(channel.pending)}…</span>}
+        </div>
+        <figure className="monitor monitor-program">
+          <figcaption>
+            PROGRAM · <span data-testid="program-label">{label(channel.program)}</span>
+          </figcaption>
+          <Player state={programState} idleText="Off air" testId="program-monitor" />
+        </figure>
+      </div>
+      {error && <p role="alert" className="error">{error}</p>}
+      <label className="backup">
+        Backup feed{' '}
+        <select
+          value={channel.backup ?? ''}
+          onChange={(e) => run(signaling.request('program:backup', { channelId, feedId: e.target.value || null }))}
+        >
+          <option value="">none</option>
+          {feeds.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="multiview">
+        {feeds.map((feed, i) => (
+          <FeedTile
+            key={feed.id}
+            feed={feed}
+            hotkey={i < 9 ? i + 1 : undefined}
+            studioName={studioName(feed.studioId)}
+            health={health.get(feed.id)}
+            tally={channel.program === feed.id ? 'program' : channel.pending === feed.id ? 'pending' : channel.preview === feed.id ? 'preview' : null}
+            onSelect={() => preview(feed.id)}
+          />
+        ))}
+      </div>
+      <h2>Cuts on {channel.name}</h2>
+      <ol className="cut-log" data-testid="cut-log">
+        {channel.cuts.map((cut) => (
+          <li key={cut.version}>
+            {new Date(cut.at).toLocaleTimeString()} · {cut.label ?? 'off air'} · {cut.reason} by {cut.by}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

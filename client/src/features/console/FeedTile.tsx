@@ -1,0 +1,43 @@
+import { useMemo } from 'react';
+import type { FeedHealth, FeedInfo } from '@hybrid-stage/shared';
+import { Player } from '../../player/Player';
+import { useWatch } from '../../player/useWatch';
+
+/** Props of {@link FeedTile}. */
+export interface FeedTileProps {
+  feed: FeedInfo;
+  /** The key that selects it (1-9), if any. */
+  hotkey?: number;
+  studioName: string;
+  health: FeedHealth | undefined;
+  tally: 'program' | 'preview' | 'pending' | null;
+  onSelect: () => void;
+}
+
+/** One feed in the multiview: live thumbnail, name, health, tally. Click to preview it. */
+export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: FeedTileProps) {
+  const source = useMemo(() => ({ kind: 'feed', id: feed.id }) as const, [feed.id]);
+  const state = useWatch(source);
+  return (
+    <button type="button" className={`feed-tile tally-${tally ?? 'none'}`} onClick={onSelect} data-feed={feed.label} aria-pressed={tally === 'preview'}>
+      <Player state={state} />
+      <span className="feed-tile-name">
+        {hotkey !== undefined && <kbd>{hotkey}</kbd>} {feed.label} <span className="muted">{studioName}</span>
+      </span>
+      <span className="feed-tile-health">
+        {health ? (
+          health.stalled ? (
+            <span className="badge stalled">STALLED</span>
+          ) : (
+            <>
+              {Math.round(health.bitrate / 1000)} kbit/s · {health.framesPerSecond} fps · {health.lossPercent}% loss
+              {health.msSinceKeyFrame !== null && ` · key ${(health.msSinceKeyFrame / 1000).toFixed(1)} s ago`}
+            </>
+          )
+        ) : (
+          <span className="muted">measuring…</span>
+        )}
+      </span>
+    </button>
+  );
+}
