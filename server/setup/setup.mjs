@@ -18,7 +18,7 @@ const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).t
 
 /** Debian packages the product needs at run time. */
 const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core'];
-/** Debian packages the browser tests need. */
+/** Debian packages the browser tests and benchmarks need. */
 const TEST_PACKAGES = ['chromium'];
 
 function fail(message) {
@@ -40,7 +40,7 @@ function installedDebianPackages(names) {
 
 function ensureDebianPackages(mediasoupVersion) {
   const wanted = [...RUN_PACKAGES];
-  if (purpose === 'test') wanted.push(...TEST_PACKAGES);
+  if (purpose === 'test' || purpose === 'bench') wanted.push(...TEST_PACKAGES);
   if (!mediasoupVersion || !existsSync(cachedWorkerPath(mediasoupVersion))) wanted.push(...WORKER_BUILD_PACKAGES);
   if (spawnSync('dpkg-query', ['--version']).status !== 0) {
     log(`no dpkg here: make sure these (or their equivalents) are installed: ${wanted.join(' ')}`);

@@ -1,0 +1,49 @@
+/**
+ * `npm run bench [-- --only switch,join]`: runs the benchmarks, prints a table and writes
+ * bench/results/latest.json (and a dated copy). Figures not measured by any part are null with a reason.
+ */
+import { join } from 'node:path';
+import { measureProgram } from './program';
+import { progress, writeReport, type Figure, type FigureKey } from './report';
+
+/** Each part and the figures it measures. */
+const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figures: FigureKey[] }> = {
+  program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'join.p50Ms', 'join.p95Ms'] },
+};
+/** Figures no part measures yet, and why. */
+const NOT_YET: Partial<Record<FigureKey, string>> = {
+  'fanout.consumersPerCore': 'fan-out benchmark not built yet (issue: fan-out across workers)',
+  'fanout.packetsPerSecondPerCore': 'fan-out benchmark not built yet (issue: fan-out across workers)',
+  'fanout.fractionOfUdpLimit': 'UDP calibration not built yet (issue: fan-out across workers)',
+  'fanout.lossPercent': 'fan-out benchmark not built yet (issue: fan-out across workers)',
+  'memory.bytesPerViewer': 'memory benchmark not built yet (issue: fan-out across workers)',
+  'captions.p99Ms': 'captions are not built yet',
+  'exhibition.firstRenderMs': 'the exhibition is not built yet',
+  'exhibition.drawCalls': 'the exhibition is not built yet',
+};
+
+const onlyIndex = process.argv.indexOf('--only');
+const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',') : undefined;
+// A part is chosen by its name or by the group of a figure it measures ("switch", "join").
+const chosen = Object.entries(PARTS).filter(
+  ([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(f.split('.')[0]!)),
+);
+if (only && chosen.length === 0) {
+  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: switch, join)`);
+  process.exit(2);
+}
+
+const figures = new Map<FigureKey, Figure>();
+for (const [key, reason] of Object.entries(NOT_YET)) figures.set(key as FigureKey, { value: null, reason });
+for (const [name, part] of chosen) {
+  progress(`part ${name}`);
+  try {
+    for (const [key, figure] of await part.run()) figures.set(key, figure);
+  } catch (error) {
+    const reason = `part ${name} failed: ${(error as Error).message.split('\n')[0]}`;
+    console.error(reason);
+    for (const key of part.figures) figures.set(key, { value: null, reason });
+  }
+}
+writeReport(figures, join(import.meta.dirname, 'results'));
+process.exit(0);
