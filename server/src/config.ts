@@ -8,6 +8,13 @@ import { z } from 'zod';
 import { StartupError } from './errors';
 
 const port = z.coerce.number().int().min(0).max(65535);
+const portRange = (fallback: [number, number]) =>
+  z
+    .string()
+    .regex(/^\d+-\d+$/, 'expected "min-max"')
+    .transform((v) => v.split('-').map(Number) as [number, number])
+    .refine(([min, max]) => min >= 1024 && max <= 65535 && min < max, 'expected 1024 <= min < max <= 65535')
+    .default(fallback);
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const ConfigSchema = z.object({
@@ -21,13 +28,10 @@ const ConfigSchema = z.object({
   RTC_LISTEN_IP: z.ipv4().or(z.ipv6()).default('0.0.0.0'),
   /** Address announced to browsers in ICE candidates; defaults to this machine's first LAN IPv4. */
   ANNOUNCED_IP: z.ipv4().or(z.ipv6()).optional(),
-  /** Ports mediasoup uses for internal RTP (test patterns, recorders, pipes), as "min-max". */
-  MEDIA_PORT_RANGE: z
-    .string()
-    .regex(/^\d+-\d+$/, 'expected "min-max"')
-    .transform((v) => v.split('-').map(Number) as [number, number])
-    .refine(([min, max]) => min >= 1024 && max <= 65535 && min < max, 'expected 1024 <= min < max <= 65535')
-    .default([41000, 41999]),
+  /** UDP ports of mediasoup's RTP endpoints (RTP ingest from encoders, test patterns, pipes), as "min-max". */
+  MEDIA_PORT_RANGE: portRange([41000, 41999]),
+  /** UDP ports where SRT ingests listen for encoders, as "min-max". */
+  SRT_PORT_RANGE: portRange([42000, 42099]),
   /** Where the database, recordings and uploads are kept. */
   DATA_DIR: z.string().min(1).default('./data'),
   /** pino log level. */

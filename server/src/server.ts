@@ -7,6 +7,7 @@ import { createLogger, type Logger } from './logger';
 import { AccessTokens } from './access/AccessTokens';
 import { WorkerPool } from './media/WorkerPool';
 import { ChannelRegistry } from './program/ChannelRegistry';
+import { IngestRegistry } from './ingest/IngestRegistry';
 import { createHttpApp } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
 import { DEMO_EVENT } from './studios/demoEvent';
@@ -21,6 +22,7 @@ export interface RunningServer {
   readonly pool: WorkerPool;
   readonly feeds: FeedRegistry;
   readonly channels: ChannelRegistry;
+  readonly ingests: IngestRegistry;
   /** Mints and checks the access tokens in invite links. */
   readonly access: AccessTokens;
   /** Stops accepting clients, closes media and workers. */
@@ -76,6 +78,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (backup) channels.setBackup(channel.id, backup.id);
   }
   const access = AccessTokens.inDataDir(config.DATA_DIR);
+  const ingests = new IngestRegistry({
+    feeds,
+    router: () => pool.ingest.router,
+    listenIp: config.RTC_LISTEN_IP,
+    announcedIp: config.ANNOUNCED_IP,
+    srtPortRange: config.SRT_PORT_RANGE,
+    logger: logger.child({ component: 'ingest' }),
+  });
   // The patterns lived on the ingest worker; when it is replaced they start again on the new one.
   pool.on('replaced', (worker) => {
     if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
@@ -83,7 +93,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const app = createHttpApp({ pool, feeds, channels, event, clientDir: config.CLIENT_DIR });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, channels, access, event, logger: logger.child({ component: 'signaling' }) });
+  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, access, event, logger: logger.child({ component: 'signaling' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -91,6 +101,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     });
   } catch (error) {
     channels.close();
+    ingests.close();
     for (const p of patterns) p.close();
     feeds.close();
     await io.close();
@@ -110,10 +121,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     pool,
     feeds,
     channels,
+    ingests,
     access,
     close: () =>
       (closing ??= (async () => {
         channels.close();
+        ingests.close();
         for (const p of patterns) p.close();
         feeds.close();
         await io.close();

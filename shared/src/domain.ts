@@ -14,7 +14,7 @@ export interface StudioInfo {
 }
 
 /** Where a feed's media comes from. */
-export type FeedSource = 'browser' | 'test-pattern';
+export type FeedSource = 'browser' | 'test-pattern' | 'rtp' | 'srt';
 
 /** One audio+video source in the SFU. */
 export interface FeedInfo {
@@ -110,4 +110,24 @@ export interface FeedHealth {
   msSinceKeyFrame: number | null;
   /** No packets for a second. */
   stalled: boolean;
+}
+
+/** How an encoder delivers a feed to an ingest endpoint. */
+export const IngestProtocol = z.enum(['rtp', 'srt']);
+export type IngestProtocol = z.infer<typeof IngestProtocol>;
+
+/** An endpoint that turns an encoder's stream (ffmpeg, OBS, a hardware encoder) into a feed. */
+export interface IngestInfo {
+  id: string;
+  studioId: string;
+  feedId: string;
+  label: string;
+  protocol: IngestProtocol;
+  /** Where to send: for SRT one URL; for RTP the video and audio ports with the SSRCs to use. */
+  url?: string;
+  rtp?: Record<MediaKind, { ip: string; port: number; rtcpPort: number; ssrc: number; payloadType: number }>;
+  /** A complete ffmpeg command that sends a file or device to this endpoint (INPUT is a placeholder). */
+  ffmpegCommand: string;
+  /** Settings for OBS Studio, when it can send this protocol. */
+  obs?: { server: string; streamKey: string; notes: string };
 }

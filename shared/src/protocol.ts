@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './errors';
-import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, MediaKind, ProgramAlert } from './domain';
+import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
 export const PROTOCOL_VERSION = 1;
@@ -47,6 +47,9 @@ export const Requests = {
   }),
   'consumer:resume': z.strictObject({ consumerId: Id }),
   'consumer:close': z.strictObject({ consumerId: Id }),
+  'ingest:create': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80), protocol: IngestProtocol }),
+  'ingest:list': z.strictObject({ studioId: Id }),
+  'ingest:close': z.strictObject({ ingestId: Id }),
   'program:consume': z.strictObject({
     channelId: Id,
     transportId: Id,
@@ -90,6 +93,9 @@ export interface Responses {
   'feed:consume': { consumers: ConsumerOptions[] };
   'consumer:resume': Record<string, never>;
   'consumer:close': Record<string, never>;
+  'ingest:create': IngestInfo;
+  'ingest:list': IngestInfo[];
+  'ingest:close': Record<string, never>;
   'program:consume': { consumers: ConsumerOptions[] };
   'program:preview': ChannelState;
   'program:take': ChannelState;

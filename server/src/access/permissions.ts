@@ -18,6 +18,9 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'feed:open': ['studio', 'guest', 'producer', 'admin'],
   'feed:produce': ['studio', 'guest', 'producer', 'admin'],
   'feed:close': ['studio', 'guest', 'producer', 'admin'],
+  'ingest:create': ['studio', 'producer', 'admin'],
+  'ingest:list': ['studio', 'producer', 'admin'],
+  'ingest:close': ['studio', 'producer', 'admin'],
   'program:consume': EVERYONE,
   'program:preview': ['producer', 'admin'],
   'program:take': ['producer', 'admin'],
@@ -32,9 +35,9 @@ export function assertMayRequest(grant: Grant, request: RequestName): void {
   }
 }
 
-/** Throws FORBIDDEN unless `grant` may publish into `studioId`. */
+/** Throws FORBIDDEN unless `grant` may publish into (or manage the ingests of) `studioId`. */
 export function assertMayPublishIn(grant: Grant, studioId: string): void {
-  if ((grant.role === 'studio' || grant.role === 'guest') && grant.studioId !== studioId) {
+  if (grant.role !== 'producer' && grant.role !== 'admin' && grant.studioId !== studioId) {
     throw new AppError('FORBIDDEN', `this link publishes into studio ${grant.studioId ?? '(none)'}, not ${studioId}`);
   }
 }

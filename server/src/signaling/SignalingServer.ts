@@ -20,6 +20,8 @@ import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { ClientSession } from './ClientSession';
 import { feedHandlers, type EventSummary } from './feedHandlers';
+import { ingestHandlers } from './ingestHandlers';
+import type { IngestRegistry } from '../ingest/IngestRegistry';
 import type { Handlers } from './handlers';
 import { mediaHandlers } from './mediaHandlers';
 import { programHandlers } from './programHandlers';
@@ -30,6 +32,7 @@ export interface SignalingDeps {
   pool: WorkerPool;
   feeds: FeedRegistry;
   channels: ChannelRegistry;
+  ingests: IngestRegistry;
   access: AccessTokens;
   event: EventSummary;
   logger: Logger;
@@ -60,7 +63,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
-  const { pool, feeds, channels, access, event, logger } = deps;
+  const { pool, feeds, channels, ingests, access, event, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -105,6 +108,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...mediaHandlers(session),
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
+      ...ingestHandlers(session, ingests),
     };
     const limiter = new RateLimiter(50, 100);
 

@@ -1,0 +1,74 @@
+import type { types } from 'mediasoup';
+import type { IngestInfo, IngestProtocol } from '@hybrid-stage/shared';
+import { AppError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import type { FeedRegistry } from '../studios/FeedRegistry';
+import { Ingest } from './Ingest';
+
+/** At most this many ingests per studio: each holds ports, and an SRT one an encoder process. */
+const MAX_INGESTS_PER_STUDIO = 8;
+
+/** Options of an {@link IngestRegistry}. */
+export interface IngestRegistryOptions {
+  feeds: FeedRegistry;
+  /** The router ingests land on. */
+  router: () => types.Router;
+  listenIp: string;
+  announcedIp: string;
+  srtPortRange: [number, number];
+  logger: Logger;
+}
+
+/** The ingest endpoints of every studio. They live until closed, whoever created them disconnects. */
+export class IngestRegistry {
+  readonly #options: IngestRegistryOptions;
+  readonly #ingests = new Map<string, Ingest>();
+
+  constructor(options: IngestRegistryOptions) {
+    this.#options = options;
+  }
+
+  /** Opens an endpoint feeding a new feed of `studioId`. */
+  async open(studioId: string, label: string, protocol: IngestProtocol): Promise<IngestInfo> {
+    const { feeds, router, listenIp, announcedIp, logger } = this.#options;
+    if (this.list(studioId).length >= MAX_INGESTS_PER_STUDIO) {
+      throw new AppError('INVALID_STATE', `at most ${MAX_INGESTS_PER_STUDIO} ingests per studio; close one first`);
+    }
+    const srtPort = protocol === 'srt' ? this.#freeSrtPort() : undefined;
+    const feed = feeds.open(studioId, label, protocol);
+    try {
+      const ingest = await Ingest.open({ protocol, feed, router: router(), listenIp, announcedIp, srtPort, logger });
+      this.#ingests.set(ingest.id, ingest);
+      feed.once('close', () => this.#ingests.delete(ingest.id));
+      logger.info({ studioId, label, protocol, ingestId: ingest.id }, 'ingest opened');
+      return ingest.info();
+    } catch (error) {
+      feed.close();
+      throw error;
+    }
+  }
+
+  /** The ingest with this id; NOT_FOUND when there is none. */
+  get(ingestId: string): Ingest {
+    const ingest = this.#ingests.get(ingestId);
+    if (!ingest) throw new NotFoundError('ingest', ingestId);
+    return ingest;
+  }
+
+  /** A studio's ingests. */
+  list(studioId: string): IngestInfo[] {
+    return [...this.#ingests.values()].filter((i) => i.feed.studioId === studioId).map((i) => i.info());
+  }
+
+  /** Closes every ingest. */
+  close(): void {
+    for (const ingest of [...this.#ingests.values()]) ingest.close();
+  }
+
+  #freeSrtPort(): number {
+    const [min, max] = this.#options.srtPortRange;
+    const used = new Set([...this.#ingests.values()].map((i) => i.info().url).filter(Boolean).map((u) => Number(new URL(u!).port)));
+    for (let port = min; port <= max; port++) if (!used.has(port)) return port;
+    throw new AppError('INVALID_STATE', 'every SRT port is in use; close an SRT ingest first');
+  }
+}
