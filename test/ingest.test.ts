@@ -82,3 +82,32 @@ it("keeps ingests to the studio's own link, and refuses bad requests", async () 
     moscow.close();
   }
 });
+
+it('has an HTTP API with bearer tokens and clear errors', async () => {
+  const token = await server.access.mint({ role: 'studio', studioId: 'london' });
+  const call = (method: string, path: string, body?: string, auth = `Bearer ${token}`) =>
+    fetch(`${server.url}${path}`, { method, body, headers: { authorization: auth, 'content-type': 'application/json' } });
+
+  const created = await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'London encoder', protocol: 'srt' }));
+  expect(created.status).toBe(201);
+  const info = (await created.json()) as IngestInfo;
+  expect(info.url).toMatch(/^srt:\/\//);
+  expect(((await (await call('GET', '/api/studios/london/ingests')).json()) as IngestInfo[]).map((i) => i.id)).toEqual([info.id]);
+
+  const refusals: Array<[Response, number, string]> = [
+    [await call('POST', '/api/studios/london/ingests', '{}', ''), 401, 'UNAUTHORIZED'],
+    [await call('POST', '/api/studios/london/ingests', '{}', 'Bearer forged.token.here'), 401, 'UNAUTHORIZED'],
+    [await call('POST', '/api/studios/moscow/ingests', JSON.stringify({ label: 'x', protocol: 'rtp' })), 403, 'FORBIDDEN'],
+    [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x', protocol: 'rtp', admin: true })), 400, 'INVALID_REQUEST'],
+    [await call('POST', '/api/studios/london/ingests', '{"label": '), 400, 'INVALID_REQUEST'],
+    [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x'.repeat(100_000), protocol: 'rtp' })), 413, 'INVALID_REQUEST'],
+    [await call('DELETE', '/api/ingests/no-such-ingest'), 404, 'NOT_FOUND'],
+  ];
+  for (const [response, status, code] of refusals) {
+    expect(response.status).toBe(status);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(code);
+  }
+
+  expect((await call('DELETE', `/api/ingests/${info.id}`)).status).toBe(204);
+  expect(await (await call('GET', '/api/studios/london/ingests')).json()).toEqual([]);
+});

@@ -91,7 +91,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
   });
 
-  const app = createHttpApp({ pool, feeds, channels, event, clientDir: config.CLIENT_DIR });
+  const app = createHttpApp({ pool, feeds, channels, ingests, access, event, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
   const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, access, event, logger: logger.child({ component: 'signaling' }) });
   try {

@@ -4,6 +4,11 @@ import express, { type Express } from 'express';
 import type { EventInfo } from '@hybrid-stage/shared';
 import type { WorkerPool } from '../media/WorkerPool';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
+import type { AccessTokens } from '../access/AccessTokens';
+import type { IngestRegistry } from '../ingest/IngestRegistry';
+import type { Logger } from '../logger';
+import { errorHandler } from './httpErrors';
+import { ingestRoutes } from './ingestRoutes';
 import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 
@@ -12,13 +17,16 @@ export interface HttpDeps {
   pool: WorkerPool;
   feeds: FeedRegistry;
   channels: ChannelRegistry;
+  ingests: IngestRegistry;
+  access: AccessTokens;
   event: EventSummary;
+  logger: Logger;
   /** Directory of the built client, or '' to serve none. */
   clientDir: string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, event, clientDir }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, access, event, clientDir, logger }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -38,9 +46,12 @@ export function createHttpApp({ pool, feeds, channels, event, clientDir }: HttpD
     res.json(body);
   });
 
+  app.use('/api', ingestRoutes(ingests, access));
+
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });
   });
+  app.use('/api', errorHandler(logger));
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));

@@ -1,0 +1,38 @@
+import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import type { ErrorCode } from '@hybrid-stage/shared';
+import { AppError, toWireError } from '../errors';
+import type { Logger } from '../logger';
+
+/** The HTTP status of each error code. */
+const STATUS: Record<ErrorCode, number> = {
+  INVALID_REQUEST: 400,
+  PROTOCOL_MISMATCH: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+  CANNOT_CONSUME: 409,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+};
+
+/** An async route whose rejections reach the error handler. */
+export function route(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => void handler(req, res).catch(next);
+}
+
+/** Answers every error as `{ error: { code, message } }` with the matching status; never a stack trace. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, _req, res, _next) => {
+    const status = (error as { status?: number; type?: string }).status;
+    if (!(error instanceof AppError) && status && status >= 400 && status < 500) {
+      // express.json's refusals: malformed JSON, a body over the limit.
+      const tooLarge = status === 413;
+      res.status(status).json({ error: { code: 'INVALID_REQUEST', message: tooLarge ? 'request body too large' : 'malformed request body' } });
+      return;
+    }
+    if (!(error instanceof AppError)) logger.error({ err: error }, 'HTTP request failed');
+    const wire = toWireError(error);
+    res.status(STATUS[wire.code]).json({ error: wire });
+  };
+}

@@ -1,0 +1,60 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { IngestProtocol, type Grant } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { assertMayPublishIn } from '../access/permissions';
+import { AppError } from '../errors';
+import type { IngestRegistry } from '../ingest/IngestRegistry';
+import { route } from './httpErrors';
+
+const CreateIngest = z.strictObject({ label: z.string().trim().min(1).max(80), protocol: IngestProtocol });
+
+/** Reads `Authorization: Bearer <token>`; UNAUTHORIZED without a valid one. */
+async function bearerGrant(req: Request, access: AccessTokens): Promise<Grant> {
+  const match = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '');
+  if (!match) throw new AppError('UNAUTHORIZED', 'send an access token as "Authorization: Bearer <token>"');
+  const grant = await access.verify(match[1]!);
+  if (!['studio', 'producer', 'admin'].includes(grant.role)) throw new AppError('FORBIDDEN', `ingests need a studio, producer or admin token (you are ${grant.role})`);
+  return grant;
+}
+
+/**
+ * The ingest API, for automation and hardware encoders' control software:
+ *   POST   /api/studios/:studioId/ingests  {label, protocol: "rtp"|"srt"}  → 201 the endpoint and its settings
+ *   GET    /api/studios/:studioId/ingests                                  → the studio's endpoints
+ *   DELETE /api/ingests/:ingestId                                         → 204
+ */
+export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Router {
+  const router = Router();
+  router.post(
+    '/studios/:studioId/ingests',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access);
+      const studioId = String(req.params.studioId);
+      assertMayPublishIn(grant, studioId);
+      const body = CreateIngest.safeParse(req.body);
+      if (!body.success) throw new AppError('INVALID_REQUEST', z.prettifyError(body.error));
+      res.status(201).json(await ingests.open(studioId, body.data.label, body.data.protocol));
+    }),
+  );
+  router.get(
+    '/studios/:studioId/ingests',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access);
+      const studioId = String(req.params.studioId);
+      assertMayPublishIn(grant, studioId);
+      res.json(ingests.list(studioId));
+    }),
+  );
+  router.delete(
+    '/ingests/:ingestId',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access);
+      const ingest = ingests.get(String(req.params.ingestId));
+      assertMayPublishIn(grant, ingest.feed.studioId);
+      ingest.close();
+      res.status(204).end();
+    }),
+  );
+  return router;
+}
