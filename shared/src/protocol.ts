@@ -50,6 +50,7 @@ export const Requests = {
   'ingest:create': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80), protocol: IngestProtocol }),
   'ingest:list': z.strictObject({ studioId: Id }),
   'ingest:close': z.strictObject({ ingestId: Id }),
+  'invite:create': z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id }),
   'program:consume': z.strictObject({
     channelId: Id,
     transportId: Id,
@@ -96,6 +97,7 @@ export interface Responses {
   'ingest:create': IngestInfo;
   'ingest:list': IngestInfo[];
   'ingest:close': Record<string, never>;
+  'invite:create': { path: string; expiresAt: string };
   'program:consume': { consumers: ConsumerOptions[] };
   'program:preview': ChannelState;
   'program:take': ChannelState;

@@ -14,9 +14,10 @@ export type WatchState =
 
 /**
  * Receives `source` while the component is mounted, on the connection's media session; joins
- * again by itself when the connection comes back. `undefined` watches nothing.
+ * again by itself when the connection comes back, and when `revision` changes (a feed that gained
+ * a track). `undefined` watches nothing.
  */
-export function useWatch(source: WatchSource | undefined): WatchState {
+export function useWatch(source: WatchSource | undefined, revision = ''): WatchState {
   const session = useMediaSession();
   const signaling = useSignaling();
   const [state, setState] = useState<WatchState>({ kind: source ? 'joining' : 'idle' });
@@ -55,6 +56,6 @@ export function useWatch(source: WatchSource | undefined): WatchState {
       signaling.socket.off('consumer:closed', onConsumerClosed);
       watch?.close();
     };
-  }, [session, signaling, kind, id]);
+  }, [session, signaling, kind, id, revision]);
   return state;
 }

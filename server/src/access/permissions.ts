@@ -21,6 +21,7 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'ingest:create': ['studio', 'producer', 'admin'],
   'ingest:list': ['studio', 'producer', 'admin'],
   'ingest:close': ['studio', 'producer', 'admin'],
+  'invite:create': ['producer', 'admin'],
   'program:consume': EVERYONE,
   'program:preview': ['producer', 'admin'],
   'program:take': ['producer', 'admin'],

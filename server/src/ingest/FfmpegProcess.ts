@@ -1,6 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logger';
 
+/** Every running ffmpeg, so none outlives this process: UDP output never fails, so ffmpeg would not notice. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 /** Options of {@link FfmpegProcess}. */
 export interface FfmpegProcessOptions {
   /** Arguments after `ffmpeg`. */
@@ -45,10 +51,12 @@ export class FfmpegProcess {
       env: { ...process.env, ...env },
     });
     this.#child = child;
+    running.add(child);
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
     child.on('error', (error) => logger.error({ err: error, what }, 'cannot run ffmpeg'));
     child.on('exit', (code, signal) => {
+      running.delete(child);
       if (this.#closed) return;
       logger.warn({ what, code, signal, stderr }, 'ffmpeg exited; starting it again');
       this.#restartTimer = setTimeout(() => {

@@ -21,6 +21,7 @@ import type { FeedRegistry } from '../studios/FeedRegistry';
 import { ClientSession } from './ClientSession';
 import { feedHandlers, type EventSummary } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
+import { inviteHandlers } from './inviteHandlers';
 import type { IngestRegistry } from '../ingest/IngestRegistry';
 import type { Handlers } from './handlers';
 import { mediaHandlers } from './mediaHandlers';
@@ -109,6 +110,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
+      ...inviteHandlers(feeds, access),
     };
     const limiter = new RateLimiter(50, 100);
 

@@ -4,6 +4,7 @@ import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
 import { FeedTile } from './FeedTile';
+import { InvitePanel } from './InvitePanel';
 
 /** How many alerts stay on screen. */
 const ALERTS_SHOWN = 5;
@@ -68,7 +69,7 @@ export function ConsolePage() {
   const programSource = useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]);
   const previewSource = useMemo(() => (channel?.preview ? ({ kind: 'feed', id: channel.preview } as const) : undefined), [channel?.preview]);
   const programState = useWatch(programSource);
-  const previewState = useWatch(previewSource);
+  const previewState = useWatch(previewSource, feeds.find((f) => f.id === channel?.preview)?.kinds.join('+'));
 
   if (grant.role !== 'producer' && grant.role !== 'admin') {
     return <p role="alert">The console is for producers: open the producer link printed when the server starts.</p>;
@@ -143,6 +144,7 @@ export function ConsolePage() {
           />
         ))}
       </div>
+      <InvitePanel studios={event.studios} />
       <h2>Cuts on {channel.name}</h2>
       <ol className="cut-log" data-testid="cut-log">
         {channel.cuts.map((cut) => (

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import type { FeedHealth, FeedInfo } from '@hybrid-stage/shared';
+import { AudioMeter } from '../../player/AudioMeter';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 
@@ -17,10 +18,11 @@ export interface FeedTileProps {
 /** One feed in the multiview: live thumbnail, name, health, tally. Click to preview it. */
 export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: FeedTileProps) {
   const source = useMemo(() => ({ kind: 'feed', id: feed.id }) as const, [feed.id]);
-  const state = useWatch(source);
+  const state = useWatch(source, feed.kinds.join('+'));
   return (
     <button type="button" className={`feed-tile tally-${tally ?? 'none'}`} onClick={onSelect} data-feed={feed.label} aria-pressed={tally === 'preview'}>
       <Player state={state} />
+      <AudioMeter stream={state.kind === 'playing' ? state.watch.stream : undefined} />
       <span className="feed-tile-name">
         {hotkey !== undefined && <kbd>{hotkey}</kbd>} {feed.label} <span className="muted">{studioName}</span>
       </span>

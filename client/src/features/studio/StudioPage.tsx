@@ -1,25 +1,51 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
 import { MediaSession } from '../../media/MediaSession';
-import { useEventInfo, useSignaling } from '../../signaling/SignalingContext';
+import { Player } from '../../player/Player';
+import { useWatch } from '../../player/useWatch';
+import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { IngestPanel } from './IngestPanel';
+import { useCaptureDevices } from './useCaptureDevices';
 
 type PublishState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'live'; feedId: string } | { kind: 'error'; message: string };
+type SourceKind = 'camera' | 'screen';
 
-/** Publishes this browser's camera and microphone as a feed of one studio. */
+/**
+ * A studio's desk (and a remote guest's): publish a camera and microphone or a screen as a feed,
+ * with a preview, the outgoing bitrate and the tally; watch a channel's program as the return feed;
+ * for studio operators, the RTP/SRT ingest endpoints of external encoders.
+ */
 export function StudioPage() {
   const { studioId = '' } = useParams();
   const signaling = useSignaling();
+  const grant = useGrant();
   const event = useEventInfo();
   const preview = useRef<HTMLVideoElement>(null);
   const session = useRef<MediaSession>(undefined);
   const stream = useRef<MediaStream>(undefined);
   const [state, setState] = useState<PublishState>({ kind: 'idle' });
-  const [label, setLabel] = useState('Camera 1');
-  const studio = event?.studios.find((s) => s.id === studioId);
+  const [label, setLabel] = useState(grant.role === 'guest' ? 'Guest' : 'Camera 1');
+  const [source, setSource] = useState<SourceKind>('camera');
+  const devices = useCaptureDevices();
+  const [cameraId, setCameraId] = useState('');
+  const [microphoneId, setMicrophoneId] = useState('');
+  const [returnChannel, setReturnChannel] = useState('main');
+  const [returnMuted, setReturnMuted] = useState(true);
   const [kbps, setKbps] = useState<number>();
+  const studio = event?.studios.find((s) => s.id === studioId);
   const liveFeedId = state.kind === 'live' ? state.feedId : undefined;
   const onAir = event?.channels.filter((c) => liveFeedId && c.program === liveFeedId) ?? [];
   const inPreview = event?.channels.filter((c) => liveFeedId && (c.preview === liveFeedId || c.pending === liveFeedId)) ?? [];
+  const returnSource = useMemo(() => ({ kind: 'channel', id: returnChannel }) as const, [returnChannel]);
+  const returnFeed = useWatch(returnSource);
+
+  const stop = () => {
+    session.current?.close();
+    session.current = undefined;
+    stream.current?.getTracks().forEach((t) => t.stop());
+    stream.current = undefined;
+  };
+  useEffect(() => stop, []);
 
   // Outgoing bitrate, from the send transport's statistics.
   useEffect(() => {
@@ -38,22 +64,25 @@ export function StudioPage() {
     return () => clearInterval(timer);
   }, [liveFeedId]);
 
-  const stop = () => {
-    session.current?.close();
-    session.current = undefined;
-    stream.current?.getTracks().forEach((t) => t.stop());
-    stream.current = undefined;
+  const capture = async (): Promise<MediaStream> => {
+    if (source === 'screen') return navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 30 }, audio: true });
+    return navigator.mediaDevices.getUserMedia({
+      video: { width: 1280, height: 720, ...(cameraId ? { deviceId: { exact: cameraId } } : {}) },
+      audio: microphoneId ? { deviceId: { exact: microphoneId } } : true,
+    });
   };
-  useEffect(() => stop, []);
 
   const goLive = async () => {
     setState({ kind: 'starting' });
     try {
-      stream.current = await navigator.mediaDevices.getUserMedia({ video: { width: 1280, height: 720 }, audio: true });
+      stream.current = await capture();
       preview.current!.srcObject = stream.current;
+      devices.refresh();
       const feed = await signaling.request('feed:open', { studioId, label });
       session.current = new MediaSession(signaling);
       for (const track of stream.current.getTracks()) await session.current.publish(feed.id, track);
+      // Ending a screen share from the browser's own bar ends the feed.
+      stream.current.getVideoTracks()[0]?.addEventListener('ended', () => endFeed(feed.id));
       setState({ kind: 'live', feedId: feed.id });
     } catch (error) {
       stop();
@@ -61,15 +90,15 @@ export function StudioPage() {
     }
   };
 
-  const endFeed = () => {
-    if (state.kind === 'live') void signaling.request('feed:close', { feedId: state.feedId }).catch(() => undefined);
+  const endFeed = (feedId = liveFeedId) => {
+    if (feedId) void signaling.request('feed:close', { feedId }).catch(() => undefined);
     stop();
     setState({ kind: 'idle' });
   };
 
   return (
     <section className="studio">
-      <h1>{studio ? `Studio ${studio.name}` : 'Studio'}</h1>
+      <h1>{studio ? `${grant.role === 'guest' ? 'Guest in' : 'Studio'} ${studio.name}` : 'Studio'}</h1>
       {liveFeedId && (
         <p className={`tally ${onAir.length ? 'tally-program' : inPreview.length ? 'tally-preview' : 'tally-none'}`} data-testid="tally">
           {onAir.length > 0
@@ -79,16 +108,70 @@ export function StudioPage() {
               : 'Not on air'}
         </p>
       )}
-      <div className="player">
-        <video ref={preview} autoPlay playsInline muted data-testid="preview" />
+      <div className="studio-monitors">
+        <figure className="monitor">
+          <figcaption>You</figcaption>
+          <div className="player">
+            <video ref={preview} autoPlay playsInline muted data-testid="preview" />
+          </div>
+        </figure>
+        <figure className="monitor">
+          <figcaption>
+            Return feed ·{' '}
+            <select aria-label="Return feed channel" value={returnChannel} onChange={(e) => setReturnChannel(e.target.value)}>
+              {event?.channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>{' '}
+            <button type="button" onClick={() => setReturnMuted((m) => !m)}>
+              {returnMuted ? 'Unmute' : 'Mute'}
+            </button>
+          </figcaption>
+          <Player state={returnFeed} muted={returnMuted} testId="return-feed" endedText="Off air" />
+        </figure>
       </div>
       <div className="player-controls">
+        <label>
+          Source{' '}
+          <select value={source} onChange={(e) => setSource(e.target.value as SourceKind)} disabled={state.kind !== 'idle'}>
+            <option value="camera">Camera and microphone</option>
+            <option value="screen">Screen</option>
+          </select>
+        </label>
+        {source === 'camera' && (
+          <>
+            <label>
+              Camera{' '}
+              <select value={cameraId} onChange={(e) => setCameraId(e.target.value)} disabled={state.kind !== 'idle'}>
+                <option value="">default</option>
+                {devices.cameras.map((d, i) => (
+                  <option key={d.deviceId} value={d.deviceId}>
+                    {d.label || `Camera ${i + 1}`}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Microphone{' '}
+              <select value={microphoneId} onChange={(e) => setMicrophoneId(e.target.value)} disabled={state.kind !== 'idle'}>
+                <option value="">default</option>
+                {devices.microphones.map((d, i) => (
+                  <option key={d.deviceId} value={d.deviceId}>
+                    {d.label || `Microphone ${i + 1}`}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </>
+        )}
         <label>
           Feed name{' '}
           <input value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} disabled={state.kind !== 'idle'} />
         </label>
         {state.kind === 'live' ? (
-          <button type="button" onClick={endFeed}>
+          <button type="button" onClick={() => endFeed()}>
             End feed
           </button>
         ) : (
@@ -102,6 +185,7 @@ export function StudioPage() {
           {state.kind === 'error' && `Cannot publish: ${state.message}`}
         </span>
       </div>
+      {grant.role !== 'guest' && studio && <IngestPanel studioId={studio.id} />}
     </section>
   );
 }

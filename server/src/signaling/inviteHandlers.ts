@@ -1,0 +1,20 @@
+import type { AccessTokens } from '../access/AccessTokens';
+import { NotFoundError } from '../errors';
+import type { FeedRegistry } from '../studios/FeedRegistry';
+import type { Handlers } from './handlers';
+
+/** How long a guest's invite works: long enough for a rehearsal and the show. */
+const GUEST_INVITE_LIFETIME_HOURS = 48;
+const STUDIO_INVITE_LIFETIME_HOURS = 30 * 24;
+
+/** Producers invite remote guests and studio operators with signed links. */
+export function inviteHandlers(feeds: FeedRegistry, access: AccessTokens): Handlers<'invite:create'> {
+  return {
+    'invite:create': async ({ role, studioId }) => {
+      if (!feeds.studios.some((s) => s.id === studioId)) throw new NotFoundError('studio', studioId);
+      const hours = role === 'guest' ? GUEST_INVITE_LIFETIME_HOURS : STUDIO_INVITE_LIFETIME_HOURS;
+      const token = await access.mint({ role, studioId }, `${hours}h`);
+      return { path: `/studio/${studioId}?token=${token}`, expiresAt: new Date(Date.now() + hours * 3_600_000).toISOString() };
+    },
+  };
+}
