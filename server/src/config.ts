@@ -45,6 +45,8 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^\d{2,4}x\d{2,4}$/, 'expected WIDTHxHEIGHT, e.g. 1280x720')
     .default('640x360'),
+  /** A JSON file describing the event (name, studios, channels); empty runs the built-in demo event. */
+  EVENT_FILE: z.string().default(''),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
 });

@@ -10,7 +10,7 @@ import { ChannelRegistry } from './program/ChannelRegistry';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { createHttpApp } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
-import { DEMO_EVENT } from './studios/demoEvent';
+import { loadEventConfig } from './studios/eventConfig';
 import { FeedRegistry } from './studios/FeedRegistry';
 import { TestPattern } from './studios/TestPattern';
 
@@ -32,7 +32,8 @@ export interface RunningServer {
 /** Starts the whole product on one machine: workers, test patterns, HTTP and signaling. */
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const event = { name: DEMO_EVENT.name, timeZone: DEMO_EVENT.timeZone };
+  const setup = loadEventConfig(config.EVENT_FILE || undefined);
+  const event = { name: setup.name, timeZone: setup.timeZone };
   const pool = new WorkerPool({
     workers: config.WORKERS,
     rtcPort: config.RTC_PORT,
@@ -42,7 +43,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     logger: logger.child({ component: 'workers' }),
   });
   await pool.start();
-  const feeds = new FeedRegistry(DEMO_EVENT.studios);
+  const feeds = new FeedRegistry(setup.studios);
 
   const patterns = new Set<TestPattern>();
   const startPatterns = async () => {
@@ -63,14 +64,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   await startPatterns();
 
   const channels = await ChannelRegistry.start({
-    channels: DEMO_EVENT.channels,
+    channels: setup.channels,
     feeds,
     pool,
     router: pool.ingest.router,
     logger: logger.child({ component: 'program' }),
   });
   // The demo starts with each channel on a studio's test pattern, so viewers see a picture at once.
-  for (const channel of DEMO_EVENT.channels) {
+  for (const channel of setup.channels) {
     const patternOf = (studioId: string | undefined) => feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern');
     const program = patternOf(channel.startsOn);
     const backup = patternOf(channel.backup);

@@ -53,7 +53,8 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
     const transport = await options.router.createDirectTransport({ maxMessageSize: 262144 });
     const registry = new ChannelRegistry(options, transport);
     try {
-      for (const config of options.channels) {
+      for (const { id, name, kind } of options.channels) {
+        const config = { id, name, kind };
         const bus = await ProgramBus.create(config, options.router, options.logger.child({ channel: config.id }));
         registry.#buses.set(config.id, bus);
         bus.on('changed', () => registry.emit('changed', bus.state()));
