@@ -19,6 +19,11 @@ afterAll(async () => {
 
 it('plays the main channel from the home page: the London test pattern', async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  // Keep the page's peer connections reachable, to read what the browser receives over RTCP.
+  await page.addInitScript({
+    content: `window.peerConnections = []; const Native = window.RTCPeerConnection;
+      window.RTCPeerConnection = class extends Native { constructor(...a) { super(...a); window.peerConnections.push(this); } };`,
+  });
   await page.goto(server.url);
   await page.getByRole('link', { name: /Main stage/ }).click();
   await expect.poll(() => videoProgress(page), { timeout: 20_000 }).toMatchObject({ width: 640, height: 360 });
@@ -31,6 +36,18 @@ it('plays the main channel from the home page: the London test pattern', async (
   expect(b).toBeLessThan(100);
   await expect.poll(() => page.getByTestId('stats').textContent()).toMatch(/640×360/);
   await expect(page.getByText('from London test pattern').count()).resolves.toBe(1);
+  // Sender reports for both kinds arrive: the browser needs them to keep lips and voice together.
+  const reported = () =>
+    page.evaluate(async () => {
+      const kinds: string[] = [];
+      for (const pc of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+        (await pc.getStats()).forEach((s) => {
+          if (s.type === 'remote-outbound-rtp' && s.packetsSent > 0) kinds.push(s.kind);
+        });
+      }
+      return kinds.sort();
+    });
+  await expect.poll(reported, { timeout: 15_000 }).toEqual(['audio', 'video']);
   await screenshot(page, 'main-channel-playing');
   await page.close();
 });
