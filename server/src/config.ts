@@ -5,6 +5,7 @@
 import { availableParallelism, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { Language } from '@hybrid-stage/shared';
 import { StartupError } from './errors';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -15,6 +16,10 @@ const portRange = (fallback: [number, number]) =>
     .transform((v) => v.split('-').map(Number) as [number, number])
     .refine(([min, max]) => min >= 1024 && max <= 65535 && min < max, 'expected 1024 <= min < max <= 65535')
     .default(fallback);
+const languageList = z
+  .string()
+  .transform((v) => v.split(',').map((l) => l.trim()).filter((l) => l && l !== 'none'))
+  .pipe(z.array(Language.exclude(['en'])));
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const ConfigSchema = z.object({
@@ -45,6 +50,16 @@ const ConfigSchema = z.object({
     .string()
     .regex(/^\d{2,4}x\d{2,4}$/, 'expected WIDTHxHEIGHT, e.g. 1280x720')
     .default('640x360'),
+  /** Caption languages machine-translated from English by Debian's Apertium, comma-separated, or "none". */
+  MT_APERTIUM_LANGUAGES: languageList.default(['es']),
+  /** Base URL of a LibreTranslate-compatible API ("" for none). */
+  LIBRETRANSLATE_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
+  /** Its API key, if it wants one. */
+  LIBRETRANSLATE_API_KEY: z.string().default(''),
+  /** Caption languages translated by LibreTranslate, comma-separated. */
+  LIBRETRANSLATE_LANGUAGES: languageList.default([]),
+  /** Whether machine translations wait as drafts for a translator to accept (else they go out at once). */
+  MT_REVIEW: flag.default(false),
   /** A JSON file describing the event (name, studios, channels); empty runs the built-in demo event. */
   EVENT_FILE: z.string().default(''),
   /** Directory of the built client to serve; empty to serve no client. */

@@ -11,6 +11,13 @@ import { IngestRegistry } from './ingest/IngestRegistry';
 import { createHttpApp } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
 import { loadEventConfig } from './studios/eventConfig';
+import { join } from 'node:path';
+import { Agenda } from './agenda/Agenda';
+import { demoAgenda, demoStart } from './agenda/demoAgenda';
+import { CaptionPipeline } from './captions/CaptionPipeline';
+import { CaptionStore } from './captions/CaptionStore';
+import { machineTranslators } from './captions/translation/machineTranslators';
+import { closeDatabase, openDatabase } from './persistence/Database';
 import { FeedRegistry } from './studios/FeedRegistry';
 import { TestPattern } from './studios/TestPattern';
 
@@ -33,7 +40,17 @@ export interface RunningServer {
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   mkdirSync(config.DATA_DIR, { recursive: true });
   const setup = loadEventConfig(config.EVENT_FILE || undefined);
-  const event = { name: setup.name, timeZone: setup.timeZone };
+  const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
+  const event = { name: setup.name, timeZone: setup.timeZone, sessions: [...agenda.sessions] };
+  const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
+  const captions = new CaptionPipeline({
+    store: new CaptionStore(db),
+    agenda,
+    channelIds: new Set(setup.channels.map((c) => c.id)),
+    translators: machineTranslators(config),
+    review: config.MT_REVIEW,
+    logger: logger.child({ component: 'captions' }),
+  });
   const pool = new WorkerPool({
     workers: config.WORKERS,
     rtcPort: config.RTC_PORT,
@@ -92,9 +109,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
   });
 
-  const app = createHttpApp({ pool, feeds, channels, ingests, access, event, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
+  const app = createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, access, event, logger: logger.child({ component: 'signaling' }) });
+  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, access, event, logger: logger.child({ component: 'signaling' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -107,6 +124,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     feeds.close();
     await io.close();
     pool.close();
+    closeDatabase(db);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new StartupError(`HTTP port ${config.PORT} on ${config.HOST} is already in use: stop the other process or set PORT`);
     }
@@ -132,6 +150,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         feeds.close();
         await io.close();
         pool.close();
+        closeDatabase(db);
       })()),
   };
 }

@@ -34,6 +34,19 @@ export interface EventInfo {
   studios: StudioInfo[];
   feeds: FeedInfo[];
   channels: ChannelState[];
+  /** The agenda, every channel, in start order. */
+  sessions: AgendaSession[];
+}
+
+/** One session of the agenda on one channel. */
+export interface AgendaSession {
+  id: string;
+  channelId: string;
+  title: string;
+  /** ISO times. */
+  startsAt: string;
+  endsAt: string;
+  speakers: string[];
 }
 
 /** What a person may do, carried in their access token. */
@@ -45,6 +58,10 @@ export interface Grant {
   role: Role;
   /** For studio and guest: the studio they publish from. */
   studioId?: string;
+  /** For captioner: the channel they caption. */
+  channelId?: string;
+  /** For captioner: the languages they write (BCP 47 primary tags). */
+  languages?: string[];
 }
 
 /** What kind of stream a channel carries. */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ErrorCode } from './errors';
+import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
@@ -51,6 +52,19 @@ export const Requests = {
   'ingest:list': z.strictObject({ studioId: Id }),
   'ingest:close': z.strictObject({ ingestId: Id }),
   'invite:create': z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id }),
+  'captions:join': z.strictObject({ channelId: Id, language: Language }),
+  'captions:leave': z.strictObject({ channelId: Id, language: Language }),
+  'captions:drafts': z.strictObject({ channelId: Id, language: Language }),
+  'captions:commit': z.strictObject({
+    channelId: Id,
+    language: Language,
+    text: CueText,
+    startMs: z.number().int().nonnegative(),
+    endMs: z.number().int().nonnegative(),
+  }),
+  'captions:correct': z.strictObject({ cueId: Id, text: CueText }),
+  'captions:accept': z.strictObject({ cueId: Id, text: CueText.optional() }),
+  'captions:ingest': z.strictObject({ channelId: Id, cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) }),
   'program:consume': z.strictObject({
     channelId: Id,
     transportId: Id,
@@ -98,6 +112,13 @@ export interface Responses {
   'ingest:list': IngestInfo[];
   'ingest:close': Record<string, never>;
   'invite:create': { path: string; expiresAt: string };
+  'captions:join': { cues: Cue[] };
+  'captions:leave': Record<string, never>;
+  'captions:drafts': { drafts: Cue[] };
+  'captions:commit': Cue;
+  'captions:correct': Cue;
+  'captions:accept': Cue;
+  'captions:ingest': { results: IngestResult[] };
   'program:consume': { consumers: ConsumerOptions[] };
   'program:preview': ChannelState;
   'program:take': ChannelState;
@@ -133,6 +154,10 @@ export interface ServerToClientEvents {
   'channel:changed': (channel: ChannelState) => void;
   /** To producers: something happened on a program that needs attention. */
   'program:alert': (alert: ProgramAlert) => void;
+  /** A live cue, new or corrected (same id, higher revision: replace it in place). */
+  'captions:cue': (cue: Cue) => void;
+  /** To translator desks: a machine draft waiting to be accepted or corrected. */
+  'captions:draft': (cue: Cue) => void;
   /** To producers, every second: the health of every feed. */
   'feeds:health': (health: FeedHealth[]) => void;
 }

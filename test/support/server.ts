@@ -48,7 +48,9 @@ export async function freePortRun(count: number): Promise<number> {
 
 /** Starts the real server: real mediasoup workers, ffmpeg test patterns, real sockets. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-test-'));
+  // A DATA_DIR given by the test (to restart on the same data) is the test's to remove.
+  const ownDataDir = !env.DATA_DIR;
+  const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'hybrid-stage-test-'));
   const workers = Number(env.WORKERS ?? 2);
   const rtcPort = await freePortRun(workers);
   const config = loadConfig({
@@ -69,7 +71,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     rtcPort,
     close: async () => {
       await server.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -34,8 +34,10 @@ export class AccessTokens {
 
   /** A token for `grant`, valid for `lifetime` (a jose time span such as "30d" or "2h"). */
   mint(grant: Grant, lifetime: string = DEFAULT_TOKEN_LIFETIME): Promise<string> {
-    const claims: Record<string, string> = { role: grant.role };
+    const claims: Record<string, unknown> = { role: grant.role };
     if (grant.studioId) claims.studioId = grant.studioId;
+    if (grant.channelId) claims.channelId = grant.channelId;
+    if (grant.languages) claims.languages = grant.languages;
     return new SignJWT(claims).setProtectedHeader({ alg: ALGORITHM }).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(this.#key);
   }
 
@@ -52,6 +54,8 @@ export class AccessTokens {
     if (!role.success) throw new AppError('UNAUTHORIZED', 'this link is not valid');
     const grant: Grant = { role: role.data };
     if (typeof payload.studioId === 'string') grant.studioId = payload.studioId;
+    if (typeof payload.channelId === 'string') grant.channelId = payload.channelId;
+    if (Array.isArray(payload.languages) && payload.languages.every((l) => typeof l === 'string')) grant.languages = payload.languages as string[];
     return grant;
   }
 }

@@ -22,6 +22,13 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'ingest:list': ['studio', 'producer', 'admin'],
   'ingest:close': ['studio', 'producer', 'admin'],
   'invite:create': ['producer', 'admin'],
+  'captions:join': EVERYONE,
+  'captions:leave': EVERYONE,
+  'captions:drafts': ['captioner', 'producer', 'admin'],
+  'captions:commit': ['captioner', 'producer', 'admin'],
+  'captions:correct': ['captioner', 'producer', 'admin'],
+  'captions:accept': ['captioner', 'producer', 'admin'],
+  'captions:ingest': ['captioner', 'producer', 'admin'],
   'program:consume': EVERYONE,
   'program:preview': ['producer', 'admin'],
   'program:take': ['producer', 'admin'],
@@ -46,4 +53,12 @@ export function assertMayPublishIn(grant: Grant, studioId: string): void {
 /** Whether `grant` sees producer-only broadcasts (feed health, alerts). */
 export function isProducer(grant: Grant): boolean {
   return grant.role === 'producer' || grant.role === 'admin';
+}
+
+/** Throws FORBIDDEN unless `grant` may write captions on `channelId` in `language`. */
+export function assertMayCaption(grant: Grant, channelId: string, language: string): void {
+  if (grant.role === 'producer' || grant.role === 'admin') return;
+  if (grant.role !== 'captioner' || grant.channelId !== channelId || !grant.languages?.includes(language)) {
+    throw new AppError('FORBIDDEN', `this link does not caption ${channelId} in ${language}`);
+  }
 }

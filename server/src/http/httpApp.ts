@@ -9,6 +9,9 @@ import type { IngestRegistry } from '../ingest/IngestRegistry';
 import type { Logger } from '../logger';
 import { errorHandler } from './httpErrors';
 import { ingestRoutes } from './ingestRoutes';
+import { captionRoutes } from './captionRoutes';
+import type { CaptionPipeline } from '../captions/CaptionPipeline';
+import type { Agenda } from '../agenda/Agenda';
 import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 
@@ -18,6 +21,8 @@ export interface HttpDeps {
   feeds: FeedRegistry;
   channels: ChannelRegistry;
   ingests: IngestRegistry;
+  captions: CaptionPipeline;
+  agenda: Agenda;
   access: AccessTokens;
   event: EventSummary;
   logger: Logger;
@@ -26,7 +31,7 @@ export interface HttpDeps {
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, access, event, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, clientDir, logger }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -47,6 +52,7 @@ export function createHttpApp({ pool, feeds, channels, ingests, access, event, c
   });
 
   app.use('/api', ingestRoutes(ingests, access));
+  app.use('/api', captionRoutes(captions, agenda, access));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

@@ -1,22 +1,15 @@
-import { Router, type Request } from 'express';
+import { Router } from 'express';
 import { z } from 'zod';
-import { IngestProtocol, type Grant } from '@hybrid-stage/shared';
+import { IngestProtocol } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayPublishIn } from '../access/permissions';
 import { AppError } from '../errors';
 import type { IngestRegistry } from '../ingest/IngestRegistry';
+import { bearerGrant } from './bearer';
 import { route } from './httpErrors';
 
+const INGEST_ROLES = ['studio', 'producer', 'admin'] as const;
 const CreateIngest = z.strictObject({ label: z.string().trim().min(1).max(80), protocol: IngestProtocol });
-
-/** Reads `Authorization: Bearer <token>`; UNAUTHORIZED without a valid one. */
-async function bearerGrant(req: Request, access: AccessTokens): Promise<Grant> {
-  const match = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '');
-  if (!match) throw new AppError('UNAUTHORIZED', 'send an access token as "Authorization: Bearer <token>"');
-  const grant = await access.verify(match[1]!);
-  if (!['studio', 'producer', 'admin'].includes(grant.role)) throw new AppError('FORBIDDEN', `ingests need a studio, producer or admin token (you are ${grant.role})`);
-  return grant;
-}
 
 /**
  * The ingest API, for automation and hardware encoders' control software:
@@ -29,7 +22,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
   router.post(
     '/studios/:studioId/ingests',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access);
+      const grant = await bearerGrant(req, access, INGEST_ROLES);
       const studioId = String(req.params.studioId);
       assertMayPublishIn(grant, studioId);
       const body = CreateIngest.safeParse(req.body);
@@ -40,7 +33,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
   router.get(
     '/studios/:studioId/ingests',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access);
+      const grant = await bearerGrant(req, access, INGEST_ROLES);
       const studioId = String(req.params.studioId);
       assertMayPublishIn(grant, studioId);
       res.json(ingests.list(studioId));
@@ -49,7 +42,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
   router.delete(
     '/ingests/:ingestId',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access);
+      const grant = await bearerGrant(req, access, INGEST_ROLES);
       const ingest = ingests.get(String(req.params.ingestId));
       assertMayPublishIn(grant, ingest.feed.studioId);
       ingest.close();

@@ -22,6 +22,8 @@ import { ClientSession } from './ClientSession';
 import { feedHandlers, type EventSummary } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
 import { inviteHandlers } from './inviteHandlers';
+import { captionHandlers, captionRoom, draftRoom } from './captionHandlers';
+import { toWire, type CaptionPipeline } from '../captions/CaptionPipeline';
 import type { IngestRegistry } from '../ingest/IngestRegistry';
 import type { Handlers } from './handlers';
 import { mediaHandlers } from './mediaHandlers';
@@ -34,6 +36,7 @@ export interface SignalingDeps {
   feeds: FeedRegistry;
   channels: ChannelRegistry;
   ingests: IngestRegistry;
+  captions: CaptionPipeline;
   access: AccessTokens;
   event: EventSummary;
   logger: Logger;
@@ -64,7 +67,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
-  const { pool, feeds, channels, ingests, access, event, logger } = deps;
+  const { pool, feeds, channels, ingests, captions, access, event, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -111,6 +114,14 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
       ...inviteHandlers(feeds, access),
+      ...captionHandlers(session, captions, {
+        join: (room) => void socket.join(room),
+        leave: (room) => void socket.leave(room),
+        has: (room) => socket.rooms.has(room),
+        get size() {
+          return socket.rooms.size;
+        },
+      }),
     };
     const limiter = new RateLimiter(50, 100);
 
@@ -154,6 +165,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   });
 
   channels.on('changed', (channel) => io.emit('channel:changed', channel));
+  captions.on('cue', (cue) => io.to(captionRoom(cue.channelId, cue.language)).emit('captions:cue', toWire(cue)));
+  captions.on('draft', (cue) => io.to(draftRoom(cue.channelId, cue.language)).emit('captions:draft', toWire(cue)));
   channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
   channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
 

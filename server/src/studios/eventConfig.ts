@@ -38,6 +38,20 @@ export const EventConfig = z
       )
       .min(1)
       .max(50),
+    /** The agenda. Without it the demo event lays out its own programme from the time it starts. */
+    sessions: z
+      .array(
+        z.strictObject({
+          id: Slug,
+          channelId: Slug,
+          title: z.string().trim().min(1).max(200),
+          startsAt: z.iso.datetime({ offset: true }),
+          endsAt: z.iso.datetime({ offset: true }),
+          speakers: z.array(z.string().trim().min(1).max(100)).max(20).default([]),
+        }),
+      )
+      .max(2000)
+      .optional(),
   })
   .superRefine((event, ctx) => {
     const studios = new Set(event.studios.map((s) => s.id));
@@ -46,6 +60,11 @@ export const EventConfig = z
     };
     unique(event.studios.map((s) => s.id), 'studio');
     unique(event.channels.map((c) => c.id), 'channel');
+    const channels = new Set(event.channels.map((c) => c.id));
+    for (const s of event.sessions ?? []) {
+      if (!channels.has(s.channelId)) ctx.addIssue({ code: 'custom', message: `session ${s.id} is on unknown channel ${s.channelId}` });
+      if (Date.parse(s.endsAt) <= Date.parse(s.startsAt)) ctx.addIssue({ code: 'custom', message: `session ${s.id} ends before it starts` });
+    }
     for (const c of event.channels) {
       for (const studio of [c.startsOn, c.backup]) {
         if (studio && !studios.has(studio)) ctx.addIssue({ code: 'custom', message: `channel ${c.id} names unknown studio ${studio}` });

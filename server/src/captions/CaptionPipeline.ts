@@ -1,0 +1,277 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { Cue, CueSource, IngestCue, IngestResult, Language } from '@hybrid-stage/shared';
+import type { Agenda } from '../agenda/Agenda';
+import { AppError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import type { CaptionStore, StoredCue } from './CaptionStore';
+import type { Translator } from './translation/Translator';
+
+/** How many cues a late joiner gets. */
+const LATE_JOINER_CUES = 5;
+/** Without a session on air, a late joiner gets cues of this last stretch. */
+const LATE_JOINER_WINDOW_MS = 10 * 60_000;
+/** Desk cues must be about now: a desk types what it hears. */
+const DESK_PAST_MS = 120_000;
+const DESK_FUTURE_MS = 60_000;
+
+/** Events of a {@link CaptionPipeline}. */
+export interface CaptionPipelineEvents {
+  /** A live cue, new or revised: to viewers of its channel and language. */
+  cue: [cue: StoredCue];
+  /** A machine draft, new or revised: to translator desks of its channel and language. */
+  draft: [cue: StoredCue];
+}
+
+/** Options of a {@link CaptionPipeline}. */
+export interface CaptionPipelineOptions {
+  store: CaptionStore;
+  agenda: Agenda;
+  /** Channels that exist. */
+  channelIds: ReadonlySet<string>;
+  /** Machine translation per target language. */
+  translators: ReadonlyMap<Language, Translator>;
+  /** Whether machine translations wait as drafts for a translator (else they go out at once). */
+  review: boolean;
+  logger: Logger;
+}
+
+/** A new cue to store. */
+export interface NewCue {
+  channelId: string;
+  language: Language;
+  startMs: number;
+  endMs: number;
+  text: string;
+  source: CueSource;
+  author: string;
+  providerCueId?: string;
+}
+
+/**
+ * One pipeline for live captions, re-runs and films: cues from desks, providers' APIs, files and
+ * machine translation are stored (every revision), put on the agenda session on air, and handed
+ * to distribution. A correction is a new revision of the same cue id.
+ */
+export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
+  readonly #options: CaptionPipelineOptions;
+
+  constructor(options: CaptionPipelineOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** The languages machine translation covers. */
+  get machineLanguages(): Language[] {
+    return [...this.#options.translators.keys()];
+  }
+
+  /** Stores a cue typed at a desk now; its times must be about now. */
+  commitFromDesk(cue: Omit<NewCue, 'source' | 'providerCueId'>): StoredCue {
+    const now = Date.now();
+    if (cue.startMs < now - DESK_PAST_MS || cue.endMs > now + DESK_FUTURE_MS) {
+      throw new AppError('INVALID_REQUEST', 'a desk cue must start within the last two minutes and end within the next minute');
+    }
+    return this.commit({ ...cue, source: 'desk' });
+  }
+
+  /** Stores a new live cue and sends it out. */
+  commit(cue: NewCue): StoredCue {
+    this.#assertChannel(cue.channelId);
+    const stored: StoredCue = {
+      id: randomUUID(),
+      revision: 1,
+      channelId: cue.channelId,
+      sessionId: this.#options.agenda.sessionAt(cue.channelId, cue.startMs)?.id ?? null,
+      language: cue.language,
+      startMs: cue.startMs,
+      endMs: cue.endMs,
+      text: cue.text,
+      source: cue.source,
+      status: 'live',
+      translatedFrom: null,
+      author: cue.author,
+      providerCueId: cue.providerCueId ?? null,
+    };
+    this.#options.store.insert(stored);
+    this.#published(stored);
+    return stored;
+  }
+
+  /** Stores a new revision of a cue with new text (and times), and sends it out in place of the old one. */
+  correct(cueId: string, changes: { text: string; startMs?: number; endMs?: number }, author: string): StoredCue {
+    const current = this.get(cueId);
+    const startMs = changes.startMs ?? current.startMs;
+    const endMs = changes.endMs ?? current.endMs;
+    if (endMs <= startMs) throw new AppError('INVALID_REQUEST', 'endMs must be after startMs');
+    const revised: StoredCue = { ...current, revision: current.revision + 1, text: changes.text, startMs, endMs, author };
+    // A translator's edit of a machine draft makes it theirs.
+    if (current.source === 'machine' && author !== current.author) revised.source = 'desk';
+    this.#options.store.insert(revised);
+    this.#published(revised);
+    return revised;
+  }
+
+  /** Sends out a machine draft, as it is or corrected. */
+  accept(cueId: string, author: string, text?: string): StoredCue {
+    const current = this.get(cueId);
+    if (current.status !== 'draft') throw new AppError('INVALID_STATE', `cue ${cueId} is already out`);
+    const accepted: StoredCue = {
+      ...current,
+      revision: current.revision + 1,
+      status: 'live',
+      text: text ?? current.text,
+      source: text !== undefined && text !== current.text ? 'desk' : current.source,
+      author,
+    };
+    this.#options.store.insert(accepted);
+    this.#published(accepted);
+    return accepted;
+  }
+
+  /**
+   * Stores a provider's batch in one transaction, idempotent by the provider's cue id: the same cue
+   * again changes nothing; other text or times make a new revision (a correction).
+   */
+  ingest(channelId: string, cues: IngestCue[], author: string): IngestResult[] {
+    this.#assertChannel(channelId);
+    const changed: StoredCue[] = [];
+    const results = this.#options.store.transaction(() =>
+      cues.map((cue): IngestResult => {
+        const existing = this.#options.store.byProvider(channelId, cue.language, cue.id);
+        if (existing && existing.text === cue.text && existing.startMs === cue.startMs && existing.endMs === cue.endMs) {
+          return { id: cue.id, cueId: existing.id, revision: existing.revision, outcome: 'unchanged' };
+        }
+        const stored: StoredCue = existing
+          ? { ...existing, revision: existing.revision + 1, text: cue.text, startMs: cue.startMs, endMs: cue.endMs, author }
+          : {
+              id: randomUUID(),
+              revision: 1,
+              channelId,
+              sessionId: this.#options.agenda.sessionAt(channelId, cue.startMs)?.id ?? null,
+              language: cue.language,
+              startMs: cue.startMs,
+              endMs: cue.endMs,
+              text: cue.text,
+              source: 'api',
+              status: 'live',
+              translatedFrom: null,
+              author,
+              providerCueId: cue.id,
+            };
+        this.#options.store.insert(stored);
+        changed.push(stored);
+        return { id: cue.id, cueId: stored.id, revision: stored.revision, outcome: existing ? 'corrected' : 'created' };
+      }),
+    );
+    for (const cue of changed) this.#published(cue);
+    return results;
+  }
+
+  /**
+   * Stores the cues of a caption file for a session (a pre-recorded segment or film), as one
+   * transaction: times in the file are relative to the session's start.
+   */
+  importSession(channelId: string, sessionId: string, language: Language, cues: Array<{ startMs: number; endMs: number; text: string }>, author: string): number {
+    this.#assertChannel(channelId);
+    const session = this.#options.agenda.get(sessionId);
+    if (!session || session.channelId !== channelId) throw new NotFoundError('session', sessionId);
+    const origin = Date.parse(session.startsAt);
+    this.#options.store.transaction(() => {
+      for (const cue of cues) {
+        this.#options.store.insert({
+          id: randomUUID(),
+          revision: 1,
+          channelId,
+          sessionId,
+          language,
+          startMs: origin + cue.startMs,
+          endMs: origin + cue.endMs,
+          text: cue.text,
+          source: 'file',
+          status: 'live',
+          translatedFrom: null,
+          author,
+          providerCueId: null,
+        });
+      }
+    });
+    return cues.length;
+  }
+
+  /** The newest revision of a cue; NOT_FOUND when there is none. */
+  get(cueId: string): StoredCue {
+    const cue = this.#options.store.get(cueId);
+    if (!cue) throw new NotFoundError('cue', cueId);
+    return cue;
+  }
+
+  /** What a viewer joining now gets: the last few cues of the session on air (or of the last minutes). */
+  recent(channelId: string, language: Language): Cue[] {
+    this.#assertChannel(channelId);
+    const now = Date.now();
+    const session = this.#options.agenda.sessionAt(channelId, now);
+    const since = session ? Date.parse(session.startsAt) : now - LATE_JOINER_WINDOW_MS;
+    return this.#options.store.recent(channelId, language, since, LATE_JOINER_CUES).map(toWire);
+  }
+
+  /** Machine drafts of the last minutes still waiting for a translator. */
+  drafts(channelId: string, language: Language): Cue[] {
+    this.#assertChannel(channelId);
+    return this.#options.store.drafts(channelId, language, Date.now() - LATE_JOINER_WINDOW_MS).map(toWire);
+  }
+
+  /** Every live cue of a session in a language. */
+  session(sessionId: string, language: Language): StoredCue[] {
+    return this.#options.store.session(sessionId, language);
+  }
+
+  #published(cue: StoredCue): void {
+    this.emit(cue.status === 'live' ? 'cue' : 'draft', cue);
+    if (cue.language === 'en' && cue.status === 'live' && cue.source !== 'machine') void this.#translate(cue);
+  }
+
+  /** Machine-translates an English cue into every language with a translator, as drafts or live cues. */
+  async #translate(english: StoredCue): Promise<void> {
+    const { translators, review, store, logger } = this.#options;
+    for (const [language, translator] of translators) {
+      try {
+        const text = (await translator.translate(english.text, language)).slice(0, 500);
+        const existing = store.translationOf(english.id, language);
+        // A translator who edited the translation keeps their words when the English is corrected.
+        if (existing && existing.source !== 'machine') continue;
+        const cue: StoredCue = existing
+          ? { ...existing, revision: existing.revision + 1, text, startMs: english.startMs, endMs: english.endMs }
+          : {
+              id: randomUUID(),
+              revision: 1,
+              channelId: english.channelId,
+              sessionId: english.sessionId,
+              language,
+              startMs: english.startMs,
+              endMs: english.endMs,
+              text,
+              source: 'machine',
+              status: review ? 'draft' : 'live',
+              translatedFrom: english.id,
+              author: translator.name,
+              providerCueId: null,
+            };
+        store.insert(cue);
+        this.emit(cue.status === 'live' ? 'cue' : 'draft', cue);
+      } catch (error) {
+        logger.warn({ err: error, language, translator: translator.name }, 'machine translation failed');
+      }
+    }
+  }
+
+  #assertChannel(channelId: string): void {
+    if (!this.#options.channelIds.has(channelId)) throw new NotFoundError('channel', channelId);
+  }
+}
+
+/** What clients see of a cue: no author or provider id. */
+export function toWire(cue: StoredCue): Cue {
+  const { author: _author, providerCueId: _provider, ...wire } = cue;
+  return wire;
+}

@@ -1,0 +1,8 @@
+import type { Language } from '@hybrid-stage/shared';
+
+/** A machine-translation provider: English text in, text in `to` out. */
+export interface Translator {
+  /** What the provider is, for logs and cue authors (e.g. "apertium"). */
+  readonly name: string;
+  translate(text: string, to: Language): Promise<string>;
+}

@@ -1,0 +1,13 @@
+import type { Request } from 'express';
+import type { Grant, Role } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { AppError } from '../errors';
+
+/** Reads `Authorization: Bearer <token>`: UNAUTHORIZED without a valid one, FORBIDDEN for other roles. */
+export async function bearerGrant(req: Request, access: AccessTokens, roles: readonly Role[]): Promise<Grant> {
+  const match = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '');
+  if (!match) throw new AppError('UNAUTHORIZED', 'send an access token as "Authorization: Bearer <token>"');
+  const grant = await access.verify(match[1]!);
+  if (!roles.includes(grant.role)) throw new AppError('FORBIDDEN', `this needs one of these roles: ${roles.join(', ')} (you are ${grant.role})`);
+  return grant;
+}

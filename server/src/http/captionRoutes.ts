@@ -1,0 +1,72 @@
+import express, { Router } from 'express';
+import { z } from 'zod';
+import { IngestCue, Language, MAX_INGEST_BATCH } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { assertMayCaption } from '../access/permissions';
+import type { Agenda } from '../agenda/Agenda';
+import type { CaptionPipeline } from '../captions/CaptionPipeline';
+import { MAX_VTT_BYTES, parseWebVtt, writeWebVtt } from '../captions/webvtt';
+import { AppError, NotFoundError } from '../errors';
+import { bearerGrant } from './bearer';
+import { route } from './httpErrors';
+
+const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) });
+
+/**
+ * Captions over HTTP:
+ *   POST /api/channels/:channelId/captions                      {cues: [...]} a provider's batch (captioner token)
+ *   GET  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a session's captions as WebVTT
+ *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token)
+ */
+export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens): Router {
+  const router = Router();
+  const language = (value: string) => {
+    const parsed = Language.safeParse(value);
+    if (!parsed.success) throw new AppError('INVALID_REQUEST', `unknown language ${JSON.stringify(value.slice(0, 20))}`);
+    return parsed.data;
+  };
+  const session = (channelId: string, sessionId: string) => {
+    const found = agenda.get(sessionId);
+    if (!found || found.channelId !== channelId) throw new NotFoundError('session', sessionId);
+    return found;
+  };
+
+  router.post(
+    '/channels/:channelId/captions',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access, ['captioner', 'producer', 'admin']);
+      const channelId = String(req.params.channelId);
+      const body = IngestBatch.safeParse(req.body);
+      if (!body.success) throw new AppError('INVALID_REQUEST', z.prettifyError(body.error));
+      for (const cue of body.data.cues) assertMayCaption(grant, channelId, cue.language);
+      res.json({ results: captions.ingest(channelId, body.data.cues, `${grant.role}:api`) });
+    }),
+  );
+
+  router.get(
+    '/channels/:channelId/sessions/:sessionId/captions/:language.vtt',
+    route(async (req, res) => {
+      const found = session(String(req.params.channelId), String(req.params.sessionId));
+      const lang = language(String(req.params.language));
+      const origin = Date.parse(found.startsAt);
+      const cues = captions.session(found.id, lang).map((c) => ({ startMs: c.startMs - origin, endMs: c.endMs - origin, text: c.text }));
+      res.type('text/vtt; charset=utf-8').send(writeWebVtt(cues, lang));
+    }),
+  );
+
+  router.put(
+    '/channels/:channelId/sessions/:sessionId/captions/:language.vtt',
+    express.text({ type: ['text/vtt', 'text/plain'], limit: MAX_VTT_BYTES }),
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access, ['captioner', 'producer', 'admin']);
+      const channelId = String(req.params.channelId);
+      const lang = language(String(req.params.language));
+      assertMayCaption(grant, channelId, lang);
+      const found = session(channelId, String(req.params.sessionId));
+      if (typeof req.body !== 'string') throw new AppError('INVALID_REQUEST', 'send the file as text/vtt');
+      const cues = parseWebVtt(req.body);
+      res.status(201).json({ cues: captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`) });
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,28 @@
+/**
+ * The database schema as an ordered list of migrations; `PRAGMA user_version` counts those applied.
+ * Append only: a released migration is never edited.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: caption cues. Every revision is a row; the newest revision of a cue is what viewers see.
+  `CREATE TABLE caption_cues (
+     id TEXT NOT NULL,
+     revision INTEGER NOT NULL,
+     channel_id TEXT NOT NULL,
+     session_id TEXT,
+     language TEXT NOT NULL,
+     start_ms INTEGER NOT NULL,
+     end_ms INTEGER NOT NULL,
+     text TEXT NOT NULL,
+     source TEXT NOT NULL,
+     status TEXT NOT NULL,
+     author TEXT NOT NULL,
+     provider_cue_id TEXT,
+     translated_from TEXT,
+     created_at INTEGER NOT NULL,
+     PRIMARY KEY (id, revision)
+   ) STRICT;
+   CREATE INDEX caption_cues_by_time ON caption_cues (channel_id, language, start_ms);
+   CREATE INDEX caption_cues_by_session ON caption_cues (session_id, language, start_ms);
+   CREATE UNIQUE INDEX caption_cues_by_provider ON caption_cues (channel_id, language, provider_cue_id, revision)
+     WHERE provider_cue_id IS NOT NULL;`,
+];

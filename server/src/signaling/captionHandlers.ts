@@ -1,0 +1,70 @@
+import type { Language } from '@hybrid-stage/shared';
+import { assertMayCaption } from '../access/permissions';
+import { toWire, type CaptionPipeline } from '../captions/CaptionPipeline';
+import { AppError } from '../errors';
+import type { ClientSession } from './ClientSession';
+import type { Handlers } from './handlers';
+
+/** The socket.io rooms of one connection, as the handlers need them. */
+export interface SocketRooms {
+  join(room: string): void;
+  leave(room: string): void;
+  has(room: string): boolean;
+  readonly size: number;
+}
+
+/** Viewers of a channel's captions in one language. */
+export const captionRoom = (channelId: string, language: Language) => `captions:${channelId}:${language}`;
+/** Translator desks waiting for machine drafts of a channel in one language. */
+export const draftRoom = (channelId: string, language: Language) => `drafts:${channelId}:${language}`;
+
+/** Caption rooms one connection may be in: every language of a couple of channels. */
+const MAX_CAPTION_ROOMS = 30;
+
+/** Receiving captions (viewers, desks) and writing them (desks, providers' sockets). */
+export function captionHandlers(
+  session: ClientSession,
+  captions: CaptionPipeline,
+  rooms: SocketRooms,
+): Handlers<'captions:join' | 'captions:leave' | 'captions:drafts' | 'captions:commit' | 'captions:correct' | 'captions:accept' | 'captions:ingest'> {
+  const author = () => `${session.grant.role}${session.grant.channelId ? `:${session.grant.channelId}` : ''}`;
+  const enter = (room: string) => {
+    if (!rooms.has(room) && rooms.size >= MAX_CAPTION_ROOMS) throw new AppError('INVALID_STATE', 'too many caption rooms; leave some first');
+    rooms.join(room);
+  };
+  return {
+    'captions:join': async ({ channelId, language }) => {
+      const cues = captions.recent(channelId, language);
+      enter(captionRoom(channelId, language));
+      return { cues };
+    },
+    'captions:leave': async ({ channelId, language }) => {
+      rooms.leave(captionRoom(channelId, language));
+      return {};
+    },
+    'captions:drafts': async ({ channelId, language }) => {
+      assertMayCaption(session.grant, channelId, language);
+      enter(draftRoom(channelId, language));
+      return { drafts: captions.drafts(channelId, language) };
+    },
+    'captions:commit': async ({ channelId, language, text, startMs, endMs }) => {
+      assertMayCaption(session.grant, channelId, language);
+      if (endMs <= startMs) throw new AppError('INVALID_REQUEST', 'endMs must be after startMs');
+      return toWire(captions.commitFromDesk({ channelId, language, text, startMs, endMs, author: author() }));
+    },
+    'captions:correct': async ({ cueId, text }) => {
+      const cue = captions.get(cueId);
+      assertMayCaption(session.grant, cue.channelId, cue.language);
+      return toWire(captions.correct(cueId, { text }, author()));
+    },
+    'captions:accept': async ({ cueId, text }) => {
+      const cue = captions.get(cueId);
+      assertMayCaption(session.grant, cue.channelId, cue.language);
+      return toWire(captions.accept(cueId, author(), text));
+    },
+    'captions:ingest': async ({ channelId, cues }) => {
+      for (const cue of cues) assertMayCaption(session.grant, channelId, cue.language);
+      return { results: captions.ingest(channelId, cues, author()) };
+    },
+  };
+}

@@ -1,0 +1,92 @@
+/** Caption languages, cues and the limits on them, shared by server and client. */
+import { z } from 'zod';
+
+/** The caption (and UI) languages, English first: BCP 47 primary tags. */
+export const LANGUAGES = ['en', 'ja', 'zh', 'ko', 'ru', 'ar', 'es', 'pt', 'de', 'fr', 'it', 'tr'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
+
+/** Each language's name in itself, for pickers. */
+export const LANGUAGE_NAMES: Record<Language, string> = {
+  en: 'English',
+  ja: '日本語',
+  zh: '中文',
+  ko: '한국어',
+  ru: 'Русский',
+  ar: 'العربية',
+  es: 'Español',
+  pt: 'Português',
+  de: 'Deutsch',
+  fr: 'Français',
+  it: 'Italiano',
+  tr: 'Türkçe',
+};
+
+/** Languages written right to left. */
+export const RTL_LANGUAGES: ReadonlySet<Language> = new Set(['ar']);
+
+/** Longest cue text, in characters: two lines of subtitles with room to spare. */
+export const MAX_CUE_TEXT = 500;
+/** Longest cue, in milliseconds. */
+export const MAX_CUE_DURATION_MS = 30_000;
+
+/** Where a cue came from. */
+export type CueSource = 'desk' | 'api' | 'file' | 'machine';
+/** A draft waits for a translator; a live cue is shown to viewers. */
+export type CueStatus = 'draft' | 'live';
+
+/** One caption cue (its newest revision). Times are on the program clock: Unix milliseconds. */
+export interface Cue {
+  id: string;
+  revision: number;
+  channelId: string;
+  /** The agenda session on air at the cue's start, if any. */
+  sessionId: string | null;
+  language: Language;
+  startMs: number;
+  endMs: number;
+  text: string;
+  source: CueSource;
+  status: CueStatus;
+  /** For a machine translation, the English cue it came from. */
+  translatedFrom: string | null;
+}
+
+/** Cue text as it may be submitted: trimmed, not empty, no control characters but newlines. */
+export const CueText = z
+  .string()
+  .max(MAX_CUE_TEXT)
+  .transform((t) => t.replace(/\r\n?/g, '\n').replace(/\n{2,}/g, '\n').trim())
+  .refine((t) => t.length > 0, 'text is empty')
+  .refine((t) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(t), 'text holds control characters');
+
+/** A cue's times: end after start, no longer than the maximum. */
+export const CueTimes = z
+  .object({ startMs: z.number().int().nonnegative(), endMs: z.number().int().nonnegative() })
+  .refine((t) => t.endMs > t.startMs, 'endMs must be after startMs')
+  .refine((t) => t.endMs - t.startMs <= MAX_CUE_DURATION_MS, `a cue lasts at most ${MAX_CUE_DURATION_MS} ms`);
+
+/** One cue from an external provider (HTTP or socket ingest), identified by the provider's id. */
+export const IngestCue = z
+  .strictObject({
+    /** The provider's id: sending it again is a no-op, or a correction when the text or times differ. */
+    id: z.string().min(1).max(100),
+    language: Language,
+    startMs: z.number().int().nonnegative(),
+    endMs: z.number().int().nonnegative(),
+    text: CueText,
+  })
+  .and(CueTimes);
+export type IngestCue = z.infer<typeof IngestCue>;
+
+/** At most this many cues in one ingest batch. */
+export const MAX_INGEST_BATCH = 100;
+
+/** What happened to one cue of an ingest batch. */
+export interface IngestResult {
+  /** The provider's id. */
+  id: string;
+  cueId: string;
+  revision: number;
+  outcome: 'created' | 'corrected' | 'unchanged';
+}

@@ -1,0 +1,231 @@
+// Captions end to end on the real server: desks and the ingest API write, viewers receive only
+// their language, corrections replace text, Apertium drafts Spanish, WebVTT round-trips, and
+// everything is still there after a restart.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebVTTParser, type VttNode } from 'webvtt-parser';
+import htmlEntities from 'webvtt-parser/html-entities.json' with { type: 'json' };
+import type { AgendaSession, Cue, Language } from '@hybrid-stage/shared';
+import { startTestServer, TestClient, type TestServer } from './support/server';
+
+const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-captions-'));
+let server: TestServer;
+let session: AgendaSession;
+
+async function start() {
+  server = await startTestServer({ DATA_DIR: dataDir, TEST_PATTERNS: 'false', WORKERS: '1' });
+  const viewer = await TestClient.connect(server.url);
+  const now = Date.now();
+  session = (await viewer.ok('event:get', {})).sessions.find(
+    (s) => s.channelId === 'main' && Date.parse(s.startsAt) <= now && now < Date.parse(s.endsAt),
+  )!;
+  viewer.close();
+}
+
+beforeAll(start);
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A viewer socket watching one language of the main channel, collecting what arrives. */
+async function viewerOf(language: Language) {
+  const client = await TestClient.connect(server.url);
+  const received: Cue[] = [];
+  client.socket.on('captions:cue', (cue) => received.push(cue));
+  const { cues } = await client.ok('captions:join', { channelId: 'main', language });
+  return { client, received, joined: cues };
+}
+
+const desk = (language: Language, channelId = 'main') => TestClient.connectAs(server, { role: 'captioner', channelId, languages: [language] });
+const cueNow = (text: string) => ({ startMs: Date.now() - 1500, endMs: Date.now() + 1500, text });
+const settle = () => new Promise((r) => setTimeout(r, 300));
+
+function vttTexts(vtt: string): { errors: unknown[]; texts: string[] } {
+  const tree = new WebVTTParser(htmlEntities).parse(vtt, 'subtitles');
+  const flat = (n: VttNode): string => (n.type === 'text' ? (n.value ?? '') : (n.children ?? []).map(flat).join(''));
+  return { errors: tree.errors, texts: tree.cues.map((c) => flat(c.tree)) };
+}
+
+describe('distribution', () => {
+  it('sends each desk cue only to viewers of its language', async () => {
+    const viewers = { en: await viewerOf('en'), ja: await viewerOf('ja'), ar: await viewerOf('ar'), de: await viewerOf('de') };
+    const texts = { en: 'Welcome to the partner conference.', ja: 'パートナー会議へようこそ。', ar: 'مرحبا بكم في مؤتمر الشركاء.' };
+    for (const [language, text] of Object.entries(texts) as Array<[Language, string]>) {
+      const writer = await desk(language);
+      const cue = await writer.ok('captions:commit', { channelId: 'main', language, ...cueNow(text) });
+      expect(cue).toMatchObject({ language, text, revision: 1, source: 'desk', status: 'live', sessionId: session.id });
+      writer.close();
+    }
+    await settle();
+    expect(viewers.en.received.map((c) => c.text)).toEqual([texts.en]);
+    expect(viewers.ja.received.map((c) => c.text)).toEqual([texts.ja]);
+    expect(viewers.ar.received.map((c) => c.text)).toEqual([texts.ar]);
+    expect(viewers.de.received).toEqual([]);
+    for (const v of Object.values(viewers)) v.client.close();
+  });
+
+  it('replaces a corrected cue in place: same id, next revision', async () => {
+    const viewer = await viewerOf('ja');
+    const writer = await desk('ja');
+    const cue = await writer.ok('captions:commit', { channelId: 'main', language: 'ja', ...cueNow('新しい製品を紹介しす。') });
+    const fixed = await writer.ok('captions:correct', { cueId: cue.id, text: '新しい製品を紹介します。' });
+    expect(fixed).toMatchObject({ id: cue.id, revision: 2, text: '新しい製品を紹介します。' });
+    await settle();
+    expect(viewer.received.map((c) => [c.id, c.revision])).toEqual([
+      [cue.id, 1],
+      [cue.id, 2],
+    ]);
+    writer.close();
+    viewer.client.close();
+  });
+
+  it('gives a late joiner the last cues of the session on air', async () => {
+    const late = await viewerOf('ja');
+    expect(late.joined.map((c) => c.text)).toEqual(['パートナー会議へようこそ。', '新しい製品を紹介します。']);
+    late.client.close();
+  });
+});
+
+describe('the ingest API', () => {
+  it('is idempotent by the provider cue id and turns changed text into a correction', async () => {
+    const viewer = await viewerOf('fr');
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['fr'] });
+    const post = (cues: unknown[]) =>
+      fetch(`${server.url}/api/channels/main/captions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ cues }),
+      });
+    const now = Date.now();
+    const batch = [
+      { id: 'asr-1', language: 'fr', startMs: now - 2000, endMs: now, text: 'Bienvenue à la conférence.' },
+      { id: 'asr-2', language: 'fr', startMs: now, endMs: now + 2000, text: 'Voici nos nouveaux produits.' },
+    ];
+    const first = await (await post(batch)).json();
+    expect(first.results.map((r: { outcome: string }) => r.outcome)).toEqual(['created', 'created']);
+    const again = await (await post(batch)).json();
+    expect(again.results.map((r: { outcome: string }) => r.outcome)).toEqual(['unchanged', 'unchanged']);
+    const fixed = await (await post([{ ...batch[1], text: 'Voici nos tout nouveaux produits.' }])).json();
+    expect(fixed.results[0]).toMatchObject({ outcome: 'corrected', revision: 2, cueId: first.results[1].cueId });
+    await settle();
+    expect(viewer.received.map((c) => c.text)).toEqual(['Bienvenue à la conférence.', 'Voici nos nouveaux produits.', 'Voici nos tout nouveaux produits.']);
+    viewer.client.close();
+  });
+
+  it('has a socket variant for low latency', async () => {
+    const viewer = await viewerOf('it');
+    const provider = await desk('it');
+    const now = Date.now();
+    const { results } = await provider.ok('captions:ingest', { channelId: 'main', cues: [{ id: 'live-1', language: 'it', startMs: now, endMs: now + 1000, text: 'Benvenuti.' }] });
+    expect(results[0]).toMatchObject({ outcome: 'created' });
+    await settle();
+    expect(viewer.received.map((c) => c.text)).toEqual(['Benvenuti.']);
+    provider.close();
+    viewer.client.close();
+  });
+});
+
+describe('machine translation', () => {
+  it('drafts Spanish from English with Apertium: real Spanish words, not a copy', async () => {
+    const viewer = await viewerOf('es');
+    const writer = await desk('en');
+    const english = await writer.ok('captions:commit', { channelId: 'main', language: 'en', ...cueNow('Welcome to the conference. Our new products are ready.') });
+    await expect.poll(() => viewer.received.length, { timeout: 5000 }).toBe(1);
+    const spanish = viewer.received[0]!;
+    expect(spanish).toMatchObject({ language: 'es', source: 'machine', translatedFrom: english.id, startMs: english.startMs });
+    expect(spanish.text).not.toBe(english.text);
+    expect(spanish.text).toMatch(/conferencia/);
+    expect(spanish.text).toMatch(/productos/);
+    writer.close();
+    viewer.client.close();
+  });
+});
+
+describe('WebVTT', () => {
+  it('exports a session with hard characters escaped, and a WebVTT parser reads back the same cues', async () => {
+    const writer = await desk('de');
+    const hard = ['Preis < 100 € & mehr', 'A --> B', 'Zeile eins\nZeile zwei'];
+    for (const text of hard) await writer.ok('captions:commit', { channelId: 'main', language: 'de', ...cueNow(text) });
+    writer.close();
+    const response = await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/de.vtt`);
+    expect(response.headers.get('content-type')).toMatch(/^text\/vtt/);
+    const { errors, texts } = vttTexts(await response.text());
+    expect(errors).toEqual([]);
+    expect(texts).toEqual(hard);
+  });
+
+  it('takes a WebVTT file for a session and serves it back', async () => {
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['pt'] });
+    const file = 'WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nOlá &amp; bem-vindos\n\n00:00:04.000 --> 00:00:06.500\n<v Ana>Vamos começar</v>\n';
+    const put = await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/pt.vtt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/vtt' },
+      body: file,
+    });
+    expect(put.status).toBe(201);
+    expect(await put.json()).toEqual({ cues: 2 });
+    const vtt = await (await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/pt.vtt`)).text();
+    expect(vttTexts(vtt).texts).toEqual(['Olá & bem-vindos', 'Vamos começar']);
+    expect(vtt).toContain('00:00:01.000 --> 00:00:03.000');
+
+    const broken = await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/pt.vtt`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'text/vtt' },
+      body: 'WEBVTT\n\n00:00:01.000 -> 00:00:03.000\nbroken\n',
+    });
+    expect(broken.status).toBe(400);
+    expect((await broken.json()).error.code).toBe('INVALID_REQUEST');
+  });
+});
+
+describe('bad input', () => {
+  it('refuses unknown languages, oversized text, reversed times and other scopes, and stores nothing', async () => {
+    const writer = await desk('en');
+    const before = await (await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/en.vtt`)).text();
+    const now = Date.now();
+    const cases: Array<[string, unknown, string]> = [
+      ['unknown language', { channelId: 'main', language: 'xx', startMs: now, endMs: now + 1000, text: 'hi' }, 'INVALID_REQUEST'],
+      ['oversized text', { channelId: 'main', language: 'en', startMs: now, endMs: now + 1000, text: 'x'.repeat(501) }, 'INVALID_REQUEST'],
+      ['end before start', { channelId: 'main', language: 'en', startMs: now, endMs: now - 1000, text: 'hi' }, 'INVALID_REQUEST'],
+      ['empty text', { channelId: 'main', language: 'en', startMs: now, endMs: now + 1000, text: '   ' }, 'INVALID_REQUEST'],
+      ['another language', { channelId: 'main', language: 'ja', startMs: now, endMs: now + 1000, text: 'hi' }, 'FORBIDDEN'],
+      ['another channel', { channelId: 'europe', language: 'en', startMs: now, endMs: now + 1000, text: 'hi' }, 'FORBIDDEN'],
+      ['an hour ago', { channelId: 'main', language: 'en', startMs: now - 3_600_000, endMs: now - 3_599_000, text: 'hi' }, 'INVALID_REQUEST'],
+      ['markup as text', { channelId: 'nowhere', language: 'en', startMs: now, endMs: now + 1000, text: '<script>alert(1)</script>' }, 'FORBIDDEN'],
+    ];
+    for (const [what, payload, code] of cases) {
+      expect(await writer.raw('captions:commit', payload), what).toMatchObject({ ok: false, error: { code } });
+    }
+    const viewer = await TestClient.connect(server.url);
+    expect(await viewer.raw('captions:commit', cases[0]![1]), 'viewer').toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await viewer.raw('captions:join', { channelId: 'main', language: 'klingon' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['en'] });
+    const wrongScope = await fetch(`${server.url}/api/channels/main/captions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ cues: [{ id: 'x', language: 'ja', startMs: now, endMs: now + 1000, text: 'hi' }] }),
+    });
+    expect(wrongScope.status).toBe(403);
+    expect(await (await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/en.vtt`)).text()).toBe(before);
+    viewer.close();
+    writer.close();
+  });
+});
+
+describe('after a restart', () => {
+  it('still has every cue and its corrections', async () => {
+    const before = await (await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/ja.vtt`)).text();
+    expect(vttTexts(before).texts).toContain('新しい製品を紹介します。');
+    await server.close();
+    await start();
+    const after = await (await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/ja.vtt`)).text();
+    expect(after).toBe(before);
+    const late = await viewerOf('ja');
+    expect(late.joined.map((c) => c.text)).toContain('新しい製品を紹介します。');
+    late.client.close();
+  });
+});
