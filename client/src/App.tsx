@@ -4,6 +4,7 @@ import { HomePage } from './features/home/HomePage';
 import { ChannelPage } from './features/viewer/ChannelPage';
 import { ConsolePage } from './features/console/ConsolePage';
 import { StudioPage } from './features/studio/StudioPage';
+import { DeskPage } from './features/captions/DeskPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
 
 const STATUS_TEXT = {
@@ -40,6 +41,7 @@ export function App() {
             <Route path="/" element={<HomePage />} />
             <Route path="/channel/:channelId" element={<ChannelPage />} />
             <Route path="/console" element={<ConsolePage />} />
+            <Route path="/desk/:channelId/:language" element={<DeskPage />} />
             <Route path="/studio/:studioId" element={<StudioPage />} />
           </Routes>
         </main>

@@ -19,6 +19,8 @@ const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const server = await orExit(() => startServer(config, logger));
 const producerLink = `${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`;
+const firstChannel = server.channels.list()[0]!;
+const captionerLink = `${server.url}/desk/${firstChannel.id}/en?token=${await server.access.mint({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] })}`;
 const studioLinks = await Promise.all(
   server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${server.url}/studio/${s.id}?token=${await server.access.mint({ role: 'studio', studioId: s.id })}`),
 );
@@ -33,6 +35,8 @@ Invite links (valid 30 days, signed with the key in ${config.DATA_DIR}):
     ${producerLink}
   Studios:
 ${studioLinks.join('\n')}
+  English captions of ${firstChannel.name} (more desks: Invite in the console):
+    ${captionerLink}
 Press Ctrl+C to stop.
 `);
 

@@ -51,7 +51,10 @@ export const Requests = {
   'ingest:create': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80), protocol: IngestProtocol }),
   'ingest:list': z.strictObject({ studioId: Id }),
   'ingest:close': z.strictObject({ ingestId: Id }),
-  'invite:create': z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id }),
+  'invite:create': z.discriminatedUnion('role', [
+    z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id }),
+    z.strictObject({ role: z.literal('captioner'), channelId: Id, language: Language }),
+  ]),
   'captions:join': z.strictObject({ channelId: Id, language: Language }),
   'captions:leave': z.strictObject({ channelId: Id, language: Language }),
   'captions:drafts': z.strictObject({ channelId: Id, language: Language }),

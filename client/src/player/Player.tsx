@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { WatchState } from './useWatch';
 
 /** Props of {@link Player}. */
@@ -10,10 +10,12 @@ export interface PlayerProps {
   /** Shown when the source has ended. */
   endedText?: string;
   testId?: string;
+  /** Drawn over the picture (captions). */
+  children?: ReactNode;
 }
 
 /** A video element for a {@link WatchState}, with a line saying what is happening when it is not playing. */
-export function Player({ state, muted = true, idleText = 'Nothing to show', endedText = 'This feed has ended.', testId }: PlayerProps) {
+export function Player({ state, muted = true, idleText = 'Nothing to show', endedText = 'This feed has ended.', testId, children }: PlayerProps) {
   const video = useRef<HTMLVideoElement>(null);
   const stream = state.kind === 'playing' ? state.watch.stream : null;
   useEffect(() => {
@@ -22,6 +24,7 @@ export function Player({ state, muted = true, idleText = 'Nothing to show', ende
   return (
     <div className="player">
       <video ref={video} autoPlay playsInline muted={muted} data-testid={testId} />
+      {children}
       {state.kind !== 'playing' && (
         <div className="player-overlay" role="status">
           {state.kind === 'idle' && idleText}

@@ -113,7 +113,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
-      ...inviteHandlers(feeds, access),
+      ...inviteHandlers(feeds, new Set(channels.list().map((c) => c.id)), access),
       ...captionHandlers(session, captions, {
         join: (room) => void socket.join(room),
         leave: (room) => void socket.leave(room),

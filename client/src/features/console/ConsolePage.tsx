@@ -144,7 +144,7 @@ export function ConsolePage() {
           />
         ))}
       </div>
-      <InvitePanel studios={event.studios} />
+      <InvitePanel studios={event.studios} channels={event.channels} />
       <h2>Cuts on {channel.name}</h2>
       <ol className="cut-log" data-testid="cut-log">
         {channel.cuts.map((cut) => (

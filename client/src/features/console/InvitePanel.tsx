@@ -1,18 +1,23 @@
 import { useState } from 'react';
-import type { StudioInfo } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES, LANGUAGES, type ChannelState, type Language, type StudioInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
 
-/** Makes invite links for remote guests and studio operators. */
-export function InvitePanel({ studios }: { studios: StudioInfo[] }) {
+type InviteRole = 'guest' | 'studio' | 'captioner';
+
+/** Makes invite links for remote guests, studio operators and captioners. */
+export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; channels: ChannelState[] }) {
   const signaling = useSignaling();
+  const [role, setRole] = useState<InviteRole>('guest');
   const [studioId, setStudioId] = useState(studios[0]?.id ?? '');
-  const [role, setRole] = useState<'guest' | 'studio'>('guest');
+  const [channelId, setChannelId] = useState(channels[0]?.id ?? '');
+  const [language, setLanguage] = useState<Language>('en');
   const [link, setLink] = useState<{ url: string; expiresAt: string }>();
   const [error, setError] = useState<string>();
 
   const create = () => {
     setError(undefined);
-    signaling.request('invite:create', { role, studioId }).then(
+    const request = role === 'captioner' ? ({ role, channelId, language } as const) : ({ role, studioId } as const);
+    signaling.request('invite:create', request).then(
       ({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt }),
       (e: Error) => setError(e.message),
     );
@@ -22,18 +27,42 @@ export function InvitePanel({ studios }: { studios: StudioInfo[] }) {
     <section className="invites">
       <h2>Invite</h2>
       <div className="player-controls">
-        <select aria-label="Invite role" value={role} onChange={(e) => setRole(e.target.value as 'guest' | 'studio')}>
+        <select aria-label="Invite role" value={role} onChange={(e) => setRole(e.target.value as InviteRole)}>
           <option value="guest">a remote guest</option>
           <option value="studio">a studio operator</option>
+          <option value="captioner">a captioner</option>
         </select>
-        into
-        <select aria-label="Invite studio" value={studioId} onChange={(e) => setStudioId(e.target.value)}>
-          {studios.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
+        {role === 'captioner' ? (
+          <>
+            for
+            <select aria-label="Invite channel" value={channelId} onChange={(e) => setChannelId(e.target.value)}>
+              {channels.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            in
+            <select aria-label="Invite language" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+              {LANGUAGES.map((l) => (
+                <option key={l} value={l}>
+                  {LANGUAGE_NAMES[l]}
+                </option>
+              ))}
+            </select>
+          </>
+        ) : (
+          <>
+            into
+            <select aria-label="Invite studio" value={studioId} onChange={(e) => setStudioId(e.target.value)}>
+              {studios.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </>
+        )}
         <button type="button" onClick={create}>
           Make link
         </button>
