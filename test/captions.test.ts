@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebVTTParser, type VttNode } from 'webvtt-parser';
+import webvtt, { type VttNode } from 'webvtt-parser';
 import htmlEntities from 'webvtt-parser/html-entities.json' with { type: 'json' };
 import type { AgendaSession, Cue, Language } from '@hybrid-stage/shared';
 import { startTestServer, TestClient, type TestServer } from './support/server';
@@ -45,7 +45,7 @@ const cueNow = (text: string) => ({ startMs: Date.now() - 1500, endMs: Date.now(
 const settle = () => new Promise((r) => setTimeout(r, 300));
 
 function vttTexts(vtt: string): { errors: unknown[]; texts: string[] } {
-  const tree = new WebVTTParser(htmlEntities).parse(vtt, 'subtitles');
+  const tree = new webvtt.WebVTTParser(htmlEntities).parse(vtt, 'subtitles');
   const flat = (n: VttNode): string => (n.type === 'text' ? (n.value ?? '') : (n.children ?? []).map(flat).join(''));
   return { errors: tree.errors, texts: tree.cues.map((c) => flat(c.tree)) };
 }

@@ -16,11 +16,14 @@ declare module 'webvtt-parser' {
     cues: ParsedCue[];
     errors: Array<{ message: string; line: number; col?: number }>;
   }
-  export class WebVTTParser {
+  class WebVTTParser {
     /** `entities`: the named character references to decode (the package's html-entities.json for all of them). */
     constructor(entities?: Record<string, string>);
     parse(input: string, mode?: 'subtitles' | 'metadata' | 'chapters'): ParseResult;
   }
+  /** The package is CommonJS whose exports Node cannot list for ESM: import the default and destructure. */
+  const webvtt: { WebVTTParser: typeof WebVTTParser };
+  export default webvtt;
 }
 declare module 'webvtt-parser/html-entities.json' {
   const entities: Record<string, string>;

@@ -1,5 +1,5 @@
 /** WebVTT (https://www.w3.org/TR/webvtt1/): writing a session's captions, reading uploaded files. */
-import { WebVTTParser, type VttNode } from 'webvtt-parser';
+import webvtt, { type VttNode } from 'webvtt-parser';
 import htmlEntities from 'webvtt-parser/html-entities.json' with { type: 'json' };
 import { AppError } from '../errors';
 
@@ -53,7 +53,7 @@ function plainText(node: VttNode): string {
  */
 export function parseWebVtt(source: string): VttCue[] {
   if (source.length > MAX_VTT_BYTES) throw new AppError('INVALID_REQUEST', 'caption file too large');
-  const tree = new WebVTTParser(htmlEntities).parse(source, 'subtitles');
+  const tree = new webvtt.WebVTTParser(htmlEntities).parse(source, 'subtitles');
   if (tree.errors.length > 0) {
     const first = tree.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
     throw new AppError('INVALID_REQUEST', `not valid WebVTT: ${first.join('; ')}`);
