@@ -71,3 +71,8 @@ export function videoColourAt(page: Page, x: number, y: number, selector = 'vide
     [x, y],
   );
 }
+
+/** Whether a colour from {@link videoColourAt} is the red of testsrc2's left bar. */
+export function isRed([r, g, b]: [number, number, number]): boolean {
+  return r > 150 && g < 100 && b < 100;
+}

@@ -31,6 +31,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
+  /** `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place. */
   constructor(pool: WorkerPool, worker: MediaWorker) {
     super();
     this.#pool = pool;
@@ -143,6 +144,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     for (const t of this.#transports.values()) t.close();
     this.#transports.clear();
     this.#consumers.clear();
+    this.#pool.release(this.#worker);
     this.emit('close');
   }
 

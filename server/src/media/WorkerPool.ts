@@ -44,6 +44,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #workers: MediaWorker[] = [];
   /** Producers already piped to a router, keyed `producerId routerId`. */
   readonly #pipes = new Map<string, Promise<types.Producer>>();
+  /** Clients placed on each live worker and not yet released. */
+  readonly #clients = new Map<MediaWorker, number>();
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
@@ -80,16 +82,27 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return this.#workers[0]!;
   }
 
-  /** The worker with the fewest transports, for a new client. */
-  async leastLoaded(): Promise<MediaWorker> {
+  /**
+   * Places a new client on the worker with the fewest clients; call {@link release} when it
+   * leaves. Clients are counted as they are placed (their consumers come later), so a join storm
+   * is spread evenly.
+   */
+  placeClient(): MediaWorker {
     this.#assertOpen();
-    let best = this.#workers[0]!;
-    let bestLoad = Infinity;
-    for (const w of this.#workers) {
-      const load = (await w.webRtcServer.dump()).webRtcTransportIds.length;
-      if (load < bestLoad) [best, bestLoad] = [w, load];
-    }
+    const best = this.#workers.reduce((a, b) => (this.clientsOn(b) < this.clientsOn(a) ? b : a));
+    this.#clients.set(best, this.clientsOn(best) + 1);
     return best;
+  }
+
+  /** Gives back the place of a client from {@link placeClient}. */
+  release(worker: MediaWorker): void {
+    const clients = this.#clients.get(worker);
+    if (clients) this.#clients.set(worker, clients - 1);
+  }
+
+  /** Clients placed on `worker` and not yet released. */
+  clientsOn(worker: MediaWorker): number {
+    return this.#clients.get(worker) ?? 0;
   }
 
   /**
@@ -118,6 +131,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     this.#closed = true;
     for (const w of this.#workers) w.worker.close();
     this.#pipes.clear();
+    this.#clients.clear();
   }
 
   async #createWorker(index: number): Promise<MediaWorker> {
@@ -164,6 +178,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
           replacement.worker.close();
           return;
         }
+        this.#clients.delete(this.#workers[index]!);
         this.#workers[index] = replacement;
         this.emit('replaced', replacement);
         return;

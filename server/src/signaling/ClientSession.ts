@@ -31,8 +31,8 @@ export class ClientSession {
   media(): Promise<MediaClient> {
     if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));
     if (!this.#media) {
-      const media = this.#pool.leastLoaded().then((worker) => {
-        const client = new MediaClient(this.#pool, worker);
+      const media = Promise.resolve().then(() => {
+        const client = new MediaClient(this.#pool, this.#pool.placeClient());
         client.on('consumerClosed', this.#onConsumerClosed);
         client.once('close', () => {
           if (this.#media === media) this.#media = undefined;
