@@ -12,6 +12,7 @@ export const FIGURE_KEYS = [
   'fanout.packetsPerSecondPerCore',
   'fanout.fractionOfUdpLimit',
   'fanout.lossPercent',
+  'fanout.twoWorkerScaling',
   'memory.bytesPerViewer',
   'switch.p50Ms',
   'switch.p95Ms',

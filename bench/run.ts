@@ -4,21 +4,21 @@
  */
 import { join } from 'node:path';
 import { measureCaptions } from './captions';
+import { measureFanout } from './fanout';
 import { measureProgram } from './program';
 import { progress, writeReport, type Figure, type FigureKey } from './report';
 
 /** Each part and the figures it measures. */
 const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figures: FigureKey[] }> = {
+  fanout: {
+    run: measureFanout,
+    figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer'],
+  },
   program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'join.p50Ms', 'join.p95Ms'] },
   captions: { run: measureCaptions, figures: ['captions.p99Ms'] },
 };
 /** Figures no part measures yet, and why. */
 const NOT_YET: Partial<Record<FigureKey, string>> = {
-  'fanout.consumersPerCore': 'fan-out benchmark not built yet (issue: fan-out across workers)',
-  'fanout.packetsPerSecondPerCore': 'fan-out benchmark not built yet (issue: fan-out across workers)',
-  'fanout.fractionOfUdpLimit': 'UDP calibration not built yet (issue: fan-out across workers)',
-  'fanout.lossPercent': 'fan-out benchmark not built yet (issue: fan-out across workers)',
-  'memory.bytesPerViewer': 'memory benchmark not built yet (issue: fan-out across workers)',
   'exhibition.firstRenderMs': 'the exhibition is not built yet',
   'exhibition.drawCalls': 'the exhibition is not built yet',
 };
@@ -30,7 +30,7 @@ const chosen = Object.entries(PARTS).filter(
   ([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(f.split('.')[0]!)),
 );
 if (only && chosen.length === 0) {
-  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: switch, join, captions)`);
+  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions)`);
   process.exit(2);
 }
 

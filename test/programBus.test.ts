@@ -1,12 +1,11 @@
 // The program bus with real workers and ffmpeg test patterns: a take cuts the program to another
 // feed at its keyframe, and viewers' packets stay one stream (one SSRC, continuous numbering).
-import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { types } from 'mediasoup';
 import type { ChannelState } from '@hybrid-stage/shared';
 import { createLogger } from '../server/src/logger';
 import { TestPattern } from '../server/src/studios/TestPattern';
-import { isVp8KeyFrame, parseRtp, vp8DescriptorLength, type RtpPacket } from '../server/src/media/rtp';
+import { isVp8KeyFrame, vp8DescriptorLength, type RtpPacket } from '../server/src/media/rtp';
+import { Sink } from './support/rtpSink';
 import { startTestServer, TestClient, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -21,36 +20,6 @@ afterAll(async () => {
   producer?.close();
   await server?.close();
 });
-
-/** Packets of one producer arriving at a UDP sink through a PlainTransport, as they come. */
-class Sink {
-  readonly packets: RtpPacket[] = [];
-  private constructor(
-    private readonly socket: Socket,
-    private readonly transport: types.PlainTransport,
-  ) {}
-
-  static async of(router: types.Router, producer: types.Producer): Promise<Sink> {
-    const socket = createSocket('udp4');
-    await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-    const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: false });
-    await transport.connect({ ip: '127.0.0.1', port: socket.address().port });
-    const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
-    const sink = new Sink(socket, transport);
-    const payloadType = consumer.rtpParameters.codecs[0]!.payloadType;
-    socket.on('message', (m) => {
-      const packet = parseRtp(m);
-      if (packet?.payloadType === payloadType) sink.packets.push(packet);
-    });
-    await consumer.requestKeyFrame();
-    return sink;
-  }
-
-  close(): void {
-    this.transport.close();
-    this.socket.close();
-  }
-}
 
 /** A VP8 packet's coded bytes, without the descriptor the bus renumbers. */
 const body = (p: RtpPacket) => p.payload.subarray(vp8DescriptorLength(p.payload)).toString('base64');

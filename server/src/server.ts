@@ -9,6 +9,7 @@ import { WorkerPool } from './media/WorkerPool';
 import { ChannelRegistry } from './program/ChannelRegistry';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { createHttpApp } from './http/httpApp';
+import type { MetricsSources } from './http/metrics';
 import { attachSignaling } from './signaling/SignalingServer';
 import { loadEventConfig } from './studios/eventConfig';
 import { join } from 'node:path';
@@ -43,8 +44,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
   const event = { name: setup.name, timeZone: setup.timeZone, sessions: [...agenda.sessions] };
   const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
+  const captionStore = new CaptionStore(db);
   const captions = new CaptionPipeline({
-    store: new CaptionStore(db),
+    store: captionStore,
     agenda,
     channelIds: new Set(setup.channels.map((c) => c.id)),
     translators: machineTranslators(config),
@@ -104,12 +106,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     srtPortRange: config.SRT_PORT_RANGE,
     logger: logger.child({ component: 'ingest' }),
   });
-  // The patterns lived on the ingest worker; when it is replaced they start again on the new one.
+  // The buses and the patterns lived on the ingest worker: when it is replaced, the buses are
+  // rebuilt on the new one, the patterns start again, and each channel gets back what it had on air.
   pool.on('replaced', (worker) => {
-    if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
+    if (worker.index !== pool.ingest.index) return;
+    (async () => {
+      await channels.moveTo(worker.router);
+      await startPatterns();
+      await channels.restoreOnAir();
+      logger.info('channels restored on the replaced media worker');
+    })().catch((err) => logger.error({ err }, 'cannot restore the channels on the replaced media worker'));
   });
 
-  const app = createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
+  const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => io.engine.clientsCount };
+  const app = createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, metrics, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
   const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, access, event, logger: logger.child({ component: 'signaling' }) });
   try {

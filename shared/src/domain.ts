@@ -75,7 +75,7 @@ export interface ChannelConfig {
 }
 
 /** Why the program changed. */
-export type CutReason = 'take' | 'failover' | 'feed-ended';
+export type CutReason = 'take' | 'failover' | 'feed-ended' | 'recovery';
 
 /** One change of what is on air, for the producers' log. */
 export interface CutInfo {

@@ -151,6 +151,11 @@ export interface ServerToClientEvents {
   'feeds:changed': (feeds: FeedInfo[]) => void;
   /** A consumer the client holds was closed by the server (its feed ended). */
   'consumer:closed': (payload: { consumerId: string }) => void;
+  /**
+   * The media worker holding this client's transports died: every transport, producer and
+   * consumer of the client is gone. The client makes new transports and watches and publishes again.
+   */
+  'media:lost': (payload: Record<string, never>) => void;
   /** Who the server takes this client to be, sent on connect. */
   'session:grant': (grant: Grant) => void;
   /** A channel's program bus changed (a take, a preview, a failover). */

@@ -53,6 +53,7 @@ export class CaptionStore {
   readonly #session;
   readonly #translation;
   readonly #drafts;
+  readonly #count;
 
   constructor(db: Db) {
     this.#db = db;
@@ -75,6 +76,12 @@ export class CaptionStore {
     this.#session = db.prepare<[string, string], Row>(
       `SELECT * FROM (${NEWEST}) WHERE session_id = ? AND language = ? AND status = 'live' ORDER BY start_ms, id`,
     );
+    this.#count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM caption_cues');
+  }
+
+  /** How many cue revisions are stored. */
+  count(): number {
+    return this.#count.get()!.n;
   }
 
   /** Stores a revision; resolves once it is committed. */

@@ -8,12 +8,40 @@ import type { AccessTokens } from '../access/AccessTokens';
 import type { IngestRegistry } from '../ingest/IngestRegistry';
 import type { Logger } from '../logger';
 import { errorHandler } from './httpErrors';
+import { renderMetrics, type MetricsSources } from './metrics';
 import { ingestRoutes } from './ingestRoutes';
 import { captionRoutes } from './captionRoutes';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import type { Agenda } from '../agenda/Agenda';
 import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
+
+/**
+ * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
+ * and the API), media and images from here, blob: and data: (generated textures, streams), inline
+ * style attributes (React sets them), and no framing by other sites.
+ */
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; '),
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  // Cameras, microphones and screens only for this origin's pages (studios, guests).
+  'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=()',
+};
 
 /** What the HTTP layer serves. */
 export interface HttpDeps {
@@ -25,25 +53,35 @@ export interface HttpDeps {
   agenda: Agenda;
   access: AccessTokens;
   event: EventSummary;
+  /** What `/metrics` reports. */
+  metrics: MetricsSources;
   logger: Logger;
   /** Directory of the built client, or '' to serve none. */
   clientDir: string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
   app.use((_req, res, next) => {
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'same-origin');
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     next();
   });
 
   app.get('/health', (_req, res) => {
     const workers = pool.workers.filter((w) => !w.worker.died && !w.worker.closed).length;
     res.status(workers === pool.workers.length ? 200 : 503).json({ status: workers ? 'ok' : 'down', workers });
+  });
+
+  // Prometheus' text format, for the operators' monitoring (no secrets in it).
+  app.get('/metrics', async (_req, res, next) => {
+    try {
+      res.type('text/plain; version=0.0.4').send(await renderMetrics(metrics));
+    } catch (error) {
+      next(error);
+    }
   });
 
   app.get('/api/event', (_req, res) => {

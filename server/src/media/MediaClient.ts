@@ -11,6 +11,8 @@ const MAX_CONSUMERS_PER_CLIENT = 64;
 export interface MediaClientEvents {
   /** The server closed one of the client's consumers (its producer ended). */
   consumerClosed: [consumerId: string];
+  /** The worker under the client died; everything of the client is gone (`close` follows). */
+  lost: [];
   close: [];
 }
 
@@ -36,8 +38,12 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     super();
     this.#pool = pool;
     this.#worker = worker;
-    // Everything on a dead worker is gone; the client must reconnect to get a new MediaClient.
-    worker.router.observer.once('close', () => this.close());
+    // Everything on a dead worker is gone; the client must make new transports on a new MediaClient.
+    worker.router.observer.once('close', () => {
+      if (this.#closed) return;
+      this.emit('lost');
+      this.close();
+    });
   }
 
   get closed(): boolean {

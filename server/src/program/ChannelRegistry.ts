@@ -7,7 +7,7 @@ import type { WorkerPool } from '../media/WorkerPool';
 import type { Feed } from '../studios/Feed';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { FeedTap } from './FeedTap';
-import { ProgramBus } from './ProgramBus';
+import { ProgramBus, type BusHistory } from './ProgramBus';
 
 /** How often feed health is measured and sent to producers. */
 const HEALTH_INTERVAL_MS = 1000;
@@ -29,6 +29,23 @@ export interface ChannelRegistryOptions {
   logger: Logger;
 }
 
+/** A feed as a producer knows it, which still names it after it is opened again (a restarted test pattern). */
+interface FeedIdentity {
+  studioId: string;
+  label: string;
+  source: string;
+}
+
+/** What a channel had, remembered so a bus rebuilt on a new worker can put it back. */
+interface Remembered {
+  history: BusHistory;
+  program?: FeedIdentity;
+  backup?: FeedIdentity;
+}
+
+const identity = (tap: FeedTap | undefined): FeedIdentity | undefined =>
+  tap && { studioId: tap.feed.studioId, label: tap.feed.label, source: tap.feed.source };
+
 /**
  * The channels of the event: one {@link ProgramBus} each, all on one router, and a {@link FeedTap}
  * for every live feed that the buses switch between and that measures the feed's health.
@@ -37,13 +54,16 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   readonly #options: ChannelRegistryOptions;
   readonly #buses = new Map<string, ProgramBus>();
   readonly #taps = new Map<string, FeedTap>();
-  readonly #transport: types.DirectTransport;
+  readonly #remembered = new Map<string, Remembered>();
   readonly #healthTimer: NodeJS.Timeout;
+  #router: types.Router;
+  #transport: types.DirectTransport;
   #closed = false;
 
   private constructor(options: ChannelRegistryOptions, transport: types.DirectTransport) {
     super();
     this.#options = options;
+    this.#router = options.router;
     this.#transport = transport;
     this.#healthTimer = setInterval(() => void this.#sendHealth(), HEALTH_INTERVAL_MS);
   }
@@ -53,20 +73,57 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
     const transport = await options.router.createDirectTransport({ maxMessageSize: 262144 });
     const registry = new ChannelRegistry(options, transport);
     try {
-      for (const { id, name, kind } of options.channels) {
-        const config = { id, name, kind };
-        const bus = await ProgramBus.create(config, options.router, options.logger.child({ channel: config.id }));
-        registry.#buses.set(config.id, bus);
-        bus.on('changed', () => registry.emit('changed', bus.state()));
-        bus.on('alert', (message) => registry.emit('alert', { channelId: config.id, at: new Date().toISOString(), message }));
-      }
-      for (const feed of options.feeds.feeds) registry.#tap(feed);
+      await registry.#createBuses();
       options.feeds.on('opened', registry.#onFeedOpened);
     } catch (error) {
       registry.close();
       throw error;
     }
     return registry;
+  }
+
+  /** The router the buses run on. */
+  get router(): types.Router {
+    return this.#router;
+  }
+
+  /**
+   * Rebuilds every bus and tap on `router` after the worker they ran on died (everything on it
+   * closed with it). Each bus continues its version and cut log; {@link restoreOnAir} then puts
+   * back what was on air.
+   */
+  async moveTo(router: types.Router): Promise<void> {
+    if (this.#closed) return;
+    for (const bus of this.#buses.values()) bus.close();
+    for (const tap of this.#taps.values()) tap.close();
+    this.#transport.close();
+    this.#buses.clear();
+    this.#router = router;
+    this.#transport = await router.createDirectTransport({ maxMessageSize: 262144 });
+    await this.#createBuses();
+    for (const bus of this.#buses.values()) this.emit('changed', bus.state());
+  }
+
+  /**
+   * Puts each channel's program and backup back as they were before {@link moveTo}, on the live
+   * feed of the same studio, label and source (a test pattern restarted on the new worker is a
+   * new feed with the old name). Channels whose feed is gone stay dark, and producers are told.
+   */
+  async restoreOnAir(): Promise<void> {
+    const find = (want: FeedIdentity | undefined) =>
+      want && [...this.#taps.values()].find((t) => !t.closed && t.feed.studioId === want.studioId && t.feed.label === want.label && t.feed.source === want.source);
+    for (const [channelId, bus] of this.#buses) {
+      const remembered = this.#remembered.get(channelId);
+      const program = find(remembered?.program);
+      const backup = find(remembered?.backup);
+      if (backup) bus.setBackup(backup);
+      if (program) {
+        await program.ready();
+        if (!bus.closed && !program.closed) bus.take(program, 'automatic', 'recovery');
+      } else if (remembered?.program) {
+        this.emit('alert', { channelId, at: new Date().toISOString(), message: `${remembered.program.label} did not come back after the media worker restarted: take another feed` });
+      }
+    }
   }
 
   /** Every channel's state, in configured order. */
@@ -131,9 +188,30 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
     this.#tap(feed);
   };
 
+  async #createBuses(): Promise<void> {
+    const { channels, feeds, logger } = this.#options;
+    for (const { id, name, kind } of channels) {
+      const config = { id, name, kind };
+      const bus = await ProgramBus.create(config, this.#router, logger.child({ channel: id }), this.#remembered.get(id)?.history);
+      this.#buses.set(id, bus);
+      bus.on('changed', () => {
+        const state = bus.state();
+        // A bus closing with its worker drops its feeds: remember only what a live bus had.
+        if (!bus.closed && !this.#router.closed) {
+          const program = state.program === null ? undefined : this.#taps.get(state.program);
+          const backup = state.backup === null ? undefined : this.#taps.get(state.backup);
+          this.#remembered.set(id, { history: { version: state.version, cuts: state.cuts }, program: identity(program), backup: identity(backup) });
+        }
+        this.emit('changed', state);
+      });
+      bus.on('alert', (message) => this.emit('alert', { channelId: id, at: new Date().toISOString(), message }));
+    }
+    for (const feed of feeds.feeds) if (!this.#taps.has(feed.id)) this.#tap(feed);
+  }
+
   #tap(feed: Feed): void {
-    const { router, pool, logger } = this.#options;
-    const tap = new FeedTap(feed, router, this.#transport, pool, logger.child({ component: 'tap' }));
+    const { pool, logger } = this.#options;
+    const tap = new FeedTap(feed, this.#router, this.#transport, pool, logger.child({ component: 'tap' }));
     this.#taps.set(feed.id, tap);
     tap.once('close', () => this.#taps.delete(feed.id));
   }

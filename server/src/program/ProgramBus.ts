@@ -23,6 +23,12 @@ export interface ProgramBusEvents {
   close: [];
 }
 
+/** The version and cut log a bus continues from the bus it replaces. */
+export interface BusHistory {
+  version: number;
+  cuts: CutInfo[];
+}
+
 /** Where one kind's output stands, so the next source continues its numbering. */
 interface OutputClock {
   readonly clockRate: number;
@@ -82,8 +88,11 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     transport: types.DirectTransport,
     producers: Record<MediaKind, types.Producer>,
     logger: Logger,
+    history: BusHistory | undefined,
   ) {
     super();
+    this.#version = history?.version ?? 0;
+    this.#cuts = [...(history?.cuts ?? [])];
     this.config = config;
     this.router = router;
     this.#transport = transport;
@@ -108,8 +117,11 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     router.observer.once('close', () => this.close());
   }
 
-  /** Creates the bus's output producers on `router`. */
-  static async create(config: ChannelConfig, router: types.Router, logger: Logger): Promise<ProgramBus> {
+  /**
+   * Creates the bus's output producers on `router`. A bus that replaces one lost with its worker
+   * continues that one's `history`, so clients keep accepting its states.
+   */
+  static async create(config: ChannelConfig, router: types.Router, logger: Logger, history?: BusHistory): Promise<ProgramBus> {
     const transport = await router.createDirectTransport({ maxMessageSize: 262144 });
     try {
       const codec = (mimeType: string) => {
@@ -128,7 +140,7 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
         rtpParameters: { codecs: [codec('audio/opus')], encodings: [{ ssrc: ssrc() }] },
         appData: { channelId: config.id },
       });
-      return new ProgramBus(config, router, transport, { video, audio }, logger);
+      return new ProgramBus(config, router, transport, { video, audio }, logger, history);
     } catch (error) {
       transport.close();
       throw error;

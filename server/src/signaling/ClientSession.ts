@@ -7,6 +7,14 @@ import { AppError, NotFoundError } from '../errors';
 /** How many feeds one connection may publish at once. */
 const MAX_FEEDS_PER_CLIENT = 4;
 
+/** What a client is told about its media that it did not ask for. */
+export interface ClientNotifications {
+  /** The server closed one of its consumers (the feed ended). */
+  consumerClosed: (consumerId: string) => void;
+  /** Its worker died: all its transports are gone. */
+  mediaLost: () => void;
+}
+
 /**
  * What the server holds for one connected client: its media (made on first use, on the
  * least-loaded worker) and the feeds it publishes. Closing it releases both.
@@ -15,16 +23,16 @@ export class ClientSession {
   readonly #pool: WorkerPool;
   readonly #feeds = new Map<string, Feed>();
   #media: Promise<MediaClient> | undefined;
-  #onConsumerClosed: (consumerId: string) => void;
+  readonly #notify: ClientNotifications;
   #closed = false;
 
   /** Who this client is: its role and scope, from its access token (anonymous viewers have none). */
   readonly grant: Grant;
 
-  constructor(pool: WorkerPool, grant: Grant, onConsumerClosed: (consumerId: string) => void) {
+  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications) {
     this.#pool = pool;
     this.grant = grant;
-    this.#onConsumerClosed = onConsumerClosed;
+    this.#notify = notify;
   }
 
   /** The client's media, created on first use and again if its worker died. */
@@ -33,7 +41,8 @@ export class ClientSession {
     if (!this.#media) {
       const media = Promise.resolve().then(() => {
         const client = new MediaClient(this.#pool, this.#pool.placeClient());
-        client.on('consumerClosed', this.#onConsumerClosed);
+        client.on('consumerClosed', this.#notify.consumerClosed);
+        client.on('lost', this.#notify.mediaLost);
         client.once('close', () => {
           if (this.#media === media) this.#media = undefined;
         });

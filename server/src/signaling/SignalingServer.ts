@@ -107,7 +107,10 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   io.on('connection', (socket: TypedSocket) => {
     const log = logger.child({ socket: socket.id });
     const { grant } = socket.data;
-    const session = new ClientSession(pool, grant, (consumerId) => socket.emit('consumer:closed', { consumerId }));
+    const session = new ClientSession(pool, grant, {
+      consumerClosed: (consumerId) => socket.emit('consumer:closed', { consumerId }),
+      mediaLost: () => socket.emit('media:lost', {}),
+    });
     const handlers: Handlers = {
       ...mediaHandlers(session),
       ...feedHandlers(session, feeds, channels, event),

@@ -1,0 +1,366 @@
+/**
+ * Fan-out cost of one mediasoup worker, and memory per viewer, on loopback.
+ *  - An RTP generator in this process sends a 720p-like VP8 stream (about 1.5 Mbit/s: 150 packets of
+ *    1200 bytes a second) into a PlainTransport; N consumers (PlainTransports, with and without SRTP)
+ *    send it to sink sockets that are never read (the kernel drops the datagrams, so the sink costs
+ *    nothing). For each N the worker's own CPU time and its sent-packet counters are read.
+ *  - A C program measures this machine's raw sendto() rate per core, the physical limit.
+ *  - Memory: worker RSS and Node heap before and after adding viewers (a WebRtcTransport on the
+ *    WebRtcServer plus a video and an audio consumer each).
+ */
+import { execFileSync } from 'node:child_process';
+import { createSocket, type Socket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import { MEDIA_CODECS } from '../server/src/media/codecs';
+import { freePortRun } from '../test/support/server';
+import { progress, type Figure, type FigureKey } from './report';
+
+const PACKET_BYTES = 1200;
+const PACKETS_PER_FRAME = 6;
+const FRAMES_PER_SECOND = 25;
+const PACKETS_PER_SECOND = PACKETS_PER_FRAME * FRAMES_PER_SECOND; // 150 × 1200 B ≈ 1.44 Mbit/s
+const STEPS = [50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000];
+/** The steps stop before one that would need more than this share of a core: an overloaded worker answers nothing. */
+const MAX_PREDICTED_CPU = 0.9;
+const STEP_SECONDS = 4;
+const SINK_SOCKETS = 8;
+const VIEWERS_FOR_MEMORY = 500;
+
+interface Step {
+  consumers: number;
+  srtp: boolean;
+  cpuFraction: number;
+  forwardedPerSecond: number;
+  microsecondsPerPacket: number;
+  lossPercent: number;
+}
+
+/**
+ * Sends a VP8-shaped RTP stream with a keyframe every second to a port, and counts what it sent.
+ * It can pause, so counters are read while nothing is in flight.
+ */
+class RtpGenerator {
+  readonly #socket = createSocket('udp4');
+  readonly #timer: NodeJS.Timeout;
+  // Not 0: mediasoup (RFC 3550's init) would count a first sequence number of 0 as a wrap and score
+  // the stream as lossy, and consumers of a zero-score stream stay inactive.
+  #seq = 1000 + Math.floor(Math.random() * 20000);
+  #ts = 100_000;
+  #frame = 0;
+  /** Whether it is sending. */
+  running = true;
+  /** Packets sent so far. */
+  sent = 0;
+
+  constructor(port: number, ssrc: number, payloadType: number) {
+    this.#timer = setInterval(() => {
+      if (!this.running) return;
+      this.#frame++;
+      this.#ts += 90000 / FRAMES_PER_SECOND;
+      for (let i = 0; i < PACKETS_PER_FRAME; i++) {
+        const packet = Buffer.alloc(PACKET_BYTES);
+        packet[0] = 0x80;
+        packet[1] = (i === PACKETS_PER_FRAME - 1 ? 0x80 : 0) | payloadType;
+        packet.writeUInt16BE(this.#seq++ & 0xffff, 2);
+        packet.writeUInt32BE(this.#ts >>> 0, 4);
+        packet.writeUInt32BE(ssrc, 8);
+        // VP8 descriptor as browsers send it (mediasoup needs the X bit): X, S on a frame's first
+        // packet, a 15-bit PictureID; then the VP8 header, a keyframe every 25 frames.
+        packet[12] = 0x80 | (i === 0 ? 0x10 : 0x00);
+        packet[13] = 0x80;
+        packet.writeUInt16BE(0x8000 | (this.#frame & 0x7fff), 14);
+        packet[16] = i === 0 && this.#frame % FRAMES_PER_SECOND === 1 ? 0x00 : 0x01;
+        this.#socket.send(packet, port, '127.0.0.1');
+        this.sent++;
+      }
+    }, 1000 / FRAMES_PER_SECOND);
+  }
+
+  close(): void {
+    clearInterval(this.#timer);
+    this.#socket.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function cpuSeconds(worker: types.Worker): Promise<number> {
+  const usage = await worker.getResourceUsage();
+  return (usage.ru_utime + usage.ru_stime) / 1000;
+}
+
+async function sentPackets(consumers: types.Consumer[]): Promise<number> {
+  let total = 0;
+  for (const consumer of consumers) {
+    for (const s of await consumer.getStats()) if (s.type === 'outbound-rtp') total += s.packetCount;
+  }
+  return total;
+}
+
+/**
+ * Workers with one router each; the generator's stream is produced on the first and piped to the
+ * others, as a channel's program is piped to viewer routers; consumers are added per worker.
+ */
+interface Rig {
+  readonly srtp: boolean;
+  readonly workers: types.Worker[];
+  readonly routers: types.Router[];
+  readonly producers: types.Producer[];
+  readonly generator: RtpGenerator;
+  readonly consumers: types.Consumer[][];
+  readonly sinks: Socket[];
+  close(): void;
+}
+
+async function openRig(workerCount: number, srtp: boolean): Promise<Rig> {
+  const workers: types.Worker[] = [];
+  const sinks: Socket[] = [];
+  let generator: RtpGenerator | undefined;
+  const close = () => {
+    generator?.close();
+    for (const sink of sinks) sink.close();
+    for (const worker of workers) worker.close();
+  };
+  try {
+    const routers: types.Router[] = [];
+    for (let i = 0; i < workerCount; i++) {
+      const span = Math.floor(7000 / workerCount);
+      const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 43000 + i * span, rtcMaxPort: 43000 + (i + 1) * span - 1 });
+      workers.push(worker);
+      routers.push(await worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
+    }
+    for (let i = 0; i < SINK_SOCKETS; i++) {
+      const sink = createSocket({ type: 'udp4', recvBufferSize: 1 << 16 });
+      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+      sinks.push(sink); // never read: the kernel drops what overflows
+    }
+    const ingest = await routers[0]!.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+    const vp8 = routers[0]!.rtpCapabilities.codecs!.find((c) => c.mimeType === 'video/VP8')!;
+    const ssrc = 0x1234567;
+    const producer = await ingest.produce({
+      kind: 'video',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: vp8.preferredPayloadType!, clockRate: 90000 }], encodings: [{ ssrc }] },
+    });
+    const producers = [producer];
+    for (const router of routers.slice(1)) {
+      const { pipeProducer } = await routers[0]!.pipeToRouter({ producerId: producer.id, router });
+      producers.push(pipeProducer!);
+    }
+    generator = new RtpGenerator(ingest.tuple.localPort, ssrc, vp8.preferredPayloadType!);
+    return { srtp, workers, routers, producers, generator, consumers: routers.map(() => []), sinks, close };
+  } catch (error) {
+    close();
+    throw error;
+  }
+}
+
+/** Adds consumers until every worker of the rig has `perWorker`. */
+async function grow(rig: Rig, perWorker: number): Promise<void> {
+  for (const [i, router] of rig.routers.entries()) {
+    const consumers = rig.consumers[i]!;
+    while (consumers.length < perWorker) {
+      const transport = await router.createPlainTransport({
+        listenIp: { ip: '127.0.0.1' },
+        rtcpMux: true,
+        comedia: false,
+        enableSrtp: rig.srtp,
+        srtpCryptoSuite: 'AES_CM_128_HMAC_SHA1_80',
+      });
+      await transport.connect({
+        ip: '127.0.0.1',
+        port: rig.sinks[consumers.length % SINK_SOCKETS]!.address().port,
+        ...(rig.srtp ? { srtpParameters: { cryptoSuite: 'AES_CM_128_HMAC_SHA1_80', keyBase64: randomBytes(30).toString('base64') } } : {}),
+      });
+      consumers.push(await transport.consume({ producerId: rig.producers[i]!.id, rtpCapabilities: router.rtpCapabilities }));
+    }
+  }
+}
+
+/**
+ * Measures the rig for STEP_SECONDS of sending. Counters are read with the generator paused and
+ * the pipeline drained, so expected and forwarded packets cover exactly the same packets. CPU is
+ * that of the busiest worker; µs per packet is the workers' CPU over every forwarded packet.
+ */
+async function sample(rig: Rig): Promise<Step> {
+  // Reading 2,000 consumers' stats costs the worker CPU too: keep it outside the CPU window.
+  const quiet = async (cpuFirst: boolean) => {
+    rig.generator.running = false;
+    await sleep(300);
+    const cpuNow = () => Promise.all(rig.workers.map(cpuSeconds));
+    const early = cpuFirst ? await cpuNow() : undefined;
+    const sent = await sentPackets(rig.consumers.flat());
+    const cpu = early ?? (await cpuNow());
+    return { sent, cpu, generated: rig.generator.sent };
+  };
+  // New consumers forward nothing until the next keyframe (one a second): let them all get one.
+  await sleep(1200);
+  const before = await quiet(false);
+  rig.generator.running = true;
+  await sleep(STEP_SECONDS * 1000);
+  const after = await quiet(true);
+  rig.generator.running = true;
+  const consumers = rig.consumers.flat().length;
+  const generated = after.generated - before.generated;
+  const seconds = generated / PACKETS_PER_SECOND;
+  const forwarded = after.sent - before.sent;
+  const expected = generated * consumers;
+  const cpu = after.cpu.map((c, i) => c - before.cpu[i]!);
+  const totalCpu = cpu.reduce((a, b) => a + b, 0);
+  return {
+    consumers,
+    srtp: rig.srtp,
+    cpuFraction: Math.max(...cpu) / seconds,
+    forwardedPerSecond: forwarded / seconds,
+    microsecondsPerPacket: forwarded > 0 ? (totalCpu * 1e6) / forwarded : NaN,
+    lossPercent: Math.max(0, (100 * (expected - forwarded)) / expected),
+  };
+}
+
+function describe(step: Step, workers = 1): string {
+  return (
+    `fan-out ${step.srtp ? 'SRTP' : 'plain'} ${step.consumers} consumers on ${workers} worker${workers > 1 ? 's' : ''}: ` +
+    `busiest worker CPU ${(100 * step.cpuFraction).toFixed(0)}%, ${Math.round(step.forwardedPerSecond)} packets/s, ` +
+    `${step.microsecondsPerPacket.toFixed(2)} µs/packet, loss ${step.lossPercent.toFixed(2)}%`
+  );
+}
+
+/** Runs the fan-out steps with or without SRTP on one fresh worker, until it is nearly saturated. */
+async function fanOut(srtp: boolean): Promise<Step[]> {
+  const rig = await openRig(1, srtp);
+  try {
+    const steps: Step[] = [];
+    for (const [i, target] of STEPS.entries()) {
+      await grow(rig, target);
+      const step = await sample(rig);
+      steps.push(step);
+      progress(describe(step));
+      const next = STEPS[i + 1];
+      if (!next || step.lossPercent > 1 || (step.cpuFraction * next) / target > MAX_PREDICTED_CPU) break;
+    }
+    return steps;
+  } finally {
+    rig.close();
+  }
+}
+
+/** Two workers, each with `perWorker` SRTP consumers, the stream piped from the first to the second. */
+async function twoWorkers(perWorker: number): Promise<Step> {
+  const rig = await openRig(2, true);
+  try {
+    await grow(rig, perWorker);
+    const step = await sample(rig);
+    progress(describe(step, 2));
+    return step;
+  } finally {
+    rig.close();
+  }
+}
+
+/** This machine's raw sendto() packets per CPU-second, from the C program. */
+async function udpLimit(): Promise<{ packetsPerCpuSecond: number } | { error: string }> {
+  const dir = join(import.meta.dirname, '..', 'node_modules', '.cache', 'hybrid-stage');
+  const binary = join(dir, 'udp-blast');
+  const source = join(import.meta.dirname, 'udpBlast.c');
+  try {
+    if (!existsSync(binary) || statSync(binary).mtimeMs < statSync(source).mtimeMs) {
+      mkdirSync(dir, { recursive: true });
+      execFileSync('cc', ['-O2', '-o', binary, source]);
+    }
+    const sink = createSocket('udp4');
+    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+    const out = execFileSync(binary, [String(sink.address().port), '2'], { encoding: 'utf8' });
+    sink.close();
+    const { sent, cpuSeconds: cpu } = JSON.parse(out) as { sent: number; cpuSeconds: number };
+    return { packetsPerCpuSecond: sent / cpu };
+  } catch (error) {
+    return { error: `no C compiler or the calibration failed: ${(error as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Memory per viewer: a WebRtcTransport and two consumers each, on one worker. */
+async function memoryPerViewer(): Promise<number> {
+  const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 43000, rtcMaxPort: 49999 });
+  const port = await freePortRun(1);
+  try {
+    const webRtcServer = await worker.createWebRtcServer({ listenInfos: [{ protocol: 'udp', ip: '127.0.0.1', port }] });
+    const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
+    const direct = await router.createDirectTransport();
+    const video = await direct.produce({ kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 1111 }] } });
+    const audio = await direct.produce({ kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 2222 }] } });
+    const measure = async () => (await worker.getResourceUsage()).ru_maxrss * 1024 + process.memoryUsage().heapUsed;
+    const keep: unknown[] = [];
+    for (let i = 0; i < 20; i++) keep.push(await router.createWebRtcTransport({ webRtcServer })); // warm-up
+    global.gc?.();
+    const before = await measure();
+    for (let i = 0; i < VIEWERS_FOR_MEMORY; i++) {
+      const transport = await router.createWebRtcTransport({ webRtcServer });
+      keep.push(transport, await transport.consume({ producerId: video.id, rtpCapabilities: router.rtpCapabilities, paused: true }));
+      keep.push(await transport.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities, paused: true }));
+    }
+    global.gc?.();
+    const after = await measure();
+    return (after - before) / VIEWERS_FOR_MEMORY;
+  } finally {
+    worker.close();
+  }
+}
+
+/** Measures fan-out and memory; returns the figures. */
+export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
+  const figures = new Map<FigureKey, Figure>();
+  const plain = await fanOut(false);
+  const srtp = await fanOut(true);
+  // The busiest SRTP step the worker carried with under 1% loss.
+  const good = srtp.filter((s) => s.lossPercent < 1 && s.consumers >= 100);
+  const best = good.at(-1);
+  if (best) {
+    const usPerPacket = best.microsecondsPerPacket;
+    const packetsPerCore = 1e6 / usPerPacket;
+    const consumersAt80 = Math.floor((0.8 * packetsPerCore) / PACKETS_PER_SECOND);
+    const plainBest = plain.filter((s) => s.lossPercent < 1).at(-1);
+    const conditions =
+      `one worker, one 1.44 Mbit/s VP8-shaped stream (150 packets/s of 1200 B) to ${best.consumers} PlainTransport consumers with SRTP ` +
+      `(AES_CM_128_HMAC_SHA1_80), loopback, sinks never read; ${usPerPacket.toFixed(2)} µs worker CPU per forwarded packet ` +
+      `(plain RTP: ${plainBest ? plainBest.microsecondsPerPacket.toFixed(2) : '?'} µs)`;
+    figures.set('fanout.packetsPerSecondPerCore', { value: Math.round(packetsPerCore), unit: 'packets/s', conditions });
+    figures.set('fanout.consumersPerCore', {
+      value: consumersAt80,
+      unit: 'consumers',
+      conditions: `at 80% of one core, from the per-packet cost; measured directly: ${best.consumers} consumers at ${(100 * best.cpuFraction).toFixed(0)}% CPU; ${conditions}`,
+    });
+    figures.set('fanout.lossPercent', { value: Number(best.lossPercent.toFixed(2)), unit: '%', conditions: `at ${best.consumers} SRTP consumers; ${conditions}` });
+    const limit = await udpLimit();
+    if ('packetsPerCpuSecond' in limit) {
+      figures.set('fanout.fractionOfUdpLimit', {
+        value: Number((packetsPerCore / limit.packetsPerCpuSecond).toFixed(3)),
+        unit: 'of raw sendto() rate',
+        conditions: `SRTP fan-out ${Math.round(packetsPerCore)} packets/s per core vs ${Math.round(limit.packetsPerCpuSecond)} raw 1200-byte sendto() per CPU-second (bench/udpBlast.c)`,
+      });
+    } else figures.set('fanout.fractionOfUdpLimit', { value: null, reason: limit.error });
+    // Scaling: the same load on each of two workers at once, the stream piped from one to the other.
+    const two = await twoWorkers(best.consumers);
+    figures.set('fanout.twoWorkerScaling', {
+      value: Number((two.forwardedPerSecond / best.forwardedPerSecond).toFixed(2)),
+      unit: '× one worker',
+      conditions:
+        `packets/s forwarded by two workers with ${best.consumers} SRTP consumers each (loss ${two.lossPercent.toFixed(2)}%, ` +
+        `busiest worker ${(100 * two.cpuFraction).toFixed(0)}% CPU) over one worker with ${best.consumers} (loss ${best.lossPercent.toFixed(2)}%)`,
+    });
+  } else {
+    for (const key of ['fanout.packetsPerSecondPerCore', 'fanout.consumersPerCore', 'fanout.lossPercent', 'fanout.fractionOfUdpLimit', 'fanout.twoWorkerScaling'] as const) {
+      figures.set(key, { value: null, reason: 'no SRTP step of 100 or more consumers stayed under 1% loss' });
+    }
+  }
+  progress('memory: adding viewers');
+  const perViewer = await memoryPerViewer();
+  figures.set('memory.bytesPerViewer', {
+    value: Math.round(perViewer),
+    unit: 'bytes',
+    conditions: `growth of worker max RSS + Node heap over ${VIEWERS_FOR_MEMORY} viewers (a WebRtcTransport on the WebRtcServer + a video and an audio consumer each)`,
+  });
+  return figures;
+}

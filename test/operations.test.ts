@@ -1,0 +1,67 @@
+// What operators and browsers get from the HTTP server besides the API: Prometheus metrics that
+// follow what happens, and security headers on every response.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, TestClient, type TestServer } from './support/server';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** The samples of `/metrics` as "name{labels}" → value. */
+async function metrics(): Promise<Map<string, number>> {
+  const response = await fetch(`${server.url}/metrics`);
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+  const samples = new Map<string, number>();
+  for (const line of (await response.text()).split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const match = /^([a-z_]+(?:\{.*\})?) (-?[\d.e+]+)$/.exec(line);
+    expect(match, line).not.toBeNull();
+    samples.set(match![1]!, Number(match![2]));
+  }
+  return samples;
+}
+
+it('reports workers, feeds with their bitrate, sockets and caption cues in Prometheus format', async () => {
+  const feeds = server.feeds.list();
+  await expect
+    .poll(async () => {
+      const m = await metrics();
+      return feeds.every((f) => (m.get(`hybrid_stage_feed_bitrate_bits_per_second{feed="${f.id}",studio="${f.studioId}"}`) ?? 0) > 100_000);
+    }, { timeout: 10_000 })
+    .toBe(true);
+  const before = await metrics();
+  expect(before.get('hybrid_stage_worker_up{worker="0"}')).toBe(1);
+  expect(before.get('hybrid_stage_worker_up{worker="1"}')).toBe(1);
+  expect(before.get('hybrid_stage_feeds')).toBe(3);
+  expect(before.get('hybrid_stage_worker_cpu_seconds_total{worker="0"}')).toBeGreaterThan(0);
+  // The test patterns' producers and the buses' taps live on the first worker.
+  expect(before.get('hybrid_stage_consumers{worker="0"}')).toBeGreaterThan(0);
+
+  const captioner = await TestClient.connectAs(server, { role: 'captioner', channelId: 'main', languages: ['en'] });
+  await captioner.ok('captions:commit', { channelId: 'main', language: 'en', text: 'Metrics count this cue.', startMs: Date.now() - 500, endMs: Date.now() + 2000 });
+  const after = await metrics();
+  expect(after.get('hybrid_stage_sockets')).toBe((before.get('hybrid_stage_sockets') ?? 0) + 1);
+  expect(after.get('hybrid_stage_caption_cues_total')).toBeGreaterThan(before.get('hybrid_stage_caption_cues_total')!);
+  captioner.close();
+  await expect.poll(async () => (await metrics()).get('hybrid_stage_sockets')).toBe(before.get('hybrid_stage_sockets'));
+});
+
+it('sends a Content-Security-Policy and other security headers with pages and API answers', async () => {
+  for (const path of ['/', '/channel/main', '/api/event', '/api/nothing-here', '/metrics']) {
+    const response = await fetch(`${server.url}${path}`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+    expect(csp, path).toContain("script-src 'self'");
+    expect(csp, path).toContain("frame-ancestors 'none'");
+    expect(csp, path).not.toContain('unsafe-eval');
+    expect(response.headers.get('x-content-type-options'), path).toBe('nosniff');
+    expect(response.headers.get('x-frame-options'), path).toBe('DENY');
+    expect(response.headers.get('x-powered-by'), path).toBeNull();
+  }
+});
