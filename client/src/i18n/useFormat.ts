@@ -1,0 +1,45 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** Dates, times, numbers and language names in the UI language, through Intl. */
+export interface Format {
+  /** The UI language's BCP 47 tag. */
+  locale: string;
+  number(value: number, options?: Intl.NumberFormatOptions): string;
+  /** Hours and minutes, in `timeZone` (the browser's own when omitted). */
+  time(at: string | number, timeZone?: string): string;
+  /** A start and end time as one range ("14:00–14:30"). */
+  timeRange(from: string | number, to: string | number, timeZone?: string): string;
+  /** Weekday, day and month. */
+  day(at: string | number, timeZone?: string): string;
+  /** Date and time with the zone's short name. */
+  dateTime(at: string | number, timeZone?: string): string;
+  /** A time zone's name as people read it ("Japan Standard Time"), at the moment `at`. */
+  zoneName(timeZone: string, at?: number): string;
+  /** A language's name in the UI language. */
+  languageName(code: string): string;
+}
+
+/** Formatting for the current UI language. */
+export function useFormat(): Format {
+  const { i18n } = useTranslation();
+  const locale = i18n.resolvedLanguage ?? i18n.language ?? 'en';
+  return useMemo(() => {
+    const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
+    const hm = (timeZone?: string) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
+    const names = new Intl.DisplayNames([locale], { type: 'language' });
+    return {
+      locale,
+      number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
+      time: (at, timeZone) => hm(timeZone).format(ms(at)),
+      timeRange: (from, to, timeZone) => hm(timeZone).formatRange(ms(from), ms(to)),
+      day: (at, timeZone) => new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(ms(at)),
+      dateTime: (at, timeZone) =>
+        new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: undefined }).format(ms(at)),
+      zoneName: (timeZone, at = Date.now()) =>
+        new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ??
+        timeZone,
+      languageName: (code) => names.of(code) ?? code,
+    } satisfies Format;
+  }, [locale]);
+}
