@@ -30,7 +30,7 @@ export const NAMESPACES = ['common', 'viewer', 'production'] as const;
 const STORAGE_KEY = 'hybrid-stage.uiLanguage';
 
 // Other languages load on demand, so a viewer downloads only the one it reads.
-const lazyLocales = import.meta.glob<{ default: Record<string, unknown> }>('./locales/*/*.json');
+const lazyLocales = import.meta.glob<{ default: Record<string, unknown> }>(['./locales/*/*.json', '!./locales/en/*.json']);
 
 const lazyBackend: BackendModule = {
   type: 'backend',

@@ -20,10 +20,18 @@ export interface Format {
   languageName(code: string): string;
 }
 
+/**
+ * The Intl locale for a UI language: the browser's own regional variant when it has one for that
+ * language (en-GB writes 17:00, en-US 5:00 PM), else the language itself.
+ */
+export function intlLocale(language: string, browserLanguages: readonly string[] = navigator.languages ?? []): string {
+  return browserLanguages.find((tag) => tag.toLowerCase().split('-')[0] === language) ?? language;
+}
+
 /** Formatting for the current UI language. */
 export function useFormat(): Format {
   const { i18n } = useTranslation();
-  const locale = i18n.resolvedLanguage ?? i18n.language ?? 'en';
+  const locale = intlLocale(i18n.resolvedLanguage ?? i18n.language ?? 'en');
   return useMemo(() => {
     const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
     const hm = (timeZone?: string) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
