@@ -1,4 +1,4 @@
-import { BrowserRouter, Link, NavLink, Outlet, Route, Routes } from 'react-router';
+import { BrowserRouter, Link, NavLink, Outlet, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
 import { HomePage } from './features/home/HomePage';
@@ -24,6 +24,8 @@ function ConnectionBadge() {
 /** Header, navigation and the page, for every route but the venue screens. */
 function AppShell() {
   const { t } = useTranslation('common');
+  // "Watch" covers the channel list and every channel page.
+  const watching = /^\/(channel\/.*)?$/.test(useLocation().pathname);
   return (
     <>
       <a href="#content" className="skip-link">
@@ -34,7 +36,7 @@ function AppShell() {
           Hybrid Stage
         </Link>
         <nav className="app-nav" aria-label={t('nav.label')}>
-          <NavLink to="/" end>
+          <NavLink to="/" className={watching ? 'active' : undefined}>
             {t('nav.watch')}
           </NavLink>
           <NavLink to="/agenda">{t('nav.agenda')}</NavLink>
