@@ -16,8 +16,6 @@ export interface Format {
   dateTime(at: string | number, timeZone?: string): string;
   /** A time zone's name as people read it ("Japan Standard Time"), at the moment `at`. */
   zoneName(timeZone: string, at?: number): string;
-  /** A language's name in the UI language. */
-  languageName(code: string): string;
 }
 
 /**
@@ -35,7 +33,6 @@ export function useFormat(): Format {
   return useMemo(() => {
     const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
     const hm = (timeZone?: string) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
-    const names = new Intl.DisplayNames([locale], { type: 'language' });
     return {
       locale,
       number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
@@ -47,7 +44,6 @@ export function useFormat(): Format {
       zoneName: (timeZone, at = Date.now()) =>
         new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ??
         timeZone,
-      languageName: (code) => names.of(code) ?? code,
     } satisfies Format;
   }, [locale]);
 }
