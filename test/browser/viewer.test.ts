@@ -6,9 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server';
+import { freePortRun, startTestServer, type TestServer } from '../support/server';
+import { UdpRelay } from '../support/UdpRelay';
 import { axeViolations, launchBrowser, screenshot, videoProgress } from '../support/browser';
 
+const english = JSON.parse(readFileSync(join(import.meta.dirname, '../../client/src/i18n/locales/en/common.json'), 'utf8')) as {
+  player: { interrupted: string };
+};
 const arabic = JSON.parse(readFileSync(join(import.meta.dirname, '../../client/src/i18n/locales/ar/common.json'), 'utf8')) as {
   player: { offline: string };
   nav: { watch: string };
@@ -132,4 +136,30 @@ it('shows a channel full screen on a venue screen, with Japanese captions and th
   expect(await page.locator('button, select, input').count()).toBe(0);
   await screenshot(page, 'viewer-kiosk-japanese');
   await page.close();
+});
+
+it('restarts ICE when the network path breaks, and keeps playing the same stream without joining again', async () => {
+  // The browser reaches the SFU only through a relay, so the test can break its network path.
+  const rtcPort = await freePortRun(1);
+  const relay = await UdpRelay.start({ ip: '127.0.0.1', port: rtcPort }, { ip: '127.0.0.2', port: rtcPort });
+  const behindRelay = await startTestServer({ WORKERS: '1', RTC_PORT: String(rtcPort), RTC_LISTEN_IP: '127.0.0.2', ANNOUNCED_IP: '127.0.0.1' });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+    await page.goto(`${behindRelay.url}/channel/main`);
+    await decodesMore(page);
+    await page.evaluate(() => Object.assign(window, { firstStream: document.querySelector<HTMLVideoElement>('video[data-testid="player"]')!.srcObject }));
+    expect(relay.paths).toBeGreaterThan(0);
+
+    relay.cut();
+    await expect.poll(() => page.getByTestId('player').getAttribute('data-state'), { timeout: 30_000 }).toBe('interrupted');
+    expect(await page.locator('.player [role="status"]').textContent()).toBe(english.player.interrupted);
+    // ICE restarts over a new path: playing again with the same stream (a re-join would bring a new one).
+    await expect.poll(() => page.getByTestId('player').getAttribute('data-state'), { timeout: 10_000 }).toBe('playing');
+    expect(await page.evaluate(() => document.querySelector<HTMLVideoElement>('video[data-testid="player"]')!.srcObject === (window as unknown as { firstStream: MediaStream }).firstStream)).toBe(true);
+    await decodesMore(page);
+    await page.close();
+  } finally {
+    await behindRelay.close();
+    relay.close();
+  }
 });
