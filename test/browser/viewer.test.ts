@@ -138,6 +138,32 @@ it('shows a channel full screen on a venue screen, with Japanese captions and th
   await page.close();
 });
 
+/** Presses Tab until the focused element's text is `text` (at most 60 times); false if never. */
+async function tabTo(page: Page, text: string): Promise<boolean> {
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    if ((await page.evaluate(() => document.activeElement?.textContent?.trim() ?? '')).startsWith(text)) return true;
+  }
+  return false;
+}
+
+it('works with the keyboard alone: skip link, sound, channel switching', async () => {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'en-US' });
+  await page.goto(`${server.url}/channel/main`);
+  await framesAfterPlaying(page);
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+  expect(await tabTo(page, 'Unmute')).toBe(true);
+  await page.keyboard.press('Space');
+  expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Mute');
+  expect(await page.getByTestId('player').evaluate((v) => (v as HTMLVideoElement).muted)).toBe(false);
+  expect(await tabTo(page, 'Middle East')).toBe(true);
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe('Middle East');
+  await decodesMore(page);
+  await page.close();
+});
+
 it('restarts ICE when the network path breaks, and keeps playing the same stream without joining again', async () => {
   // The browser reaches the SFU only through a relay, so the test can break its network path.
   const rtcPort = await freePortRun(1);
