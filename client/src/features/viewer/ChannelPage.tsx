@@ -5,6 +5,7 @@ import type { Language } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useVideoStats } from '../../player/useVideoStats';
 import { useWatch } from '../../player/useWatch';
+import { useBackOnAir } from '../../player/useBackOnAir';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
@@ -30,7 +31,7 @@ export function ChannelPage() {
   const channel = event?.channels.find((c) => c.id === channelId);
   const source = useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]);
   // Join again when the channel comes back on air; a cut between feeds keeps the same consumers.
-  const state = useWatch(source, channel?.program ? 'on-air' : 'off-air');
+  const state = useWatch(source, useBackOnAir(channel?.program));
   const stats = useVideoStats(state.kind === 'playing' ? state.watch : undefined);
   const [muted, setMuted] = useState(true);
   const [volume, setVolume] = useStoredState<string>('player.volume', '1');

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Language } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
+import { useBackOnAir } from '../../player/useBackOnAir';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
@@ -32,7 +33,7 @@ export function KioskPage() {
   const size = (['small', 'medium', 'large'] as const).find((s) => s === query.get('size')) ?? ('large' satisfies CaptionSize);
   const uiLanguage = query.get('lang');
   const channel = event?.channels.find((c) => c.id === channelId);
-  const state = useWatch(useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]), channel?.program ? 'on-air' : 'off-air');
+  const state = useWatch(useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]), useBackOnAir(channel?.program));
   const cues = useCaptionTrack(channelId, captionLanguage);
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(query.get('sound') === 'off');
