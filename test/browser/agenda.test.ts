@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AgendaSession, EventInfo } from '@hybrid-stage/shared';
 import { startTestServer, type TestServer } from '../support/server';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
@@ -15,7 +15,7 @@ let context: BrowserContext;
 let sessions: AgendaSession[];
 
 beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false' });
+  server = await startTestServer({ WORKERS: '1' });
   browser = await launchBrowser();
   context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-GB', viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   sessions = ((await (await fetch(`${server.url}/api/event`)).json()) as EventInfo & { sessions: AgendaSession[] }).sessions;
@@ -105,4 +105,55 @@ it('serves the whole agenda and each session as .ics files that parse back to th
   const missing = await fetch(`${server.url}/api/sessions/no-such-session.ics`);
   expect(missing.status).toBe(404);
   expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('NOT_FOUND');
+});
+
+/**
+ * Adds `reruns` to the event the server sends the page (the answer to `event:get`), as the re-run
+ * scheduler does: this branch has no scheduler, so the test puts its re-runs on the real answer.
+ */
+async function withReRuns(page: Page, reruns: object[]) {
+  await page.routeWebSocket(/\/socket\.io\//, (ws) => {
+    const upstream = ws.connectToServer();
+    ws.onMessage((message) => upstream.send(message));
+    upstream.onMessage((message) => {
+      // A socket.io acknowledgement is "43<id>[<answer>]".
+      const ack = typeof message === 'string' ? /^43(\d+)(\[.*\])$/s.exec(message) : null;
+      const answer = ack ? (JSON.parse(ack[2]!) as Array<{ ok: boolean; data?: { sessions?: unknown; reruns?: object[] } }>) : undefined;
+      if (ack && answer?.[0]?.data?.sessions) {
+        answer[0].data.reruns = reruns;
+        return ws.send(`43${ack[1]}${JSON.stringify(answer)}`);
+      }
+      ws.send(message);
+    });
+  });
+}
+
+it('lists re-runs beside their sessions, marked by region, and marks a re-run on air as RE-RUN', async () => {
+  const opening = sessions.find((s) => s.channelId === 'main')!;
+  const now = Date.now();
+  const iso = (ms: number) => new Date(ms).toISOString();
+  const reruns = [
+    { id: 'rerun-americas', sessionId: opening.id, channelId: 'europe', startsAt: iso(now + 6 * 3_600_000), endsAt: iso(now + 6.5 * 3_600_000), region: 'Americas', status: 'scheduled' },
+    { id: 'rerun-apac', sessionId: opening.id, channelId: 'b2c', startsAt: iso(now - 300_000), endsAt: iso(now + 1_500_000), region: 'Asia-Pacific', status: 'playing' },
+    { id: 'rerun-failed', sessionId: opening.id, channelId: 'b2b', startsAt: iso(now + 3_600_000), endsAt: iso(now + 5_400_000), region: 'Africa', status: 'failed' },
+  ];
+  const page = await context.newPage();
+  await withReRuns(page, reruns);
+  await page.goto(`${server.url}/agenda`);
+  await page.getByLabel('Time zone').selectOption('Asia/Tokyo'); // the first test left New York chosen
+  const row = page.locator(`[data-session="${opening.id}"]`);
+  await expect.poll(() => row.locator('[data-rerun]').count()).toBe(2);
+  const americas = row.locator('[data-rerun="rerun-americas"]');
+  expect(await americas.textContent()).toMatch(/^Re-run · Americas .*Europe$/);
+  // Tokyo time of the re-run, with its day.
+  expect(await americas.getByTestId('session-time').textContent()).toContain(clock(reruns[0]!.startsAt, 9));
+  expect(await row.locator('[data-rerun="rerun-apac"]').getAttribute('class')).toBe('is-now');
+  await screenshot(page, 'agenda-reruns');
+
+  // The channel playing the re-run: RE-RUN badge, and the session with its region as what is on now.
+  await row.locator('[data-rerun="rerun-apac"]').getByRole('link', { name: 'B2C' }).click();
+  await expect.poll(() => page.getByTestId('on-air-badge').textContent()).toBe('RE-RUN');
+  expect(await page.getByTestId('now-playing').textContent()).toContain(`${opening.title}`);
+  expect(await page.getByTestId('now-playing').textContent()).toContain('Re-run · Asia-Pacific');
+  await page.close();
 });

@@ -37,7 +37,12 @@ export function useFormat(): Format {
       locale,
       number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
       time: (at, timeZone) => hm(timeZone).format(ms(at)),
-      timeRange: (from, to, timeZone) => hm(timeZone).formatRange(ms(from), ms(to)),
+      timeRange: (from, to, timeZone) => {
+        // Across midnight Intl would repeat both dates; two times read better (the day is shown apart).
+        const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' });
+        if (day.format(ms(from)) !== day.format(ms(to))) return `${hm(timeZone).format(ms(from))} – ${hm(timeZone).format(ms(to))}`;
+        return hm(timeZone).formatRange(ms(from), ms(to));
+      },
       day: (at, timeZone) => new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(ms(at)),
       dateTime: (at, timeZone) =>
         new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: undefined }).format(ms(at)),

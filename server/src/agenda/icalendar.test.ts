@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
-import { agendaCalendar, escapeText, foldLine, type ScheduledSession } from './icalendar';
+import type { AgendaSession } from '@hybrid-stage/shared';
+import { agendaCalendar, escapeText, foldLine, type ReRunSlot } from './icalendar';
 
-const sessions: ScheduledSession[] = [
+const sessions: AgendaSession[] = [
   {
     id: 'main-202611240900',
     channelId: 'main',
@@ -10,7 +11,6 @@ const sessions: ScheduledSession[] = [
     startsAt: '2026-11-24T09:00:00.000Z',
     endsAt: '2026-11-24T09:30:00.000Z',
     speakers: ['Ayşe Demir', '王伟'],
-    reRuns: [{ id: 'main-202611240900-americas', channelId: 'europe', startsAt: '2026-11-24T17:00:00+01:00', endsAt: '2026-11-24T17:30:00+01:00', region: 'Americas' }],
   },
   {
     id: 'b2b-202611241000',
@@ -22,10 +22,14 @@ const sessions: ScheduledSession[] = [
   },
 ];
 
+const reRuns: ReRunSlot[] = [
+  { id: 'main-202611240900-americas', sessionId: 'main-202611240900', channelId: 'europe', startsAt: '2026-11-24T17:00:00+01:00', endsAt: '2026-11-24T17:30:00+01:00', region: 'Americas' },
+];
+
 const context = { name: 'Partner Summit, 2026', channelName: (id: string) => ({ main: 'Main stage', europe: 'Europe', b2b: 'B2B' })[id] ?? id, baseUrl: 'http://127.0.0.1:3000', now: new Date('2026-11-20T12:00:00Z') };
 
 describe('agendaCalendar', () => {
-  const text = agendaCalendar(sessions, context);
+  const text = agendaCalendar(sessions, reRuns, context);
 
   it('ends every line with CRLF and keeps lines within 75 octets', () => {
     expect(text.endsWith('\r\n')).toBe(true);

@@ -4,17 +4,17 @@
  */
 import type { AgendaSession } from '@hybrid-stage/shared';
 
-/** A re-run of a session on another channel, for another region. */
+/** A re-run of a session on a channel, for a region (the fields of the re-run scheduler's `ReRunInfo` read here). */
 export interface ReRunSlot {
   id: string;
+  sessionId: string;
   channelId: string;
   startsAt: string;
   endsAt: string;
   region: string;
+  /** A failed re-run ('failed') is left out of calendars. */
+  status?: string;
 }
-
-/** A session as the agenda serves it, with its re-runs when any are scheduled. */
-export type ScheduledSession = AgendaSession & { reRuns?: ReRunSlot[] };
 
 /** What the calendar needs to know beyond the sessions. */
 export interface CalendarContext {
@@ -62,8 +62,8 @@ function vevent(fields: Array<[string, string]>): string[] {
   return ['BEGIN:VEVENT', ...fields.map(([name, value]) => `${name}:${value}`), 'END:VEVENT'];
 }
 
-/** The VEVENTs of one session: its first showing and each re-run. */
-function sessionEvents(session: ScheduledSession, context: CalendarContext, stamp: string): string[] {
+/** The VEVENTs of one session: its first showing and each of its re-runs. */
+function sessionEvents(session: AgendaSession, reRuns: readonly ReRunSlot[], context: CalendarContext, stamp: string): string[] {
   const speakers = session.speakers.length ? `Speakers: ${session.speakers.join(', ')}\n` : '';
   const showing = (uid: string, channelId: string, startsAt: string, endsAt: string, summary: string) =>
     vevent([
@@ -78,12 +78,12 @@ function sessionEvents(session: ScheduledSession, context: CalendarContext, stam
     ]);
   return [
     ...showing(session.id, session.channelId, session.startsAt, session.endsAt, session.title),
-    ...(session.reRuns ?? []).flatMap((r) => showing(r.id, r.channelId, r.startsAt, r.endsAt, `${session.title} (re-run, ${r.region})`)),
+    ...reRuns.filter((r) => r.sessionId === session.id && r.status !== 'failed').flatMap((r) => showing(r.id, r.channelId, r.startsAt, r.endsAt, `${session.title} (re-run, ${r.region})`)),
   ];
 }
 
-/** An iCalendar file with every given session (and re-run) as an event. */
-export function agendaCalendar(sessions: readonly ScheduledSession[], context: CalendarContext): string {
+/** An iCalendar file with every given session, and each of their re-runs, as an event. */
+export function agendaCalendar(sessions: readonly AgendaSession[], reRuns: readonly ReRunSlot[], context: CalendarContext): string {
   const stamp = utcDateTime(context.now ?? new Date());
   const lines = [
     'BEGIN:VCALENDAR',
@@ -92,7 +92,7 @@ export function agendaCalendar(sessions: readonly ScheduledSession[], context: C
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
     `X-WR-CALNAME:${escapeText(context.name)}`,
-    ...sessions.flatMap((s) => sessionEvents(s, context, stamp)),
+    ...sessions.flatMap((s) => sessionEvents(s, reRuns, context, stamp)),
     'END:VCALENDAR',
   ];
   return lines.map(foldLine).join('\r\n') + '\r\n';

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Agenda } from '../agenda/Agenda';
-import { agendaCalendar, type ScheduledSession } from '../agenda/icalendar';
+import { agendaCalendar, type ReRunSlot } from '../agenda/icalendar';
 import { NotFoundError } from '../errors';
 import { route } from './httpErrors';
 
@@ -9,6 +9,8 @@ export interface AgendaRouteDeps {
   agenda: Agenda;
   eventName: string;
   channelName: (channelId: string) => string;
+  /** The scheduled re-runs (the re-run scheduler's list), each an event of its own; none if omitted. */
+  reRuns?: () => readonly ReRunSlot[];
 }
 
 /**
@@ -16,7 +18,7 @@ export interface AgendaRouteDeps {
  *   GET /api/agenda.ics              every session and re-run
  *   GET /api/sessions/:sessionId.ics one session and its re-runs
  */
-export function agendaRoutes({ agenda, eventName, channelName }: AgendaRouteDeps): Router {
+export function agendaRoutes({ agenda, eventName, channelName, reRuns = () => [] }: AgendaRouteDeps): Router {
   const router = Router();
   const send = (res: import('express').Response, filename: string, body: string) => {
     res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
@@ -29,7 +31,7 @@ export function agendaRoutes({ agenda, eventName, channelName }: AgendaRouteDeps
   router.get(
     '/agenda.ics',
     route(async (req, res) => {
-      send(res, 'agenda.ics', agendaCalendar(agenda.sessions as readonly ScheduledSession[], { name: eventName, channelName, baseUrl: baseUrl(req) }));
+      send(res, 'agenda.ics', agendaCalendar(agenda.sessions, reRuns(), { name: eventName, channelName, baseUrl: baseUrl(req) }));
     }),
   );
   router.get(
@@ -38,7 +40,7 @@ export function agendaRoutes({ agenda, eventName, channelName }: AgendaRouteDeps
       const sessionId = String(req.params.sessionId);
       const session = agenda.get(sessionId);
       if (!session) throw new NotFoundError('session', sessionId.slice(0, 64));
-      send(res, `${session.id}.ics`, agendaCalendar([session], { name: eventName, channelName, baseUrl: baseUrl(req) }));
+      send(res, `${session.id}.ics`, agendaCalendar([session], reRuns(), { name: eventName, channelName, baseUrl: baseUrl(req) }));
     }),
   );
   return router;

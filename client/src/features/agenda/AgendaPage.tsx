@@ -1,11 +1,12 @@
 import { useEffect, useId, useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ChannelState } from '@hybrid-stage/shared';
+import type { AgendaSession } from '@hybrid-stage/shared';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { useStoredState } from '../../player/useStoredState';
 import { useFormat, type Format } from '../../i18n/useFormat';
-import { isKnownTimeZone, nowAndNext, sessionsByDay, slotsOf, type ReRunSlot, type ScheduledSession, type Slot } from './schedule';
+import { isKnownTimeZone, nowAndNext, reRunsOf, sessionsByDay, type ReRunSlot } from './schedule';
+import { useSlots } from './useSlots';
 import { useNow } from './useNow';
 
 /** The browser's own time zone. */
@@ -29,22 +30,25 @@ export function AgendaPage() {
     const all = Intl.supportedValuesOf('timeZone');
     return all.includes(timeZone) ? all : [timeZone, ...all];
   }, [timeZone]);
-  const sessions = (event?.sessions ?? []) as ScheduledSession[];
-  const slots = useMemo(() => slotsOf(sessions), [sessions]);
-  const days = useMemo(() => sessionsByDay(sessions, timeZone), [sessions, timeZone]);
+  const sessions = event?.sessions;
+  const slots = useSlots(event);
+  const days = useMemo(() => sessionsByDay(sessions ?? [], timeZone), [sessions, timeZone]);
 
   useEffect(() => {
     document.title = `${t('agenda.title')} · Hybrid Stage`;
   }, [t]);
 
   if (!event) return <p>{t('common:loading')}</p>;
-  // What is on now and next on each channel, to highlight.
-  const highlight = new Map<Slot['session'] | ReRunSlot, 'now' | 'next'>();
+  // What is on now and next on each channel, to highlight: keyed "session:<id>" or "rerun:<id>".
+  const highlight = new Map<string, 'now' | 'next'>();
+  const key = (slot: { session: AgendaSession; reRun?: ReRunSlot }) => (slot.reRun ? `rerun:${slot.reRun.id}` : `session:${slot.session.id}`);
   for (const channel of event.channels) {
     const { now: on, next } = nowAndNext(slots, channel.id, now);
-    if (on) highlight.set(on.reRun ?? on.session, 'now');
-    if (next) highlight.set(next.reRun ?? next.session, 'next');
+    if (on) highlight.set(key(on), 'now');
+    if (next) highlight.set(key(next), 'next');
   }
+  const reRuns = new Map<string, ReRunSlot[]>();
+  for (const reRun of reRunsOf(event)) reRuns.set(reRun.sessionId, [...(reRuns.get(reRun.sessionId) ?? []), reRun]);
   const channelName = (id: string) => event.channels.find((c) => c.id === id)?.name ?? id;
 
   return (
@@ -79,7 +83,7 @@ export function AgendaPage() {
               <SessionRow
                 key={session.id}
                 session={session}
-                channels={event.channels}
+                reRuns={reRuns.get(session.id) ?? []}
                 channelName={channelName}
                 timeZone={timeZone}
                 eventTimeZone={event.timeZone}
@@ -95,18 +99,18 @@ export function AgendaPage() {
 }
 
 interface SessionRowProps {
-  session: ScheduledSession;
-  channels: ChannelState[];
+  session: AgendaSession;
+  reRuns: ReRunSlot[];
   channelName: (id: string) => string;
   timeZone: string;
   eventTimeZone: string;
-  highlight: Map<unknown, 'now' | 'next'>;
+  highlight: Map<string, 'now' | 'next'>;
   format: Format;
 }
 
-function SessionRow({ session, channelName, timeZone, eventTimeZone, highlight, format }: SessionRowProps) {
+function SessionRow({ session, reRuns, channelName, timeZone, eventTimeZone, highlight, format }: SessionRowProps) {
   const { t } = useTranslation('viewer');
-  const mark = highlight.get(session);
+  const mark = highlight.get(`session:${session.id}`);
   return (
     <li className={`agenda-item${mark ? ` is-${mark}` : ''}`} data-session={session.id}>
       <SlotTime from={session.startsAt} to={session.endsAt} timeZone={timeZone} eventTimeZone={eventTimeZone} format={format} />
@@ -119,10 +123,10 @@ function SessionRow({ session, channelName, timeZone, eventTimeZone, highlight, 
           <Link to={`/channel/${session.channelId}`}>{channelName(session.channelId)}</Link>
           {session.speakers.length > 0 && ` · ${session.speakers.join(', ')}`}
         </span>
-        {(session.reRuns ?? []).length > 0 && (
+        {reRuns.length > 0 && (
           <ul className="reruns" aria-label={t('agenda.reRuns')}>
-            {session.reRuns!.map((reRun) => (
-              <li key={reRun.id} className={highlight.get(reRun) ? `is-${highlight.get(reRun)}` : undefined} data-rerun={reRun.id}>
+            {reRuns.map((reRun) => (
+              <li key={reRun.id} className={highlight.has(`rerun:${reRun.id}`) ? `is-${highlight.get(`rerun:${reRun.id}`)}` : undefined} data-rerun={reRun.id}>
                 <span className="badge badge-rerun">{t('agenda.reRunFor', { region: reRun.region })}</span>{' '}
                 <SlotTime from={reRun.startsAt} to={reRun.endsAt} timeZone={timeZone} eventTimeZone={eventTimeZone} format={format} withDay />{' '}
                 <Link to={`/channel/${reRun.channelId}`}>{channelName(reRun.channelId)}</Link>

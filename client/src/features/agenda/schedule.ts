@@ -1,22 +1,31 @@
 import type { AgendaSession } from '@hybrid-stage/shared';
 
-/** A re-run of a session: the same session played again on a channel for another region. */
+/**
+ * A re-run of a session: the recording played again on a channel for another region. The same
+ * shape as the re-run scheduler's `ReRunInfo` in `EventInfo.reruns` (which has a few more fields).
+ */
 export interface ReRunSlot {
   id: string;
+  sessionId: string;
   channelId: string;
   /** ISO times. */
   startsAt: string;
   endsAt: string;
-  /** The region the re-run is scheduled for (e.g. "Americas"). */
+  /** The audience it is for (e.g. "Americas"). */
   region: string;
+  /** 'scheduled' | 'playing' | 'done' | 'failed'; a failed re-run is not shown. */
+  status?: string;
 }
 
-/** An agenda session, with its re-runs when the server schedules any. */
-export type ScheduledSession = AgendaSession & { reRuns?: ReRunSlot[] };
+/** The event's re-runs, when the server schedules any (`EventInfo.reruns`), failed ones left out. */
+export function reRunsOf(event: object | undefined): ReRunSlot[] {
+  const reruns = (event as { reruns?: ReRunSlot[] } | undefined)?.reruns ?? [];
+  return reruns.filter((r) => r.status !== 'failed');
+}
 
 /** One stretch of a channel's program: a session's first showing, or one of its re-runs. */
 export interface Slot {
-  session: ScheduledSession;
+  session: AgendaSession;
   channelId: string;
   startMs: number;
   endMs: number;
@@ -25,13 +34,17 @@ export interface Slot {
 }
 
 /** Every slot of the agenda (sessions and their re-runs), in start order. */
-export function slotsOf(sessions: readonly ScheduledSession[]): Slot[] {
-  const slots: Slot[] = [];
-  for (const session of sessions) {
-    slots.push({ session, channelId: session.channelId, startMs: Date.parse(session.startsAt), endMs: Date.parse(session.endsAt) });
-    for (const reRun of session.reRuns ?? []) {
-      slots.push({ session, channelId: reRun.channelId, startMs: Date.parse(reRun.startsAt), endMs: Date.parse(reRun.endsAt), reRun });
-    }
+export function slotsOf(sessions: readonly AgendaSession[], reRuns: readonly ReRunSlot[] = []): Slot[] {
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  const slots: Slot[] = sessions.map((session) => ({
+    session,
+    channelId: session.channelId,
+    startMs: Date.parse(session.startsAt),
+    endMs: Date.parse(session.endsAt),
+  }));
+  for (const reRun of reRuns) {
+    const session = byId.get(reRun.sessionId);
+    if (session) slots.push({ session, channelId: reRun.channelId, startMs: Date.parse(reRun.startsAt), endMs: Date.parse(reRun.endsAt), reRun });
   }
   return slots.sort((a, b) => a.startMs - b.startMs || a.channelId.localeCompare(b.channelId));
 }
@@ -52,8 +65,8 @@ export function dayKey(atMs: number, timeZone: string): string {
 }
 
 /** Sessions grouped by the day they start on in `timeZone`, days in order. */
-export function sessionsByDay(sessions: readonly ScheduledSession[], timeZone: string): Array<[day: string, sessions: ScheduledSession[]]> {
-  const days = new Map<string, ScheduledSession[]>();
+export function sessionsByDay(sessions: readonly AgendaSession[], timeZone: string): Array<[day: string, sessions: AgendaSession[]]> {
+  const days = new Map<string, AgendaSession[]>();
   const sorted = [...sessions].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
   for (const session of sorted) {
     const key = dayKey(Date.parse(session.startsAt), timeZone);

@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useEventInfo, useGrant } from '../../signaling/SignalingContext';
-import { nowAndNext, slotsOf, type ScheduledSession } from '../agenda/schedule';
+import { nowAndNext } from '../agenda/schedule';
+import { useSlots } from '../agenda/useSlots';
 import { useNow } from '../agenda/useNow';
 import { useFormat } from '../../i18n/useFormat';
 
@@ -13,7 +14,7 @@ export function HomePage() {
   const event = useEventInfo();
   const grant = useGrant();
   const now = useNow();
-  const slots = useMemo(() => slotsOf((event?.sessions ?? []) as ScheduledSession[]), [event?.sessions]);
+  const slots = useSlots(event);
   if (!event) return <p>{t('common:loading')}</p>;
   const feedLabel = (id: string | null) => event.feeds.find((f) => f.id === id)?.label;
   const studios = event.studios.filter((s) => grant.role === 'producer' || grant.role === 'admin' || s.id === grant.studioId);

@@ -10,7 +10,8 @@ import { useEventInfo } from '../../signaling/SignalingContext';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
 import { useStoredState } from '../../player/useStoredState';
-import { nowAndNext, slotsOf, type ScheduledSession } from '../agenda/schedule';
+import { nowAndNext } from '../agenda/schedule';
+import { useSlots } from '../agenda/useSlots';
 import { useNow } from '../agenda/useNow';
 import { useFormat } from '../../i18n/useFormat';
 import { ChannelList } from './ChannelList';
@@ -40,7 +41,7 @@ export function ChannelPage() {
   const cues = useCaptionTrack(channelId, captionLanguage || undefined);
   const stage = useRef<HTMLDivElement>(null);
   const video = useRef<HTMLVideoElement>(null);
-  const slots = useMemo(() => slotsOf((event?.sessions ?? []) as ScheduledSession[]), [event?.sessions]);
+  const slots = useSlots(event);
   const { now: current, next } = nowAndNext(slots, channelId, now);
   const onAir = event?.feeds.find((f) => f.id === channel?.program);
 
@@ -53,7 +54,10 @@ export function ChannelPage() {
       <section className="watch" aria-labelledby="watch-title">
         <div className="watch-heading">
           <h1 id="watch-title">{channel?.name ?? t('watch.channel')}</h1>
-          {channel && <OnAirBadge onAir={!!channel.program} reRun={!!current?.reRun} />}
+          {channel && (
+            // The re-run scheduler marks a channel playing a recording (`programSource`); the agenda knows re-run slots too.
+            <OnAirBadge onAir={!!channel.program} reRun={(channel as { programSource?: string | null }).programSource === 'recording' || !!current?.reRun} />
+          )}
           {onAir && <span className="muted">{t('watch.onAirFrom', { feed: onAir.label })}</span>}
         </div>
         <div className="stage" ref={stage}>

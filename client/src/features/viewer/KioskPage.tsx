@@ -8,7 +8,7 @@ import { useBackOnAir } from '../../player/useBackOnAir';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
-import { slotsOf, type ScheduledSession } from '../agenda/schedule';
+import { useSlots } from '../agenda/useSlots';
 import { useNow } from '../agenda/useNow';
 import { useFormat } from '../../i18n/useFormat';
 import { isUiLanguage } from '../../i18n';
@@ -50,7 +50,7 @@ export function KioskPage() {
     video.current?.play().catch(() => setMuted(true));
   }, [playing, muted]);
 
-  const slots = useMemo(() => slotsOf((event?.sessions ?? []) as ScheduledSession[]), [event?.sessions]);
+  const slots = useSlots(event);
   const upcoming = slots.filter((s) => s.channelId === channelId && s.endMs > now).slice(0, NEXT_UP);
 
   return (
