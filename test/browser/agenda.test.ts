@@ -149,6 +149,7 @@ it('lists re-runs beside their sessions, marked by region, and marks a re-run on
   expect(await americas.getByTestId('session-time').textContent()).toContain(clock(reruns[0]!.startsAt, 9));
   expect(await row.locator('[data-rerun="rerun-apac"]').getAttribute('class')).toBe('is-now');
   await screenshot(page, 'agenda-reruns');
+  expect(await axeViolations(page)).toEqual([]);
 
   // The channel playing the re-run: RE-RUN badge, and the session with its region as what is on now.
   await row.locator('[data-rerun="rerun-apac"]').getByRole('link', { name: 'B2C' }).click();
