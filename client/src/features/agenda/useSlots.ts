@@ -6,6 +6,6 @@ import { reRunsOf, slotsOf, type Slot } from './schedule';
 export function useSlots(event: EventInfo | undefined): Slot[] {
   const sessions = event?.sessions;
   const reruns = (event as { reruns?: unknown } | undefined)?.reruns;
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- recomputed when the sessions or re-runs change, not the feeds
+  // Recomputed when the sessions or re-runs change, not on every feed or channel update.
   return useMemo(() => slotsOf(sessions ?? [], reRunsOf(event)), [sessions, reruns]);
 }
