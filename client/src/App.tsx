@@ -1,51 +1,76 @@
-import { BrowserRouter, Link, Route, Routes } from 'react-router';
+import { BrowserRouter, Link, NavLink, Outlet, Route, Routes, useLocation } from 'react-router';
+import { useTranslation } from 'react-i18next';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
 import { HomePage } from './features/home/HomePage';
 import { ChannelPage } from './features/viewer/ChannelPage';
+import { KioskPage } from './features/viewer/KioskPage';
+import { AgendaPage } from './features/agenda/AgendaPage';
 import { ConsolePage } from './features/console/ConsolePage';
 import { StudioPage } from './features/studio/StudioPage';
 import { DeskPage } from './features/captions/DeskPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
-
-const STATUS_TEXT = {
-  connecting: 'Connecting…',
-  connected: 'Connected',
-  offline: 'Offline: reconnecting…',
-  reload: 'This page is out of date: please reload it.',
-  badLink: 'This invite link is not valid or has expired: ask for a new one.',
-} as const;
+import { LanguagePicker } from './i18n/LanguagePicker';
 
 function ConnectionBadge() {
+  const { t } = useTranslation('common');
   const status = useConnectionStatus();
   return (
     <span className={`connection connection-${status}`} role="status">
-      {STATUS_TEXT[status]}
+      {t(`connection.${status}`)}
     </span>
   );
 }
 
-/** The app shell: header, connection state and the routes of each feature. */
+/** Header, navigation and the page, for every route but the venue screens. */
+function AppShell() {
+  const { t } = useTranslation('common');
+  // "Watch" covers the channel list and every channel page.
+  const watching = /^\/(channel\/.*)?$/.test(useLocation().pathname);
+  return (
+    <>
+      <a href="#content" className="skip-link">
+        {t('nav.skip')}
+      </a>
+      <header className="app-header">
+        <Link to="/" className="brand">
+          Hybrid Stage
+        </Link>
+        <nav className="app-nav" aria-label={t('nav.label')}>
+          <NavLink to="/" className={watching ? 'active' : undefined}>
+            {t('nav.watch')}
+          </NavLink>
+          <NavLink to="/agenda">{t('nav.agenda')}</NavLink>
+        </nav>
+        <span className="header-end">
+          <LanguagePicker />
+          <ConnectionBadge />
+        </span>
+      </header>
+      <main id="content" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+/** The app: the shell with each feature's routes, and full-screen venue screens without it. */
 export function App() {
   return (
     <SignalingProvider>
       <MediaSessionProvider>
-      <BrowserRouter>
-        <header className="app-header">
-          <Link to="/" className="brand">
-            Hybrid Stage
-          </Link>
-          <ConnectionBadge />
-        </header>
-        <main>
+        <BrowserRouter>
           <Routes>
-            <Route path="/" element={<HomePage />} />
-            <Route path="/channel/:channelId" element={<ChannelPage />} />
-            <Route path="/console" element={<ConsolePage />} />
-            <Route path="/desk/:channelId/:language" element={<DeskPage />} />
-            <Route path="/studio/:studioId" element={<StudioPage />} />
+            <Route path="/kiosk/:channelId" element={<KioskPage />} />
+            <Route element={<AppShell />}>
+              <Route path="/" element={<HomePage />} />
+              <Route path="/channel/:channelId" element={<ChannelPage />} />
+              <Route path="/agenda" element={<AgendaPage />} />
+              <Route path="/console" element={<ConsolePage />} />
+              <Route path="/desk/:channelId/:language" element={<DeskPage />} />
+              <Route path="/studio/:studioId" element={<StudioPage />} />
+            </Route>
           </Routes>
-        </main>
-      </BrowserRouter>
+        </BrowserRouter>
       </MediaSessionProvider>
     </SignalingProvider>
   );

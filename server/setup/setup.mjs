@@ -18,8 +18,8 @@ const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).t
 
 /** Debian packages the product needs at run time. */
 const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa'];
-/** Debian packages the browser tests and benchmarks need. */
-const TEST_PACKAGES = ['chromium'];
+/** Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese, Chinese, Korean). */
+const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
 
 function fail(message) {
   console.error(`\nsetup: ${message}\n`);

@@ -33,6 +33,7 @@ export const Requests = {
   'media:capabilities': z.strictObject({}),
   'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
   'transport:connect': z.strictObject({ transportId: Id, dtlsParameters: MediaParameters }),
+  'transport:restartIce': z.strictObject({ transportId: Id }),
   'feed:open': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80) }),
   'feed:produce': z.strictObject({
     feedId: Id,
@@ -105,6 +106,8 @@ export interface Responses {
   'media:capabilities': { rtpCapabilities: unknown };
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
+  /** The transport's new ICE parameters, for mediasoup-client's `restartIce`. */
+  'transport:restartIce': { iceParameters: unknown };
   'feed:open': FeedInfo;
   'feed:produce': { producerId: string };
   'feed:close': Record<string, never>;

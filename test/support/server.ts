@@ -52,7 +52,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const ownDataDir = !env.DATA_DIR;
   const dataDir = env.DATA_DIR ?? mkdtempSync(join(tmpdir(), 'hybrid-stage-test-'));
   const workers = Number(env.WORKERS ?? 2);
-  const rtcPort = await freePortRun(workers);
+  // A test that restarts the server passes the first one's PORT and RTC_PORT, so browsers find it again.
+  const rtcPort = env.RTC_PORT ? Number(env.RTC_PORT) : await freePortRun(workers);
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',

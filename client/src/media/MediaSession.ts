@@ -2,6 +2,12 @@ import { Device } from 'mediasoup-client';
 import type { Consumer, Producer, RtpCapabilities, RtpParameters, Transport, TransportOptions } from 'mediasoup-client/types';
 import type { SignalingClient } from '../signaling/SignalingClient';
 
+/** Whether the receive transport's network path is up, as a player tells the viewer. */
+export type ReceiveHealth = 'ok' | 'interrupted';
+
+/** How long a 'disconnected' transport may recover by itself before its ICE is restarted. */
+const ICE_GRACE_MS = 2000;
+
 /** What to watch: a channel's program (everyone) or one feed (studios and producers). */
 export type WatchSource = { kind: 'channel'; id: string } | { kind: 'feed'; id: string };
 
@@ -51,6 +57,8 @@ export class MediaSession {
   #sendTransport: Promise<Transport> | undefined;
   #recvTransport: Promise<Transport> | undefined;
   #closed = false;
+  readonly #healthListeners = new Set<(health: ReceiveHealth) => void>();
+  #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(signaling: SignalingClient) {
     this.#signaling = signaling;
@@ -77,8 +85,9 @@ export class MediaSession {
         watch.add(
           await transport.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters }),
         );
-        await this.#signaling.request('consumer:resume', { consumerId: c.id });
       }
+      // Both kinds start together; resuming video asks the source for a keyframe, so the first frame comes fast.
+      await Promise.all(consumers.map((c) => this.#signaling.request('consumer:resume', { consumerId: c.id })));
     } catch (error) {
       watch.close();
       throw error;
@@ -91,10 +100,28 @@ export class MediaSession {
     return this.#sendTransport ? (await this.#sendTransport).getStats() : undefined;
   }
 
+  /** Calls `listener` when the receive transport's network path breaks or comes back; returns the unsubscribe. */
+  onReceiveHealth(listener: (health: ReceiveHealth) => void): () => void {
+    this.#healthListeners.add(listener);
+    return () => this.#healthListeners.delete(listener);
+  }
+
+  /**
+   * Drops the receive transport, for when restarting its ICE did not bring it back: everything
+   * watching joins again on a new one.
+   */
+  resetReceive(): void {
+    const transport = this.#recvTransport;
+    this.#recvTransport = undefined;
+    void transport?.then((t) => t.close(), () => undefined);
+  }
+
   /** Closes both transports. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    clearTimeout(this.#iceTimer);
+    this.#healthListeners.clear();
     for (const t of [this.#sendTransport, this.#recvTransport]) void t?.then((x) => x.close(), () => undefined);
   }
 
@@ -127,6 +154,29 @@ export class MediaSession {
         })
         .then(({ producerId }) => done({ id: producerId }), fail);
     });
+    if (direction === 'recv') transport.on('connectionstatechange', (state) => this.#onReceiveState(transport, state));
     return transport;
+  }
+
+  #onReceiveState(transport: Transport, state: RTCPeerConnectionState): void {
+    if (this.#closed || transport.closed) return;
+    clearTimeout(this.#iceTimer);
+    if (state === 'connected') {
+      for (const listener of this.#healthListeners) listener('ok');
+    } else if (state === 'disconnected' || state === 'failed') {
+      for (const listener of this.#healthListeners) listener('interrupted');
+      // A brief 'disconnected' often heals by itself; 'failed' never does.
+      this.#iceTimer = setTimeout(() => void this.#restartIce(transport), state === 'failed' ? 0 : ICE_GRACE_MS);
+    }
+  }
+
+  async #restartIce(transport: Transport): Promise<void> {
+    if (this.#closed || transport.closed) return;
+    try {
+      const { iceParameters } = await this.#signaling.request('transport:restartIce', { transportId: transport.id });
+      await transport.restartIce({ iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'] });
+    } catch {
+      // The server no longer knows the transport (or cannot be reached): the player re-joins instead.
+    }
   }
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 
 let sharedContext: AudioContext | undefined;
 
@@ -17,6 +18,7 @@ function audioContext(): AudioContext {
  * to 0, drawn straight into the bar's style (no React state per frame).
  */
 export function AudioMeter({ stream }: { stream: MediaStream | undefined }) {
+  const { t } = useTranslation('common');
   const bar = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const track = stream?.getAudioTracks()[0];
@@ -47,7 +49,7 @@ export function AudioMeter({ stream }: { stream: MediaStream | undefined }) {
     };
   }, [stream]);
   return (
-    <span className="audio-meter" role="meter" aria-label="Audio level" aria-valuemin={0} aria-valuemax={1}>
+    <span className="audio-meter" role="meter" aria-label={t('player.audioLevel')} aria-valuemin={0} aria-valuemax={1}>
       <span ref={bar} className="audio-meter-bar" data-level="0" />
     </span>
   );

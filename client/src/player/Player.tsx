@@ -1,36 +1,69 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode, type Ref } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { WatchState } from './useWatch';
 
 /** Props of {@link Player}. */
 export interface PlayerProps {
   state: WatchState;
   muted?: boolean;
+  /** Playback volume, 0-1. */
+  volume?: number;
   /** Shown when nothing is being watched. */
   idleText?: string;
   /** Shown when the source has ended. */
   endedText?: string;
   testId?: string;
+  /** The video element, for picture-in-picture. */
+  videoRef?: Ref<HTMLVideoElement>;
   /** Drawn over the picture (captions). */
   children?: ReactNode;
 }
 
 /** A video element for a {@link WatchState}, with a line saying what is happening when it is not playing. */
-export function Player({ state, muted = true, idleText = 'Nothing to show', endedText = 'This feed has ended.', testId, children }: PlayerProps) {
-  const video = useRef<HTMLVideoElement>(null);
+export function Player({ state, muted = true, volume = 1, idleText, endedText, testId, videoRef, children }: PlayerProps) {
+  const { t } = useTranslation('common');
+  const video = useRef<HTMLVideoElement | null>(null);
   const stream = state.kind === 'playing' ? state.watch.stream : null;
   useEffect(() => {
-    if (video.current && video.current.srcObject !== stream) video.current.srcObject = stream;
-  }, [stream]);
+    // Keep the last picture while re-joining: only a new stream replaces it.
+    if (video.current && stream && video.current.srcObject !== stream) video.current.srcObject = stream;
+    if (video.current && !stream && (state.kind === 'idle' || state.kind === 'ended')) video.current.srcObject = null;
+  }, [stream, state.kind]);
+  useEffect(() => {
+    if (video.current) video.current.volume = Math.min(1, Math.max(0, volume));
+  }, [volume]);
+  const status =
+    state.kind === 'playing'
+      ? state.interrupted
+        ? t('player.interrupted')
+        : undefined
+      : state.kind === 'idle'
+        ? (idleText ?? t('player.idle'))
+        : state.kind === 'joining'
+          ? t('player.joining')
+          : state.kind === 'offline'
+            ? t('player.offline')
+            : state.kind === 'ended'
+              ? (endedText ?? t('player.ended'))
+              : t('player.error', { message: state.message });
   return (
     <div className="player">
-      <video ref={video} autoPlay playsInline muted={muted} data-testid={testId} />
+      <video
+        ref={(element) => {
+          video.current = element;
+          if (typeof videoRef === 'function') videoRef(element);
+          else if (videoRef) videoRef.current = element;
+        }}
+        autoPlay
+        playsInline
+        muted={muted}
+        data-testid={testId}
+        data-state={state.kind === 'playing' && state.interrupted ? 'interrupted' : state.kind}
+      />
       {children}
-      {state.kind !== 'playing' && (
+      {status && (
         <div className="player-overlay" role="status">
-          {state.kind === 'idle' && idleText}
-          {state.kind === 'joining' && 'Joining…'}
-          {state.kind === 'ended' && endedText}
-          {state.kind === 'error' && `Cannot play: ${state.message}`}
+          {status}
         </div>
       )}
     </div>

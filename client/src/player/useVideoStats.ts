@@ -12,6 +12,13 @@ export interface VideoStats {
   lossPercent: number;
   /** Time the receiver holds frames before showing them (jitter buffer), in ms. */
   bufferMs: number;
+  /** Round trip to the server, in ms (0 until measured). */
+  rttMs: number;
+  /**
+   * Estimated glass-to-glass share this viewer adds, in ms: half the round trip (server to here),
+   * the jitter buffer and the decode time.
+   */
+  latencyMs: number;
 }
 
 /** Reads the video receiver's statistics every second while `watch` plays. */
@@ -24,9 +31,11 @@ export function useVideoStats(watch: Watch | undefined): VideoStats | undefined 
     const timer = setInterval(async () => {
       const report = await watch.videoStats().catch(() => undefined);
       let video: RTCInboundRtpStreamStats | undefined;
+      let rttSeconds = 0;
       report?.forEach((s) => {
         // mediasoup's bandwidth probe arrives as a second video stream with mid "probator".
         if (s.type === 'inbound-rtp' && s.kind === 'video' && s.mid !== 'probator') video ??= s;
+        if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') rttSeconds = s.currentRoundTripTime;
       });
       if (!video) return;
       const now = performance.now();
@@ -35,7 +44,9 @@ export function useVideoStats(watch: Watch | undefined): VideoStats | undefined 
       const received = video.packetsReceived ?? 0;
       const delay = video.jitterBufferDelay ?? 0;
       const emitted = video.jitterBufferEmittedCount ?? 0;
+      const decodeMs = video.framesDecoded ? (1000 * (video.totalDecodeTime ?? 0)) / video.framesDecoded : 0;
       if (last) {
+        const bufferMs = emitted > 0 ? Math.round((1000 * delay) / emitted) : 0;
         const expected = received - last.received + (lost - last.lost);
         setStats({
           width: video.frameWidth ?? 0,
@@ -44,7 +55,9 @@ export function useVideoStats(watch: Watch | undefined): VideoStats | undefined 
           framesDecoded: video.framesDecoded ?? 0,
           framesPerSecond: Math.round(video.framesPerSecond ?? 0),
           lossPercent: expected > 0 ? Math.round((1000 * Math.max(0, lost - last.lost)) / expected) / 10 : 0,
-          bufferMs: emitted > 0 ? Math.round((1000 * delay) / emitted) : 0,
+          bufferMs,
+          rttMs: Math.round(rttSeconds * 1000),
+          latencyMs: Math.round((rttSeconds * 1000) / 2 + bufferMs + decodeMs),
         });
       }
       last = { bytes, lost, received, at: now };

@@ -8,19 +8,33 @@ import { useMediaSession } from './MediaSessionContext';
 export type WatchState =
   | { kind: 'idle' }
   | { kind: 'joining' }
-  | { kind: 'playing'; watch: Watch }
+  /** `interrupted`: the network path broke; the last picture stays while the connection is restored. */
+  | { kind: 'playing'; watch: Watch; interrupted: boolean }
+  /** The signaling connection is down (network, server restart): it comes back by itself. */
+  | { kind: 'offline' }
   | { kind: 'ended' }
+  /** Joining failed; it is tried again shortly. */
   | { kind: 'error'; message: string };
 
+/** Wait before trying again after a failed join. */
+const RETRY_MS = 1500;
+/** Wait before joining a channel's rebuilt program again. */
+const REJOIN_PROGRAM_MS = 300;
+/** How long an ICE restart may take before the player drops the transport and joins again. */
+const REJOIN_AFTER_MS = 12_000;
+
 /**
- * Receives `source` while the component is mounted, on the connection's media session; joins
- * again by itself when the connection comes back, and when `revision` changes (a feed that gained
- * a track). `undefined` watches nothing.
+ * Receives `source` while the component is mounted, on the connection's media session. Recovers by
+ * itself: an interrupted network path gets an ICE restart (by the session) and, if that does not
+ * help, a fresh join; a lost connection joins again when it comes back; a failed join is retried.
+ * `revision` changing (a feed that gained a track, a channel back on air) also joins again.
+ * `undefined` watches nothing.
  */
 export function useWatch(source: WatchSource | undefined, revision = ''): WatchState {
   const session = useMediaSession();
   const signaling = useSignaling();
   const [state, setState] = useState<WatchState>({ kind: source ? 'joining' : 'idle' });
+  const [attempt, setAttempt] = useState(0);
   const kind = source?.kind;
   const id = source?.id;
   useEffect(() => {
@@ -29,33 +43,60 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
       return;
     }
     if (!session) {
-      setState({ kind: 'joining' });
+      setState({ kind: signaling.socket.connected ? 'joining' : 'offline' });
       return;
     }
     let watch: Watch | undefined;
     let alive = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const again = (afterMs: number) => {
+      clearTimeout(timer);
+      timer = setTimeout(() => alive && setAttempt((a) => a + 1), afterMs);
+    };
     setState({ kind: 'joining' });
     session.watch({ kind, id } as WatchSource).then(
       (w) => {
         if (!alive) return w.close();
         watch = w;
-        setState({ kind: 'playing', watch: w });
+        setState({ kind: 'playing', watch: w, interrupted: false });
       },
       (error: unknown) => {
         if (!alive) return;
         const code = error instanceof RequestError ? error.code : 'INTERNAL';
-        setState(code === 'NOT_FOUND' ? { kind: 'ended' } : { kind: 'error', message: (error as Error).message });
+        if (code === 'NOT_FOUND') return setState({ kind: 'ended' });
+        setState({ kind: 'error', message: (error as Error).message });
+        if (signaling.socket.connected) again(RETRY_MS);
       },
     );
+    const stopHealth = session.onReceiveHealth((health) => {
+      if (!alive || !watch) return;
+      setState({ kind: 'playing', watch, interrupted: health === 'interrupted' });
+      clearTimeout(timer);
+      if (health === 'interrupted') {
+        timer = setTimeout(() => {
+          if (!alive) return;
+          session.resetReceive();
+          setAttempt((a) => a + 1);
+        }, REJOIN_AFTER_MS);
+      }
+    });
     const onConsumerClosed = ({ consumerId }: { consumerId: string }) => {
-      if (watch?.holds(consumerId)) setState({ kind: 'ended' });
+      if (!watch?.holds(consumerId)) return;
+      // A feed that ends is over; a channel's program never ends: its bus was rebuilt (a media
+      // worker restarted), so join it again.
+      if (kind === 'channel') {
+        setState({ kind: 'joining' });
+        again(REJOIN_PROGRAM_MS);
+      } else setState({ kind: 'ended' });
     };
     signaling.socket.on('consumer:closed', onConsumerClosed);
     return () => {
       alive = false;
+      clearTimeout(timer);
+      stopHealth();
       signaling.socket.off('consumer:closed', onConsumerClosed);
       watch?.close();
     };
-  }, [session, signaling, kind, id, revision]);
+  }, [session, signaling, kind, id, revision, attempt]);
   return state;
 }

@@ -12,6 +12,7 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'media:capabilities': EVERYONE,
   'transport:create': EVERYONE,
   'transport:connect': EVERYONE,
+  'transport:restartIce': EVERYONE,
   'consumer:resume': EVERYONE,
   'consumer:close': EVERYONE,
   'feed:consume': ['studio', 'guest', 'producer', 'admin'],

@@ -11,6 +11,7 @@ import { errorHandler } from './httpErrors';
 import { renderMetrics, type MetricsSources } from './metrics';
 import { ingestRoutes } from './ingestRoutes';
 import { captionRoutes } from './captionRoutes';
+import { agendaRoutes } from './agendaRoutes';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import type { Agenda } from '../agenda/Agenda';
 import type { EventSummary } from '../signaling/feedHandlers';
@@ -91,6 +92,7 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda
 
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
+  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.list().find((c) => c.id === id)?.name ?? id }));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

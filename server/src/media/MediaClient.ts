@@ -92,6 +92,11 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     await rejectAsInvalid('dtlsParameters', transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
   }
 
+  /** New ICE credentials for one of the client's transports, after its network path broke. */
+  async restartIce(transportId: string): Promise<unknown> {
+    return this.#transport(transportId).restartIce();
+  }
+
   /** Receives a track from the client on one of its send transports. */
   async produce(transportId: string, kind: MediaKind, rtpParameters: unknown): Promise<types.Producer> {
     const transport = this.#transport(transportId, 'send');

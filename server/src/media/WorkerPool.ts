@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
-import { InvalidStateError, StartupError } from '../errors';
+import { AppError, InvalidStateError, StartupError } from '../errors';
 import { MEDIA_CODECS } from './codecs';
 
 /** Options of a {@link WorkerPool}. */
@@ -89,7 +89,10 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
    */
   placeClient(): MediaWorker {
     this.#assertOpen();
-    const best = this.#workers.reduce((a, b) => (this.clientsOn(b) < this.clientsOn(a) ? b : a));
+    // A dead worker stays in its slot until its replacement is ready.
+    const live = this.#workers.filter((w) => !w.worker.died && !w.worker.closed);
+    if (live.length === 0) throw new AppError('INVALID_STATE', 'the media workers are restarting: try again in a moment');
+    const best = live.reduce((a, b) => (this.clientsOn(b) < this.clientsOn(a) ? b : a));
     this.#clients.set(best, this.clientsOn(best) + 1);
     return best;
   }

@@ -94,10 +94,11 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
    */
   async moveTo(router: types.Router): Promise<void> {
     if (this.#closed) return;
+    // The closed buses stay listed until their successors replace them: a viewer asking for a
+    // channel meanwhile gets INVALID_STATE (try again), not NOT_FOUND (no such channel).
     for (const bus of this.#buses.values()) bus.close();
     for (const tap of this.#taps.values()) tap.close();
     this.#transport.close();
-    this.#buses.clear();
     this.#router = router;
     this.#transport = await router.createDirectTransport({ maxMessageSize: 262144 });
     await this.#createBuses();

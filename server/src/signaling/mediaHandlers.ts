@@ -4,7 +4,7 @@ import type { Handlers } from './handlers';
 /** Transports and consumers: the WebRTC plumbing every client needs. */
 export function mediaHandlers(
   session: ClientSession,
-): Handlers<'media:capabilities' | 'transport:create' | 'transport:connect' | 'consumer:resume' | 'consumer:close'> {
+): Handlers<'media:capabilities' | 'transport:create' | 'transport:connect' | 'transport:restartIce' | 'consumer:resume' | 'consumer:close'> {
   return {
     'media:capabilities': async () => ({ rtpCapabilities: (await session.media()).rtpCapabilities }),
     'transport:create': async ({ direction }) => (await session.media()).createTransport(direction),
@@ -12,6 +12,7 @@ export function mediaHandlers(
       await (await session.media()).connectTransport(transportId, dtlsParameters);
       return {};
     },
+    'transport:restartIce': async ({ transportId }) => ({ iceParameters: await (await session.media()).restartIce(transportId) }),
     'consumer:resume': async ({ consumerId }) => {
       await (await session.media()).resumeConsumer(consumerId);
       return {};

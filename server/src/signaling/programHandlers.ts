@@ -1,3 +1,4 @@
+import { AppError } from '../errors';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { ClientSession } from './ClientSession';
 import type { Handlers } from './handlers';
@@ -11,6 +12,7 @@ export function programHandlers(
   return {
     'program:consume': async ({ channelId, transportId, rtpCapabilities }) => {
       const bus = channels.bus(channelId);
+      if (bus.closed) throw new AppError('INVALID_STATE', 'the channel is restarting on a new media worker: try again in a moment');
       const media = await session.media();
       const tracks = [bus.producers.video, bus.producers.audio].map((producer) => ({ producer, router: bus.router }));
       return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };

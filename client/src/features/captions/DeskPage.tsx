@@ -4,6 +4,7 @@ import { LANGUAGE_NAMES, LANGUAGES, RTL_LANGUAGES, type Cue, type Language } fro
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useTranslation } from 'react-i18next';
 import { useCaptionTrack } from './useCaptionTrack';
 
 /** How long a cue stays up: a second plus reading time, at most seven seconds. */
@@ -22,6 +23,7 @@ const EDITABLE = 5;
 export function DeskPage() {
   const { channelId = 'main', language: languageParam = 'en' } = useParams();
   const language = (LANGUAGES as readonly string[]).includes(languageParam) ? (languageParam as Language) : 'en';
+  const { t } = useTranslation('production');
   const signaling = useSignaling();
   const grant = useGrant();
   const event = useEventInfo();
@@ -76,23 +78,23 @@ export function DeskPage() {
     }
   };
 
-  if (!allowed) return <p role="alert">This desk needs a captioner link for {channelId} in {LANGUAGE_NAMES[language]}.</p>;
+  if (!allowed) return <p role="alert">{t('desk.needsLink', { channel: channelId, language: LANGUAGE_NAMES[language] })}</p>;
 
   return (
     <section className="desk">
       <h1>
-        Captions · {channel?.name ?? channelId} · {LANGUAGE_NAMES[language]}
+        {t('desk.title', { channel: channel?.name ?? channelId, language: LANGUAGE_NAMES[language] })}
       </h1>
       <div className="desk-grid">
         <div>
           <Player state={program} muted={muted} testId="desk-program" />
           <button type="button" onClick={() => setMuted((m) => !m)}>
-            {muted ? 'Unmute' : 'Mute'}
+            {muted ? t('common:player.unmute') : t('common:player.mute')}
           </button>
         </div>
         {language !== 'en' && (
           <div className="desk-source" lang="en">
-            <h2>English source</h2>
+            <h2>{t('desk.englishSource')}</h2>
             <ol>
               {english.slice(-6).map((c) => (
                 <li key={c.id}>{c.text}</li>
@@ -102,7 +104,7 @@ export function DeskPage() {
         )}
       </div>
       <label className="desk-input">
-        Caption (Enter sends, Shift+Enter breaks the line)
+        {t('desk.input')}
         <textarea
           value={text}
           lang={language}
@@ -118,7 +120,7 @@ export function DeskPage() {
         />
       </label>
       {error && <p role="alert" className="error">{error}</p>}
-      <h2>Sent (click to correct)</h2>
+      <h2>{t('desk.sent')}</h2>
       <ol className="desk-cues" lang={language} dir={rtl ? 'rtl' : 'ltr'} data-testid="desk-cues">
         {mine.slice(-EDITABLE).map((cue) =>
           editing?.id === cue.id ? (
@@ -126,7 +128,7 @@ export function DeskPage() {
               <input
                 autoFocus
                 value={editing.text}
-                aria-label="Correction"
+                aria-label={t('desk.correction')}
                 onChange={(e) => setEditing({ id: cue.id, text: e.target.value })}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter') {
@@ -142,8 +144,8 @@ export function DeskPage() {
                 {cue.text}
               </button>{' '}
               <span className="muted">
-                {cue.source}
-                {cue.revision > 1 ? ` · corrected (${cue.revision})` : ''}
+                {t(`desk.source.${cue.source}`)}
+                {cue.revision > 1 ? ` · ${t('desk.corrected', { revision: cue.revision })}` : ''}
               </span>
             </li>
           ),
@@ -151,7 +153,7 @@ export function DeskPage() {
       </ol>
       {drafts.length > 0 && (
         <>
-          <h2>Machine drafts</h2>
+          <h2>{t('desk.drafts')}</h2>
           <ol className="desk-drafts">
             {drafts.map((d) => (
               <li key={d.id}>
@@ -163,7 +165,7 @@ export function DeskPage() {
                     setDrafts((all) => all.filter((x) => x.id !== d.id));
                   }}
                 >
-                  Accept
+                  {t('desk.accept')}
                 </button>
               </li>
             ))}
@@ -177,9 +179,10 @@ export function DeskPage() {
 
 /** The latest cue of every other language, so a desk sees who is keeping up. */
 function OtherLanguages({ channelId, current }: { channelId: string; current: Language }) {
+  const { t } = useTranslation('production');
   return (
     <>
-      <h2>Other languages</h2>
+      <h2>{t('desk.otherLanguages')}</h2>
       <dl className="other-languages">
         {LANGUAGES.filter((l) => l !== current).map((l) => (
           <LatestCue key={l} channelId={channelId} language={l} />

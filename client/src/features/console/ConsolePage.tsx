@@ -3,6 +3,8 @@ import type { FeedHealth, ProgramAlert } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/useFormat';
 import { FeedTile } from './FeedTile';
 import { InvitePanel } from './InvitePanel';
 
@@ -14,6 +16,8 @@ const ALERTS_SHOWN = 5;
  * TAKE, the backup feed, the cut log and alerts. Number keys preview a feed; Space or Enter takes.
  */
 export function ConsolePage() {
+  const { t } = useTranslation('production');
+  const format = useFormat();
   const grant = useGrant();
   const signaling = useSignaling();
   const event = useEventInfo();
@@ -72,15 +76,15 @@ export function ConsolePage() {
   const previewState = useWatch(previewSource, feeds.find((f) => f.id === channel?.preview)?.kinds.join('+'));
 
   if (grant.role !== 'producer' && grant.role !== 'admin') {
-    return <p role="alert">The console is for producers: open the producer link printed when the server starts.</p>;
+    return <p role="alert">{t('console.needsProducer')}</p>;
   }
-  if (!event || !channel) return <p>Loading the event…</p>;
-  const label = (feedId: string | null) => (feedId ? (feeds.find((f) => f.id === feedId)?.label ?? 'ended feed') : 'nothing');
+  if (!event || !channel) return <p>{t('common:loading')}</p>;
+  const label = (feedId: string | null) => (feedId ? (feeds.find((f) => f.id === feedId)?.label ?? t('console.endedFeed')) : t('console.nothing'));
   const studioName = (studioId: string) => event.studios.find((s) => s.id === studioId)?.name ?? studioId;
 
   return (
     <section className="console">
-      <nav className="channel-tabs" aria-label="Channels">
+      <nav className="channel-tabs" aria-label={t('console.channels')}>
         {event.channels.map((c) => (
           <button key={c.id} type="button" aria-pressed={c.id === channelId} onClick={() => setChannelId(c.id)}>
             {c.name}
@@ -91,7 +95,7 @@ export function ConsolePage() {
         <ul className="alerts" role="alert">
           {alerts.map((a) => (
             <li key={`${a.at}-${a.message}`}>
-              {new Date(a.at).toLocaleTimeString()} · {a.message}
+              {format.time(a.at)} · {a.message}
             </li>
           ))}
         </ul>
@@ -99,31 +103,31 @@ export function ConsolePage() {
       <div className="monitors">
         <figure className="monitor monitor-preview">
           <figcaption>
-            PREVIEW · <span data-testid="preview-label">{label(channel.preview)}</span>
+            {t('console.preview')} · <span data-testid="preview-label">{label(channel.preview)}</span>
           </figcaption>
-          <Player state={previewState} idleText="Select a feed below (keys 1-9)" testId="preview-monitor" />
+          <Player state={previewState} idleText={t('console.selectFeed')} testId="preview-monitor" />
         </figure>
         <div className="take">
           <button type="button" className="take-button" onClick={take} disabled={!channel.preview}>
-            TAKE
+            {t('console.take')}
           </button>
-          {channel.pending && <span className="muted">waiting for a keyframe from {label(channel.pending)}…</span>}
+          {channel.pending && <span className="muted">{t('console.waitingKeyframe', { feed: label(channel.pending) })}</span>}
         </div>
         <figure className="monitor monitor-program">
           <figcaption>
-            PROGRAM · <span data-testid="program-label">{label(channel.program)}</span>
+            {t('console.program')} · <span data-testid="program-label">{label(channel.program)}</span>
           </figcaption>
-          <Player state={programState} idleText="Off air" testId="program-monitor" />
+          <Player state={programState} idleText={t('console.offAir')} testId="program-monitor" />
         </figure>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       <label className="backup">
-        Backup feed{' '}
+        {t('console.backup')}{' '}
         <select
           value={channel.backup ?? ''}
           onChange={(e) => run(signaling.request('program:backup', { channelId, feedId: e.target.value || null }))}
         >
-          <option value="">none</option>
+          <option value="">{t('console.none')}</option>
           {feeds.map((f) => (
             <option key={f.id} value={f.id}>
               {f.label}
@@ -145,11 +149,11 @@ export function ConsolePage() {
         ))}
       </div>
       <InvitePanel studios={event.studios} channels={event.channels} />
-      <h2>Cuts on {channel.name}</h2>
+      <h2>{t('console.cutsOn', { channel: channel.name })}</h2>
       <ol className="cut-log" data-testid="cut-log">
         {channel.cuts.map((cut) => (
           <li key={cut.version}>
-            {new Date(cut.at).toLocaleTimeString()} · {cut.label ?? 'off air'} · {cut.reason} by {cut.by}
+            {format.time(cut.at)} · {cut.label ?? t('console.offAirLower')} · {t(`console.reason.${cut.reason}`, { by: cut.by })}
           </li>
         ))}
       </ol>

@@ -3,6 +3,7 @@ import type { FeedHealth, FeedInfo } from '@hybrid-stage/shared';
 import { AudioMeter } from '../../player/AudioMeter';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
+import { useTranslation } from 'react-i18next';
 
 /** Props of {@link FeedTile}. */
 export interface FeedTileProps {
@@ -17,6 +18,7 @@ export interface FeedTileProps {
 
 /** One feed in the multiview: live thumbnail, name, health, tally. Click to preview it. */
 export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: FeedTileProps) {
+  const { t } = useTranslation('production');
   const source = useMemo(() => ({ kind: 'feed', id: feed.id }) as const, [feed.id]);
   const state = useWatch(source, feed.kinds.join('+'));
   return (
@@ -29,15 +31,15 @@ export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: 
       <span className="feed-tile-health">
         {health ? (
           health.stalled ? (
-            <span className="badge stalled">STALLED</span>
+            <span className="badge stalled">{t('feed.stalled')}</span>
           ) : (
             <>
-              {Math.round(health.bitrate / 1000)} kbit/s · {health.framesPerSecond} fps · {health.lossPercent}% loss
-              {health.msSinceKeyFrame !== null && ` · key ${(health.msSinceKeyFrame / 1000).toFixed(1)} s ago`}
+              {t('feed.health', { kbps: Math.round(health.bitrate / 1000), fps: health.framesPerSecond, loss: health.lossPercent })}
+              {health.msSinceKeyFrame !== null && ` · ${t('feed.keyframeAgo', { seconds: (health.msSinceKeyFrame / 1000).toFixed(1) })}`}
             </>
           )
         ) : (
-          <span className="muted">measuring…</span>
+          <span className="muted">{t('feed.measuring')}</span>
         )}
       </span>
     </button>

@@ -1,11 +1,15 @@
 import { useState } from 'react';
 import { LANGUAGE_NAMES, LANGUAGES, type ChannelState, type Language, type StudioInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/useFormat';
 
 type InviteRole = 'guest' | 'studio' | 'captioner';
 
 /** Makes invite links for remote guests, studio operators and captioners. */
 export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; channels: ChannelState[] }) {
+  const { t } = useTranslation('production');
+  const format = useFormat();
   const signaling = useSignaling();
   const [role, setRole] = useState<InviteRole>('guest');
   const [studioId, setStudioId] = useState(studios[0]?.id ?? '');
@@ -25,25 +29,25 @@ export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; chan
 
   return (
     <section className="invites">
-      <h2>Invite</h2>
+      <h2>{t('invite.title')}</h2>
       <div className="player-controls">
-        <select aria-label="Invite role" value={role} onChange={(e) => setRole(e.target.value as InviteRole)}>
-          <option value="guest">a remote guest</option>
-          <option value="studio">a studio operator</option>
-          <option value="captioner">a captioner</option>
+        <select aria-label={t('invite.role')} value={role} onChange={(e) => setRole(e.target.value as InviteRole)}>
+          <option value="guest">{t('invite.guest')}</option>
+          <option value="studio">{t('invite.studio')}</option>
+          <option value="captioner">{t('invite.captioner')}</option>
         </select>
         {role === 'captioner' ? (
           <>
-            for
-            <select aria-label="Invite channel" value={channelId} onChange={(e) => setChannelId(e.target.value)}>
+            {t('invite.for')}
+            <select aria-label={t('invite.channel')} value={channelId} onChange={(e) => setChannelId(e.target.value)}>
               {channels.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
                 </option>
               ))}
             </select>
-            in
-            <select aria-label="Invite language" value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
+            {t('invite.in')}
+            <select aria-label={t('invite.language')} value={language} onChange={(e) => setLanguage(e.target.value as Language)}>
               {LANGUAGES.map((l) => (
                 <option key={l} value={l}>
                   {LANGUAGE_NAMES[l]}
@@ -53,8 +57,8 @@ export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; chan
           </>
         ) : (
           <>
-            into
-            <select aria-label="Invite studio" value={studioId} onChange={(e) => setStudioId(e.target.value)}>
+            {t('invite.into')}
+            <select aria-label={t('invite.studioLabel')} value={studioId} onChange={(e) => setStudioId(e.target.value)}>
               {studios.map((s) => (
                 <option key={s.id} value={s.id}>
                   {s.name}
@@ -64,14 +68,14 @@ export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; chan
           </>
         )}
         <button type="button" onClick={create}>
-          Make link
+          {t('invite.make')}
         </button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
       {link && (
         <p>
-          <input readOnly value={link.url} aria-label="Invite link" className="invite-link" onFocus={(e) => e.target.select()} />{' '}
-          <span className="muted">valid until {new Date(link.expiresAt).toLocaleString()}</span>
+          <input readOnly value={link.url} aria-label={t('invite.link')} className="invite-link" onFocus={(e) => e.target.select()} />{' '}
+          <span className="muted">{t('invite.validUntil', { time: format.dateTime(link.expiresAt) })}</span>
         </p>
       )}
     </section>

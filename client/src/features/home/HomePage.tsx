@@ -1,14 +1,21 @@
+import { useMemo } from 'react';
 import { Link } from 'react-router';
-import type { ChannelKind } from '@hybrid-stage/shared';
+import { useTranslation } from 'react-i18next';
 import { useEventInfo, useGrant } from '../../signaling/SignalingContext';
+import { nowAndNext } from '../agenda/schedule';
+import { useSlots } from '../agenda/useSlots';
+import { useNow } from '../agenda/useNow';
+import { useFormat } from '../../i18n/useFormat';
 
-const KIND_TITLES: Record<ChannelKind, string> = { main: 'Main broadcast', regional: 'Regional streams', breakout: 'Breakouts' };
-
-/** The event's channels to watch, and for studios and producers the way to their desks. */
+/** The event's channels to watch with what is on now and next, and for studios and producers the way to their desks. */
 export function HomePage() {
+  const { t } = useTranslation('viewer');
+  const format = useFormat();
   const event = useEventInfo();
   const grant = useGrant();
-  if (!event) return <p>Loading the event…</p>;
+  const now = useNow();
+  const slots = useSlots(event);
+  if (!event) return <p>{t('common:loading')}</p>;
   const feedLabel = (id: string | null) => event.feeds.find((f) => f.id === id)?.label;
   const studios = event.studios.filter((s) => grant.role === 'producer' || grant.role === 'admin' || s.id === grant.studioId);
   return (
@@ -17,7 +24,7 @@ export function HomePage() {
       {(grant.role === 'producer' || grant.role === 'admin') && (
         <p>
           <Link to="/console" className="button">
-            Open the producer console
+            {t('home.openConsole')}
           </Link>
         </p>
       )}
@@ -26,28 +33,38 @@ export function HomePage() {
         if (channels.length === 0) return null;
         return (
           <div key={kind}>
-            <h2>{KIND_TITLES[kind]}</h2>
+            <h2>{t(`home.kind.${kind}`)}</h2>
             <div className="cards">
-              {channels.map((channel) => (
-                <Link key={channel.id} to={`/channel/${channel.id}`} className="card channel-card" data-channel={channel.id}>
-                  <strong>▶ {channel.name}</strong>
-                  <span className="muted">{channel.program ? `On air: ${feedLabel(channel.program) ?? '…'}` : 'Off air'}</span>
-                </Link>
-              ))}
+              {channels.map((channel) => {
+                const { now: on, next } = nowAndNext(slots, channel.id, now);
+                return (
+                  <Link key={channel.id} to={`/channel/${channel.id}`} className="card channel-card" data-channel={channel.id}>
+                    <strong>
+                      <span aria-hidden="true">▶ </span>
+                      {channel.name}
+                    </strong>
+                    {on && <span>{on.session.title}</span>}
+                    {next && <span className="muted">{t('watch.nextAt', { time: format.time(next.startMs), title: next.session.title })}</span>}
+                    <span className="muted">
+                      {channel.program ? t('home.onAir', { feed: feedLabel(channel.program) ?? '…' }) : t('badge.offAir')}
+                    </span>
+                  </Link>
+                );
+              })}
             </div>
           </div>
         );
       })}
       {studios.length > 0 && grant.role !== 'viewer' && (
         <>
-          <h2>Studios</h2>
+          <h2>{t('home.studios')}</h2>
           <div className="cards">
             {studios.map((studio) => (
               <article key={studio.id} className="card" data-studio={studio.id}>
                 <strong>{studio.name}</strong>
-                <span className="muted">{event.feeds.filter((f) => f.studioId === studio.id).length} live feeds</span>
+                <span className="muted">{t('home.liveFeeds', { count: event.feeds.filter((f) => f.studioId === studio.id).length })}</span>
                 <Link to={`/studio/${studio.id}`} className="button secondary">
-                  Publish from this browser
+                  {t('home.publish')}
                 </Link>
               </article>
             ))}

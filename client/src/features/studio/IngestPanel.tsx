@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { IngestInfo, IngestProtocol } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useTranslation } from 'react-i18next';
 
 /** A studio's RTP and SRT endpoints for external encoders, with the exact settings to use. */
 export function IngestPanel({ studioId }: { studioId: string }) {
+  const { t } = useTranslation('production');
   const signaling = useSignaling();
   const [ingests, setIngests] = useState<IngestInfo[]>([]);
-  const [label, setLabel] = useState('Encoder 1');
+  const [label, setLabel] = useState(() => t('ingest.defaultName'));
   const [error, setError] = useState<string>();
 
   const load = useCallback(() => {
@@ -24,16 +26,16 @@ export function IngestPanel({ studioId }: { studioId: string }) {
 
   return (
     <section className="ingests">
-      <h2>Encoders (RTP and SRT ingest)</h2>
+      <h2>{t('ingest.title')}</h2>
       <div className="player-controls">
         <label>
-          Encoder name <input value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} />
+          {t('ingest.name')} <input value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} />
         </label>
         <button type="button" onClick={() => create('srt')}>
-          New SRT endpoint (OBS, hardware encoders)
+          {t('ingest.newSrt')}
         </button>
         <button type="button" onClick={() => create('rtp')}>
-          New RTP endpoint (ffmpeg, VP8/Opus)
+          {t('ingest.newRtp')}
         </button>
       </div>
       {error && <p role="alert" className="error">{error}</p>}
@@ -44,7 +46,7 @@ export function IngestPanel({ studioId }: { studioId: string }) {
           </strong>
           {ingest.url && (
             <p>
-              Send to <code>{ingest.url}</code>
+              {t('ingest.sendTo')} <code>{ingest.url}</code>
             </p>
           )}
           {ingest.obs && (
@@ -54,15 +56,13 @@ export function IngestPanel({ studioId }: { studioId: string }) {
           )}
           {ingest.rtp && (
             <p className="muted">
-              Video: VP8, payload type {ingest.rtp.video.payloadType}, SSRC {ingest.rtp.video.ssrc}, to {ingest.rtp.video.ip}:{ingest.rtp.video.port}
-              (RTCP {ingest.rtp.video.rtcpPort}). Audio: Opus 48 kHz stereo, payload type {ingest.rtp.audio.payloadType}, SSRC{' '}
-              {ingest.rtp.audio.ssrc}, to {ingest.rtp.audio.ip}:{ingest.rtp.audio.port} (RTCP {ingest.rtp.audio.rtcpPort}).
+              {t('ingest.rtpVideo', { ...ingest.rtp.video })} {t('ingest.rtpAudio', { ...ingest.rtp.audio })}
             </p>
           )}
-          <p>ffmpeg (replace INPUT with your file or device):</p>
+          <p>{t('ingest.ffmpeg')}</p>
           <pre className="command">{ingest.ffmpegCommand}</pre>
           <button type="button" onClick={() => close(ingest.id)}>
-            Close endpoint
+            {t('ingest.close')}
           </button>
         </article>
       ))}

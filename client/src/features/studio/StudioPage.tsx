@@ -4,6 +4,7 @@ import { MediaSession } from '../../media/MediaSession';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useTranslation } from 'react-i18next';
 import { IngestPanel } from './IngestPanel';
 import { useCaptureDevices } from './useCaptureDevices';
 
@@ -17,6 +18,7 @@ type SourceKind = 'camera' | 'screen';
  */
 export function StudioPage() {
   const { studioId = '' } = useParams();
+  const { t } = useTranslation('production');
   const signaling = useSignaling();
   const grant = useGrant();
   const event = useEventInfo();
@@ -24,7 +26,7 @@ export function StudioPage() {
   const session = useRef<MediaSession>(undefined);
   const stream = useRef<MediaStream>(undefined);
   const [state, setState] = useState<PublishState>({ kind: 'idle' });
-  const [label, setLabel] = useState(grant.role === 'guest' ? 'Guest' : 'Camera 1');
+  const [label, setLabel] = useState(() => (grant.role === 'guest' ? t('studio.defaultGuest') : t('studio.defaultCamera')));
   const [source, setSource] = useState<SourceKind>('camera');
   const devices = useCaptureDevices();
   const [cameraId, setCameraId] = useState('');
@@ -98,27 +100,27 @@ export function StudioPage() {
 
   return (
     <section className="studio">
-      <h1>{studio ? `${grant.role === 'guest' ? 'Guest in' : 'Studio'} ${studio.name}` : 'Studio'}</h1>
+      <h1>{studio ? t(grant.role === 'guest' ? 'studio.guestIn' : 'studio.studioIn', { studio: studio.name }) : t('studio.title')}</h1>
       {liveFeedId && (
         <p className={`tally ${onAir.length ? 'tally-program' : inPreview.length ? 'tally-preview' : 'tally-none'}`} data-testid="tally">
           {onAir.length > 0
-            ? `ON AIR · ${onAir.map((c) => c.name).join(', ')}`
+            ? t('studio.onAir', { channels: onAir.map((c) => c.name).join(', ') })
             : inPreview.length > 0
-              ? `IN PREVIEW · ${inPreview.map((c) => c.name).join(', ')}`
-              : 'Not on air'}
+              ? t('studio.inPreview', { channels: inPreview.map((c) => c.name).join(', ') })
+              : t('studio.notOnAir')}
         </p>
       )}
       <div className="studio-monitors">
         <figure className="monitor">
-          <figcaption>You</figcaption>
+          <figcaption>{t('studio.you')}</figcaption>
           <div className="player">
             <video ref={preview} autoPlay playsInline muted data-testid="preview" />
           </div>
         </figure>
         <figure className="monitor">
           <figcaption>
-            Return feed ·{' '}
-            <select aria-label="Return feed channel" value={returnChannel} onChange={(e) => setReturnChannel(e.target.value)}>
+            {t('studio.returnFeed')} ·{' '}
+            <select aria-label={t('studio.returnFeedChannel')} value={returnChannel} onChange={(e) => setReturnChannel(e.target.value)}>
               {event?.channels.map((c) => (
                 <option key={c.id} value={c.id}>
                   {c.name}
@@ -126,40 +128,40 @@ export function StudioPage() {
               ))}
             </select>{' '}
             <button type="button" onClick={() => setReturnMuted((m) => !m)}>
-              {returnMuted ? 'Unmute' : 'Mute'}
+              {returnMuted ? t('common:player.unmute') : t('common:player.mute')}
             </button>
           </figcaption>
-          <Player state={returnFeed} muted={returnMuted} testId="return-feed" endedText="Off air" />
+          <Player state={returnFeed} muted={returnMuted} testId="return-feed" endedText={t('console.offAir')} />
         </figure>
       </div>
       <div className="player-controls">
         <label>
-          Source{' '}
+          {t('studio.source')}{' '}
           <select value={source} onChange={(e) => setSource(e.target.value as SourceKind)} disabled={state.kind !== 'idle'}>
-            <option value="camera">Camera and microphone</option>
-            <option value="screen">Screen</option>
+            <option value="camera">{t('studio.cameraAndMicrophone')}</option>
+            <option value="screen">{t('studio.screen')}</option>
           </select>
         </label>
         {source === 'camera' && (
           <>
             <label>
-              Camera{' '}
+              {t('studio.camera')}{' '}
               <select value={cameraId} onChange={(e) => setCameraId(e.target.value)} disabled={state.kind !== 'idle'}>
-                <option value="">default</option>
+                <option value="">{t('studio.default')}</option>
                 {devices.cameras.map((d, i) => (
                   <option key={d.deviceId} value={d.deviceId}>
-                    {d.label || `Camera ${i + 1}`}
+                    {d.label || t('studio.cameraN', { n: i + 1 })}
                   </option>
                 ))}
               </select>
             </label>
             <label>
-              Microphone{' '}
+              {t('studio.microphone')}{' '}
               <select value={microphoneId} onChange={(e) => setMicrophoneId(e.target.value)} disabled={state.kind !== 'idle'}>
-                <option value="">default</option>
+                <option value="">{t('studio.default')}</option>
                 {devices.microphones.map((d, i) => (
                   <option key={d.deviceId} value={d.deviceId}>
-                    {d.label || `Microphone ${i + 1}`}
+                    {d.label || t('studio.microphoneN', { n: i + 1 })}
                   </option>
                 ))}
               </select>
@@ -167,22 +169,22 @@ export function StudioPage() {
           </>
         )}
         <label>
-          Feed name{' '}
+          {t('studio.feedName')}{' '}
           <input value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} disabled={state.kind !== 'idle'} />
         </label>
         {state.kind === 'live' ? (
           <button type="button" onClick={() => endFeed()}>
-            End feed
+            {t('studio.endFeed')}
           </button>
         ) : (
           <button type="button" onClick={goLive} disabled={state.kind === 'starting' || !studio}>
-            Go live
+            {t('studio.goLive')}
           </button>
         )}
         <span role="status" data-testid="publish-state">
-          {state.kind === 'starting' && 'Starting…'}
-          {state.kind === 'live' && `Publishing${kbps === undefined ? '' : ` · ${kbps} kbit/s out`}`}
-          {state.kind === 'error' && `Cannot publish: ${state.message}`}
+          {state.kind === 'starting' && t('studio.starting')}
+          {state.kind === 'live' && (kbps === undefined ? t('studio.publishing') : t('studio.publishingAt', { kbps }))}
+          {state.kind === 'error' && t('studio.cannotPublish', { message: state.message })}
         </span>
       </div>
       {grant.role !== 'guest' && studio && <IngestPanel studioId={studio.id} />}

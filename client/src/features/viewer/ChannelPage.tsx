@@ -1,67 +1,109 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import type { Language } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useVideoStats } from '../../player/useVideoStats';
 import { useWatch } from '../../player/useWatch';
+import { useBackOnAir } from '../../player/useBackOnAir';
 import { useEventInfo } from '../../signaling/SignalingContext';
-import { LANGUAGE_NAMES, LANGUAGES, type Language } from '@hybrid-stage/shared';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
 import { useStoredState } from '../../player/useStoredState';
+import { nowAndNext } from '../agenda/schedule';
+import { useSlots } from '../agenda/useSlots';
+import { useNow } from '../agenda/useNow';
+import { useFormat } from '../../i18n/useFormat';
+import { ChannelList } from './ChannelList';
+import { ViewerControls } from './ViewerControls';
+import { StatsPanel } from './StatsPanel';
+import { OnAirBadge } from './OnAirBadge';
 
-/** Plays one channel's program; joins again by itself when the connection comes back. */
+/**
+ * The watch page: a channel's program with captions, what is on now and next, controls and
+ * statistics, and the list of channels to switch to (without reloading). Recovers by itself.
+ */
 export function ChannelPage() {
   const { channelId = '' } = useParams();
+  const { t } = useTranslation('viewer');
+  const format = useFormat();
   const event = useEventInfo();
-  const [muted, setMuted] = useState(true);
+  const now = useNow();
+  const channel = event?.channels.find((c) => c.id === channelId);
   const source = useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]);
-  const state = useWatch(source);
+  // Join again when the channel comes back on air; a cut between feeds keeps the same consumers.
+  const state = useWatch(source, useBackOnAir(channel?.program));
   const stats = useVideoStats(state.kind === 'playing' ? state.watch : undefined);
+  const [muted, setMuted] = useState(true);
+  const [volume, setVolume] = useStoredState<string>('player.volume', '1');
   const [captionLanguage, setCaptionLanguage] = useStoredState<Language | ''>('captions.language', '');
   const [captionSize, setCaptionSize] = useStoredState<CaptionSize>('captions.size', 'medium');
   const cues = useCaptionTrack(channelId, captionLanguage || undefined);
-  const channel = event?.channels.find((c) => c.id === channelId);
+  const stage = useRef<HTMLDivElement>(null);
+  const video = useRef<HTMLVideoElement>(null);
+  const slots = useSlots(event);
+  const { now: current, next } = nowAndNext(slots, channelId, now);
   const onAir = event?.feeds.find((f) => f.id === channel?.program);
 
+  useEffect(() => {
+    document.title = channel ? `${channel.name} · Hybrid Stage` : 'Hybrid Stage';
+  }, [channel]);
+
   return (
-    <section className="watch">
-      <h1>{channel?.name ?? 'Channel'}</h1>
-      <Player state={state} muted={muted} testId="player" endedText="This channel is off air.">
-        {captionLanguage && <CaptionOverlay cues={cues} language={captionLanguage} size={captionSize} />}
-      </Player>
-      <div className="player-controls">
-        <button type="button" onClick={() => setMuted((m) => !m)}>
-          {muted ? 'Unmute' : 'Mute'}
-        </button>
-        <label>
-          Captions{' '}
-          <select value={captionLanguage} onChange={(e) => setCaptionLanguage(e.target.value as Language | '')}>
-            <option value="">Off</option>
-            {LANGUAGES.map((l) => (
-              <option key={l} value={l}>
-                {LANGUAGE_NAMES[l]}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Size{' '}
-          <select value={captionSize} onChange={(e) => setCaptionSize(e.target.value as CaptionSize)}>
-            <option value="small">small</option>
-            <option value="medium">medium</option>
-            <option value="large">large</option>
-          </select>
-        </label>
-        {channel && (
-          <span className={channel.program ? 'badge live' : 'badge'}>{channel.program ? 'LIVE' : 'OFF AIR'}</span>
-        )}
-        {onAir && <span className="muted">from {onAir.label}</span>}
-        {stats && (
-          <span className="stats" data-testid="stats">
-            {stats.width}×{stats.height} · {stats.kbps} kbit/s · {stats.framesPerSecond} fps · {stats.lossPercent}% loss · {stats.framesDecoded} frames
-          </span>
-        )}
-      </div>
-    </section>
+    <div className="watch-layout">
+      <section className="watch" aria-labelledby="watch-title">
+        <div className="watch-heading">
+          <h1 id="watch-title">{channel?.name ?? t('watch.channel')}</h1>
+          {channel && (
+            // The re-run scheduler marks a channel playing a recording (`programSource`); the agenda knows re-run slots too.
+            <OnAirBadge onAir={!!channel.program} reRun={(channel as { programSource?: string | null }).programSource === 'recording' || !!current?.reRun} />
+          )}
+          {onAir && <span className="muted">{t('watch.onAirFrom', { feed: onAir.label })}</span>}
+        </div>
+        <div className="stage" ref={stage}>
+          <Player state={state} muted={muted} volume={Number(volume)} testId="player" videoRef={video} endedText={t('watch.offAir')}>
+            {captionLanguage && <CaptionOverlay cues={cues} language={captionLanguage} size={captionSize} />}
+          </Player>
+        </div>
+        <ViewerControls
+          muted={muted}
+          onMuted={setMuted}
+          volume={Number(volume)}
+          onVolume={(v) => setVolume(String(v))}
+          stage={stage}
+          video={video}
+          captionLanguage={captionLanguage}
+          onCaptionLanguage={setCaptionLanguage}
+          captionSize={captionSize}
+          onCaptionSize={setCaptionSize}
+        />
+        <div className="now-next">
+          <div className="now-next-item" data-testid="now-playing">
+            <span className="label">{t('watch.now')}</span>
+            {current ? (
+              <>
+                <strong>{current.session.title}</strong>
+                <span className="muted">
+                  {format.timeRange(current.startMs, current.endMs)}
+                  {current.session.speakers.length > 0 && ` · ${current.session.speakers.join(', ')}`}
+                  {current.reRun && ` · ${t('agenda.reRunFor', { region: current.reRun.region })}`}
+                </span>
+              </>
+            ) : (
+              <span className="muted">{t('watch.nothingScheduled')}</span>
+            )}
+          </div>
+          {next && (
+            <div className="now-next-item">
+              <span className="label">{t('watch.next')}</span>
+              <strong>{next.session.title}</strong>
+              <span className="muted">{format.time(next.startMs)}</span>
+            </div>
+          )}
+        </div>
+        <StatsPanel stats={stats} />
+      </section>
+      {event && <ChannelList channels={event.channels} slots={slots} now={now} current={channelId} />}
+    </div>
   );
 }

@@ -1,0 +1,86 @@
+import type { AgendaSession } from '@hybrid-stage/shared';
+
+/**
+ * A re-run of a session: the recording played again on a channel for another region. The same
+ * shape as the re-run scheduler's `ReRunInfo` in `EventInfo.reruns` (which has a few more fields).
+ */
+export interface ReRunSlot {
+  id: string;
+  sessionId: string;
+  channelId: string;
+  /** ISO times. */
+  startsAt: string;
+  endsAt: string;
+  /** The audience it is for (e.g. "Americas"). */
+  region: string;
+  /** 'scheduled' | 'playing' | 'done' | 'failed'; a failed re-run is not shown. */
+  status?: string;
+}
+
+/** The event's re-runs, when the server schedules any (`EventInfo.reruns`), failed ones left out. */
+export function reRunsOf(event: object | undefined): ReRunSlot[] {
+  const reruns = (event as { reruns?: ReRunSlot[] } | undefined)?.reruns ?? [];
+  return reruns.filter((r) => r.status !== 'failed');
+}
+
+/** One stretch of a channel's program: a session's first showing, or one of its re-runs. */
+export interface Slot {
+  session: AgendaSession;
+  channelId: string;
+  startMs: number;
+  endMs: number;
+  /** Set when this slot is a re-run. */
+  reRun?: ReRunSlot;
+}
+
+/** Every slot of the agenda (sessions and their re-runs), in start order. */
+export function slotsOf(sessions: readonly AgendaSession[], reRuns: readonly ReRunSlot[] = []): Slot[] {
+  const byId = new Map(sessions.map((s) => [s.id, s]));
+  const slots: Slot[] = sessions.map((session) => ({
+    session,
+    channelId: session.channelId,
+    startMs: Date.parse(session.startsAt),
+    endMs: Date.parse(session.endsAt),
+  }));
+  for (const reRun of reRuns) {
+    const session = byId.get(reRun.sessionId);
+    if (session) slots.push({ session, channelId: reRun.channelId, startMs: Date.parse(reRun.startsAt), endMs: Date.parse(reRun.endsAt), reRun });
+  }
+  return slots.sort((a, b) => a.startMs - b.startMs || a.channelId.localeCompare(b.channelId));
+}
+
+/** What is on a channel at `nowMs`, and what comes after it. */
+export function nowAndNext(slots: readonly Slot[], channelId: string, nowMs: number): { now?: Slot; next?: Slot } {
+  const own = slots.filter((s) => s.channelId === channelId);
+  return {
+    now: own.find((s) => s.startMs <= nowMs && nowMs < s.endMs),
+    next: own.find((s) => s.startMs > nowMs),
+  };
+}
+
+/** The calendar day of `atMs` in `timeZone`, as YYYY-MM-DD (for grouping an agenda by day). */
+export function dayKey(atMs: number, timeZone: string): string {
+  // en-CA writes dates as YYYY-MM-DD.
+  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(atMs);
+}
+
+/** Sessions grouped by the day they start on in `timeZone`, days in order. */
+export function sessionsByDay(sessions: readonly AgendaSession[], timeZone: string): Array<[day: string, sessions: AgendaSession[]]> {
+  const days = new Map<string, AgendaSession[]>();
+  const sorted = [...sessions].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  for (const session of sorted) {
+    const key = dayKey(Date.parse(session.startsAt), timeZone);
+    days.set(key, [...(days.get(key) ?? []), session]);
+  }
+  return [...days.entries()];
+}
+
+/** Whether `timeZone` is an IANA zone this browser knows. */
+export function isKnownTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,54 @@
+import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
+
+/** Dates, times, numbers and language names in the UI language, through Intl. */
+export interface Format {
+  /** The UI language's BCP 47 tag. */
+  locale: string;
+  number(value: number, options?: Intl.NumberFormatOptions): string;
+  /** Hours and minutes, in `timeZone` (the browser's own when omitted). */
+  time(at: string | number, timeZone?: string): string;
+  /** A start and end time as one range ("14:00–14:30"). */
+  timeRange(from: string | number, to: string | number, timeZone?: string): string;
+  /** Weekday, day and month. */
+  day(at: string | number, timeZone?: string): string;
+  /** Date and time with the zone's short name. */
+  dateTime(at: string | number, timeZone?: string): string;
+  /** A time zone's name as people read it ("Japan Standard Time"), at the moment `at`. */
+  zoneName(timeZone: string, at?: number): string;
+}
+
+/**
+ * The Intl locale for a UI language: the browser's own regional variant when it has one for that
+ * language (en-GB writes 17:00, en-US 5:00 PM), else the language itself.
+ */
+export function intlLocale(language: string, browserLanguages: readonly string[] = navigator.languages ?? []): string {
+  return browserLanguages.find((tag) => tag.toLowerCase().split('-')[0] === language) ?? language;
+}
+
+/** Formatting for the current UI language. */
+export function useFormat(): Format {
+  const { i18n } = useTranslation();
+  const locale = intlLocale(i18n.resolvedLanguage ?? i18n.language ?? 'en');
+  return useMemo(() => {
+    const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
+    const hm = (timeZone?: string) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
+    return {
+      locale,
+      number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
+      time: (at, timeZone) => hm(timeZone).format(ms(at)),
+      timeRange: (from, to, timeZone) => {
+        // Across midnight Intl would repeat both dates; two times read better (the day is shown apart).
+        const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' });
+        if (day.format(ms(from)) !== day.format(ms(to))) return `${hm(timeZone).format(ms(from))} – ${hm(timeZone).format(ms(to))}`;
+        return hm(timeZone).formatRange(ms(from), ms(to));
+      },
+      day: (at, timeZone) => new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(ms(at)),
+      dateTime: (at, timeZone) =>
+        new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: undefined }).format(ms(at)),
+      zoneName: (timeZone, at = Date.now()) =>
+        new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ??
+        timeZone,
+    } satisfies Format;
+  }, [locale]);
+}

@@ -1,0 +1,57 @@
+// kill -9 of the media worker that runs the channels' buses, in the middle of the broadcast: the
+// viewers on it and the viewers on the other worker play the program again without a reload.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import { isRed, launchBrowser, screenshot, videoColourAt, videoProgress } from '../support/browser';
+
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer({ WORKERS: '2' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const frames = async (page: Page) => (await videoProgress(page)).frames;
+
+/** Whether the page's player decodes now: frames advance over half a second (a new stream starts its count anew). */
+async function decoding(page: Page): Promise<boolean> {
+  const first = await frames(page);
+  await new Promise((r) => setTimeout(r, 500));
+  return (await frames(page)) - first >= 8;
+}
+
+it('plays the program again on every viewer within seconds after the worker with the buses is killed', async () => {
+  const viewers: Page[] = [];
+  for (let i = 0; i < 2; i++) {
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    await page.addInitScript('window.__loadedOnce = true');
+    await page.goto(`${server.url}/channel/main`);
+    await expect.poll(() => frames(page), { timeout: 20_000 }).toBeGreaterThan(10);
+    viewers.push(page);
+  }
+  // One viewer on each worker: the first has its transports where the buses run.
+  expect(server.pool.workers.map((w) => server.pool.clientsOn(w))).toEqual([1, 1]);
+  const marker = await Promise.all(viewers.map((p) => p.evaluate(() => ((window as unknown as { marker?: number }).marker = Math.random()))));
+
+  process.kill(server.pool.ingest.worker.pid, 'SIGKILL');
+  const killedAt = Date.now();
+  // The players stall: nothing comes from the dead worker.
+  await expect.poll(async () => (await Promise.all(viewers.map(decoding))).some((d) => !d), { timeout: 3_000 }).toBe(true);
+
+  for (const [i, page] of viewers.entries()) {
+    await expect.poll(() => decoding(page), { timeout: Math.max(1000, 25_000 - (Date.now() - killedAt)) }).toBe(true);
+    await expect.poll(() => videoColourAt(page, 0.05, 0.85).then(isRed), { timeout: 5_000 }).toBe(true);
+    console.log('viewer', i, 'decodes again after', Date.now() - killedAt);
+    // The same page: no reload.
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker[i]);
+  }
+  console.log(`viewers decode again ${Date.now() - killedAt} ms after the kill`);
+  await screenshot(viewers[0]!, 'viewer-after-worker-restart');
+});
