@@ -18,6 +18,9 @@ afterAll(async () => {
   await server?.close();
 });
 
+/** The issue's bar: a viewer decodes again within 5 s of the kill. */
+const RECOVERY_MS = 5_000;
+
 const frames = async (page: Page) => (await videoProgress(page)).frames;
 
 /** Whether the page's player decodes now: frames advance over half a second (a new stream starts its count anew). */
@@ -31,7 +34,6 @@ it('plays the program again on every viewer within seconds after the worker with
   const viewers: Page[] = [];
   for (let i = 0; i < 2; i++) {
     const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
-    await page.addInitScript('window.__loadedOnce = true');
     await page.goto(`${server.url}/channel/main`);
     await expect.poll(() => frames(page), { timeout: 20_000 }).toBeGreaterThan(10);
     viewers.push(page);
@@ -45,13 +47,14 @@ it('plays the program again on every viewer within seconds after the worker with
   // The players stall: nothing comes from the dead worker.
   await expect.poll(async () => (await Promise.all(viewers.map(decoding))).some((d) => !d), { timeout: 3_000 }).toBe(true);
 
-  for (const [i, page] of viewers.entries()) {
-    await expect.poll(() => decoding(page), { timeout: Math.max(1000, 25_000 - (Date.now() - killedAt)) }).toBe(true);
-    await expect.poll(() => videoColourAt(page, 0.05, 0.85).then(isRed), { timeout: 5_000 }).toBe(true);
-    console.log('viewer', i, 'decodes again after', Date.now() - killedAt);
-    // The same page: no reload.
-    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker[i]);
-  }
-  console.log(`viewers decode again ${Date.now() - killedAt} ms after the kill`);
+  await Promise.all(
+    viewers.map(async (page, i) => {
+      await expect.poll(() => decoding(page), { timeout: RECOVERY_MS - (Date.now() - killedAt) }).toBe(true);
+      console.log(`viewer ${i} decodes again ${Date.now() - killedAt} ms after the kill`);
+      await expect.poll(() => videoColourAt(page, 0.05, 0.85).then(isRed), { timeout: 5_000 }).toBe(true);
+      // The same page: no reload.
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(marker[i]);
+    }),
+  );
   await screenshot(viewers[0]!, 'viewer-after-worker-restart');
 });

@@ -65,7 +65,8 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
         const code = error instanceof RequestError ? error.code : 'INTERNAL';
         if (code === 'NOT_FOUND') return setState({ kind: 'ended' });
         setState({ kind: 'error', message: (error as Error).message });
-        if (signaling.socket.connected) again(RETRY_MS);
+        // INVALID_STATE on a channel: its bus is being rebuilt on a new worker, ready in a moment.
+        if (signaling.socket.connected) again(code === 'INVALID_STATE' && kind === 'channel' ? REJOIN_PROGRAM_MS : RETRY_MS);
       },
     );
     const stopHealth = session.onReceiveHealth((health) => {
