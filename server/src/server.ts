@@ -20,6 +20,7 @@ import { machineTranslators } from './captions/translation/machineTranslators';
 import { closeDatabase, openDatabase } from './persistence/Database';
 import { FeedRegistry } from './studios/FeedRegistry';
 import { TestPattern } from './studios/TestPattern';
+import { Exhibition } from './exhibition/Exhibition';
 
 /** A running Hybrid Stage server. */
 export interface RunningServer {
@@ -32,6 +33,8 @@ export interface RunningServer {
   readonly ingests: IngestRegistry;
   /** Mints and checks the access tokens in invite links. */
   readonly access: AccessTokens;
+  /** The virtual exhibition's stands, comments, gifts and visits. */
+  readonly exhibition: Exhibition;
   /** Stops accepting clients, closes media and workers. */
   close(): Promise<void>;
 }
@@ -51,6 +54,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     review: config.MT_REVIEW,
     logger: logger.child({ component: 'captions' }),
   });
+  const exhibition = new Exhibition(db);
+  if (!config.EVENT_FILE && exhibition.seedDemoIfEmpty()) logger.info('seeded the demo exhibition');
   const pool = new WorkerPool({
     workers: config.WORKERS,
     rtcPort: config.RTC_PORT,
@@ -109,9 +114,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (worker.index === pool.ingest.index) startPatterns().catch((err) => logger.error({ err }, 'cannot restart test patterns'));
   });
 
-  const app = createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
+  const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, agenda, access, event, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, access, event, logger: logger.child({ component: 'signaling' }) });
+  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, exhibition, access, event, logger: logger.child({ component: 'signaling' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -123,6 +128,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     for (const p of patterns) p.close();
     feeds.close();
     await io.close();
+    exhibition.close();
     pool.close();
     closeDatabase(db);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -142,6 +148,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     channels,
     ingests,
     access,
+    exhibition,
     close: () =>
       (closing ??= (async () => {
         channels.close();
@@ -149,6 +156,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         for (const p of patterns) p.close();
         feeds.close();
         await io.close();
+        exhibition.close();
         pool.close();
         closeDatabase(db);
       })()),
