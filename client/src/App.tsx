@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, Route, Routes } from 'react-router';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
 import { HomePage } from './features/home/HomePage';
@@ -6,6 +7,9 @@ import { ConsolePage } from './features/console/ConsolePage';
 import { StudioPage } from './features/studio/StudioPage';
 import { DeskPage } from './features/captions/DeskPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
+
+// The exhibition (and three.js with it) is its own chunk, loaded only on /exhibition.
+const ExhibitionRoutes = lazy(() => import('./features/exhibition/ExhibitionPage'));
 
 const STATUS_TEXT = {
   connecting: 'Connecting…',
@@ -34,6 +38,9 @@ export function App() {
           <Link to="/" className="brand">
             Hybrid Stage
           </Link>
+          <Link to="/exhibition" className="header-link">
+            Exhibition
+          </Link>
           <ConnectionBadge />
         </header>
         <main>
@@ -43,6 +50,14 @@ export function App() {
             <Route path="/console" element={<ConsolePage />} />
             <Route path="/desk/:channelId/:language" element={<DeskPage />} />
             <Route path="/studio/:studioId" element={<StudioPage />} />
+            <Route
+              path="/exhibition/*"
+              element={
+                <Suspense fallback={<p role="status">Opening the exhibition…</p>}>
+                  <ExhibitionRoutes />
+                </Suspense>
+              }
+            />
           </Routes>
         </main>
       </BrowserRouter>
