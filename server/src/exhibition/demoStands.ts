@@ -45,6 +45,7 @@ export function demoStands(): NewStand[] {
   return EXHIBITORS.map(([name, logo, region, primary, accent, field], i) => {
     const id = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
     const domain = `${id.replace(/-/g, '')}.example`;
+    const brand = logo.split(' ')[0]!.charAt(0) + logo.split(' ')[0]!.slice(1).toLowerCase();
     const person = (k: number) => `${FIRST_NAMES[(i * 3 + k) % FIRST_NAMES.length]} ${LAST_NAMES[(i * 5 + k * 7) % LAST_NAMES.length]}`;
     return {
       id,
@@ -56,8 +57,8 @@ export function demoStands(): NewStand[] {
         logoText: logo,
         tagline: `Partners in ${field} since ${1995 + ((i * 7) % 25)}`,
         products: [
-          { name: `${logo.split(' ')[0]![0]}${logo.slice(1, 4).toLowerCase()} One`, description: `Our flagship for ${field}: installs in a day, runs for a decade, with partner pricing for this event.` },
-          { name: `${logo.split(' ')[0]![0]}${logo.slice(1, 4).toLowerCase()} Edge`, description: `A compact edition of the platform for smaller sites and pilots in ${field}.` },
+          { name: `${brand} One`, description: `Our flagship for ${field}: installs in a day, runs for a decade, with partner pricing for this event.` },
+          { name: `${brand} Edge`, description: `A compact edition of the platform for smaller sites and pilots in ${field}.` },
           { name: 'Partner Academy', description: 'Certification tracks for partner engineers and sales teams, online and at our regional hubs.' },
         ],
         videoUrl: '',

@@ -207,7 +207,9 @@ export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, o
       <CeilingLights />
       <MainScreen stream={mainStage} />
       <Sign texture={liveSign} width={8} height={1.25} position={[MAIN_SCREEN.x, MAIN_SCREEN.bottom + MAIN_SCREEN.height + 0.9, HALL.minZ + 0.35]} />
-      <Sign texture={welcome} width={12} height={3} position={[0, 6.2, 19.5]} turn={0} />
+      {[-9, 9].map((x) => (
+        <Sign key={x} texture={welcome} width={8} height={2} position={[x, 6.6, 17.5]} />
+      ))}
       <Sign texture={cinemaSign} width={3.2} height={1} position={[(CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2, 3.4, CINEMA.maxZ + 0.02]} />
       <Sign texture={cinemaScreen} width={7.2} height={4.05} position={[(CINEMA.minX + CINEMA.maxX) / 2 - 0.1, 2.4, CINEMA.minZ + 0.05]} />
       <Seats rows={5} perRow={14} origin={[MAIN_SCREEN.x - 6.5, HALL.minZ + 6.5]} spacing={[1, 1.3]} colour="#c92a3a" />

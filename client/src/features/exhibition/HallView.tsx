@@ -30,7 +30,7 @@ function cinemaLine(films: unknown): string {
  * the big screen through this viewer's own consumer of the main channel.
  */
 export default function HallView({ stands, presence, openStand, onOpen }: HallViewProps) {
-  const player = useRef<Player>({ x: ENTRANCE.x, z: ENTRANCE.z, yaw: ENTRANCE.yaw, pitch: -0.05, target: null });
+  const player = useRef<Player>({ x: ENTRANCE.x, z: ENTRANCE.z, yaw: ENTRANCE.yaw, pitch: 0, target: null, turnTo: null });
   const [near, setNear] = useState<string | null>(null);
   const [line, setLine] = useState('Films coming soon');
   const event = useEventInfo();

@@ -5,9 +5,16 @@ import { CanvasTexture, SphereGeometry, SRGBColorSpace } from 'three';
 import { PANORAMAS, type Hotspot } from './panoramas';
 
 /** Equirectangular size drawn per panorama. */
-const WIDTH = 1536;
-const HEIGHT = 768;
+const WIDTH = 2048;
+const HEIGHT = 1024;
 const KEY_TURN = 1.4;
+
+declare global {
+  interface Window {
+    /** How long the last panorama took to draw (for a look in tests and benches). */
+    __hqPanoramaMs?: number;
+  }
+}
 
 interface View {
   yaw: number;
@@ -84,7 +91,9 @@ export default function HqTour() {
   const keys = useRef(new Set<string>());
   const [orientation, setOrientation] = useState(false);
   const texture = useMemo(() => {
+    const started = performance.now();
     const t = new CanvasTexture(place.draw(WIDTH, HEIGHT));
+    window.__hqPanoramaMs = Math.round(performance.now() - started);
     t.colorSpace = SRGBColorSpace;
     return t;
   }, [place]);

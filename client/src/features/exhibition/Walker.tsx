@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import type { StandInfo } from '@hybrid-stage/shared';
-import { HINT_RADIUS, VISIT_RADIUS, isFree, move, nearestStand, solids } from './hallLayout';
+import { HINT_RADIUS, VISIT_RADIUS, isFree, move, nearestStand, solids, yawTowards } from './hallLayout';
 
 /** Where the visitor is and looks; lives in a ref, changed every frame, never React state. */
 export interface Player {
@@ -12,6 +12,8 @@ export interface Player {
   pitch: number;
   /** Where a click sent the visitor, until they get there. */
   target: { x: number; z: number; yaw?: number } | null;
+  /** A yaw to turn to smoothly while not walking (towards a stand just reached). */
+  turnTo: number | null;
 }
 
 /** What a bench or test reads from the page. */
@@ -73,6 +75,7 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
       e.preventDefault();
       pressed.current.add(key);
       player.current.target = null;
+      player.current.turnTo = null;
     };
     const up = (e: KeyboardEvent) => pressed.current.delete(e.key.toLowerCase());
     const blur = () => pressed.current.clear();
@@ -103,6 +106,7 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
       if (!last) return;
       const p = player.current;
       if (pointers.size === 1) {
+        p.turnTo = null;
         p.yaw += (e.clientX - last.x) * LOOK_PER_PIXEL;
         p.pitch = Math.max(-1.1, Math.min(1.1, p.pitch + (e.clientY - last.y) * LOOK_PER_PIXEL));
       }
@@ -155,7 +159,7 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
       const distance = Math.hypot(tx, tz);
       const step = Math.min(distance, WALK_SPEED * delta);
       if (distance < 0.05 || stuck.current > 0.6) {
-        if (p.target.yaw !== undefined && stuck.current <= 0.6) p.yaw = p.target.yaw;
+        if (p.target.yaw !== undefined && stuck.current <= 0.6) p.turnTo = p.target.yaw;
         p.target = null;
         stuck.current = 0;
       } else {
@@ -166,6 +170,11 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
         const diff = Math.atan2(Math.sin(want - p.yaw), Math.cos(want - p.yaw));
         p.yaw += diff * Math.min(1, delta * 5);
       }
+    }
+    if (!dx && !dz && !turn && p.turnTo !== null) {
+      const diff = Math.atan2(Math.sin(p.turnTo - p.yaw), Math.cos(p.turnTo - p.yaw));
+      if (Math.abs(diff) < 0.01) p.turnTo = null;
+      else p.yaw += diff * Math.min(1, delta * 4);
     }
     if (dx || dz) {
       const next = move(p.x, p.z, dx, dz, rects);
@@ -188,6 +197,7 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
     }
     if (nearest && nearest.distance < VISIT_RADIUS && arrived.current !== nearest.stand.id) {
       arrived.current = nearest.stand.id;
+      if (!p.target) p.turnTo = yawTowards(p, nearest.stand.placement);
       onArrive(nearest.stand.id);
     } else if (arrived.current && (!nearest || nearest.stand.id !== arrived.current || nearest.distance > HINT_RADIUS)) {
       arrived.current = null;

@@ -115,10 +115,10 @@ export function hallGeometry(): BufferGeometry {
   b.box(0.05, 0.25, d, HALL.minX + 0.03, 0.9, cz, '#3b5bdb');
   b.box(0.05, 0.25, d, HALL.maxX - 0.03, 0.9, cz, '#3b5bdb');
   // Aisles and lobby carpets.
-  for (const x of [-9, 9]) b.box(5, 0.02, 45, x, 0.011, -5, '#27418f');
-  b.box(40, 0.02, 5, 0, 0.012, 19.5, '#27418f');
-  b.box(40, 0.02, 9, 0, 0.012, -31.5, '#3a2350');
-  b.box(8, 0.02, 14, -9, 0.013, 27, '#8c1d33');
+  for (const x of [-9, 9]) b.box(5, 0.02, 45, x, 0.011, -5, '#22366e');
+  b.box(40, 0.02, 5, 0, 0.012, 19.5, '#22366e');
+  b.box(40, 0.02, 9, 0, 0.012, -31.5, '#2e2148');
+  b.box(4, 0.02, 12, -9, 0.013, 28, '#5e1a2c');
   // Cinema: walls, a dark interior floor and a frame around the door.
   const t = 0.2;
   const h = 4.5;

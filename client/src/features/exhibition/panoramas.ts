@@ -45,7 +45,9 @@ function canvas(w: number, h: number): [HTMLCanvasElement, CanvasRenderingContex
 
 /** A wall: a colour, windows onto a sky, and signs. */
 function wall(base: string, paint: (ctx: CanvasRenderingContext2D, w: number, h: number) => void): HTMLCanvasElement {
-  const [c, ctx] = canvas(1024, 256);
+  // Drawn at twice the size of the coordinates below, so signs stay sharp up close.
+  const [c, ctx] = canvas(2048, 512);
+  ctx.scale(2, 2);
   ctx.fillStyle = base;
   ctx.fillRect(0, 0, 1024, 256);
   const shade = ctx.createLinearGradient(0, 0, 0, 256);
