@@ -108,40 +108,40 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
   };
 
   const field = (label: string, key: keyof ReturnType<typeof toForm>, props: Record<string, unknown> = {}) => (
-    <label className="field">
-      <span>{label}</span>
-      <input value={form[key]} onChange={set(key)} {...props} />
-    </label>
+    <div className="field">
+      <label htmlFor={`${id}-${key}`}>{label}</label>
+      <input id={`${id}-${key}`} value={form[key]} onChange={set(key)} {...props} />
+    </div>
   );
   const area = (label: string, key: 'products' | 'links' | 'team', hint: string) => (
-    <label className="field">
-      <span>{label}</span>
-      <textarea value={form[key]} onChange={set(key)} rows={3} aria-describedby={`${id}-${key}`} />
-      <small id={`${id}-${key}`} className="muted">
+    <div className="field">
+      <label htmlFor={`${id}-${key}`}>{label}</label>
+      <textarea id={`${id}-${key}`} value={form[key]} onChange={set(key)} rows={3} aria-describedby={`${id}-${key}-hint`} />
+      <small id={`${id}-${key}-hint`} className="muted">
         {hint}
       </small>
-    </label>
+    </div>
   );
 
   return (
     <form className="stand-editor" onSubmit={save} aria-label={stand ? `Edit ${stand.exhibitor}` : 'Add a stand'}>
       {!stand && (
-        <label className="field">
-          <span>Stand id (lower-case, dashes)</span>
-          <input value={standId} onChange={(e) => setStandId(e.target.value)} required pattern="[a-z0-9][a-z0-9\-]{0,47}" />
-        </label>
+        <div className="field">
+          <label htmlFor={`${id}-id`}>Stand id (lower-case, dashes)</label>
+          <input id={`${id}-id`} value={standId} onChange={(e) => setStandId(e.target.value)} required pattern="[a-z0-9][a-z0-9\-]{0,47}" />
+        </div>
       )}
       {field('Exhibitor', 'exhibitor', { required: true, maxLength: 80 })}
-      <label className="field">
-        <span>Region</span>
-        <select value={form.region} onChange={(e) => setForm((f) => ({ ...f, region: e.target.value as Region }))}>
+      <div className="field">
+        <label htmlFor={`${id}-region`}>Region</label>
+        <select id={`${id}-region`} value={form.region} onChange={(e) => setForm((f) => ({ ...f, region: e.target.value as Region }))}>
           {REGIONS.map((r) => (
             <option key={r} value={r}>
               {REGION_NAMES[r]}
             </option>
           ))}
         </select>
-      </label>
+      </div>
       <div className="field-row">
         {field('Main colour', 'primary', { type: 'color' })}
         {field('Accent colour', 'accent', { type: 'color' })}
@@ -160,23 +160,23 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
       {admin && (
         <fieldset className="field-row">
           <legend>Place in the hall (metres; the front faces)</legend>
-          <label className="field">
-            <span>x</span>
-            <input type="number" step="0.5" value={placement.x} onChange={(e) => setPlacement((p) => ({ ...p, x: Number(e.target.value) }))} />
-          </label>
-          <label className="field">
-            <span>z</span>
-            <input type="number" step="0.5" value={placement.z} onChange={(e) => setPlacement((p) => ({ ...p, z: Number(e.target.value) }))} />
-          </label>
-          <label className="field">
-            <span>Front faces</span>
-            <select value={placement.rotation} onChange={(e) => setPlacement((p) => ({ ...p, rotation: Number(e.target.value) as StandPlacement['rotation'] }))}>
+          <div className="field">
+            <label htmlFor={`${id}-x`}>x</label>
+            <input id={`${id}-x`} type="number" step="0.5" value={placement.x} onChange={(e) => setPlacement((p) => ({ ...p, x: Number(e.target.value) }))} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-z`}>z</label>
+            <input id={`${id}-z`} type="number" step="0.5" value={placement.z} onChange={(e) => setPlacement((p) => ({ ...p, z: Number(e.target.value) }))} />
+          </div>
+          <div className="field">
+            <label htmlFor={`${id}-rotation`}>Front faces</label>
+            <select id={`${id}-rotation`} value={placement.rotation} onChange={(e) => setPlacement((p) => ({ ...p, rotation: Number(e.target.value) as StandPlacement['rotation'] }))}>
               <option value={0}>east</option>
               <option value={90}>north</option>
               <option value={180}>west</option>
               <option value={270}>south</option>
             </select>
-          </label>
+          </div>
         </fieldset>
       )}
       <button type="submit">{stand ? 'Save stand' : 'Add stand'}</button>
