@@ -11,7 +11,8 @@ import { usePresence } from './usePresence';
 import './exhibition.css';
 
 // three.js comes only with the views that draw in 3D.
-const HallView = lazy(() => import('./HallView'));
+const loadHallView = () => import('./HallView');
+const HallView = lazy(loadHallView);
 const HqTour = lazy(() => import('./HqTour'));
 
 /** Whether this browser can draw WebGL (else the hall falls back to the list). */
@@ -60,6 +61,8 @@ function ExhibitionPage() {
   useEffect(() => {
     exhibitionApi.stands().then(setStands, (e: Error) => setError(e.message));
   }, []);
+  // Fetch three.js while the stands load, not after.
+  useEffect(() => void (view === 'hall' && loadHallView()), [view]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpenStand(null);
     window.addEventListener('keydown', onKey);
