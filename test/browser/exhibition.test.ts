@@ -19,9 +19,9 @@ interface Probe {
 }
 const probe = (page: Page) => page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition);
 
-/** Mean and variance of the hall canvas's luminance, read back from WebGL. */
-function canvasLuminance(page: Page): Promise<{ mean: number; variance: number; colours: number }> {
-  return page.$eval('[data-testid="hall"] canvas', (el) => {
+/** Mean and variance of a WebGL canvas's luminance, read back from the page. */
+function canvasLuminance(page: Page, selector = '[data-testid="hall"] canvas'): Promise<{ mean: number; variance: number; colours: number }> {
+  return page.$eval(selector, (el) => {
     const gl = el as HTMLCanvasElement;
     const c = document.createElement('canvas');
     c.width = 320;
@@ -89,6 +89,12 @@ describe('3D hall', () => {
     expect((await probe(page))!.drawCalls).toBeGreaterThan(3);
     await screenshot(page, 'exhibition-hall');
 
+    // A click on the floor ahead walks there.
+    const before = (await probe(page))!.position;
+    await page.mouse.click(700, 700);
+    await expect.poll(async () => before.z - (await probe(page))!.position.z, { timeout: 10_000 }).toBeGreaterThan(1);
+    await page.waitForTimeout(1500);
+
     // Walk north along the aisle, then sideways to the stand on the left: its panel opens.
     await holdUntil(page, 'w', async () => (await probe(page))!.position.z < 13);
     await holdUntil(page, 'a', () => page.getByTestId('stand-panel').isVisible());
@@ -134,6 +140,32 @@ describe('3D hall', () => {
     expect(claim.status).toBe(200);
     expect(((await claim.json()) as { code: string }).code).toBe(code);
     await context.close();
+  });
+
+  it('keeps three.js out of the watch page, and strolls around HQ in 360°', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+    const scripts: string[] = [];
+    page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
+    await page.goto(`${server.url}/channel/main`);
+    await page.getByTestId('player').waitFor();
+    await page.waitForLoadState('networkidle');
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(scripts.filter((s) => /three|HallView|HqTour|Exhibition/.test(s))).toEqual([]);
+
+    // The HQ tour: a panorama drawn in the page, with places to go to.
+    await page.goto(`${server.url}/exhibition/hq`);
+    await page.getByRole('heading', { name: 'HQ lobby' }).waitFor();
+    expect(scripts.some((s) => /three/.test(s))).toBe(true);
+    await expect.poll(async () => (await canvasLuminance(page, '[data-testid="hq-view"] canvas')).variance, { timeout: 15_000 }).toBeGreaterThan(200);
+    await page.keyboard.down('ArrowLeft');
+    await page.waitForTimeout(500);
+    await page.keyboard.up('ArrowLeft');
+    await page.getByRole('navigation', { name: 'Go to' }).getByRole('button', { name: 'Broadcast studio' }).click();
+    await page.getByRole('heading', { name: 'Broadcast studio' }).waitFor();
+    await page.waitForTimeout(500);
+    expect((await canvasLuminance(page, '[data-testid="hq-view"] canvas')).variance).toBeGreaterThan(200);
+    await screenshot(page, 'exhibition-hq-studio');
+    await page.close();
   });
 });
 
@@ -195,6 +227,8 @@ describe('2D list', () => {
     const exhibitor = await browser.newPage({ viewport: { width: 1200, height: 1100 } });
     await exhibitor.goto(`${server.url}/exhibition?view=list&stand=helix-biotech&token=${await server.access.mint({ role: 'exhibitor', standId: 'helix-biotech' })}`);
     const own = exhibitor.getByTestId('stand-panel');
+    // Presence: the visitor's page is still at this stand.
+    await expect.poll(() => own.getByTestId('stand-visitors').textContent(), { timeout: 10_000 }).toBe('2 visitors here now');
     await own.getByRole('button', { name: 'Edit stand' }).click();
     await own.getByLabel('Tagline').fill('Lab automation, now with robots');
     await own.getByRole('button', { name: 'Save stand' }).click();

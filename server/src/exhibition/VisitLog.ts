@@ -33,8 +33,10 @@ export class VisitLog {
     // Visits left open by a stop: counted with the longest dwell that can be known, none.
     this.#endOpen = db.prepare('UPDATE stand_visits SET dwell_ms = 0 WHERE dwell_ms IS NULL');
     this.#endOpen.run();
-    this.#visits = db.prepare<[], StandRow>(
-      `SELECT stand_id, COUNT(*) AS visits, COUNT(DISTINCT visitor_id) AS visitors, COALESCE(SUM(dwell_ms), 0) AS dwell_ms
+    // Visits still going on count with the time so far.
+    this.#visits = db.prepare<[number, number], StandRow>(
+      `SELECT stand_id, COUNT(*) AS visits, COUNT(DISTINCT visitor_id) AS visitors,
+         COALESCE(SUM(COALESCE(dwell_ms, MIN(?, ? - started_at))), 0) AS dwell_ms
        FROM stand_visits GROUP BY stand_id`,
     );
     this.#regionVisitors = db.prepare<[], { stand_id: string; visitor_id: string }>('SELECT DISTINCT stand_id, visitor_id FROM stand_visits');
@@ -56,7 +58,7 @@ export class VisitLog {
   analytics(standIds?: ReadonlySet<string>): ExhibitionAnalytics {
     const stands = this.#stands.list();
     const regionOf = new Map(stands.map((s) => [s.id, s.region]));
-    const visits = new Map(this.#visits.all().map((r) => [r.stand_id, r]));
+    const visits = new Map(this.#visits.all(MAX_DWELL_MS, Date.now()).map((r) => [r.stand_id, r]));
     const comments = new Map(this.#comments.all().map((r) => [r.stand_id, r.n]));
     const gifts = new Map(this.#gifts.all().map((r) => [r.stand_id, r.n]));
     const empty = (): VisitFigures => ({ visits: 0, visitors: 0, dwellMs: 0, comments: 0, giftsClaimed: 0 });
