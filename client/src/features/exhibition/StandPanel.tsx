@@ -69,8 +69,8 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
         <section>
           <Sub>Products</Sub>
           <ul className="products">
-            {stand.products.map((p) => (
-              <li key={p.name}>
+            {stand.products.map((p, i) => (
+              <li key={i}>
                 <strong>{p.name}</strong>
                 {p.description && <p>{p.description}</p>}
               </li>
@@ -89,8 +89,8 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
         <section>
           <Sub>Regional team · {REGION_NAMES[stand.region]}</Sub>
           <ul className="team">
-            {stand.team.map((m) => (
-              <li key={m.email}>
+            {stand.team.map((m, i) => (
+              <li key={i}>
                 <strong>{m.name}</strong>
                 {m.role && <span className="muted"> · {m.role}</span>}
                 <br />
@@ -110,8 +110,8 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
         <section>
           <Sub>Links</Sub>
           <ul className="links">
-            {stand.links.map((l) => (
-              <li key={l.url}>
+            {stand.links.map((l, i) => (
+              <li key={i}>
                 <a href={l.url} target="_blank" rel="noopener noreferrer">
                   {l.label}
                 </a>
