@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { BoxGeometry, CylinderGeometry, DoubleSide, InstancedMesh, Matrix4, MeshBasicMaterial, MeshLambertMaterial, Object3D, VideoTexture, type Texture, SRGBColorSpace, Color } from 'three';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
+import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
 import { hallGeometry, logosGeometry, standsGeometry } from './hallGeometry';
 import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN, frontOf, toHall } from './hallLayout';
@@ -28,7 +29,6 @@ const MAX_AVATARS = 96;
 
 /** Frees textures and geometries when they are replaced or the hall closes. */
 function useDisposable<T extends { dispose(): void }>(make: () => T, deps: unknown[]): T {
-  // eslint-disable-next-line react-hooks/exhaustive-deps
   const value = useMemo(make, deps);
   useEffect(() => () => value.dispose(), [value]);
   return value;
@@ -87,7 +87,11 @@ function Sign({ texture, width, height, position, turn = 0 }: { texture: Texture
 /** Rows of chairs (one instanced mesh) in front of a screen. */
 function Seats({ rows, perRow, origin, spacing, colour }: { rows: number; perRow: number; origin: [number, number]; spacing: [number, number]; colour: string }) {
   const mesh = useRef<InstancedMesh>(null);
-  const geometry = useDisposable(() => new BoxGeometry(0.55, 0.9, 0.55).translate(0, 0.45, 0), []);
+  // A chair: seat and backrest (behind, towards +z, as the seats face the screens to the north).
+  const geometry = useDisposable(
+    () => mergeGeometries([new BoxGeometry(0.55, 0.45, 0.5).translate(0, 0.225, 0), new BoxGeometry(0.55, 0.55, 0.08).translate(0, 0.72, 0.21)])!,
+    [],
+  );
   useEffect(() => {
     const m = mesh.current;
     if (!m) return;
@@ -211,6 +215,7 @@ export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, o
         <Sign key={x} texture={welcome} width={8} height={2} position={[x, 6.6, 17.5]} />
       ))}
       <Sign texture={cinemaSign} width={3.2} height={1} position={[(CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2, 3.4, CINEMA.maxZ + 0.02]} />
+      <Sign texture={cinemaSign} width={4} height={1.25} position={[CINEMA.maxX + 0.06, 3.2, (CINEMA.minZ + CINEMA.maxZ) / 2]} turn={Math.PI / 2} />
       <Sign texture={cinemaScreen} width={7.2} height={4.05} position={[(CINEMA.minX + CINEMA.maxX) / 2 - 0.1, 2.4, CINEMA.minZ + 0.05]} />
       <Seats rows={5} perRow={14} origin={[MAIN_SCREEN.x - 6.5, HALL.minZ + 6.5]} spacing={[1, 1.3]} colour="#c92a3a" />
       <Seats rows={4} perRow={8} origin={[CINEMA.minX + 2.5, CINEMA.minZ + 4]} spacing={[0.9, 1.4]} colour="#7a1f2b" />

@@ -73,7 +73,7 @@ export function standsGeometry(stands: readonly StandInfo[]): BufferGeometry {
     b.box(0.8, 1.05, 2, 1.3, 0.525, 1.6, accent, p); // counter
     b.box(0.9, 0.06, 2.1, 1.3, 1.08, 1.6, '#f4f5f8', p); // counter top
     b.box(0.06, 1.15, 2, -2.17, 1.55, 1.55, '#0c1222', p); // wall screen
-    b.box(0.02, 1.0, 1.85, -2.13, 1.55, 1.55, shade(primary, 0.55), p); // its picture, a tint of the brand
+    b.box(0.02, 1.0, 1.85, -2.13, 1.55, 1.55, shade(primary, 0.3), p); // its picture, a tint of the brand
     for (const z of [-1.6, 0.4]) {
       b.box(0.6, 1.0, 0.6, -1, 0.5, z, '#eef0f5', p); // plinth
       b.box(0.34, 0.34, 0.34, -1, 1.17, z, accent, p); // product on it
@@ -122,10 +122,13 @@ export function hallGeometry(): BufferGeometry {
   // Cinema: walls, a dark interior floor and a frame around the door.
   const t = 0.2;
   const h = 4.5;
-  b.box(t, h, CINEMA.maxZ - CINEMA.minZ, CINEMA.maxX - t / 2, h / 2, (CINEMA.minZ + CINEMA.maxZ) / 2, '#4a1526');
-  b.box(CINEMA_DOOR.minX - CINEMA.minX, h, t, (CINEMA.minX + CINEMA_DOOR.minX) / 2, h / 2, CINEMA.maxZ - t / 2, '#4a1526');
-  b.box(CINEMA.maxX - CINEMA_DOOR.maxX, h, t, (CINEMA_DOOR.maxX + CINEMA.maxX) / 2, h / 2, CINEMA.maxZ - t / 2, '#4a1526');
-  b.box(CINEMA_DOOR.maxX - CINEMA_DOOR.minX, h - 2.6, t, (CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2, 2.6 + (h - 2.6) / 2, CINEMA.maxZ - t / 2, '#4a1526');
+  b.box(t, h, CINEMA.maxZ - CINEMA.minZ, CINEMA.maxX - t / 2, h / 2, (CINEMA.minZ + CINEMA.maxZ) / 2, '#6a2138');
+  b.box(CINEMA_DOOR.minX - CINEMA.minX, h, t, (CINEMA.minX + CINEMA_DOOR.minX) / 2, h / 2, CINEMA.maxZ - t / 2, '#6a2138');
+  b.box(CINEMA.maxX - CINEMA_DOOR.maxX, h, t, (CINEMA_DOOR.maxX + CINEMA.maxX) / 2, h / 2, CINEMA.maxZ - t / 2, '#6a2138');
+  b.box(CINEMA_DOOR.maxX - CINEMA_DOOR.minX, h - 2.6, t, (CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2, 2.6 + (h - 2.6) / 2, CINEMA.maxZ - t / 2, '#6a2138');
+  // A gold band of light around the outside of the cinema.
+  b.box(0.05, 0.2, CINEMA.maxZ - CINEMA.minZ, CINEMA.maxX + 0.03, 4.1, (CINEMA.minZ + CINEMA.maxZ) / 2, '#f2b233');
+  b.box(CINEMA.maxX - CINEMA.minX, 0.2, 0.05, (CINEMA.minX + CINEMA.maxX) / 2, 4.1, CINEMA.maxZ + 0.03, '#f2b233');
   b.box(CINEMA.maxX - CINEMA.minX - t, 0.02, CINEMA.maxZ - CINEMA.minZ - t, (CINEMA.minX + CINEMA.maxX) / 2, 0.014, (CINEMA.minZ + CINEMA.maxZ) / 2, '#1a0f1a');
   // Main stage: a frame around the screen and a low stage in front of it.
   b.box(MAIN_SCREEN.width + 0.6, MAIN_SCREEN.height + 0.6, 0.3, MAIN_SCREEN.x, MAIN_SCREEN.bottom + MAIN_SCREEN.height / 2, HALL.minZ + 0.15, '#0a0d17');
