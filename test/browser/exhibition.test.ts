@@ -20,7 +20,7 @@ interface Probe {
 const probe = (page: Page) => page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition);
 
 /** Mean and variance of a WebGL canvas's luminance, read back from the page. */
-function canvasLuminance(page: Page, selector = '[data-testid="hall"] canvas'): Promise<{ mean: number; variance: number; colours: number }> {
+function canvasLuminance(page: Page, selector = '[data-testid="hall"] canvas[data-engine]'): Promise<{ mean: number; variance: number; colours: number }> {
   return page.$eval(selector, (el) => {
     const gl = el as HTMLCanvasElement;
     const c = document.createElement('canvas');
@@ -139,6 +139,36 @@ describe('3D hall', () => {
     const claim = await fetch(`${server.url}/api/stands/anatolia-logistics/gift`, { method: 'POST', headers: { 'x-visitor-id': visitor! } });
     expect(claim.status).toBe(200);
     expect(((await claim.json()) as { code: string }).code).toBe(code);
+    await context.close();
+  });
+
+  it('looks around with one finger and walks with a pinch on a touch screen', async () => {
+    const context = await browser.newContext({ viewport: { width: 800, height: 700 }, hasTouch: true, isMobile: true });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/exhibition`);
+    await page.waitForFunction(() => (window as unknown as { __exhibition?: Probe }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    const box = (await page.locator('[data-testid="hall"] canvas[data-engine]').boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    const cdp = await context.newCDPSession(page);
+    const touch = async (type: 'touchStart' | 'touchMove' | 'touchEnd', points: [number, number][]) => {
+      await cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+      await page.waitForTimeout(30);
+    };
+    // One finger dragged to the right turns the view (the world follows the finger).
+    const start = (await probe(page))!.position;
+    await touch('touchStart', [[cx - 100, cy]]);
+    for (let i = 1; i <= 10; i++) await touch('touchMove', [[cx - 100 + i * 20, cy]]);
+    await touch('touchEnd', []);
+    const turned = (await probe(page))!.position;
+    expect(turned.yaw - start.yaw).toBeGreaterThan(0.5);
+    expect(turned.z).toBe(start.z);
+    // Two fingers spreading apart walk forward.
+    await touch('touchStart', [[cx - 40, cy], [cx + 40, cy]]);
+    for (let i = 1; i <= 10; i++) await touch('touchMove', [[cx - 40 - i * 15, cy], [cx + 40 + i * 15, cy]]);
+    await touch('touchEnd', []);
+    const walked = (await probe(page))!.position;
+    expect(Math.hypot(walked.x - turned.x, walked.z - turned.z)).toBeGreaterThan(3);
     await context.close();
   });
 

@@ -16,6 +16,9 @@ declare global {
   }
 }
 
+/** Panoramas already drawn this page load (drawing one takes about a second). */
+const drawn = new Map<string, HTMLCanvasElement>();
+
 interface View {
   yaw: number;
   pitch: number;
@@ -91,9 +94,14 @@ export default function HqTour() {
   const keys = useRef(new Set<string>());
   const [orientation, setOrientation] = useState(false);
   const texture = useMemo(() => {
-    const started = performance.now();
-    const t = new CanvasTexture(place.draw(WIDTH, HEIGHT));
-    window.__hqPanoramaMs = Math.round(performance.now() - started);
+    let picture = drawn.get(place.id);
+    if (!picture) {
+      const started = performance.now();
+      picture = place.draw(WIDTH, HEIGHT);
+      window.__hqPanoramaMs = Math.round(performance.now() - started);
+      drawn.set(place.id, picture);
+    }
+    const t = new CanvasTexture(picture);
     t.colorSpace = SRGBColorSpace;
     return t;
   }, [place]);
