@@ -33,4 +33,9 @@ export class Exhibition {
   close(): void {
     this.presence.close();
   }
+
+  /** Whether {@link close} has been called. */
+  get closed(): boolean {
+    return this.presence.closed;
+  }
 }
