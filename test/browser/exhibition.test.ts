@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { launchBrowser, screenshot } from '../support/browser';
 
+// Software WebGL on a shared 2-core machine renders a few frames a second: the tests get room.
 /** Chromium draws WebGL on the CPU with SwiftShader (through ANGLE); --disable-gpu alone turns WebGL off. */
 const SOFTWARE_WEBGL = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
@@ -140,7 +141,7 @@ describe('3D hall', () => {
     expect(claim.status).toBe(200);
     expect(((await claim.json()) as { code: string }).code).toBe(code);
     await context.close();
-  });
+  }, 180_000);
 
   it('looks around with one finger and walks with a pinch on a touch screen', async () => {
     const context = await browser.newContext({ viewport: { width: 800, height: 700 }, hasTouch: true, isMobile: true });
@@ -170,7 +171,7 @@ describe('3D hall', () => {
     const walked = (await probe(page))!.position;
     expect(Math.hypot(walked.x - turned.x, walked.z - turned.z)).toBeGreaterThan(3);
     await context.close();
-  });
+  }, 120_000);
 
   it('keeps three.js out of the watch page, and strolls around HQ in 360°', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
@@ -196,7 +197,7 @@ describe('3D hall', () => {
     expect((await canvasLuminance(page, '[data-testid="hq-view"] canvas')).variance).toBeGreaterThan(200);
     await screenshot(page, 'exhibition-hq-studio');
     await page.close();
-  });
+  }, 120_000);
 });
 
 describe('2D list', () => {
@@ -290,5 +291,5 @@ describe('2D list', () => {
     await expect.poll(() => admin.getByTestId('stand-panel').getByRole('heading', { level: 3 }).first().textContent()).toBe('Newcomer Labs');
     const added = (await (await fetch(`${server.url}/api/stands/newcomer`)).json()) as { placement: { x: number; z: number } };
     expect(added.placement).toMatchObject({ x: 9, z: 26 });
-  });
+  }, 120_000);
 });
