@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
-import { BoxGeometry, CylinderGeometry, DoubleSide, InstancedMesh, Matrix4, MeshBasicMaterial, MeshLambertMaterial, Object3D, VideoTexture, type Texture, SRGBColorSpace, Color } from 'three';
+import { BoxGeometry, CylinderGeometry, InstancedMesh, Matrix4, MeshBasicMaterial, MeshLambertMaterial, Object3D, VideoTexture, type Texture, SRGBColorSpace, Color } from 'three';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
@@ -184,7 +184,7 @@ export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, o
   const cinemaScreen = useDisposable(() => screenCard('Cinema', cinemaLine), [cinemaLine]);
   const standMaterial = useDisposable(() => new MeshLambertMaterial({ vertexColors: true }), []);
   const hallMaterial = useDisposable(() => new MeshLambertMaterial({ vertexColors: true }), []);
-  const logoMaterial = useDisposable(() => new MeshBasicMaterial({ map: atlas.texture, toneMapped: false, side: DoubleSide }), [atlas]);
+  const logoMaterial = useDisposable(() => new MeshBasicMaterial({ map: atlas.texture, toneMapped: false }), [atlas]);
 
   const clickOn = (handler: (x: number, z: number) => void) => (e: ThreeEvent<MouseEvent>) => {
     if (e.delta > 6) return; // a drag to look around, not a click

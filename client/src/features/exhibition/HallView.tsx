@@ -17,6 +17,18 @@ export interface HallViewProps {
   onOpen: (standId: string) => void;
 }
 
+/**
+ * Whether WebGL runs on the CPU (SwiftShader, llvmpipe): then the hall skips multisampling and
+ * high-density pixels, which cost such a renderer several times the frame time.
+ */
+function softwareRenderer(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl');
+  const info = gl?.getExtension('WEBGL_debug_renderer_info');
+  const renderer = info ? String(gl!.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(renderer);
+}
+
 /** A line for the cinema's screen from GET /api/films, whatever shape the film library gives. */
 function cinemaLine(films: unknown): string {
   const list = Array.isArray(films) ? films : Array.isArray((films as { films?: unknown })?.films) ? (films as { films: unknown[] }).films : undefined;
@@ -33,6 +45,7 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   const player = useRef<Player>({ x: ENTRANCE.x, z: ENTRANCE.z, yaw: ENTRANCE.yaw, pitch: 0, target: null, turnTo: null });
   const [near, setNear] = useState<string | null>(null);
   const [line, setLine] = useState('Films coming soon');
+  const [software] = useState(softwareRenderer);
   const event = useEventInfo();
   const mainChannel = event?.channels.find((c) => c.kind === 'main') ?? event?.channels[0];
   const source = useMemo(() => (mainChannel ? ({ kind: 'channel', id: mainChannel.id } as const) : undefined), [mainChannel?.id]);
@@ -74,8 +87,8 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
       <Canvas
         className="hall-canvas"
         camera={{ fov: 70, near: 0.1, far: 120, position: [ENTRANCE.x, 1.7, ENTRANCE.z] }}
-        dpr={[1, 1.5]}
-        gl={{ antialias: true, powerPreference: 'high-performance', preserveDrawingBuffer: true }}
+        dpr={software ? 1 : [1, 1.5]}
+        gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: true }}
         aria-label="3D exhibition hall"
       >
         <HallScene
