@@ -17,6 +17,7 @@ interface Probe {
   drawCalls: number;
   firstRenderMs: number | null;
   position: { x: number; z: number; yaw: number };
+  mainStage: 'live' | 'card';
 }
 const probe = (page: Page) => page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition);
 
@@ -88,6 +89,8 @@ describe('3D hall', () => {
     expect(picture.variance).toBeGreaterThan(200);
     expect(picture.colours).toBeGreaterThan(50);
     expect((await probe(page))!.drawCalls).toBeGreaterThan(3);
+    // The big screen plays the main channel's program (frames decoded from this viewer's consumer).
+    await expect.poll(async () => (await probe(page))!.mainStage, { timeout: 20_000 }).toBe('live');
     await screenshot(page, 'exhibition-hall');
 
     // A click on the floor ahead walks there.

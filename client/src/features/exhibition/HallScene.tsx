@@ -64,6 +64,7 @@ function MainScreen({ stream }: { stream: MediaStream | null }) {
       playing.current = hasPicture;
       material.current.map = hasPicture ? videoTexture : card;
       material.current.needsUpdate = true;
+      if (window.__exhibition) window.__exhibition.mainStage = hasPicture ? 'live' : 'card';
     }
   });
   return (

@@ -21,6 +21,8 @@ export interface ExhibitionProbe {
   drawCalls: number;
   firstRenderMs: number | null;
   position: { x: number; z: number; yaw: number };
+  /** What the main-stage screen shows: the live program's video, or the title card. */
+  mainStage: 'live' | 'card';
 }
 
 declare global {
@@ -205,7 +207,7 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
 
     // gl.info holds the previous frame's figures here (it resets at the start of each render).
     frames.current++;
-    const probe = (window.__exhibition ??= { drawCalls: 0, firstRenderMs: null, position: { x: 0, z: 0, yaw: 0 } });
+    const probe = (window.__exhibition ??= { drawCalls: 0, firstRenderMs: null, position: { x: 0, z: 0, yaw: 0 }, mainStage: 'card' });
     if (frames.current >= 2) probe.drawCalls = state.gl.info.render.calls;
     if (frames.current === 2) probe.firstRenderMs = Math.round(performance.now());
     probe.position = { x: p.x, z: p.z, yaw: p.yaw };
