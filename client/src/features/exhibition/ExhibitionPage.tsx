@@ -132,6 +132,9 @@ function ExhibitionPage() {
         <StandList stands={stands} presence={presence} openStand={openStand} onOpen={setOpenStand} onChanged={changed} grant={grant} />
       ) : (
         <div className="hall-layout">
+          <p className="visually-hidden" aria-live="polite">
+            {open ? `Stand of ${open.exhibitor} open beside the hall` : ''}
+          </p>
           <Suspense fallback={<p role="status" className="hall-loading">Building the hall…</p>}>
             <HallView stands={stands} presence={presence} openStand={openStand} onOpen={setOpenStand} />
           </Suspense>
