@@ -28,6 +28,14 @@ it('starts, prints the links, serves the app and the API, and stops cleanly on S
     await expect.poll(server.output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
     expect(server.output()).toMatch(new RegExp(`Producer console:\\s+http://127\\.0\\.0\\.1:${port}/console\\?token=`));
     expect(server.output()).toMatch(/\/desk\/main\/en\?token=/);
+    // The exhibition's admin link and one exhibitor link work as bearer tokens on the API.
+    const admin = /Exhibition admin[^\n]*\n\s+(\S+\/exhibition\?token=(\S+))/.exec(server.output());
+    const exhibitor = /Exhibitor of [^\n]*\n\s+\S+\/exhibition\?stand=([a-z0-9-]+)&token=(\S+)/.exec(server.output());
+    expect(admin).not.toBeNull();
+    expect(exhibitor).not.toBeNull();
+    const analytics = (token: string) => fetch(`http://127.0.0.1:${port}/api/exhibition/analytics`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.json());
+    expect(((await analytics(admin![2]!)) as { stands: unknown[] }).stands).toHaveLength(24);
+    expect(((await analytics(exhibitor![2]!)) as { stands: { standId: string }[] }).stands.map((s) => s.standId)).toEqual([exhibitor![1]]);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     expect(await (await fetch(`http://127.0.0.1:${port}/channel/main`)).text()).toContain('<div id="root">');
     const vtt = await fetch(`http://127.0.0.1:${port}/api/channels/main/sessions/none/captions/en.vtt`);

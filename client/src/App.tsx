@@ -1,3 +1,4 @@
+import { lazy, Suspense } from 'react';
 import { BrowserRouter, Link, NavLink, Outlet, Route, Routes, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
@@ -10,6 +11,9 @@ import { StudioPage } from './features/studio/StudioPage';
 import { DeskPage } from './features/captions/DeskPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
 import { LanguagePicker } from './i18n/LanguagePicker';
+
+// The exhibition (and three.js with it) is its own chunk, loaded only on /exhibition.
+const ExhibitionRoutes = lazy(() => import('./features/exhibition/ExhibitionPage'));
 
 function ConnectionBadge() {
   const { t } = useTranslation('common');
@@ -40,6 +44,7 @@ function AppShell() {
             {t('nav.watch')}
           </NavLink>
           <NavLink to="/agenda">{t('nav.agenda')}</NavLink>
+          <NavLink to="/exhibition">{t('nav.exhibition')}</NavLink>
         </nav>
         <span className="header-end">
           <LanguagePicker />
@@ -50,6 +55,16 @@ function AppShell() {
         <Outlet />
       </main>
     </>
+  );
+}
+
+/** The lazily loaded exhibition, with a word while its chunk arrives. */
+function ExhibitionRoute() {
+  const { t } = useTranslation('common');
+  return (
+    <Suspense fallback={<p role="status">{t('nav.openingExhibition')}</p>}>
+      <ExhibitionRoutes />
+    </Suspense>
   );
 }
 
@@ -68,6 +83,7 @@ export function App() {
               <Route path="/console" element={<ConsolePage />} />
               <Route path="/desk/:channelId/:language" element={<DeskPage />} />
               <Route path="/studio/:studioId" element={<StudioPage />} />
+              <Route path="/exhibition/*" element={<ExhibitionRoute />} />
             </Route>
           </Routes>
         </BrowserRouter>

@@ -24,6 +24,9 @@ const captionerLink = `${server.url}/desk/${firstChannel.id}/en?token=${await se
 const studioLinks = await Promise.all(
   server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${server.url}/studio/${s.id}?token=${await server.access.mint({ role: 'studio', studioId: s.id })}`),
 );
+const adminLink = `${server.url}/exhibition?token=${await server.access.mint({ role: 'admin' })}`;
+const firstStand = server.exhibition.stands.list()[0];
+const exhibitorLink = firstStand && `${server.url}/exhibition?stand=${firstStand.id}&token=${await server.access.mint({ role: 'exhibitor', standId: firstStand.id })}`;
 console.log(`
 Hybrid Stage is running.
   Watch:     ${server.url}/
@@ -37,6 +40,8 @@ Invite links (valid 30 days, signed with the key in ${config.DATA_DIR}):
 ${studioLinks.join('\n')}
   English captions of ${firstChannel.name} (more desks: Invite in the console):
     ${captionerLink}
+  Exhibition admin (add and place stands, analytics):
+    ${adminLink}${exhibitorLink ? `\n  Exhibitor of ${firstStand!.exhibitor} (edit the stand, moderate comments):\n    ${exhibitorLink}` : ''}
 Press Ctrl+C to stop.
 `);
 

@@ -21,6 +21,7 @@ import { machineTranslators } from './captions/translation/machineTranslators';
 import { closeDatabase, openDatabase } from './persistence/Database';
 import { FeedRegistry } from './studios/FeedRegistry';
 import { TestPattern } from './studios/TestPattern';
+import { Exhibition } from './exhibition/Exhibition';
 
 /** A running Hybrid Stage server. */
 export interface RunningServer {
@@ -33,6 +34,8 @@ export interface RunningServer {
   readonly ingests: IngestRegistry;
   /** Mints and checks the access tokens in invite links. */
   readonly access: AccessTokens;
+  /** The virtual exhibition's stands, comments, gifts and visits. */
+  readonly exhibition: Exhibition;
   /** Stops accepting clients, closes media and workers. */
   close(): Promise<void>;
 }
@@ -53,6 +56,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     review: config.MT_REVIEW,
     logger: logger.child({ component: 'captions' }),
   });
+  const exhibition = new Exhibition(db);
+  if (!config.EVENT_FILE && exhibition.seedDemoIfEmpty()) logger.info('seeded the demo exhibition');
   const pool = new WorkerPool({
     workers: config.WORKERS,
     rtcPort: config.RTC_PORT,
@@ -119,9 +124,9 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
 
   const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => io.engine.clientsCount };
-  const app = createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, metrics, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
+  const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, agenda, access, event, metrics, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, access, event, logger: logger.child({ component: 'signaling' }) });
+  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, exhibition, access, event, logger: logger.child({ component: 'signaling' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -133,6 +138,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     for (const p of patterns) p.close();
     feeds.close();
     await io.close();
+    exhibition.close();
     pool.close();
     closeDatabase(db);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -152,6 +158,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     channels,
     ingests,
     access,
+    exhibition,
     close: () =>
       (closing ??= (async () => {
         channels.close();
@@ -159,6 +166,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         for (const p of patterns) p.close();
         feeds.close();
         await io.close();
+        exhibition.close();
         pool.close();
         closeDatabase(db);
       })()),

@@ -62,6 +62,8 @@ export interface Grant {
   channelId?: string;
   /** For captioner: the languages they write (BCP 47 primary tags). */
   languages?: string[];
+  /** For exhibitor: the stand they fill and moderate. */
+  standId?: string;
 }
 
 /** What kind of stream a channel carries. */

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
+import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
@@ -77,6 +78,9 @@ export const Requests = {
   'program:preview': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
   'program:take': z.strictObject({ channelId: Id, feedId: Id }),
   'program:backup': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
+  'exhibition:enter': z.strictObject({}),
+  'stand:join': z.strictObject({ standId: StandId, visitorId: VisitorId }),
+  'stand:leave': z.strictObject({}),
 } as const;
 
 /** The name of a client-to-server request. */
@@ -129,6 +133,9 @@ export interface Responses {
   'program:preview': ChannelState;
   'program:take': ChannelState;
   'program:backup': ChannelState;
+  'exhibition:enter': { counts: StandPresenceCounts };
+  'stand:join': { counts: StandPresenceCounts };
+  'stand:leave': Record<string, never>;
 }
 
 /** A request's payload type. */
@@ -171,4 +178,6 @@ export interface ServerToClientEvents {
   'captions:draft': (cue: Cue) => void;
   /** To producers, every second: the health of every feed. */
   'feeds:health': (health: FeedHealth[]) => void;
+  /** To visitors in the exhibition, at most once a second: how many people are at each stand. */
+  'exhibition:presence': (counts: StandPresenceCounts) => void;
 }

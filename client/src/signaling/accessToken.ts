@@ -20,3 +20,8 @@ export function takeAccessToken(): string | undefined {
 export function forgetAccessToken(): void {
   sessionStorage.removeItem(STORAGE_KEY);
 }
+
+/** The tab's token, if it has one (for HTTP requests that need it as a bearer token). */
+export function currentAccessToken(): string | undefined {
+  return sessionStorage.getItem(STORAGE_KEY) ?? undefined;
+}

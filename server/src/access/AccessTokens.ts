@@ -38,6 +38,7 @@ export class AccessTokens {
     if (grant.studioId) claims.studioId = grant.studioId;
     if (grant.channelId) claims.channelId = grant.channelId;
     if (grant.languages) claims.languages = grant.languages;
+    if (grant.standId) claims.standId = grant.standId;
     return new SignJWT(claims).setProtectedHeader({ alg: ALGORITHM }).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(this.#key);
   }
 
@@ -55,6 +56,7 @@ export class AccessTokens {
     const grant: Grant = { role: role.data };
     if (typeof payload.studioId === 'string') grant.studioId = payload.studioId;
     if (typeof payload.channelId === 'string') grant.channelId = payload.channelId;
+    if (typeof payload.standId === 'string') grant.standId = payload.standId;
     if (Array.isArray(payload.languages) && payload.languages.every((l) => typeof l === 'string')) grant.languages = payload.languages as string[];
     return grant;
   }

@@ -34,6 +34,9 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'program:preview': ['producer', 'admin'],
   'program:take': ['producer', 'admin'],
   'program:backup': ['producer', 'admin'],
+  'exhibition:enter': EVERYONE,
+  'stand:join': EVERYONE,
+  'stand:leave': EVERYONE,
 };
 
 /** Throws FORBIDDEN unless `grant` may send `request`. */
@@ -62,4 +65,14 @@ export function assertMayCaption(grant: Grant, channelId: string, language: stri
   if (grant.role !== 'captioner' || grant.channelId !== channelId || !grant.languages?.includes(language)) {
     throw new AppError('FORBIDDEN', `this link does not caption ${channelId} in ${language}`);
   }
+}
+
+/** Whether `grant` may edit `standId` and moderate its comments: its exhibitor, or an admin. */
+export function mayManageStand(grant: Grant, standId: string): boolean {
+  return grant.role === 'admin' || (grant.role === 'exhibitor' && grant.standId === standId);
+}
+
+/** Throws FORBIDDEN unless `grant` may edit `standId` and moderate its comments. */
+export function assertMayManageStand(grant: Grant, standId: string): void {
+  if (!mayManageStand(grant, standId)) throw new AppError('FORBIDDEN', `only the exhibitor of stand ${standId} or an admin may do this`);
 }

@@ -16,6 +16,8 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import type { Agenda } from '../agenda/Agenda';
 import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
+import type { Exhibition } from '../exhibition/Exhibition';
+import { exhibitionRoutes } from './exhibitionRoutes';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
@@ -51,6 +53,7 @@ export interface HttpDeps {
   channels: ChannelRegistry;
   ingests: IngestRegistry;
   captions: CaptionPipeline;
+  exhibition: Exhibition;
   agenda: Agenda;
   access: AccessTokens;
   event: EventSummary;
@@ -62,7 +65,7 @@ export interface HttpDeps {
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -93,6 +96,7 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.list().find((c) => c.id === id)?.name ?? id }));
+  app.use('/api', exhibitionRoutes(exhibition, access));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

@@ -25,4 +25,40 @@ export const MIGRATIONS: readonly string[] = [
    CREATE INDEX caption_cues_by_session ON caption_cues (session_id, language, start_ms);
    CREATE UNIQUE INDEX caption_cues_by_provider ON caption_cues (channel_id, language, provider_cue_id, revision)
      WHERE provider_cue_id IS NOT NULL;`,
+  // 2: the exhibition. A stand's content is one JSON document (validated by StandContent on the
+  // way in); gifts are one row per visitor and stand, so claiming twice finds the first voucher.
+  `CREATE TABLE stands (
+     id TEXT PRIMARY KEY,
+     content TEXT NOT NULL,
+     x REAL NOT NULL,
+     z REAL NOT NULL,
+     rotation INTEGER NOT NULL,
+     created_at INTEGER NOT NULL,
+     updated_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE stand_comments (
+     id TEXT PRIMARY KEY,
+     stand_id TEXT NOT NULL REFERENCES stands (id) ON DELETE CASCADE,
+     visitor_id TEXT NOT NULL,
+     author TEXT NOT NULL,
+     text TEXT NOT NULL,
+     hidden INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX stand_comments_by_stand ON stand_comments (stand_id, created_at);
+   CREATE TABLE stand_gifts (
+     stand_id TEXT NOT NULL REFERENCES stands (id) ON DELETE CASCADE,
+     visitor_id TEXT NOT NULL,
+     code TEXT NOT NULL UNIQUE,
+     claimed_at INTEGER NOT NULL,
+     PRIMARY KEY (stand_id, visitor_id)
+   ) STRICT;
+   CREATE TABLE stand_visits (
+     id INTEGER PRIMARY KEY,
+     stand_id TEXT NOT NULL REFERENCES stands (id) ON DELETE CASCADE,
+     visitor_id TEXT NOT NULL,
+     started_at INTEGER NOT NULL,
+     dwell_ms INTEGER
+   ) STRICT;
+   CREATE INDEX stand_visits_by_stand ON stand_visits (stand_id);`,
 ];

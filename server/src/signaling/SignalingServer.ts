@@ -29,6 +29,8 @@ import type { Handlers } from './handlers';
 import { mediaHandlers } from './mediaHandlers';
 import { programHandlers } from './programHandlers';
 import { RateLimiter } from './RateLimiter';
+import type { Exhibition } from '../exhibition/Exhibition';
+import { EXHIBITION_ROOM, exhibitionHandlers } from './exhibitionHandlers';
 
 /** What the signaling layer drives. */
 export interface SignalingDeps {
@@ -37,6 +39,7 @@ export interface SignalingDeps {
   channels: ChannelRegistry;
   ingests: IngestRegistry;
   captions: CaptionPipeline;
+  exhibition: Exhibition;
   access: AccessTokens;
   event: EventSummary;
   logger: Logger;
@@ -67,7 +70,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
-  const { pool, feeds, channels, ingests, captions, access, event, logger } = deps;
+  const { pool, feeds, channels, ingests, captions, exhibition, access, event, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -111,20 +114,22 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       consumerClosed: (consumerId) => socket.emit('consumer:closed', { consumerId }),
       mediaLost: () => socket.emit('media:lost', {}),
     });
+    const rooms = {
+      join: (room: string) => void socket.join(room),
+      leave: (room: string) => void socket.leave(room),
+      has: (room: string) => socket.rooms.has(room),
+      get size() {
+        return socket.rooms.size;
+      },
+    };
     const handlers: Handlers = {
       ...mediaHandlers(session),
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
       ...inviteHandlers(feeds, new Set(channels.list().map((c) => c.id)), access),
-      ...captionHandlers(session, captions, {
-        join: (room) => void socket.join(room),
-        leave: (room) => void socket.leave(room),
-        has: (room) => socket.rooms.has(room),
-        get size() {
-          return socket.rooms.size;
-        },
-      }),
+      ...captionHandlers(session, captions, rooms),
+      ...exhibitionHandlers(socket.id, exhibition, rooms),
     };
     const limiter = new RateLimiter(50, 100);
 
@@ -161,6 +166,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'client disconnected');
       session.close();
+      exhibition.presence.leave(socket.id);
     });
     if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
     socket.emit('session:grant', grant);
@@ -171,6 +177,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   captions.on('cue', (cue) => io.to(captionRoom(cue.channelId, cue.language)).emit('captions:cue', toWire(cue)));
   captions.on('draft', (cue) => io.to(draftRoom(cue.channelId, cue.language)).emit('captions:draft', toWire(cue)));
   channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
+  exhibition.presence.on('counts', (counts) => io.to(EXHIBITION_ROOM).emit('exhibition:presence', counts));
   channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
 
   return io;

@@ -1,0 +1,119 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { Canvas } from '@react-three/fiber';
+import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
+import { useWatch } from '../../player/useWatch';
+import { useEventInfo } from '../../signaling/SignalingContext';
+import { exhibitionApi } from './exhibitionApi';
+import { HallScene } from './HallScene';
+import { ENTRANCE, frontOf, nearestStand, standAt, yawTowards } from './hallLayout';
+import { Minimap } from './Minimap';
+import { Walker, type Player } from './Walker';
+
+/** Props of {@link HallView}. */
+export interface HallViewProps {
+  stands: readonly StandInfo[];
+  presence: StandPresenceCounts;
+  openStand: string | null;
+  onOpen: (standId: string) => void;
+}
+
+/**
+ * Whether WebGL runs on the CPU (SwiftShader, llvmpipe): then the hall skips multisampling and
+ * high-density pixels, which cost such a renderer several times the frame time.
+ */
+function softwareRenderer(): boolean {
+  const gl = document.createElement('canvas').getContext('webgl');
+  const info = gl?.getExtension('WEBGL_debug_renderer_info');
+  const renderer = info ? String(gl!.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl?.getExtension('WEBGL_lose_context')?.loseContext();
+  return /swiftshader|llvmpipe|software/i.test(renderer);
+}
+
+/** A line for the cinema's screen from GET /api/films, whatever shape the film library gives. */
+function cinemaLine(films: unknown): string {
+  const list = Array.isArray(films) ? films : Array.isArray((films as { films?: unknown })?.films) ? (films as { films: unknown[] }).films : undefined;
+  const titles = (list ?? []).map((f) => (f as { title?: unknown })?.title).filter((t): t is string => typeof t === 'string');
+  return titles.length ? `Now showing: ${titles.slice(0, 3).join(' · ')}` : 'Films coming soon';
+}
+
+/**
+ * The 3D hall: a canvas with the scene and the walker, and HTML over it (outside the canvas): the
+ * minimap, the hint for the stand nearby and the controls. The main stage's live program plays on
+ * the big screen through this viewer's own consumer of the main channel.
+ */
+export default function HallView({ stands, presence, openStand, onOpen }: HallViewProps) {
+  const player = useRef<Player>({ x: ENTRANCE.x, z: ENTRANCE.z, yaw: ENTRANCE.yaw, pitch: 0, target: null, turnTo: null });
+  const [near, setNear] = useState<string | null>(null);
+  const [line, setLine] = useState('Films coming soon');
+  const [software] = useState(softwareRenderer);
+  const event = useEventInfo();
+  const mainChannel = event?.channels.find((c) => c.kind === 'main') ?? event?.channels[0];
+  const source = useMemo(() => (mainChannel ? ({ kind: 'channel', id: mainChannel.id } as const) : undefined), [mainChannel?.id]);
+  const watch = useWatch(source);
+  const stream = watch.kind === 'playing' ? watch.watch.stream : null;
+
+  useEffect(() => {
+    let alive = true;
+    exhibitionApi.films().then((films) => alive && setLine(cinemaLine(films)));
+    return () => void (alive = false);
+  }, []);
+
+  const visit = useCallback(
+    (standId: string) => {
+      const stand = stands.find((s) => s.id === standId);
+      if (!stand) return;
+      const front = frontOf(stand.placement);
+      const p = player.current;
+      if (Math.hypot(front.x - p.x, front.z - p.z) > 0.5) p.target = { ...front, yaw: yawTowards(front, stand.placement) };
+      onOpen(standId);
+    },
+    [stands, onOpen],
+  );
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const el = e.target as HTMLElement;
+      if (e.key.toLowerCase() !== 'e' || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) return;
+      const nearest = nearestStand(player.current.x, player.current.z, stands);
+      if (near && nearest) visit(nearest.stand.id);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [near, stands, visit]);
+
+  const nearStand = stands.find((s) => s.id === near);
+  return (
+    <div className="hall" data-testid="hall">
+      <Canvas
+        className="hall-canvas"
+        camera={{ fov: 70, near: 0.1, far: 120, position: [ENTRANCE.x, 1.7, ENTRANCE.z] }}
+        dpr={software ? 1 : [1, 1.5]}
+        gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: true }}
+        aria-label="3D exhibition hall"
+      >
+        <HallScene
+          stands={stands}
+          mainStage={stream}
+          cinemaLine={line}
+          presence={presence}
+          ownStand={openStand}
+          onFloorClick={(x, z) => (player.current.target = { x, z })}
+          onStandClick={(x, z) => {
+            const stand = standAt(x, z, stands) ?? nearestStand(x, z, stands)?.stand;
+            if (stand) visit(stand.id);
+          }}
+        />
+        <Walker player={player} stands={stands} onNear={setNear} onArrive={onOpen} />
+      </Canvas>
+      <Minimap stands={stands} player={player} openStand={openStand} />
+      <div className="hall-help" aria-hidden="true">
+        <kbd>W</kbd> <kbd>A</kbd> <kbd>S</kbd> <kbd>D</kbd> or arrows to walk · drag to look · click the floor to walk there · click a stand to visit
+      </div>
+      {nearStand && nearStand.id !== openStand && (
+        <button type="button" className="hall-hint" onClick={() => visit(nearStand.id)}>
+          <kbd>E</kbd> Visit {nearStand.exhibitor}
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,204 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { Link } from 'react-router';
+import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import { CanvasTexture, SphereGeometry, SRGBColorSpace } from 'three';
+import { PANORAMAS, type Hotspot } from './panoramas';
+
+/** Equirectangular size drawn per panorama. */
+const WIDTH = 2048;
+const HEIGHT = 1024;
+const KEY_TURN = 1.4;
+
+declare global {
+  interface Window {
+    /** How long the last panorama took to draw (for a look in tests and benches). */
+    __hqPanoramaMs?: number;
+  }
+}
+
+/** Panoramas already drawn this page load (drawing one takes about a second). */
+const drawn = new Map<string, HTMLCanvasElement>();
+
+interface View {
+  yaw: number;
+  pitch: number;
+}
+
+/** The yaw that looks along a hotspot's angle. */
+const yawOf = (angle: number) => Math.atan2(-Math.cos(angle), -Math.sin(angle));
+
+function label(text: string): CanvasTexture {
+  const c = document.createElement('canvas');
+  c.width = 512;
+  c.height = 128;
+  const ctx = c.getContext('2d')!;
+  ctx.fillStyle = 'rgba(12, 16, 32, 0.85)';
+  ctx.beginPath();
+  ctx.roundRect(4, 4, 504, 120, 60);
+  ctx.fill();
+  ctx.strokeStyle = '#ffd43b';
+  ctx.lineWidth = 6;
+  ctx.stroke();
+  ctx.fillStyle = '#fff';
+  ctx.font = `700 46px system-ui, 'DejaVu Sans', sans-serif`;
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  ctx.fillText(`➜ ${text}`, 256, 66, 470);
+  const t = new CanvasTexture(c);
+  t.colorSpace = SRGBColorSpace;
+  return t;
+}
+
+function HotspotSprite({ hotspot, onGo }: { hotspot: Hotspot; onGo: (to: string) => void }) {
+  const texture = useMemo(() => label(hotspot.label), [hotspot.label]);
+  useEffect(() => () => texture.dispose(), [texture]);
+  const r = 12;
+  return (
+    <sprite
+      position={[Math.cos(hotspot.angle) * r, -2.2, Math.sin(hotspot.angle) * r]}
+      scale={[4, 1, 1]}
+      onClick={(e) => {
+        if (e.delta > 6) return;
+        e.stopPropagation();
+        onGo(hotspot.to);
+      }}
+    >
+      <spriteMaterial map={texture} depthTest={false} />
+    </sprite>
+  );
+}
+
+function Look({ view, keys }: { view: React.RefObject<View>; keys: React.RefObject<Set<string>> }) {
+  const { camera } = useThree();
+  useFrame((_, delta) => {
+    const v = view.current;
+    const k = keys.current;
+    const d = Math.min(delta, 0.1) * KEY_TURN;
+    if (k.has('arrowleft') || k.has('a')) v.yaw += d;
+    if (k.has('arrowright') || k.has('d')) v.yaw -= d;
+    if (k.has('arrowup') || k.has('w')) v.pitch = Math.min(1.4, v.pitch + d);
+    if (k.has('arrowdown') || k.has('s')) v.pitch = Math.max(-1.4, v.pitch - d);
+    camera.rotation.set(v.pitch, v.yaw, 0, 'YXZ');
+  });
+  return null;
+}
+
+/**
+ * The stroll around headquarters: 360° panoramas drawn at run time, linked by hotspots. Look around
+ * by dragging, with the arrow keys, or by turning the device; go on with the hotspots or the buttons.
+ */
+export default function HqTour() {
+  const [placeId, setPlaceId] = useState('lobby');
+  const place = PANORAMAS.find((p) => p.id === placeId)!;
+  const view = useRef<View>({ yaw: yawOf(place.hotspots[0]!.angle), pitch: 0 });
+  const keys = useRef(new Set<string>());
+  const [orientation, setOrientation] = useState(false);
+  const texture = useMemo(() => {
+    let picture = drawn.get(place.id);
+    if (!picture) {
+      const started = performance.now();
+      picture = place.draw(WIDTH, HEIGHT);
+      window.__hqPanoramaMs = Math.round(performance.now() - started);
+      drawn.set(place.id, picture);
+    }
+    const t = new CanvasTexture(picture);
+    t.colorSpace = SRGBColorSpace;
+    return t;
+  }, [place]);
+  useEffect(() => () => texture.dispose(), [texture]);
+  const sphere = useMemo(() => new SphereGeometry(50, 64, 32).scale(-1, 1, 1), []);
+  useEffect(() => () => sphere.dispose(), [sphere]);
+
+  const go = (to: string) => {
+    const from = placeId;
+    setPlaceId(to);
+    const back = PANORAMAS.find((p) => p.id === to)?.hotspots.find((h) => h.to === from);
+    // Arriving, look away from the way back: into the new place.
+    view.current = { yaw: back ? yawOf(back.angle + Math.PI) : view.current.yaw, pitch: 0 };
+  };
+
+  useEffect(() => {
+    const down = (e: KeyboardEvent) => {
+      if ((e.target as HTMLElement).tagName === 'INPUT') return;
+      const k = e.key.toLowerCase();
+      if (['arrowleft', 'arrowright', 'arrowup', 'arrowdown', 'a', 'd', 'w', 's'].includes(k)) {
+        e.preventDefault();
+        keys.current.add(k);
+      }
+    };
+    const up = (e: KeyboardEvent) => keys.current.delete(e.key.toLowerCase());
+    window.addEventListener('keydown', down);
+    window.addEventListener('keyup', up);
+    return () => {
+      window.removeEventListener('keydown', down);
+      window.removeEventListener('keyup', up);
+    };
+  }, []);
+
+  useEffect(() => {
+    if (!orientation) return;
+    const onTurn = (e: DeviceOrientationEvent) => {
+      if (e.alpha === null || e.beta === null) return;
+      view.current.yaw = (e.alpha * Math.PI) / 180;
+      view.current.pitch = Math.max(-1.4, Math.min(1.4, ((e.beta - 90) * Math.PI) / 180));
+    };
+    window.addEventListener('deviceorientation', onTurn);
+    return () => window.removeEventListener('deviceorientation', onTurn);
+  }, [orientation]);
+
+  const enableOrientation = async () => {
+    const request = (DeviceOrientationEvent as unknown as { requestPermission?: () => Promise<string> }).requestPermission;
+    if (request && (await request().catch(() => 'denied')) !== 'granted') return;
+    setOrientation((o) => !o);
+  };
+
+  const drag = useRef<{ x: number; y: number } | null>(null);
+  return (
+    <section className="exhibition hq">
+      <div className="exhibition-bar">
+        <h1>Stroll around HQ</h1>
+        <Link to="/exhibition" className="button secondary">
+          Back to the hall
+        </Link>
+        <button type="button" className="secondary" aria-pressed={orientation} onClick={() => void enableOrientation()}>
+          Look by turning the device
+        </button>
+      </div>
+      <div
+        className="hq-view"
+        data-testid="hq-view"
+        onPointerDown={(e) => (drag.current = { x: e.clientX, y: e.clientY })}
+        onPointerMove={(e) => {
+          if (!drag.current) return;
+          view.current.yaw += (e.clientX - drag.current.x) * 0.004;
+          view.current.pitch = Math.max(-1.4, Math.min(1.4, view.current.pitch + (e.clientY - drag.current.y) * 0.004));
+          drag.current = { x: e.clientX, y: e.clientY };
+        }}
+        onPointerUp={() => (drag.current = null)}
+        onPointerLeave={() => (drag.current = null)}
+      >
+        <Canvas camera={{ fov: 75, position: [0, 0, 0.01] }} dpr={[1, 1.5]} gl={{ preserveDrawingBuffer: true }} aria-label={`360° view: ${place.title}`}>
+          <mesh geometry={sphere}>
+            <meshBasicMaterial map={texture} toneMapped={false} />
+          </mesh>
+          {place.hotspots.map((h) => (
+            <HotspotSprite key={`${place.id}-${h.to}`} hotspot={h} onGo={go} />
+          ))}
+          <Look view={view} keys={keys} />
+        </Canvas>
+        <div className="hq-caption">
+          <h2>{place.title}</h2>
+          <p>{place.description}</p>
+          <nav aria-label="Go to">
+            {place.hotspots.map((h) => (
+              <button key={h.to} type="button" onClick={() => go(h.to)}>
+                {h.label}
+              </button>
+            ))}
+          </nav>
+          <p className="muted">Drag or use the arrow keys to look around.</p>
+        </div>
+      </div>
+    </section>
+  );
+}

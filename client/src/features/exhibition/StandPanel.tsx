@@ -1,0 +1,238 @@
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT, REGION_NAMES, type GiftVoucher, type Grant, type StandComment, type StandInfo } from '@hybrid-stage/shared';
+import { exhibitionApi } from './exhibitionApi';
+import { StandEditor } from './StandEditor';
+
+const AUTHOR_KEY = 'hybrid-stage.commenter';
+
+/** Props of {@link StandPanel}. */
+export interface StandPanelProps {
+  stand: StandInfo;
+  /** Visitors at the stand now, this one included. */
+  visitors: number;
+  grant: Grant;
+  /** The stand changed (its exhibitor edited it). */
+  onChanged: (stand: StandInfo) => void;
+  onClose?: () => void;
+  /** Heading level of the stand's name: 2 in the hall's panel, 3 inside the list. */
+  level?: 2 | 3;
+}
+
+/**
+ * A stand's panel: who they are, products, video, links, the regional team, the gift and the
+ * comments. The stand's exhibitor and admins also edit it here and moderate its comments.
+ */
+export function StandPanel({ stand, visitors, grant, onChanged, onClose, level = 2 }: StandPanelProps) {
+  const Heading = `h${level}` as const;
+  const Sub = `h${level + 1}` as 'h3' | 'h4';
+  const moderator = grant.role === 'admin' || (grant.role === 'exhibitor' && grant.standId === stand.id);
+  const [editing, setEditing] = useState(false);
+  return (
+    <article className="stand-panel" aria-labelledby={`stand-${stand.id}-name`} data-testid="stand-panel" style={{ ['--brand' as string]: stand.colours.primary, ['--accent' as string]: stand.colours.accent }}>
+      <header className="stand-panel-header">
+        <span className="stand-logo" aria-hidden="true">
+          {stand.logoText.slice(0, 1)}
+        </span>
+        <div>
+          <Heading id={`stand-${stand.id}-name`}>{stand.exhibitor}</Heading>
+          <p className="muted">
+            {REGION_NAMES[stand.region]}
+            {stand.tagline && ` · ${stand.tagline}`}
+          </p>
+          <p className="stand-presence" data-testid="stand-visitors">
+            {visitors === 1 ? 'You are the only visitor here' : `${visitors} visitors here now`}
+          </p>
+        </div>
+        {onClose && (
+          <button type="button" className="secondary close" onClick={onClose} aria-label={`Close ${stand.exhibitor}`}>
+            ×
+          </button>
+        )}
+      </header>
+      {moderator && (
+        <p>
+          <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
+            {editing ? 'Stop editing' : 'Edit stand'}
+          </button>
+        </p>
+      )}
+      {editing && (
+        <StandEditor
+          stand={stand}
+          onSaved={(s) => {
+            onChanged(s);
+            setEditing(false);
+          }}
+        />
+      )}
+      {stand.products.length > 0 && (
+        <section>
+          <Sub>Products</Sub>
+          <ul className="products">
+            {stand.products.map((p, i) => (
+              <li key={i}>
+                <strong>{p.name}</strong>
+                {p.description && <p>{p.description}</p>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {stand.videoUrl && (
+        <section>
+          <Sub>Video</Sub>
+          <video className="stand-video" src={stand.videoUrl} controls preload="none" aria-label={`Video of ${stand.exhibitor}`} />
+        </section>
+      )}
+      <GiftSection stand={stand} level={Sub} />
+      {stand.team.length > 0 && (
+        <section>
+          <Sub>Regional team · {REGION_NAMES[stand.region]}</Sub>
+          <ul className="team">
+            {stand.team.map((m, i) => (
+              <li key={i}>
+                <strong>{m.name}</strong>
+                {m.role && <span className="muted"> · {m.role}</span>}
+                <br />
+                <a href={`mailto:${m.email}`}>{m.email}</a>
+                {m.phone && (
+                  <>
+                    {' · '}
+                    <a href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>{m.phone}</a>
+                  </>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {stand.links.length > 0 && (
+        <section>
+          <Sub>Links</Sub>
+          <ul className="links">
+            {stand.links.map((l, i) => (
+              <li key={i}>
+                <a href={l.url} target="_blank" rel="noopener noreferrer">
+                  {l.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <Comments standId={stand.id} moderator={moderator} level={Sub} />
+    </article>
+  );
+}
+
+/** The stand's gift: claim a voucher once; the same code comes back on every later visit. */
+function GiftSection({ stand, level: Sub }: { stand: StandInfo; level: 'h3' | 'h4' }) {
+  const [voucher, setVoucher] = useState<GiftVoucher>();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    setVoucher(undefined);
+    exhibitionApi.myGift(stand.id).then(setVoucher, () => undefined);
+  }, [stand.id]);
+  const claim = () => {
+    setBusy(true);
+    setError('');
+    exhibitionApi
+      .claimGift(stand.id)
+      .then(setVoucher, (e: Error) => setError(e.message))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <section className="gift">
+      <Sub>Gift: {stand.gift.title}</Sub>
+      {stand.gift.description && <p>{stand.gift.description}</p>}
+      {voucher ? (
+        <p role="status">
+          Your voucher code: <code className="voucher" data-testid="voucher">{voucher.code}</code>
+        </p>
+      ) : (
+        <p>
+          <button type="button" onClick={claim} disabled={busy || stand.giftsLeft === 0}>
+            {stand.giftsLeft === 0 ? 'All gifts are given away' : 'Claim your gift'}
+          </button>{' '}
+          <span className="muted">{stand.giftsLeft} left</span>
+        </p>
+      )}
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Comments, newest first; a form to post one; hide, show and delete for moderators. */
+function Comments({ standId, moderator, level: Sub }: { standId: string; moderator: boolean; level: 'h3' | 'h4' }) {
+  const [comments, setComments] = useState<StandComment[]>([]);
+  const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
+  const [text, setText] = useState('');
+  const [error, setError] = useState('');
+  const load = useCallback(() => exhibitionApi.comments(standId).then(setComments, (e: Error) => setError(e.message)), [standId]);
+  useEffect(() => {
+    setComments([]);
+    void load();
+  }, [load]);
+  const post = (e: FormEvent) => {
+    e.preventDefault();
+    setError('');
+    localStorage.setItem(AUTHOR_KEY, author);
+    exhibitionApi.postComment(standId, { author, text }).then(
+      () => {
+        setText('');
+        void load();
+      },
+      (err: Error) => setError(err.message),
+    );
+  };
+  const act = (p: Promise<unknown>) => p.then(load, (e: Error) => setError(e.message));
+  const formId = `comment-${standId}`;
+  return (
+    <section className="comments">
+      <Sub>Comments</Sub>
+      <form onSubmit={post} className="comment-form">
+        <label htmlFor={`${formId}-author`}>Your name</label>
+        <input id={`${formId}-author`} value={author} onChange={(e) => setAuthor(e.target.value)} maxLength={MAX_COMMENT_AUTHOR} required autoComplete="name" />
+        <label htmlFor={`${formId}-text`}>Comment</label>
+        <textarea id={`${formId}-text`} value={text} onChange={(e) => setText(e.target.value)} maxLength={MAX_COMMENT_TEXT} required rows={3} />
+        <button type="submit">Post comment</button>
+      </form>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      {comments.length === 0 ? (
+        <p className="muted">No comments yet. Be the first.</p>
+      ) : (
+        <ul className="comment-list" aria-label="Comments, newest first">
+          {comments.map((c) => (
+            <li key={c.id} className={c.hidden ? 'comment hidden' : 'comment'} data-testid="comment">
+              <p className="comment-meta">
+                <strong>{c.author}</strong> <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString()}</time>
+                {c.hidden && <span className="badge"> Hidden</span>}
+              </p>
+              <p className="comment-text">{c.text}</p>
+              {moderator && (
+                <p className="comment-actions">
+                  <button type="button" className="secondary" onClick={() => act(exhibitionApi.moderateComment(standId, c.id, !c.hidden))}>
+                    {c.hidden ? 'Show' : 'Hide'}
+                    <span className="visually-hidden"> comment by {c.author}</span>
+                  </button>{' '}
+                  <button type="button" className="secondary danger" onClick={() => act(exhibitionApi.deleteComment(standId, c.id))}>
+                    Delete<span className="visually-hidden"> comment by {c.author}</span>
+                  </button>
+                </p>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,58 @@
+import type { ErrorCode, ExhibitionAnalytics, GiftVoucher, NewComment, NewStand, StandComment, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
+import { currentAccessToken } from '../../signaling/accessToken';
+
+const VISITOR_KEY = 'hybrid-stage.visitor';
+
+/** This browser's visitor id: made once, kept in localStorage, sent with comments and gift claims. */
+export function visitorId(): string {
+  let id = localStorage.getItem(VISITOR_KEY);
+  if (!id || !/^[A-Za-z0-9_-]{8,64}$/.test(id)) {
+    id = crypto.randomUUID();
+    localStorage.setItem(VISITOR_KEY, id);
+  }
+  return id;
+}
+
+/** A refusal from the API, with its stable code. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { 'x-visitor-id': visitorId() };
+  const token = currentAccessToken();
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (res.status === 204) return undefined as T;
+  const data = (await res.json().catch(() => undefined)) as { error?: { code: ErrorCode; message: string } } | undefined;
+  if (!res.ok) throw new ApiError(data?.error?.code ?? 'INTERNAL', data?.error?.message ?? `HTTP ${res.status}`);
+  return data as T;
+}
+
+const stand = (id: string) => `/stands/${encodeURIComponent(id)}`;
+
+/** The exhibition's HTTP API, as the visitor (and their token, if any) calls it. */
+export const exhibitionApi = {
+  stands: () => call<StandInfo[]>('GET', '/stands'),
+  stand: (id: string) => call<StandInfo>('GET', stand(id)),
+  addStand: (body: NewStand) => call<StandInfo>('POST', '/stands', body),
+  updateStand: (id: string, content: StandContent) => call<StandInfo>('PUT', stand(id), content),
+  placeStand: (id: string, placement: StandPlacement) => call<StandInfo>('PUT', `${stand(id)}/placement`, placement),
+  comments: (id: string) => call<StandComment[]>('GET', `${stand(id)}/comments`),
+  postComment: (id: string, comment: NewComment) => call<StandComment>('POST', `${stand(id)}/comments`, comment),
+  moderateComment: (id: string, commentId: string, hidden: boolean) => call<StandComment>('PATCH', `${stand(id)}/comments/${encodeURIComponent(commentId)}`, { hidden }),
+  deleteComment: (id: string, commentId: string) => call<void>('DELETE', `${stand(id)}/comments/${encodeURIComponent(commentId)}`),
+  /** The visitor's voucher, or undefined before they claimed one. */
+  myGift: (id: string) => call<GiftVoucher>('GET', `${stand(id)}/gift`).catch((e: unknown) => (e instanceof ApiError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e))),
+  claimGift: (id: string) => call<GiftVoucher>('POST', `${stand(id)}/gift`),
+  analytics: () => call<ExhibitionAnalytics>('GET', '/exhibition/analytics'),
+  /** The cinema's films, or undefined where the film library does not exist (yet). */
+  films: () => call<unknown>('GET', '/films').catch(() => undefined),
+};

@@ -1,0 +1,155 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, type Grant } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { assertMayManageStand, mayManageStand } from '../access/permissions';
+import { AppError, NotFoundError } from '../errors';
+import type { Exhibition } from '../exhibition/Exhibition';
+import { bearerGrant } from './bearer';
+import { route } from './httpErrors';
+
+/** Parses `body` with `schema`, or INVALID_REQUEST naming what is wrong. */
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError('INVALID_REQUEST', z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+/** The visitor making the request: the `X-Visitor-Id` header the client keeps in localStorage. */
+function visitorOf(req: Request): string {
+  const header = req.get('x-visitor-id');
+  if (!header) throw new AppError('INVALID_REQUEST', 'send your visitor id in the X-Visitor-Id header');
+  return parse(VisitorId, header);
+}
+
+/** A stand id from the path; NOT_FOUND for anything that cannot be one. */
+function standIdOf(req: Request): string {
+  const id = String(req.params.standId);
+  if (!StandId.safeParse(id).success) throw new NotFoundError('stand', id.slice(0, 48));
+  return id;
+}
+
+/**
+ * The exhibition over HTTP. Visitors are anonymous (a visitor id header); exhibitors and admins
+ * send their access token as a bearer token.
+ *   GET    /api/stands                                   every stand
+ *   POST   /api/stands                                   {id, content, placement} add a stand (admin)
+ *   GET    /api/stands/:standId                          one stand
+ *   PUT    /api/stands/:standId                          StandContent (its exhibitor, admin)
+ *   PUT    /api/stands/:standId/placement                {x, z, rotation} (admin)
+ *   GET    /api/stands/:standId/comments                 newest first; hidden ones too for moderators
+ *   POST   /api/stands/:standId/comments                 {author, text} → 201
+ *   PATCH  /api/stands/:standId/comments/:commentId      {hidden} (its exhibitor, admin)
+ *   DELETE /api/stands/:standId/comments/:commentId      → 204 (its exhibitor, admin)
+ *   GET    /api/stands/:standId/gift                     the visitor's voucher, or 404
+ *   POST   /api/stands/:standId/gift                     claim: 201 a new voucher, 200 the one claimed before
+ *   GET    /api/exhibition/analytics                     admin: all stands; exhibitor: their stand; both: regions
+ */
+export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): Router {
+  const router = Router();
+  const { stands, comments, gifts, visits } = exhibition;
+  /** The bearer's grant, or an anonymous viewer's when there is no Authorization header. */
+  const grantOf = async (req: Request): Promise<Grant> => (req.get('authorization') ? bearerGrant(req, access, ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']) : { role: 'viewer' });
+
+  router.get('/stands', route(async (_req, res) => void res.json(stands.list())));
+
+  router.post(
+    '/stands',
+    route(async (req, res) => {
+      await bearerGrant(req, access, ['admin']);
+      res.status(201).json(stands.add(parse(NewStand, req.body)));
+    }),
+  );
+
+  router.get('/stands/:standId', route(async (req, res) => void res.json(stands.get(standIdOf(req)))));
+
+  router.put(
+    '/stands/:standId',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const standId = standIdOf(req);
+      assertMayManageStand(grant, standId);
+      res.json(stands.updateContent(standId, parse(StandContent, req.body)));
+    }),
+  );
+
+  router.put(
+    '/stands/:standId/placement',
+    route(async (req, res) => {
+      await bearerGrant(req, access, ['admin']);
+      res.json(stands.place(standIdOf(req), parse(StandPlacement, req.body)));
+    }),
+  );
+
+  router.get(
+    '/stands/:standId/comments',
+    route(async (req, res) => {
+      const standId = standIdOf(req);
+      stands.get(standId);
+      res.json(comments.list(standId, mayManageStand(await grantOf(req), standId)));
+    }),
+  );
+
+  router.post(
+    '/stands/:standId/comments',
+    route(async (req, res) => {
+      const standId = standIdOf(req);
+      const visitorId = visitorOf(req);
+      const comment = parse(NewComment, req.body);
+      stands.get(standId);
+      res.status(201).json(comments.post(standId, visitorId, comment));
+    }),
+  );
+
+  router.patch(
+    '/stands/:standId/comments/:commentId',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const standId = standIdOf(req);
+      assertMayManageStand(grant, standId);
+      const { hidden } = parse(CommentModeration, req.body);
+      res.json(comments.setHidden(standId, String(req.params.commentId), hidden));
+    }),
+  );
+
+  router.delete(
+    '/stands/:standId/comments/:commentId',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const standId = standIdOf(req);
+      assertMayManageStand(grant, standId);
+      comments.delete(standId, String(req.params.commentId));
+      res.status(204).end();
+    }),
+  );
+
+  router.get(
+    '/stands/:standId/gift',
+    route(async (req, res) => {
+      const standId = standIdOf(req);
+      const voucher = gifts.find(standId, visitorOf(req));
+      if (!voucher) throw new AppError('NOT_FOUND', 'you have not claimed this stand\'s gift yet');
+      res.json(voucher);
+    }),
+  );
+
+  router.post(
+    '/stands/:standId/gift',
+    route(async (req, res) => {
+      const standId = standIdOf(req);
+      const visitorId = visitorOf(req);
+      if (req.body !== undefined && Object.keys(req.body as object).length > 0) parse(z.strictObject({}), req.body);
+      const { voucher, fresh } = gifts.claim(standId, visitorId);
+      res.status(fresh ? 201 : 200).json(voucher);
+    }),
+  );
+
+  router.get(
+    '/exhibition/analytics',
+    route(async (req, res) => {
+      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      res.json(visits.analytics(grant.role === 'admin' ? undefined : new Set(grant.standId ? [grant.standId] : [])));
+    }),
+  );
+  return router;
+}

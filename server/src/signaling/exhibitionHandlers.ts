@@ -1,0 +1,44 @@
+import type { Exhibition } from '../exhibition/Exhibition';
+import type { Handlers } from './handlers';
+import type { SocketRooms } from './captionHandlers';
+
+/** Visitors walking the exhibition, who get the presence counts. */
+export const EXHIBITION_ROOM = 'exhibition';
+/** Visitors at one stand. */
+export const standRoom = (standId: string) => `stand:${standId}`;
+
+/**
+ * Presence in the exhibition: entering it (to hear the counts), being at a stand (its panel open)
+ * and leaving it. `connectionId` identifies this socket in {@link StandPresence}.
+ */
+export function exhibitionHandlers(
+  connectionId: string,
+  exhibition: Exhibition,
+  rooms: SocketRooms,
+): Handlers<'exhibition:enter' | 'stand:join' | 'stand:leave'> {
+  let current: string | undefined;
+  const leave = () => {
+    if (current) rooms.leave(standRoom(current));
+    current = undefined;
+    exhibition.presence.leave(connectionId);
+  };
+  return {
+    'exhibition:enter': async () => {
+      rooms.join(EXHIBITION_ROOM);
+      return { counts: exhibition.presence.counts() };
+    },
+    'stand:join': async ({ standId, visitorId }) => {
+      exhibition.stands.get(standId);
+      if (current !== standId) leave();
+      rooms.join(EXHIBITION_ROOM);
+      rooms.join(standRoom(standId));
+      current = standId;
+      exhibition.presence.join(connectionId, visitorId, standId);
+      return { counts: exhibition.presence.counts() };
+    },
+    'stand:leave': async () => {
+      leave();
+      return {};
+    },
+  };
+}
