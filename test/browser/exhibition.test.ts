@@ -2,12 +2,10 @@
 // a stand with the keyboard, comments and claims the gift; after a restart on the same data the
 // comment is still there and the gift is the same. The 2D list is used without WebGL, offers every
 // stand action and passes axe-core.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
-import { launchBrowser, screenshot } from '../support/browser';
+import { axeViolations, launchBrowser, screenshot } from '../support/browser';
 
 // Software WebGL on a shared 2-core machine renders a few frames a second: the tests get room.
 /** Chromium draws WebGL on the CPU with SwiftShader (through ANGLE); --disable-gpu alone turns WebGL off. */
@@ -206,7 +204,6 @@ describe('3D hall', () => {
 describe('2D list', () => {
   let server: TestServer;
   let browser: Browser;
-  const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
   beforeAll(async () => {
     server = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false' });
@@ -218,15 +215,6 @@ describe('2D list', () => {
     await browser?.close();
     await server?.close();
   });
-
-  async function axeViolations(page: Page) {
-    await page.addScriptTag({ content: axe });
-    const results = await page.evaluate(async () => {
-      const run = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-      return run(document);
-    });
-    return results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  }
 
   it('is used without WebGL and offers every stand action to visitors, exhibitors and admins, passing axe-core', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
