@@ -2,3 +2,4 @@ export * from './domain';
 export * from './errors';
 export * from './protocol';
 export * from './captions';
+export * from './recording';

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
+import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
 export const PROTOCOL_VERSION = 1;
@@ -76,6 +77,12 @@ export const Requests = {
   'program:preview': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
   'program:take': z.strictObject({ channelId: Id, feedId: Id }),
   'program:backup': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
+  'recording:start': z.strictObject({ channelId: Id }),
+  'recording:stop': z.strictObject({ channelId: Id }),
+  'recording:list': z.strictObject({}),
+  'rerun:create': z.strictObject({ sessionId: Id, channelId: Id, startsAt: IsoTime, region: RegionLabel }),
+  'rerun:update': z.strictObject({ rerunId: Id, channelId: Id.optional(), startsAt: IsoTime.optional(), region: RegionLabel.optional() }),
+  'rerun:delete': z.strictObject({ rerunId: Id }),
 } as const;
 
 /** The name of a client-to-server request. */
@@ -126,6 +133,12 @@ export interface Responses {
   'program:preview': ChannelState;
   'program:take': ChannelState;
   'program:backup': ChannelState;
+  'recording:start': RecordingInfo;
+  'recording:stop': RecordingInfo;
+  'recording:list': RecordingInfo[];
+  'rerun:create': ReRunInfo;
+  'rerun:update': ReRunInfo;
+  'rerun:delete': Record<string, never>;
 }
 
 /** A request's payload type. */
@@ -163,4 +176,8 @@ export interface ServerToClientEvents {
   'captions:draft': (cue: Cue) => void;
   /** To producers, every second: the health of every feed. */
   'feeds:health': (health: FeedHealth[]) => void;
+  /** To producers: every recording, whenever one starts, stops or grows (every few seconds). */
+  'recordings:changed': (recordings: RecordingInfo[]) => void;
+  /** The re-run schedule, whenever it changes. */
+  'reruns:changed': (reruns: ReRunInfo[]) => void;
 }

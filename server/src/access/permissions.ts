@@ -33,6 +33,12 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'program:preview': ['producer', 'admin'],
   'program:take': ['producer', 'admin'],
   'program:backup': ['producer', 'admin'],
+  'recording:start': ['producer', 'admin'],
+  'recording:stop': ['producer', 'admin'],
+  'recording:list': ['producer', 'admin'],
+  'rerun:create': ['producer', 'admin'],
+  'rerun:update': ['producer', 'admin'],
+  'rerun:delete': ['producer', 'admin'],
 };
 
 /** Throws FORBIDDEN unless `grant` may send `request`. */

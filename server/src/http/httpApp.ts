@@ -14,6 +14,11 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import type { Agenda } from '../agenda/Agenda';
 import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { ReRunScheduler } from '../reruns/ReRunScheduler';
+import type { FilmLibrary } from '../cinema/FilmLibrary';
+import { recordingRoutes } from './recordingRoutes';
+import { filmRoutes } from './filmRoutes';
 
 /** What the HTTP layer serves. */
 export interface HttpDeps {
@@ -22,6 +27,9 @@ export interface HttpDeps {
   channels: ChannelRegistry;
   ingests: IngestRegistry;
   captions: CaptionPipeline;
+  recordings: RecordingRegistry;
+  reruns: ReRunScheduler;
+  films: FilmLibrary;
   agenda: Agenda;
   access: AccessTokens;
   event: EventSummary;
@@ -31,7 +39,7 @@ export interface HttpDeps {
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda, access, event, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, recordings, reruns, films, agenda, access, event, clientDir, logger }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -53,6 +61,8 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, agenda
 
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
+  app.use('/api', recordingRoutes(recordings, reruns, captions, access));
+  app.use('/api', filmRoutes(films, access));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

@@ -29,6 +29,9 @@ import type { Handlers } from './handlers';
 import { mediaHandlers } from './mediaHandlers';
 import { programHandlers } from './programHandlers';
 import { RateLimiter } from './RateLimiter';
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { ReRunScheduler } from '../reruns/ReRunScheduler';
+import { recordingHandlers } from './recordingHandlers';
 
 /** What the signaling layer drives. */
 export interface SignalingDeps {
@@ -37,6 +40,8 @@ export interface SignalingDeps {
   channels: ChannelRegistry;
   ingests: IngestRegistry;
   captions: CaptionPipeline;
+  recordings: RecordingRegistry;
+  reruns: ReRunScheduler;
   access: AccessTokens;
   event: EventSummary;
   logger: Logger;
@@ -67,7 +72,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
-  const { pool, feeds, channels, ingests, captions, access, event, logger } = deps;
+  const { pool, feeds, channels, ingests, captions, recordings, reruns, access, event, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -114,6 +119,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
       ...inviteHandlers(feeds, new Set(channels.list().map((c) => c.id)), access),
+      ...recordingHandlers(recordings, reruns),
       ...captionHandlers(session, captions, {
         join: (room) => void socket.join(room),
         leave: (room) => void socket.leave(room),
@@ -169,6 +175,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   captions.on('draft', (cue) => io.to(draftRoom(cue.channelId, cue.language)).emit('captions:draft', toWire(cue)));
   channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
   channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
+  recordings.on('changed', () => io.to(PRODUCERS_ROOM).emit('recordings:changed', recordings.list()));
+  reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
   return io;
 }
