@@ -158,7 +158,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   async stop(): Promise<void> {
     if (this.#closed || this.#stopping) return;
     this.#stopping = true;
-    for (const c of this.#consumers) c.close();
+    // ffmpeg ends its read loop at the next packet after SIGINT, so packets keep coming until it exits.
     await this.#ffmpeg.stop();
     this.close();
   }

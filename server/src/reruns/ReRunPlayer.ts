@@ -54,6 +54,7 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   #ffmpeg: FfmpegProcess | undefined;
   #previousFeedId: string | undefined;
   #playedFromMs: number | undefined;
+  #stopRequested = false;
   #closed = false;
 
   private constructor(options: ReRunPlayerOptions, endpoint: RtpEndpoint, feed: Feed) {
@@ -81,7 +82,7 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
         logger: options.logger,
         what: `re-run on ${options.channelId}`,
       });
-      player.#ffmpeg.once('exit', (code) => void player.#end(code === 0));
+      player.#ffmpeg.once('exit', (code) => void player.#end(code === 0 || player.#stopRequested));
       await tap.ready();
       player.#previousFeedId = bus.programFeedId;
       await channels.take(options.channelId, feed.id, 'rerun');
@@ -99,6 +100,15 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   /** Unix ms of the recording's moment 0 on this re-run's clock, once it started. */
   get playedFromMs(): number | undefined {
     return this.#playedFromMs;
+  }
+
+  /** Ends the re-run early, as at its end: the channel cuts back to what was on before. */
+  stop(): void {
+    if (this.#closed || this.#stopRequested) return;
+    this.#stopRequested = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+    this.#ffmpeg?.close();
   }
 
   /** Stops at once: ffmpeg, the captions and the feed. Safe to call twice. */

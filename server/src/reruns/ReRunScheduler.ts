@@ -130,8 +130,7 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     this.#timers.delete(rerunId);
     const player = this.#players.get(rerunId);
     if (player) {
-      this.#players.delete(rerunId);
-      player.close();
+      player.stop();
       this.#save({ ...rerun, status: 'done' });
       return;
     }
