@@ -38,3 +38,22 @@ export async function probeMedia(file: string): Promise<MediaProbe> {
   }
   return { codecs, durationMs: Math.round(endSeconds * 1000) };
 }
+
+/**
+ * The time (ms) of the last video keyframe at or before `atMs` in a file (or its first keyframe):
+ * where playback that must start with a whole picture begins.
+ */
+export async function keyFrameAtOrBefore(file: string, atMs: number): Promise<number> {
+  const seconds = atMs / 1000;
+  const out = await ffprobe(['-select_streams', 'v:0', '-show_entries', 'packet=pts_time,flags', '-of', 'csv=p=0', '-read_intervals', `%+${(seconds + 5).toFixed(3)}`, file]);
+  let found: number | undefined;
+  for (const line of out.split('\n')) {
+    const [pts, flags] = line.split(',');
+    if (!flags?.startsWith('K')) continue;
+    const t = Number(pts);
+    if (found === undefined || t <= seconds + 0.0005) found = t;
+    if (t > seconds) break;
+  }
+  if (found === undefined) throw new Error(`no video keyframe in ${file}`);
+  return Math.round(found * 1000);
+}

@@ -4,6 +4,7 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { FfmpegProcess } from '../ingest/FfmpegProcess';
 import { ffmpegRtpOutputs, RtpEndpoint } from '../ingest/RtpEndpoint';
 import type { Logger } from '../logger';
+import { keyFrameAtOrBefore } from '../media/mediaProbe';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { StoredRecording } from '../recording/RecordingStore';
 import type { Feed } from '../studios/Feed';
@@ -54,6 +55,8 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   #ffmpeg: FfmpegProcess | undefined;
   #previousFeedId: string | undefined;
   #playedFromMs: number | undefined;
+  /** Where in the recording playback starts: a video keyframe, so the picture starts whole and in sync. */
+  #fromMs = 0;
   #stopRequested = false;
   #closed = false;
 
@@ -68,14 +71,17 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   static async start(options: ReRunPlayerOptions): Promise<ReRunPlayer> {
     const { feeds, channels, router, label } = options;
     const bus = channels.bus(options.channelId);
+    const fromMs = await keyFrameAtOrBefore(options.file, options.offsetMs);
     const feed = feeds.openPlayout(label);
     const endpoint = await RtpEndpoint.open({ feed, router, listenIp: '127.0.0.1' });
     const player = new ReRunPlayer(options, endpoint, feed);
+    player.#fromMs = fromMs;
     try {
       const tap = channels.tap(feed.id);
       tap.once('rtp', () => player.#onFirstPacket());
       const out = ffmpegRtpOutputs(endpoint.targets);
-      const seek = options.offsetMs > 0 ? ['-ss', (options.offsetMs / 1000).toFixed(3)] : [];
+      // Input seeking to the keyframe: both streams start there, at output time 0.
+      const seek = fromMs > 0 ? ['-ss', (fromMs / 1000).toFixed(3)] : [];
       player.#ffmpeg = new FfmpegProcess({
         args: ['-re', ...seek, '-i', options.file, '-map', '0:v:0', '-c:v', 'copy', ...out.video, '-map', '0:a:0', '-c:a', 'copy', ...out.audio],
         restart: false,
@@ -124,8 +130,8 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
 
   #onFirstPacket(): void {
     if (this.#closed) return;
-    const { recording, captions, channelId, offsetMs } = this.#options;
-    const playedFromMs = Date.now() - offsetMs;
+    const { recording, captions, channelId } = this.#options;
+    const playedFromMs = Date.now() - this.#fromMs;
     this.#playedFromMs = playedFromMs;
     const length = recording.durationMs ?? 0;
     const now = Date.now();
