@@ -5,6 +5,7 @@ import { ChannelPage } from './features/viewer/ChannelPage';
 import { ConsolePage } from './features/console/ConsolePage';
 import { StudioPage } from './features/studio/StudioPage';
 import { DeskPage } from './features/captions/DeskPage';
+import { CinemaPage } from './features/cinema/CinemaPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
 
 const STATUS_TEXT = {
@@ -43,6 +44,7 @@ export function App() {
             <Route path="/console" element={<ConsolePage />} />
             <Route path="/desk/:channelId/:language" element={<DeskPage />} />
             <Route path="/studio/:studioId" element={<StudioPage />} />
+            <Route path="/cinema" element={<CinemaPage />} />
           </Routes>
         </main>
       </BrowserRouter>

@@ -5,6 +5,8 @@ import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
 import { FeedTile } from './FeedTile';
 import { InvitePanel } from './InvitePanel';
+import { RecordingPanel, useRecordings } from './RecordingPanel';
+import { ReRunPanel } from './ReRunPanel';
 
 /** How many alerts stay on screen. */
 const ALERTS_SHOWN = 5;
@@ -21,6 +23,7 @@ export function ConsolePage() {
   const [health, setHealth] = useState<Map<string, FeedHealth>>(new Map());
   const [alerts, setAlerts] = useState<ProgramAlert[]>([]);
   const [error, setError] = useState<string>();
+  const recordings = useRecordings();
   const channel = event?.channels.find((c) => c.id === channelId);
   const feeds = event?.feeds ?? [];
 
@@ -144,6 +147,8 @@ export function ConsolePage() {
           />
         ))}
       </div>
+      <RecordingPanel channel={channel} sessions={event.sessions} recordings={recordings} />
+      <ReRunPanel event={event} recordings={recordings} />
       <InvitePanel studios={event.studios} channels={event.channels} />
       <h2>Cuts on {channel.name}</h2>
       <ol className="cut-log" data-testid="cut-log">

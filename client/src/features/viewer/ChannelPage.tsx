@@ -53,7 +53,9 @@ export function ChannelPage() {
           </select>
         </label>
         {channel && (
-          <span className={channel.program ? 'badge live' : 'badge'}>{channel.program ? 'LIVE' : 'OFF AIR'}</span>
+          <span className={channel.programSource === 'recording' ? 'badge rerun' : channel.program ? 'badge live' : 'badge'} data-testid="on-air-badge">
+            {channel.programSource === 'recording' ? 'RE-RUN' : channel.program ? 'LIVE' : 'OFF AIR'}
+          </span>
         )}
         {onAir && <span className="muted">from {onAir.label}</span>}
         {stats && (
