@@ -1,5 +1,5 @@
-import { createWriteStream, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { createWriteStream, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { LANGUAGE_NAMES, LANGUAGES, FilmDetails, type FilmInfo, type Language } from '@hybrid-stage/shared';
@@ -72,19 +72,13 @@ export class FilmLibrary {
 
   /**
    * The path of one of the library's files, from a name as requested: INVALID_REQUEST for anything
-   * not shaped like a film file's name, NOT_FOUND for a file that is not there (or not inside the
-   * directory, such as a link pointing out of it).
+   * not shaped like a film file's name, NOT_FOUND for a name that is not a regular file in the
+   * directory (links are not followed: nothing outside the directory is ever served).
    */
   resolve(name: string): string {
     if (!FILE_NAME.test(name)) throw new AppError('INVALID_REQUEST', 'not the name of a film file');
-    const dir = realpathSync(this.#options.dir);
-    let path: string;
-    try {
-      path = realpathSync(join(dir, name));
-    } catch {
-      throw new NotFoundError('film file', name);
-    }
-    if (!path.startsWith(dir + sep) || !statSync(path).isFile()) throw new NotFoundError('film file', name);
+    const path = join(this.#options.dir, name);
+    if (!isRegularFile(path)) throw new NotFoundError('film file', name);
     return path;
   }
 
@@ -143,8 +137,9 @@ export class FilmLibrary {
     for (const name of this.#names()) if (FILE_NAME.exec(name)?.[1] === filmId) rmSync(join(this.#options.dir, name), { force: true });
   }
 
+  /** The names of the regular files in the directory shaped like a film file's. */
   #names(): string[] {
-    return readdirSync(this.#options.dir).filter((n) => FILE_NAME.test(n));
+    return readdirSync(this.#options.dir).filter((n) => FILE_NAME.test(n) && isRegularFile(join(this.#options.dir, n)));
   }
 
   async #film(id: string, ext: VideoExtension, names: string[]): Promise<FilmInfo> {
@@ -180,5 +175,14 @@ export class FilmLibrary {
       this.#durations.set(key, await probeMedia(path).then((p) => p.durationMs, () => null));
     }
     return this.#durations.get(key) ?? null;
+  }
+}
+
+/** Whether `path` is a regular file itself (not a link, directory or device). */
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
   }
 }

@@ -60,7 +60,13 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens): Router {
       await bearerGrant(req, access, FILM_ADMINS);
       const id = filmId(req);
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
-      res.status(201).json(await films.saveVideo(id, type, req));
+      try {
+        res.status(201).json(await films.saveVideo(id, type, req));
+      } catch (error) {
+        // Refused before the whole body came: the rest is not read, so this connection cannot carry another request.
+        if (!req.complete) res.setHeader('Connection', 'close');
+        throw error;
+      }
     }),
   );
   router.put(
