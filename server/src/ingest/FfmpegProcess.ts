@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logger';
 
-/** Every running ffmpeg, so none outlives this process: UDP output never fails, so ffmpeg would not notice. */
+/** Every running ffmpeg, so none outlives this process: UDP output never fails, so ffmpeg would not notice. (A crash is covered by setpriv's parent-death signal.) */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -81,7 +81,9 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
 
   #start(): void {
     const { args, env, restartAfterMs = 1000, restart = true, logger, what } = this.#options;
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], {
+    // setpriv (util-linux) has the kernel kill ffmpeg when this process dies, even by SIGKILL:
+    // a recorder or pattern never outlives a crashed server.
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', ...args], {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
     });

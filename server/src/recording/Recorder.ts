@@ -7,13 +7,15 @@ import { FfmpegProcess } from '../ingest/FfmpegProcess';
 import type { Logger } from '../logger';
 
 /**
- * Opus packets are 20 ms apart; arrival times jitter by a few ms. Each packet's time is the one
- * before plus 20 ms unless that drifts more than 60 ms from its arrival (a gap in the program):
- * smooth timestamps for the re-run's listeners, still on the wall clock. The times are the
- * muxer's milliseconds here (Debian's ffmpeg 5.1); `\,` because bitstream filter lists are
- * comma-separated.
+ * Packets are timed by their arrival, which jitters by a few ms and, on a busy machine, bunches.
+ * Opus packets are 20 ms apart: each gets the time of the one before plus 20 ms unless that drifts
+ * more than 60 ms from its arrival (a gap in the program), so listeners of a re-run get even
+ * timestamps that stay on the wall clock. Video times only ever increase (two frames arriving in
+ * the same millisecond would share one). The times are the muxer's milliseconds (Debian's ffmpeg
+ * 5.1); `\,` because bitstream filter lists are comma-separated.
  */
-const SMOOTH_AUDIO_TIMESTAMPS = 'setts=ts=if(N\\,if(gt(abs(PTS-PREV_OUTPTS-20)\\,60)\\,PTS\\,PREV_OUTPTS+20)\\,PTS)';
+const SMOOTH_AUDIO_TIMESTAMPS = 'setts=ts=if(N\\,if(gt(abs(PTS-PREV_OUTPTS-20)\\,60)\\,max(PTS\\,PREV_OUTPTS+1)\\,PREV_OUTPTS+20)\\,PTS)';
+const INCREASING_VIDEO_TIMESTAMPS = 'setts=ts=if(N\\,max(PTS\\,PREV_OUTPTS+1)\\,PTS)';
 
 /** ffmpeg must have opened its RTP ports within this time. */
 const LISTEN_TIMEOUT_MS = 5000;
@@ -128,7 +130,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
           // Packets are timed by their arrival, so video and audio share one clock from the first moment
           // (the RTP timestamps of the two streams only line up once RTCP sender reports came).
           '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1', '-i', sdpFile,
-          '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy', '-bsf:a', SMOOTH_AUDIO_TIMESTAMPS,
+          '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy', '-bsf:a', SMOOTH_AUDIO_TIMESTAMPS, '-bsf:v', INCREASING_VIDEO_TIMESTAMPS,
           // Live Matroska: no cues to seek back for, every packet flushed, a cluster at least every second.
           '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '1000', '-y', file,
         ],
