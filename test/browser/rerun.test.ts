@@ -51,7 +51,7 @@ it('shows a re-run with its badge, its picture and its captions', async () => {
   // The producer's console lists the recording and the re-run.
   const console = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
   await console.goto(`${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`);
-  await expect.poll(() => console.getByTestId('recordings').textContent(), { timeout: 10_000 }).toMatch(/main.*done/);
+  await expect.poll(() => console.getByTestId('recordings').textContent(), { timeout: 10_000 }).toMatch(/Main stage.*done/);
   await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Europe.*Americas/);
   await console.getByTestId('reruns').scrollIntoViewIfNeeded();
   await screenshot(console, 'rerun-console');

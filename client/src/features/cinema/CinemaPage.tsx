@@ -28,7 +28,7 @@ export function CinemaPage() {
     <section>
       <h1>Cinema</h1>
       <div className="cinema">
-        <figure className="monitor">
+        <figure className="film">
           {/* key: a new film gets a fresh element, so its tracks load from the start. */}
           <video key={film.id} controls playsInline preload="metadata" data-testid="film">
             <source src={film.src} type={film.type} />

@@ -147,7 +147,7 @@ export function ConsolePage() {
           />
         ))}
       </div>
-      <RecordingPanel channel={channel} sessions={event.sessions} recordings={recordings} />
+      <RecordingPanel channel={channel} channels={event.channels} sessions={event.sessions} recordings={recordings} />
       <ReRunPanel event={event} recordings={recordings} />
       <InvitePanel studios={event.studios} channels={event.channels} />
       <h2>Cuts on {channel.name}</h2>

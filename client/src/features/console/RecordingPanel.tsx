@@ -36,7 +36,17 @@ export function useRecordings(): RecordingInfo[] {
 }
 
 /** Record / Stop for one channel's program, and the list of recordings with length, size and state. */
-export function RecordingPanel({ channel, sessions, recordings }: { channel: ChannelState; sessions: AgendaSession[]; recordings: RecordingInfo[] }) {
+export function RecordingPanel({
+  channel,
+  channels,
+  sessions,
+  recordings,
+}: {
+  channel: ChannelState;
+  channels: ChannelState[];
+  sessions: AgendaSession[];
+  recordings: RecordingInfo[];
+}) {
   const signaling = useSignaling();
   const [error, setError] = useState<string>();
   const active = recordings.find((r) => r.channelId === channel.id && r.status === 'recording');
@@ -71,7 +81,7 @@ export function RecordingPanel({ channel, sessions, recordings }: { channel: Cha
           <tbody>
             {recordings.slice(0, 20).map((r) => (
               <tr key={r.id}>
-                <td>{r.channelId}</td>
+                <td>{channels.find((c) => c.id === r.channelId)?.name ?? r.channelId}</td>
                 <td>{title(r.sessionId)}</td>
                 <td>{new Date(r.startedAtMs).toLocaleString()}</td>
                 <td>{r.status === 'recording' ? formatDuration(Date.now() - r.startedAtMs) : formatDuration(r.durationMs)}</td>
