@@ -82,8 +82,11 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
   #start(): void {
     const { args, env, restartAfterMs = 1000, restart = true, logger, what } = this.#options;
     // setpriv (util-linux) has the kernel kill ffmpeg when this process dies, even by SIGKILL:
-    // a recorder or pattern never outlives a crashed server.
+    // a recorder or pattern never outlives a crashed server. In a session of its own (detached),
+    // a Ctrl+C in the terminal reaches only the server, which then stops each ffmpeg in order
+    // (a recorder finishes its file).
     const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', ...args], {
+      detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
     });
