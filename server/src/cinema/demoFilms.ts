@@ -74,12 +74,14 @@ function ffmpeg(args: string[], signal: AbortSignal): Promise<void> {
 
 /**
  * Makes the demo's films in `dir` with Debian's ffmpeg (WebM, VP8/Opus, with WebVTT tracks in
- * several languages), logging progress; films already there are kept. Run in the background at
+ * several languages), logging progress, once per films directory; films already there are kept. Run in the background at
  * first start so the cinema is not empty; `signal` stops it (the server is stopping).
  */
 export async function makeDemoFilms(dir: string, logger: Logger, signal: AbortSignal): Promise<void> {
+  // Made once: a demo film an admin deleted stays deleted.
+  const made = join(dir, '.demo-films-made');
+  if (existsSync(made)) return;
   const missing = FILMS.filter((f) => !existsSync(join(dir, `${f.id}.webm`)));
-  if (missing.length === 0) return;
   const started = Date.now();
   for (const [index, film] of missing.entries()) {
     if (signal.aborted) return;
@@ -105,5 +107,6 @@ export async function makeDemoFilms(dir: string, logger: Logger, signal: AbortSi
     writeFileSync(join(dir, `${film.id}.json`), JSON.stringify({ title: film.title, description: film.description }, null, 2));
     renameSync(partial, join(dir, `${film.id}.webm`));
   }
+  writeFileSync(made, new Date().toISOString());
   logger.info({ films: missing.length, seconds: Math.round((Date.now() - started) / 1000) }, 'demo films ready');
 }

@@ -153,7 +153,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   async stop(channelId: string, byHand = true): Promise<RecordingInfo> {
     const bus = this.#options.channels.bus(channelId);
     const active = this.#active.get(channelId);
-    if (!active || this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is not recording`);
+    if (this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is starting or stopping a recording; try again`);
+    if (!active) throw new AppError('INVALID_STATE', `${bus.config.name} is not recording`);
     if (byHand) this.#stoppedByHand.set(channelId, active.recording.sessionId);
     this.#busy.add(channelId);
     try {
