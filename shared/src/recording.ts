@@ -80,7 +80,10 @@ export interface FilmInfo {
 }
 
 /** A film id: also the stem of its files in the films directory. */
-export const FilmId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a film id is lowercase letters, digits and dashes');
+export const FilmId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a film id is lowercase letters, digits and dashes')
+  .refine((id) => id !== 'files', '"files" is reserved');
 
 /** A film's title and description, as an admin sets them. */
 export const FilmDetails = z.strictObject({
