@@ -276,7 +276,16 @@ describe('bad input', () => {
     const now = (await (await fetch(`${server.url}/api/reruns`)).json()) as ReRunInfo[];
     expect(now.find((r) => r.id === second.id)!.startsAt).toBe(second.startsAt);
     expect(now.filter((r) => r.channelId === 'b2b' && r.status === 'scheduled')).toHaveLength(2);
+    // A producer moves one: the schedule and the agenda say so at once.
+    const moved = new Date(Date.parse(second.startsAt) + 120_000).toISOString();
+    const changed = producer.next('reruns:changed', (list) => list.some((r) => r.id === second.id && r.region === 'Americas (late)'));
+    const updated = await producer.ok('rerun:update', { rerunId: second.id, startsAt: moved, region: 'Americas (late)' });
+    expect(updated).toMatchObject({ startsAt: moved, region: 'Americas (late)', status: 'scheduled' });
+    expect(Date.parse(updated.endsAt) - Date.parse(updated.startsAt)).toBe(recorded.durationMs);
+    await changed;
+    expect((await producer.ok('event:get', {})).reruns.find((r) => r.id === second.id)).toEqual(updated);
     for (const r of [first, second, elsewhere]) await producer.ok('rerun:delete', { rerunId: r.id });
+    expect(await refusal('rerun:delete', { rerunId: first.id })).toBe('NOT_FOUND');
   });
 
   it('keeps recording control and scheduling for producers, over sockets and HTTP', async () => {

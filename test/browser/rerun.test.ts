@@ -25,21 +25,39 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-it('shows a re-run with its badge, its picture and its captions', async () => {
-  // Record Main stage for 6 s with an English caption 2 s in.
-  const recording = await producer.ok('recording:start', { channelId: 'main' });
+it('records from the console, schedules a re-run there, and shows it with its badge, picture and captions', async () => {
+  // The producer records Main stage from the console for 6 s; a caption goes out 2 s in.
+  const console = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+  await console.goto(`${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`);
+  await console.getByRole('button', { name: '● Record Main stage' }).click();
+  await console.getByRole('button', { name: '■ Stop recording Main stage' }).waitFor();
+  const recording = (await producer.ok('recording:list', {}))[0]!;
+  expect(recording.status).toBe('recording');
   await sleep(Math.max(0, recording.startedAtMs + 2000 - Date.now()));
   const startMs = recording.startedAtMs + 2000;
   await producer.ok('captions:ingest', { channelId: 'main', cues: [{ id: 'rerun-1', language: 'en', startMs, endMs: startMs + 3000, text: 'Good evening, Americas.' }] });
   await sleep(Math.max(0, recording.startedAtMs + 6000 - Date.now()));
-  await producer.ok('recording:stop', { channelId: 'main' });
+  await console.getByRole('button', { name: '■ Stop recording Main stage' }).click();
+  await expect.poll(() => console.getByTestId('recordings').textContent(), { timeout: 10_000 }).toMatch(/Main stage.*0:0[56].*done/);
 
   const viewer = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   await viewer.goto(`${server.url}/channel/europe`);
   await viewer.getByLabel('Captions').selectOption('en');
   await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
 
-  await producer.ok('rerun:create', { sessionId: recording.sessionId!, channelId: 'europe', startsAt: new Date(Date.now() + 3000).toISOString(), region: 'Americas' });
+  // The re-run is scheduled in the console's form, five seconds ahead in the browser's local time.
+  const start = await console.evaluate(() => {
+    const d = new Date(Date.now() + 5000);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+  });
+  await console.getByLabel('Re-run channel').selectOption('europe');
+  await console.getByLabel('Re-run start').fill(start);
+  await console.getByLabel('Re-run region').fill('Americas');
+  await console.getByRole('button', { name: 'Schedule re-run' }).click();
+  await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Europe.*Americas.*scheduled/);
+  await console.getByTestId('reruns').scrollIntoViewIfNeeded();
+  await screenshot(console, 'rerun-console');
+
   await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('RE-RUN');
   await expect(viewer.getByText(/from Re-run: .* · Americas/).count()).resolves.toBe(1);
   const before = (await videoProgress(viewer)).frames;
@@ -48,16 +66,9 @@ it('shows a re-run with its badge, its picture and its captions', async () => {
   await expect.poll(() => viewer.getByTestId('captions').textContent(), { timeout: 10_000 }).toBe('Good evening, Americas.');
   await screenshot(viewer, 'rerun-viewer');
 
-  // The producer's console lists the recording and the re-run.
-  const console = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
-  await console.goto(`${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`);
-  await expect.poll(() => console.getByTestId('recordings').textContent(), { timeout: 10_000 }).toMatch(/Main stage.*done/);
-  await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Europe.*Americas/);
-  await console.getByTestId('reruns').scrollIntoViewIfNeeded();
-  await screenshot(console, 'rerun-console');
-
   // At the end the channel is live again.
   await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
+  await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Americas.*done/);
 });
 
 it('plays a film in the cinema with a caption track from the browser track list', async () => {

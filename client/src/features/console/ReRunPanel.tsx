@@ -2,10 +2,10 @@ import { useState } from 'react';
 import type { EventInfo, RecordingInfo, ReRunInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
 
-/** A `datetime-local` value (local time) for an ISO time. */
+/** A `datetime-local` value (local time, to the second) for an ISO time. */
 function toLocalInput(iso: string): string {
   const d = new Date(iso);
-  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
 }
 
 /** Schedules re-runs of recorded sessions on a channel for an audience region; lists, moves and removes them. */
@@ -59,7 +59,7 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
           ))}
         </select>
         at
-        <input type="datetime-local" aria-label="Re-run start" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+        <input type="datetime-local" step={1} aria-label="Re-run start" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
         for
         <input aria-label="Re-run region" value={region} maxLength={60} onChange={(e) => setRegion(e.target.value)} />
         <button type="button" onClick={submit} disabled={!editing && recorded.length === 0}>
