@@ -255,6 +255,7 @@ describe('bad input', () => {
     expect(await refusal('rerun:create', { sessionId: recorded.sessionId, channelId: 'nope', startsAt: soon(), region: 'Americas' })).toBe('NOT_FOUND');
     // A start in the past.
     expect(await refusal('rerun:create', { sessionId: recorded.sessionId, channelId: 'b2b', startsAt: new Date(Date.now() - 1000).toISOString(), region: 'Americas' })).toBe('INVALID_REQUEST');
+    expect(await refusal('rerun:create', { sessionId: recorded.sessionId, channelId: 'b2b', startsAt: '9999-01-01T00:00:00Z', region: 'Americas' })).toBe('INVALID_REQUEST');
     // Malformed: not a time, an empty or control-character region, unknown keys, wrong types.
     expect(await refusal('rerun:create', { sessionId: recorded.sessionId, channelId: 'b2b', startsAt: 'tomorrow', region: 'Americas' })).toBe('INVALID_REQUEST');
     expect(await refusal('rerun:create', { sessionId: recorded.sessionId, channelId: 'b2b', startsAt: soon(), region: ' ' })).toBe('INVALID_REQUEST');

@@ -60,6 +60,7 @@ export class RecordingStore {
     );
   }
 
+  /** Stores a new recording. */
   insert(recording: StoredRecording): void {
     this.#insert.run(recording);
   }
@@ -69,6 +70,7 @@ export class RecordingStore {
     this.#finish.run({ id, status, endedAtMs, durationMs });
   }
 
+  /** One recording, if there is one with this id. */
   get(id: string): StoredRecording | undefined {
     const row = this.#get.get(id);
     return row && toRecording(row);

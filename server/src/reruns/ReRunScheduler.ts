@@ -14,6 +14,8 @@ import type { ReRunStore, StoredReRun } from './ReRunStore';
 
 /** A timer further out than this is armed again later (setTimeout holds at most ~24.8 days). */
 const MAX_TIMER_MS = 6 * 3_600_000;
+/** A re-run starts at most this far ahead. */
+const MAX_AHEAD_MS = 366 * 24 * 3_600_000;
 /** At most this many re-runs are scheduled at once. */
 const MAX_SCHEDULED = 500;
 
@@ -159,6 +161,7 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     if (!Number.isFinite(startsAtMs) || startsAtMs <= Date.now()) {
       throw new AppError('INVALID_REQUEST', `a re-run must start in the future (${r.startsAt} has passed)`);
     }
+    if (startsAtMs > Date.now() + MAX_AHEAD_MS) throw new AppError('INVALID_REQUEST', 'a re-run starts at most a year ahead');
     const recording = recordings.playable(session.id);
     if (!recording?.durationMs) throw new AppError('INVALID_STATE', `"${session.title}" has no recording to re-run`);
     const endsAtMs = startsAtMs + recording.durationMs;

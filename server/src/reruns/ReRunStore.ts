@@ -67,10 +67,12 @@ export class ReRunStore {
     this.#upsert.run(rerun);
   }
 
+  /** Removes a re-run from the schedule. */
   delete(id: string): void {
     this.#delete.run(id);
   }
 
+  /** One re-run, if there is one with this id. */
   get(id: string): StoredReRun | undefined {
     const row = this.#get.get(id);
     return row && toReRun(row);
