@@ -9,7 +9,7 @@ import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, Inges
 import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What a client sends in socket.io's `auth` when it connects. */
 export const HandshakeAuth = z.strictObject({
