@@ -57,3 +57,9 @@ export async function keyFrameAtOrBefore(file: string, atMs: number): Promise<nu
   if (found === undefined) throw new Error(`no video keyframe in ${file}`);
   return Math.round(found * 1000);
 }
+
+/** Every packet's time (ms) of one stream of a file, in file order: to check a recording's timing. */
+export async function packetTimes(file: string, stream: 'v:0' | 'a:0'): Promise<number[]> {
+  const out = await ffprobe(['-select_streams', stream, '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file]);
+  return out.split('\n').filter(Boolean).map((t) => Math.round(Number(t) * 1000));
+}
