@@ -339,5 +339,11 @@ describe('bad input', () => {
     const finished = ((await list.json()) as RecordingInfo[]).filter((r) => r.status === 'done' && r.channelId === 'main');
     expect(finished.length).toBeGreaterThan(0);
     expect(finished.every((r) => r.sizeBytes > 100_000 && r.durationMs! > 9000)).toBe(true);
+    // The file itself, for producers, with range requests: a Matroska (EBML) file.
+    const fileUrl = `${server.url}/api/recordings/${finished[0]!.id}/file`;
+    expect((await fetch(fileUrl)).status).toBe(401);
+    const head = await fetch(fileUrl, { headers: { Authorization: `Bearer ${token}`, Range: 'bytes=0-3' } });
+    expect(head.status).toBe(206);
+    expect(Buffer.from(await head.arrayBuffer()).toString('hex')).toBe('1a45dfa3');
   });
 });
