@@ -147,6 +147,18 @@ describe('a re-run of a recorded session', () => {
     const { cues: lateCues } = await late.ok('captions:join', { channelId: 'middle-east', language: 'en' });
     expect(lateCues.map((c) => c.text)).toContain('Welcome to the re-run.');
     late.close();
+    // Corrections made while the re-run plays: one to a cue already shown, one to a cue still to come.
+    const corrector = await TestClient.connectAs(server, { role: 'captioner', channelId: 'main', languages: ['en', 'ar'] });
+    const c1Start = recording.startedAtMs + 2000;
+    const c4Start = recording.startedAtMs + 7500;
+    await corrector.ok('captions:ingest', {
+      channelId: 'main',
+      cues: [
+        { id: 'c1', language: 'en', startMs: c1Start, endMs: c1Start + 4000, text: 'Welcome back to the re-run.' },
+        { id: 'c4', language: 'ar', startMs: c4Start, endMs: c4Start + 1500, text: 'أهلا بكم مجددا في إعادة البث' },
+      ],
+    });
+    corrector.close();
 
     expect(fromReRun).toBeDefined();
     const ended = producer.next('reruns:changed', (list) => list.some((r) => r.id === rerun.id && r.status === 'done'), 20_000);
@@ -165,7 +177,9 @@ describe('a re-run of a recorded session', () => {
     expect(Math.abs(firstRerunPacket!.at - (playedFromMs + firstKeyFrameMs(recordingFile(stopped))))).toBeLessThanOrEqual(200);
 
     // Every caption came again, in its language, corrected, within 200 ms of its recorded offset.
-    const expected = sent.map((s) => (s.id === 'c3' ? { ...s, text: 'This line is corrected: the keynote.' } : s));
+    const expected = sent.map((s) =>
+      s.id === 'c3' ? { ...s, text: 'This line is corrected: the keynote.' } : s.id === 'c4' ? { ...s, text: 'أهلا بكم مجددا في إعادة البث' } : s,
+    );
     for (const cue of expected) {
       const arrival = arrivals.find((a) => a.cue.text === cue.text && a.cue.language === cue.language);
       expect(arrival, cue.text).toBeDefined();
@@ -173,7 +187,11 @@ describe('a re-run of a recorded session', () => {
       expect(arrival!.cue.startMs - playedFromMs).toBe(cue.offsetMs);
       expect(Math.abs(arrival!.at - playedFromMs - cue.offsetMs), cue.text).toBeLessThanOrEqual(200);
     }
-    expect(arrivals.some((a) => a.cue.text.includes('typo'))).toBe(false);
+    expect(arrivals.some((a) => a.cue.text.includes('typo') || a.cue.text === 'مرحبا بكم في إعادة البث')).toBe(false);
+    // The cue already shown comes again at once, corrected in place: same id, next revision, same time.
+    const first = arrivals.find((a) => a.cue.text === 'Welcome to the re-run.')!;
+    const again = arrivals.find((a) => a.cue.text === 'Welcome back to the re-run.')!;
+    expect(again.cue).toMatchObject({ id: first.cue.id, revision: first.cue.revision + 1, startMs: first.cue.startMs, channelId: 'middle-east' });
     // Each viewer got only its own language.
     expect(arrivals.filter((a) => a.cue.language === 'ja')).toHaveLength(1);
 

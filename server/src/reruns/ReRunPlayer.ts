@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
+import type { StoredCue } from '../captions/CaptionStore';
 import { FfmpegProcess } from '../ingest/FfmpegProcess';
 import { ffmpegRtpOutputs, RtpEndpoint } from '../ingest/RtpEndpoint';
 import type { Logger } from '../logger';
@@ -51,7 +52,10 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   readonly feed: Feed;
   readonly #options: ReRunPlayerOptions;
   readonly #endpoint: RtpEndpoint;
-  readonly #timers = new Set<NodeJS.Timeout>();
+  /** Per recorded cue id, its timer until it goes out again. */
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** The newest revision of each recorded cue, so a correction made during the re-run goes out too. */
+  readonly #cues = new Map<string, StoredCue>();
   #ffmpeg: FfmpegProcess | undefined;
   #previousFeedId: string | undefined;
   #playedFromMs: number | undefined;
@@ -112,8 +116,7 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   stop(): void {
     if (this.#closed || this.#stopRequested) return;
     this.#stopRequested = true;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#stopCaptions();
     this.#ffmpeg?.close();
   }
 
@@ -121,8 +124,7 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    for (const timer of this.#timers) clearTimeout(timer);
-    this.#timers.clear();
+    this.#stopCaptions();
     this.#ffmpeg?.close();
     this.#endpoint.close();
     this.#options.captions.endReplay(this.#options.channelId);
@@ -130,22 +132,48 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
 
   #onFirstPacket(): void {
     if (this.#closed) return;
+    const { recording, captions } = this.#options;
+    this.#playedFromMs = Date.now() - this.#fromMs;
+    for (const cue of captions.recorded(recording.channelId, recording.startedAtMs, this.#recordingEndMs())) this.#schedule(cue);
+    captions.on('cue', this.#onLiveCue);
+    this.emit('started', this.#playedFromMs);
+  }
+
+  /** The recording's end on the program clock. */
+  #recordingEndMs(): number {
+    const { recording } = this.#options;
+    return recording.startedAtMs + (recording.durationMs ?? 0);
+  }
+
+  /** Sends a recorded cue again at its offset on the re-run's clock (at once if that has come). */
+  #schedule(cue: StoredCue): void {
+    const playedFromMs = this.#playedFromMs;
+    if (playedFromMs === undefined || this.#stopRequested) return;
     const { recording, captions, channelId } = this.#options;
-    const playedFromMs = Date.now() - this.#fromMs;
-    this.#playedFromMs = playedFromMs;
-    const length = recording.durationMs ?? 0;
+    this.#cues.set(cue.id, cue);
+    clearTimeout(this.#timers.get(cue.id));
+    const startMs = playedFromMs + (cue.startMs - recording.startedAtMs);
+    const endMs = playedFromMs + (cue.endMs - recording.startedAtMs);
     const now = Date.now();
-    for (const cue of captions.recorded(recording.channelId, recording.startedAtMs, recording.startedAtMs + length)) {
-      const startMs = playedFromMs + (cue.startMs - recording.startedAtMs);
-      const endMs = playedFromMs + (cue.endMs - recording.startedAtMs);
-      if (endMs <= now) continue;
-      const timer = setTimeout(() => {
-        this.#timers.delete(timer);
-        if (!this.#closed) captions.replay(channelId, cue, startMs, endMs);
-      }, Math.max(0, startMs - now));
-      this.#timers.add(timer);
-    }
-    this.emit('started', playedFromMs);
+    if (endMs <= now) return;
+    const timer = setTimeout(() => {
+      this.#timers.delete(cue.id);
+      if (!this.#closed) captions.replay(channelId, this.#cues.get(cue.id) ?? cue, startMs, endMs);
+    }, Math.max(0, startMs - now));
+    this.#timers.set(cue.id, timer);
+  }
+
+  /** A cue of the recorded stretch written or corrected now (a late correction, a file imported for the session). */
+  readonly #onLiveCue = (cue: StoredCue): void => {
+    const { recording } = this.#options;
+    if (cue.channelId !== recording.channelId || cue.startMs < recording.startedAtMs || cue.startMs >= this.#recordingEndMs()) return;
+    this.#schedule(cue);
+  };
+
+  #stopCaptions(): void {
+    this.#options.captions.off('cue', this.#onLiveCue);
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
   }
 
   /** The recording ended: cut back to what was on before (if it is still there), then close. */
