@@ -45,6 +45,10 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   await viewer.getByLabel('Captions').selectOption('en');
   await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
 
+  const home = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await home.goto(server.url);
+  await home.getByRole('heading', { name: 'Main broadcast' }).waitFor();
+
   // The re-run is scheduled in the console's form, five seconds ahead in the browser's local time.
   const start = await console.evaluate(() => {
     const d = new Date(Date.now() + 5000);
@@ -58,10 +62,8 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   await console.getByTestId('reruns').scrollIntoViewIfNeeded();
   await screenshot(console, 'rerun-console');
 
-  // The home page lists it for viewers, in their own time.
-  const home = await browser.newPage({ viewport: { width: 1100, height: 900 } });
-  await home.goto(server.url);
-  await expect.poll(() => home.getByRole('heading', { name: 'Re-runs for other time zones' }).count()).toBe(1);
+  // A viewer's home page, open already, lists it at once, in the viewer's own time.
+  await expect.poll(() => home.getByRole('heading', { name: 'Re-runs for other time zones' }).count(), { timeout: 10_000 }).toBe(1);
   await expect(home.locator('.rerun-list').textContent()).resolves.toMatch(/Americas · Europe/);
   await screenshot(home, 'rerun-home');
   await home.close();
