@@ -1,14 +1,14 @@
 // A server crash in the middle of a recording: the server process is killed with SIGKILL while it
 // records; its ffmpeg children die with it; after a restart on the same data the recording is
 // listed as interrupted, with the length its file has, and the file plays to its end.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { AccessTokens } from '../server/src/access/AccessTokens';
 import { packetTimes, probeMedia } from '../server/src/media/mediaProbe';
-import { freePortRun, startTestServer } from './support/server';
+import { freePortRun, startServerProcess, startTestServer } from './support/server';
 
 /** Process ids of the running children of `parent` named `name`. */
 function childrenOf(parent: number, name: string): number[] {
@@ -37,22 +37,10 @@ const alive = (pid: number) => {
 it('keeps a recording the server crashed in, playable, and lists it as interrupted after a restart', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-crash-'));
   const port = await freePortRun(1);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: join(import.meta.dirname, '..'),
-    env: {
-      ...process.env,
-      HOST: '127.0.0.1', PORT: String(port), RTC_PORT: String(await freePortRun(1)), RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1',
-      WORKERS: '1', LOG_LEVEL: 'warn', DATA_DIR: dataDir, RECORD_SESSIONS: 'false', DEMO_FILMS: 'false',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, exited, output } = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir });
   let ffmpegs: number[] = [];
   try {
-    await expect.poll(() => output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
+    await expect.poll(output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
     const token = await AccessTokens.inDataDir(dataDir).mint({ role: 'producer' });
     const started = await fetch(`http://127.0.0.1:${port}/api/channels/main/recording`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
     expect(started.status).toBe(201);

@@ -1,29 +1,15 @@
 // The server as `npm start` runs it: a process of its own, serving until SIGTERM, then exiting 0.
 // (The other tests start it in-process; this one catches what only a real start would show.)
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { freePortRun } from './support/server';
-
-function run(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
-    cwd: join(import.meta.dirname, '..'),
-    env: { ...process.env, HOST: '127.0.0.1', RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', WORKERS: '1', LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, exited, output: () => output };
-}
+import { freePortRun, startServerProcess } from './support/server';
 
 it('starts, prints the links, serves the app and the API, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-start-'));
   const port = await freePortRun(1);
-  const server = run({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir });
+  const server = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir });
   try {
     await expect.poll(server.output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
     expect(server.output()).toMatch(new RegExp(`Producer console:\\s+http://127\\.0\\.0\\.1:${port}/console\\?token=`));
@@ -51,7 +37,7 @@ it('starts, prints the links, serves the app and the API, and stops cleanly on S
 });
 
 it('refuses a wrong setting with a message naming it, and exits 1', async () => {
-  const server = run({ PORT: 'eighty', RTC_PORT: '1' });
+  const server = startServerProcess({ PORT: 'eighty', RTC_PORT: '1' });
   expect(await server.exited).toBe(1);
   expect(server.output()).toMatch(/PORT="eighty"/);
 });

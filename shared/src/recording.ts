@@ -45,6 +45,12 @@ export interface ReRunInfo {
   playedFromMs: number | null;
 }
 
+/** What the agenda and calendars need of a re-run: when and where it plays, for whom. */
+export type ReRunSlot = Pick<ReRunInfo, 'id' | 'sessionId' | 'channelId' | 'startsAt' | 'endsAt' | 'region'> & {
+  /** A failed re-run is left out of the agenda and calendars. */
+  status?: ReRunStatus;
+};
+
 /** A region label: what an audience reads in the agenda. */
 export const RegionLabel = z
   .string()

@@ -5,6 +5,8 @@ import { parseRtp, type RtpPacket } from '../../server/src/media/rtp';
 /** Packets of one producer arriving at a UDP sink through a PlainTransport, as they come. */
 export class Sink {
   readonly packets: RtpPacket[] = [];
+  /** When each of {@link packets} arrived (Date.now()), index for index. */
+  readonly arrivals: number[] = [];
   private constructor(
     private readonly socket: Socket,
     private readonly transport: types.PlainTransport,
@@ -20,7 +22,9 @@ export class Sink {
     const payloadType = consumer.rtpParameters.codecs[0]!.payloadType;
     socket.on('message', (m) => {
       const packet = parseRtp(m);
-      if (packet?.payloadType === payloadType) sink.packets.push(packet);
+      if (packet?.payloadType !== payloadType) return;
+      sink.packets.push(packet);
+      sink.arrivals.push(Date.now());
     });
     await consumer.requestKeyFrame();
     return sink;

@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { createSocket } from 'node:dgram';
@@ -148,4 +149,32 @@ export class TestClient {
   close(): void {
     this.socket.close();
   }
+}
+
+/** The server as `npm start` runs it: a process of its own, with its output collected. */
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  /** Resolves with the exit code when the process ends (null when a signal ended it). */
+  readonly exited: Promise<number | null>;
+  /** Everything it printed so far, stdout and stderr. */
+  output(): string;
+}
+
+/** Starts `server/src/main.ts` in its own process on loopback, one worker, with `env` on top. */
+export function startServerProcess(env: Record<string, string>): ServerProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    cwd: join(import.meta.dirname, '..', '..'),
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1', RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', WORKERS: '1', LOG_LEVEL: 'warn',
+      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import type { AgendaSession } from '@hybrid-stage/shared';
-import { agendaCalendar, escapeText, foldLine, type ReRunSlot } from './icalendar';
+import type { ReRunSlot } from '@hybrid-stage/shared';
+import { agendaCalendar, escapeText, foldLine } from './icalendar';
 
 const sessions: AgendaSession[] = [
   {

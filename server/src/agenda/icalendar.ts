@@ -2,19 +2,7 @@
  * iCalendar (RFC 5545) files of the agenda: UTC times, CRLF line ends, text escaped and lines folded
  * at 75 octets without splitting a UTF-8 character.
  */
-import type { AgendaSession } from '@hybrid-stage/shared';
-
-/** A re-run of a session on a channel, for a region (the fields of the re-run scheduler's `ReRunInfo` read here). */
-export interface ReRunSlot {
-  id: string;
-  sessionId: string;
-  channelId: string;
-  startsAt: string;
-  endsAt: string;
-  region: string;
-  /** A failed re-run ('failed') is left out of calendars. */
-  status?: string;
-}
+import type { AgendaSession, ReRunSlot } from '@hybrid-stage/shared';
 
 /** What the calendar needs to know beyond the sessions. */
 export interface CalendarContext {

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { Agenda } from '../agenda/Agenda';
-import { agendaCalendar, type ReRunSlot } from '../agenda/icalendar';
+import type { ReRunSlot } from '@hybrid-stage/shared';
+import { agendaCalendar } from '../agenda/icalendar';
 import { NotFoundError } from '../errors';
 import { route } from './httpErrors';
 

@@ -5,7 +5,8 @@ import type { AgendaSession } from '@hybrid-stage/shared';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { useStoredState } from '../../player/useStoredState';
 import { useFormat, type Format } from '../../i18n/useFormat';
-import { isKnownTimeZone, nowAndNext, reRunsOf, sessionsByDay, type ReRunSlot } from './schedule';
+import type { ReRunSlot } from '@hybrid-stage/shared';
+import { isKnownTimeZone, nowAndNext, reRunsOf, sessionsByDay } from './schedule';
 import { useSlots } from './useSlots';
 import { useNow } from './useNow';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgendaSession } from '@hybrid-stage/shared';
-import { dayKey, nowAndNext, reRunsOf, sessionsByDay, slotsOf, type ReRunSlot } from './schedule';
+import type { ReRunSlot } from '@hybrid-stage/shared';
+import { dayKey, nowAndNext, reRunsOf, sessionsByDay, slotsOf } from './schedule';
 
 const session = (id: string, channelId: string, startsAt: string, endsAt: string): AgendaSession => ({ id, channelId, title: id, startsAt, endsAt, speakers: [] });
 

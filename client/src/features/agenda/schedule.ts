@@ -1,21 +1,4 @@
-import type { AgendaSession } from '@hybrid-stage/shared';
-
-/**
- * A re-run of a session: the recording played again on a channel for another region. The same
- * shape as the re-run scheduler's `ReRunInfo` in `EventInfo.reruns` (which has a few more fields).
- */
-export interface ReRunSlot {
-  id: string;
-  sessionId: string;
-  channelId: string;
-  /** ISO times. */
-  startsAt: string;
-  endsAt: string;
-  /** The audience it is for (e.g. "Americas"). */
-  region: string;
-  /** 'scheduled' | 'playing' | 'done' | 'failed'; a failed re-run is not shown. */
-  status?: string;
-}
+import type { AgendaSession, ReRunSlot } from '@hybrid-stage/shared';
 
 /** The event's re-runs (`EventInfo.reruns`), failed ones left out. */
 export function reRunsOf(event: { reruns?: readonly ReRunSlot[] } | undefined): ReRunSlot[] {
