@@ -17,12 +17,9 @@ import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../server/src/media/codecs';
 import { freePortRun } from '../test/support/server';
+import { PACKETS_PER_SECOND, RtpGenerator } from '../test/support/RtpGenerator';
 import { progress, type Figure, type FigureKey } from './report';
 
-const PACKET_BYTES = 1200;
-const PACKETS_PER_FRAME = 6;
-const FRAMES_PER_SECOND = 25;
-const PACKETS_PER_SECOND = PACKETS_PER_FRAME * FRAMES_PER_SECOND; // 150 × 1200 B ≈ 1.44 Mbit/s
 const STEPS = [50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000];
 /** The steps stop before one that would need more than this share of a core: an overloaded worker answers nothing. */
 const MAX_PREDICTED_CPU = 0.9;
@@ -37,53 +34,6 @@ interface Step {
   forwardedPerSecond: number;
   microsecondsPerPacket: number;
   lossPercent: number;
-}
-
-/**
- * Sends a VP8-shaped RTP stream with a keyframe every second to a port, and counts what it sent.
- * It can pause, so counters are read while nothing is in flight.
- */
-class RtpGenerator {
-  readonly #socket = createSocket('udp4');
-  readonly #timer: NodeJS.Timeout;
-  // Not 0: mediasoup (RFC 3550's init) would count a first sequence number of 0 as a wrap and score
-  // the stream as lossy, and consumers of a zero-score stream stay inactive.
-  #seq = 1000 + Math.floor(Math.random() * 20000);
-  #ts = 100_000;
-  #frame = 0;
-  /** Whether it is sending. */
-  running = true;
-  /** Packets sent so far. */
-  sent = 0;
-
-  constructor(port: number, ssrc: number, payloadType: number) {
-    this.#timer = setInterval(() => {
-      if (!this.running) return;
-      this.#frame++;
-      this.#ts += 90000 / FRAMES_PER_SECOND;
-      for (let i = 0; i < PACKETS_PER_FRAME; i++) {
-        const packet = Buffer.alloc(PACKET_BYTES);
-        packet[0] = 0x80;
-        packet[1] = (i === PACKETS_PER_FRAME - 1 ? 0x80 : 0) | payloadType;
-        packet.writeUInt16BE(this.#seq++ & 0xffff, 2);
-        packet.writeUInt32BE(this.#ts >>> 0, 4);
-        packet.writeUInt32BE(ssrc, 8);
-        // VP8 descriptor as browsers send it (mediasoup needs the X bit): X, S on a frame's first
-        // packet, a 15-bit PictureID; then the VP8 header, a keyframe every 25 frames.
-        packet[12] = 0x80 | (i === 0 ? 0x10 : 0x00);
-        packet[13] = 0x80;
-        packet.writeUInt16BE(0x8000 | (this.#frame & 0x7fff), 14);
-        packet[16] = i === 0 && this.#frame % FRAMES_PER_SECOND === 1 ? 0x00 : 0x01;
-        this.#socket.send(packet, port, '127.0.0.1');
-        this.sent++;
-      }
-    }, 1000 / FRAMES_PER_SECOND);
-  }
-
-  close(): void {
-    clearInterval(this.#timer);
-    this.#socket.close();
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,58 @@
+// A join storm: sixty viewers of a channel ask for a keyframe at the same moment. The studio feed on
+// air gets a handful of requests, not sixty: the program bus passes them on at most every 300 ms.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startTestServer, TestClient, type TestServer } from './support/server';
+import { RtpGenerator } from './support/RtpGenerator';
+import { Sink } from './support/rtpSink';
+
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer({ WORKERS: '1' });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('passes a storm of viewers\' keyframe requests to the feed on air as a few', async () => {
+  // An encoder's feed whose RTCP comes back to the test, so every keyframe request it gets is counted.
+  const router = server.pool.ingest.router;
+  const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+  const vp8 = router.rtpCapabilities.codecs!.find((c) => c.mimeType === 'video/VP8')!;
+  const ssrc = 0x2345678;
+  const producer = await transport.produce({
+    kind: 'video',
+    rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: vp8.preferredPayloadType!, clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] }], encodings: [{ ssrc }] },
+  });
+  const generator = new RtpGenerator(transport.tuple.localPort, ssrc, vp8.preferredPayloadType!);
+  const feed = server.feeds.open('london', 'London encoder', 'rtp');
+  feed.addTrack(producer, router);
+  const sinks: Sink[] = [];
+  const producerClient = await TestClient.connectAs(server, { role: 'producer' });
+  try {
+    await producerClient.ok('program:take', { channelId: 'b2b', feedId: feed.id });
+    const bus = server.channels.bus('b2b');
+    await expect.poll(() => bus.state().program, { timeout: 10_000 }).toBe(feed.id);
+
+    // Sixty viewers arrive; each one's consumer asks for a keyframe as it starts.
+    for (let i = 0; i < 60; i++) sinks.push(await Sink.of(bus.router, bus.producers.video, { requestKeyFrame: false }));
+    await sleep(500);
+    const before = generator.keyFrameRequests;
+    await Promise.all(sinks.map((s) => s.requestKeyFrame()));
+    await sleep(1000);
+    const reached = generator.keyFrameRequests - before;
+    // Far fewer than sixty (none at all when a keyframe was already on its way).
+    expect(reached).toBeLessThanOrEqual(5);
+    // And every viewer gets the keyframe that answered them.
+    await expect.poll(() => sinks.filter((s) => s.packets.length > 0).length, { timeout: 5_000 }).toBe(60);
+  } finally {
+    for (const s of sinks) s.close();
+    producerClient.close();
+    generator.close();
+    feed.close();
+    transport.close();
+  }
+});
