@@ -1,6 +1,6 @@
 /** Textures drawn at run time on canvases: logos, signs, the floor. Nothing is downloaded. */
 import { CanvasTexture, RepeatWrapping, SRGBColorSpace } from 'three';
-import { REGION_NAMES, type StandInfo } from '@hybrid-stage/shared';
+import type { Region, StandInfo } from '@hybrid-stage/shared';
 
 /** Logo cells in the atlas: 4 columns of 512×128. */
 export const ATLAS_COLUMNS = 4;
@@ -40,8 +40,8 @@ export function atlasCell(index: number, rows: number): [number, number, number,
   return [u0, v1 - 1 / rows, u0 + 1 / ATLAS_COLUMNS, v1];
 }
 
-/** One texture with every stand's logo (its colours, logo text, region), for one draw call. */
-export function logoAtlas(stands: readonly StandInfo[]): { texture: CanvasTexture; rows: number } {
+/** One texture with every stand's logo (its colours, logo text, region by `regionName`), for one draw call. */
+export function logoAtlas(stands: readonly StandInfo[], regionName: (region: Region) => string): { texture: CanvasTexture; rows: number } {
   const rows = Math.max(1, Math.ceil(stands.length / ATLAS_COLUMNS));
   const [c, ctx] = canvas(CELL_W * ATLAS_COLUMNS, CELL_H * rows);
   stands.forEach((stand, i) => {
@@ -67,7 +67,7 @@ export function logoAtlas(stands: readonly StandInfo[]): { texture: CanvasTextur
     ctx.fillStyle = '#ffffff';
     fitText(ctx, stand.logoText, x + 118, y + 72, CELL_W - 136, 54);
     ctx.fillStyle = 'rgba(255,255,255,0.75)';
-    fitText(ctx, REGION_NAMES[stand.region].toUpperCase(), x + 120, y + 104, CELL_W - 140, 20, 600);
+    fitText(ctx, regionName(stand.region), x + 120, y + 104, CELL_W - 140, 20, 600);
   });
   return { texture: texture(c), rows };
 }
