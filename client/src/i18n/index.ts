@@ -16,6 +16,7 @@
 import i18next, { type BackendModule, type ReadCallback } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, RTL_LANGUAGES, type Language } from '@hybrid-stage/shared';
+import { intlLocale } from './useFormat';
 import commonEn from './locales/en/common.json';
 import viewerEn from './locales/en/viewer.json';
 import productionEn from './locales/en/production.json';
@@ -90,6 +91,10 @@ export async function initI18n(): Promise<typeof i18next> {
       // changeLanguage loads a language before switching to it, so nothing needs to suspend.
       react: { useSuspense: false },
     });
+  // `{{count, number}}` in a text writes the number as useFormat does (with the browser's region).
+  i18next.services.formatter?.add('number', (value: number, lng: string | undefined, options: Intl.NumberFormatOptions) =>
+    new Intl.NumberFormat(intlLocale(lng ?? 'en'), options).format(value),
+  );
   applyToDocument(initial);
   return i18next;
 }

@@ -5,6 +5,7 @@ import { BoxGeometry, CylinderGeometry, InstancedMesh, Matrix4, MeshBasicMateria
 import type { Region, StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
+import { directionOf } from '../../i18n';
 import { hallGeometry, logosGeometry, standsGeometry } from './hallGeometry';
 import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN, frontOf, toHall } from './hallLayout';
 
@@ -38,7 +39,7 @@ function useDisposable<T extends { dispose(): void }>(make: () => T, deps: unkno
 /** The main stage's screen: the program as a video texture, or a title card. */
 function MainScreen({ stream }: { stream: MediaStream | null }) {
   const { t, i18n } = useTranslation('exhibition');
-  const card = useDisposable(() => screenCard(t('scene.mainStage'), t('scene.mainStageWaiting')), [t, i18n.language]);
+  const card = useDisposable(() => screenCard(t('scene.mainStage'), t('scene.mainStageWaiting'), directionOf(i18n.language)), [t, i18n.language]);
   const video = useMemo(() => {
     const v = document.createElement('video');
     v.muted = true;
@@ -179,6 +180,7 @@ function CeilingLights() {
 export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, onFloorClick, onStandClick }: HallSceneProps) {
   const { t, i18n } = useTranslation('exhibition');
   const language = i18n.language;
+  const direction = directionOf(language);
   const atlas = useMemo(() => logoAtlas(stands, (region: Region) => t(`regions.${region}`).toLocaleUpperCase(language)), [stands, t, language]);
   useEffect(() => () => atlas.texture.dispose(), [atlas]);
   const standGeometry = useDisposable(() => standsGeometry(stands), [stands]);
@@ -189,10 +191,10 @@ export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, o
     t.repeat.set((HALL.maxX - HALL.minX) / 4, (HALL.maxZ - HALL.minZ) / 4);
     return t;
   }, []);
-  const welcome = useDisposable(() => signTexture(t('scene.welcome'), t('scene.welcomeLine', { count: stands.length }), '#3b5bdb', 1024, 256), [t, language, stands.length]);
-  const liveSign = useDisposable(() => signTexture(t('scene.liveSign'), '', '#e53950', 1024, 160), [t, language]);
-  const cinemaSign = useDisposable(() => signTexture(t('scene.cinemaSign'), '', '#f59f00', 512, 160), [t, language]);
-  const cinemaScreen = useDisposable(() => screenCard(t('scene.cinema'), cinemaLine), [t, language, cinemaLine]);
+  const welcome = useDisposable(() => signTexture(t('scene.welcome'), t('scene.welcomeLine', { count: stands.length }), '#3b5bdb', 1024, 256, direction), [t, language, stands.length]);
+  const liveSign = useDisposable(() => signTexture(t('scene.liveSign'), '', '#e53950', 1024, 160, direction), [t, language]);
+  const cinemaSign = useDisposable(() => signTexture(t('scene.cinemaSign'), '', '#f59f00', 512, 160, direction), [t, language]);
+  const cinemaScreen = useDisposable(() => screenCard(t('scene.cinema'), cinemaLine, direction), [t, language, cinemaLine]);
   const standMaterial = useDisposable(() => new MeshLambertMaterial({ vertexColors: true }), []);
   const hallMaterial = useDisposable(() => new MeshLambertMaterial({ vertexColors: true }), []);
   const logoMaterial = useDisposable(() => new MeshBasicMaterial({ map: atlas.texture, toneMapped: false }), [atlas]);

@@ -113,13 +113,13 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
   const field = (label: string, key: keyof ReturnType<typeof toForm>, props: Record<string, unknown> = {}) => (
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input id={`${id}-${key}`} value={form[key]} onChange={set(key)} {...props} />
+      <input id={`${id}-${key}`} dir="auto" value={form[key]} onChange={set(key)} {...props} />
     </div>
   );
   const area = (label: string, key: 'products' | 'links' | 'team', hint: string) => (
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <textarea id={`${id}-${key}`} value={form[key]} onChange={set(key)} rows={3} aria-describedby={`${id}-${key}-hint`} />
+      <textarea id={`${id}-${key}`} dir="auto" value={form[key]} onChange={set(key)} rows={3} aria-describedby={`${id}-${key}-hint`} />
       <small id={`${id}-${key}-hint`} className="muted">
         {hint}
       </small>
@@ -131,7 +131,7 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
       {!stand && (
         <div className="field">
           <label htmlFor={`${id}-id`}>{t('editor.id')}</label>
-          <input id={`${id}-id`} value={standId} onChange={(e) => setStandId(e.target.value)} required pattern="[a-z0-9][a-z0-9\-]{0,47}" />
+          <input id={`${id}-id`} dir="ltr" value={standId} onChange={(e) => setStandId(e.target.value)} required pattern="[a-z0-9][a-z0-9\-]{0,47}" />
         </div>
       )}
       {field(t('editor.exhibitor'), 'exhibitor', { required: true, maxLength: 80 })}
@@ -165,11 +165,11 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
           <legend>{t('editor.place')}</legend>
           <div className="field">
             <label htmlFor={`${id}-x`}>x</label>
-            <input id={`${id}-x`} type="number" step="0.5" value={placement.x} onChange={(e) => setPlacement((p) => ({ ...p, x: Number(e.target.value) }))} />
+            <input id={`${id}-x`} dir="ltr" type="number" step="0.5" value={placement.x} onChange={(e) => setPlacement((p) => ({ ...p, x: Number(e.target.value) }))} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-z`}>z</label>
-            <input id={`${id}-z`} type="number" step="0.5" value={placement.z} onChange={(e) => setPlacement((p) => ({ ...p, z: Number(e.target.value) }))} />
+            <input id={`${id}-z`} dir="ltr" type="number" step="0.5" value={placement.z} onChange={(e) => setPlacement((p) => ({ ...p, z: Number(e.target.value) }))} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-rotation`}>{t('editor.front')}</label>

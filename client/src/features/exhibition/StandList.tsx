@@ -37,8 +37,13 @@ export function StandList({ stands, presence, openStand, onOpen, onChanged, gran
                         {s.logoText.slice(0, 1)}
                       </span>
                       <span>
-                        <strong>{s.exhibitor}</strong>
-                        <span className="muted"> {s.tagline}</span>
+                        <strong>
+                          <bdi>{s.exhibitor}</bdi>
+                        </strong>
+                        <span className="muted">
+                          {' '}
+                          <bdi>{s.tagline}</bdi>
+                        </span>
                       </span>
                       <span className="muted stand-card-count">{here > 0 ? t('list.here', { count: here }) : ''}</span>
                     </button>

@@ -38,10 +38,17 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
           {stand.logoText.slice(0, 1)}
         </span>
         <div>
-          <Heading id={`stand-${stand.id}-name`}>{stand.exhibitor}</Heading>
+          <Heading id={`stand-${stand.id}-name`}>
+            <bdi>{stand.exhibitor}</bdi>
+          </Heading>
           <p className="muted">
             {t(`regions.${stand.region}`)}
-            {stand.tagline && ` · ${stand.tagline}`}
+            {stand.tagline && (
+              <>
+                {' · '}
+                <bdi>{stand.tagline}</bdi>
+              </>
+            )}
           </p>
           <p className="stand-presence" data-testid="stand-visitors">
             {visitors === 1 ? t('panel.onlyYou') : t('panel.visitors', { count: visitors })}
@@ -75,8 +82,8 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
           <ul className="products">
             {stand.products.map((p, i) => (
               <li key={i}>
-                <strong>{p.name}</strong>
-                {p.description && <p>{p.description}</p>}
+                <strong dir="auto">{p.name}</strong>
+                {p.description && <p dir="auto">{p.description}</p>}
               </li>
             ))}
           </ul>
@@ -95,14 +102,23 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
           <ul className="team">
             {stand.team.map((m, i) => (
               <li key={i}>
-                <strong>{m.name}</strong>
-                {m.role && <span className="muted"> · {m.role}</span>}
+                <strong dir="auto">{m.name}</strong>
+                {m.role && (
+                  <span className="muted">
+                    {' · '}
+                    <bdi>{m.role}</bdi>
+                  </span>
+                )}
                 <br />
-                <a href={`mailto:${m.email}`}>{m.email}</a>
+                <a href={`mailto:${m.email}`} dir="ltr">
+                  {m.email}
+                </a>
                 {m.phone && (
                   <>
                     {' · '}
-                    <a href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>{m.phone}</a>
+                    <a href={`tel:${m.phone.replace(/[^+\d]/g, '')}`} dir="ltr" className="phone">
+                      {m.phone}
+                    </a>
                   </>
                 )}
               </li>
@@ -116,7 +132,7 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
           <ul className="links">
             {stand.links.map((l, i) => (
               <li key={i}>
-                <a href={l.url} target="_blank" rel="noopener noreferrer">
+                <a href={l.url} target="_blank" rel="noopener noreferrer" dir="auto">
                   {l.label}
                 </a>
               </li>
@@ -150,7 +166,7 @@ function GiftSection({ stand, level: Sub }: { stand: StandInfo; level: 'h3' | 'h
   return (
     <section className="gift">
       <Sub>{t('gift.title', { title: stand.gift.title })}</Sub>
-      {stand.gift.description && <p>{stand.gift.description}</p>}
+      {stand.gift.description && <p dir="auto">{stand.gift.description}</p>}
       {voucher ? (
         <p role="status">
           {t('gift.code')} <code className="voucher" data-testid="voucher">{voucher.code}</code>
@@ -204,9 +220,9 @@ function Comments({ standId, moderator, level: Sub }: { standId: string; moderat
       <Sub>{t('comments.title')}</Sub>
       <form onSubmit={post} className="comment-form">
         <label htmlFor={`${formId}-author`}>{t('comments.name')}</label>
-        <input id={`${formId}-author`} value={author} onChange={(e) => setAuthor(e.target.value)} maxLength={MAX_COMMENT_AUTHOR} required autoComplete="name" />
+        <input dir="auto" id={`${formId}-author`} value={author} onChange={(e) => setAuthor(e.target.value)} maxLength={MAX_COMMENT_AUTHOR} required autoComplete="name" />
         <label htmlFor={`${formId}-text`}>{t('comments.text')}</label>
-        <textarea id={`${formId}-text`} value={text} onChange={(e) => setText(e.target.value)} maxLength={MAX_COMMENT_TEXT} required rows={3} />
+        <textarea dir="auto" id={`${formId}-text`} value={text} onChange={(e) => setText(e.target.value)} maxLength={MAX_COMMENT_TEXT} required rows={3} />
         <button type="submit">{t('comments.post')}</button>
       </form>
       {error && (
@@ -221,10 +237,12 @@ function Comments({ standId, moderator, level: Sub }: { standId: string; moderat
           {comments.map((c) => (
             <li key={c.id} className={c.hidden ? 'comment hidden' : 'comment'} data-testid="comment">
               <p className="comment-meta">
-                <strong>{c.author}</strong> <time dateTime={c.createdAt}>{format.dateTime(c.createdAt)}</time>
+                <strong dir="auto">{c.author}</strong> <time dateTime={c.createdAt}>{format.dateTime(c.createdAt)}</time>
                 {c.hidden && <span className="badge"> {t('comments.hidden')}</span>}
               </p>
-              <p className="comment-text">{c.text}</p>
+              <p className="comment-text" dir="auto">
+                {c.text}
+              </p>
               {moderator && (
                 <p className="comment-actions">
                   <button

@@ -7,11 +7,13 @@ export const ATLAS_COLUMNS = 4;
 const CELL_W = 512;
 const CELL_H = 128;
 
-function canvas(width: number, height: number): [HTMLCanvasElement, CanvasRenderingContext2D] {
+function canvas(width: number, height: number, direction: CanvasDirection = 'ltr'): [HTMLCanvasElement, CanvasRenderingContext2D] {
   const c = document.createElement('canvas');
   c.width = width;
   c.height = height;
-  return [c, c.getContext('2d')!];
+  const ctx = c.getContext('2d')!;
+  ctx.direction = direction;
+  return [c, ctx];
 }
 
 function texture(c: HTMLCanvasElement): CanvasTexture {
@@ -72,9 +74,9 @@ export function logoAtlas(stands: readonly StandInfo[], regionName: (region: Reg
   return { texture: texture(c), rows };
 }
 
-/** A sign: a title and an optional line under it, on a dark panel with a coloured edge. */
-export function signTexture(title: string, line = '', edge = '#e53950', width = 1024, height = 256): CanvasTexture {
-  const [c, ctx] = canvas(width, height);
+/** A sign: a title and an optional line under it, on a dark panel with a coloured edge, written in `direction`. */
+export function signTexture(title: string, line = '', edge = '#e53950', width = 1024, height = 256, direction: CanvasDirection = 'ltr'): CanvasTexture {
+  const [c, ctx] = canvas(width, height, direction);
   const gradient = ctx.createLinearGradient(0, 0, 0, height);
   gradient.addColorStop(0, '#182042');
   gradient.addColorStop(1, '#0b0f1a');
@@ -92,9 +94,9 @@ export function signTexture(title: string, line = '', edge = '#e53950', width = 
   return texture(c);
 }
 
-/** A screen with nothing to play: a title card with a line of text. */
-export function screenCard(title: string, line: string): CanvasTexture {
-  const [c, ctx] = canvas(1024, 576);
+/** A screen with nothing to play: a title card with a line of text, written in `direction`. */
+export function screenCard(title: string, line: string, direction: CanvasDirection = 'ltr'): CanvasTexture {
+  const [c, ctx] = canvas(1024, 576, direction);
   const gradient = ctx.createRadialGradient(512, 288, 40, 512, 288, 620);
   gradient.addColorStop(0, '#2a3566');
   gradient.addColorStop(1, '#05070d');
