@@ -13,13 +13,13 @@ beforeAll(() => i18n.init({ lng: 'en', fallbackLng: 'en', ns: ['exhibition'], de
 describe('errorText', () => {
   it('keeps the detail of a refused request (which field, which limit)', () => {
     const t = i18n.getFixedT('en', 'exhibition');
-    expect(errorText(t, new ApiError('INVALID_REQUEST', 'text: at most 1000 characters'))).toBe('Not accepted: text: at most 1000 characters');
+    expect(errorText(t, new ApiError('INVALID_REQUEST', 'text: at most 1000 characters'))).toBe('Not accepted: \u2068text: at most 1000 characters\u2069');
   });
 
   it('writes each code in the UI language', () => {
     const t = i18n.getFixedT('ja', 'exhibition');
     expect(errorText(t, new ApiError('FORBIDDEN', 'exhibitors edit only their own stand'))).toBe('このリンクではこの操作はできません。');
-    expect(errorText(t, new ApiError('INVALID_STATE', 'the gifts of stand x are all given away'))).toBe('現在は実行できません: the gifts of stand x are all given away');
+    expect(errorText(t, new ApiError('INVALID_STATE', 'the gifts of stand x are all given away'))).toBe('現在は実行できません: \u2068the gifts of stand x are all given away\u2069');
   });
 
   it('says the server cannot be reached when there was no answer, and falls back for unknown trouble', () => {

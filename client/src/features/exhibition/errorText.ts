@@ -19,5 +19,6 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
  */
 export function errorText(t: TFunction<'exhibition'>, error: unknown): string {
   if (!(error instanceof ApiError)) return t('errors.network');
-  return t(KEYS[error.code] ?? 'errors.internal', { detail: error.message });
+  // The server's English detail is isolated, so it reads right inside a right-to-left sentence.
+  return t(KEYS[error.code] ?? 'errors.internal', { detail: `\u2068${error.message}\u2069` });
 }
