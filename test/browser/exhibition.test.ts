@@ -1,7 +1,8 @@
 // The exhibition in headless chromium with software WebGL: the 3D hall renders, a visitor walks to
 // a stand with the keyboard, comments and claims the gift; after a restart on the same data the
 // comment is still there and the gift is the same. The 2D list is used without WebGL, offers every
-// stand action and passes axe-core.
+// stand action and passes axe-core. Both speak the visitor's language (Russian plurals, Arabic
+// right to left) and the HQ stroll draws its signs again when the language changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
@@ -41,6 +42,22 @@ function canvasLuminance(page: Page, selector = '[data-testid="hall"] canvas[dat
     }
     const mean = sum / n;
     return { mean, variance: sq / n - mean * mean, colours: colours.size };
+  });
+}
+
+/** A 48-wide grey picture of a canvas, to tell whether what it shows has changed. */
+function canvasThumbnail(page: Page, selector: string): Promise<number[]> {
+  return page.$eval(selector, (el) => {
+    const gl = el as HTMLCanvasElement;
+    const c = document.createElement('canvas');
+    c.width = 48;
+    c.height = Math.round((48 * gl.height) / gl.width);
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(gl, 0, 0, c.width, c.height);
+    const data = ctx.getImageData(0, 0, c.width, c.height).data;
+    const grey: number[] = [];
+    for (let i = 0; i < data.length; i += 4) grey.push(Math.round(0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!));
+    return grey;
   });
 }
 
@@ -199,6 +216,36 @@ describe('3D hall', () => {
     await screenshot(page, 'exhibition-hq-studio');
     await page.close();
   }, 120_000);
+
+  it('draws the HQ stroll again in the language picked: its texts, hotspot signs and wall signs', async () => {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, locale: 'en-US' });
+    await page.goto(`${server.url}/exhibition/hq`);
+    await page.getByRole('heading', { name: 'HQ lobby' }).waitFor();
+    const hq = '[data-testid="hq-view"] canvas';
+    await expect.poll(async () => (await canvasLuminance(page, hq)).variance, { timeout: 15_000 }).toBeGreaterThan(200);
+    await page.waitForTimeout(500);
+    const english = await canvasThumbnail(page, hq);
+    // Standing still, the same view draws the same picture.
+    await page.waitForTimeout(300);
+    expect(await canvasThumbnail(page, hq)).toEqual(english);
+
+    // The panorama is drawn again for the new language (drawing one sets this).
+    await page.evaluate(() => delete (window as { __hqPanoramaMs?: number }).__hqPanoramaMs);
+    await page.getByTestId('ui-language').selectOption('ja');
+    await page.getByRole('heading', { name: '本社ロビー' }).waitFor();
+    await page.getByRole('navigation', { name: '移動先' }).getByRole('button', { name: '放送スタジオ' }).waitFor();
+    expect(await page.getByRole('link', { name: '会場に戻る' }).isVisible()).toBe(true);
+    await expect.poll(() => page.evaluate(() => (window as { __hqPanoramaMs?: number }).__hqPanoramaMs), { timeout: 15_000 }).toBeGreaterThan(0);
+    // The panorama's signs and the hotspot's label are drawn again, in Japanese: the same view now looks different.
+    await expect
+      .poll(async () => {
+        const japanese = await canvasThumbnail(page, hq);
+        return japanese.filter((v, i) => Math.abs(v - english[i]!) > 24).length;
+      }, { timeout: 15_000 })
+      .toBeGreaterThan(3);
+    await screenshot(page, 'exhibition-hq-ja');
+    await page.close();
+  }, 120_000);
 });
 
 describe('2D list', () => {
@@ -282,5 +329,42 @@ describe('2D list', () => {
     await expect.poll(() => admin.getByTestId('stand-panel').getByRole('heading', { level: 3 }).first().textContent()).toBe('Newcomer Labs');
     const added = (await (await fetch(`${server.url}/api/stands/newcomer`)).json()) as { placement: { x: number; z: number } };
     expect(added.placement).toMatchObject({ x: 9, z: 26 });
+  }, 120_000);
+
+  it('speaks the language of the browser: Russian plurals, Arabic right to left with refusals in Arabic, passing axe-core', async () => {
+    // Two Russian visitors at one stand: the count takes Russian's "few" form.
+    const first = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'ru-RU' });
+    const second = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'ru-RU' });
+    await first.goto(`${server.url}/exhibition?view=list&stand=baltic-secure`);
+    await second.goto(`${server.url}/exhibition?view=list&stand=baltic-secure`);
+    expect(await first.getByRole('heading', { level: 1 }).textContent()).toBe('Партнёрская выставка');
+    await expect.poll(() => first.getByTestId('stand-visitors').textContent(), { timeout: 10_000 }).toBe('Сейчас здесь 2 посетителя');
+    expect(await first.getByTestId('stand-panel').getByRole('button', { name: 'Получить подарок' }).isVisible()).toBe(true);
+    await first.close();
+    await second.close();
+
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, locale: 'ar' });
+    await page.goto(`${server.url}/exhibition`);
+    await page.getByTestId('stand-list').waitFor();
+    expect(await page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+    expect(await page.getByText('العرض ثلاثي الأبعاد غير متاح في هذا المتصفح').isVisible()).toBe(true);
+    expect(await page.getByRole('heading', { name: 'الشرق الأوسط' }).isVisible()).toBe(true);
+    await page.getByRole('button', { name: /Desert Rose Solar/ }).click();
+    const panel = page.getByTestId('stand-panel');
+    await panel.waitFor();
+    // The stand's own words stay as the exhibitor wrote them; the panel around them is Arabic.
+    expect(await panel.getByRole('heading', { level: 3 }).first().textContent()).toBe('Desert Rose Solar');
+    expect(await panel.getByTestId('stand-visitors').textContent()).toBe('أنت الزائر الوحيد هنا');
+    await panel.getByLabel('اسمك').fill('ليلى');
+    await panel.getByRole('textbox', { name: 'التعليق' }).evaluate((el) => el.removeAttribute('maxlength'));
+    await panel.getByRole('textbox', { name: 'التعليق' }).fill('x'.repeat(1001));
+    await panel.getByRole('button', { name: 'نشر التعليق' }).click();
+    // The refusal in Arabic, with the server's detail (the limit) kept.
+    await expect.poll(() => panel.getByRole('alert').textContent()).toMatch(/^لم يُقبل الطلب: .*1000/s);
+    await panel.getByRole('button', { name: 'احصل على هديتك' }).click();
+    await expect.poll(() => panel.getByTestId('voucher').textContent()).toMatch(/^DESE-/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, 'exhibition-list-ar');
+    await page.close();
   }, 120_000);
 });

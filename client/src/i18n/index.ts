@@ -5,8 +5,8 @@
  * - No visible string in a component: `const { t } = useTranslation('<ns>')` and `t('area.key')`.
  * - Texts live in `locales/<lng>/<ns>.json`, one folder per UI language (the 12 of `UI_LANGUAGES`),
  *   one file per namespace: `common` (app shell, player, languages), `viewer` (watch page, agenda,
- *   venue screens), `production` (console, studio, desk). A new feature may add a namespace: add it
- *   to `NAMESPACES` and create the file in all 12 folders.
+ *   venue screens), `production` (console, studio, desk), `exhibition` (hall, stands, HQ stroll). A
+ *   new feature may add a namespace: add it to `NAMESPACES` and create the file in all 12 folders.
  * - English is the source. `locales.test.ts` fails when a language misses a key English has (with the
  *   plural forms that language needs), has a key English lacks, or drops a `{{placeholder}}`.
  * - Counts use i18next plurals (`key_one`, `key_other`, and `_few`/`_many`/… where the language has
@@ -16,15 +16,17 @@
 import i18next, { type BackendModule, type ReadCallback } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, RTL_LANGUAGES, type Language } from '@hybrid-stage/shared';
+import { intlLocale } from './useFormat';
 import commonEn from './locales/en/common.json';
 import viewerEn from './locales/en/viewer.json';
 import productionEn from './locales/en/production.json';
+import exhibitionEn from './locales/en/exhibition.json';
 
 /** The UI languages: the same twelve as the caption languages. */
 export const UI_LANGUAGES = LANGUAGES;
 
 /** The translation namespaces, one JSON file each per language. */
-export const NAMESPACES = ['common', 'viewer', 'production'] as const;
+export const NAMESPACES = ['common', 'viewer', 'production', 'exhibition'] as const;
 
 /** Where the chosen UI language is kept between visits. */
 const STORAGE_KEY = 'hybrid-stage.uiLanguage';
@@ -84,11 +86,15 @@ export async function initI18n(): Promise<typeof i18next> {
       ns: [...NAMESPACES],
       defaultNS: 'common',
       partialBundledLanguages: true,
-      resources: { en: { common: commonEn, viewer: viewerEn, production: productionEn } },
+      resources: { en: { common: commonEn, viewer: viewerEn, production: productionEn, exhibition: exhibitionEn } },
       interpolation: { escapeValue: false }, // React escapes.
       // changeLanguage loads a language before switching to it, so nothing needs to suspend.
       react: { useSuspense: false },
     });
+  // `{{count, number}}` in a text writes the number as useFormat does (with the browser's region).
+  i18next.services.formatter?.add('number', (value: number, lng: string | undefined, options: Intl.NumberFormatOptions) =>
+    new Intl.NumberFormat(intlLocale(lng ?? 'en'), options).format(value),
+  );
   applyToDocument(initial);
   return i18next;
 }

@@ -1,48 +1,52 @@
 import { useEffect, useState } from 'react';
-import { REGION_NAMES, type ExhibitionAnalytics, type VisitFigures } from '@hybrid-stage/shared';
+import { useTranslation } from 'react-i18next';
+import { type ExhibitionAnalytics, type VisitFigures } from '@hybrid-stage/shared';
+import { useFormat } from '../../i18n/useFormat';
+import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';
 
-const minutes = (ms: number) => (ms / 60_000).toFixed(1);
 const average = (f: VisitFigures) => (f.visits ? Math.round(f.dwellMs / f.visits / 1000) : 0);
 
 /** Visit analytics for exhibitors (their stand, every region) and admins (every stand). */
 export function AnalyticsPanel() {
+  const { t } = useTranslation('exhibition');
+  const format = useFormat();
   const [data, setData] = useState<ExhibitionAnalytics>();
   const [error, setError] = useState('');
   useEffect(() => {
-    exhibitionApi.analytics().then(setData, (e: Error) => setError(e.message));
-  }, []);
+    exhibitionApi.analytics().then(setData, (e: unknown) => setError(errorText(t, e)));
+  }, [t]);
   if (error) return <p className="error" role="alert">{error}</p>;
-  if (!data) return <p role="status">Loading analytics…</p>;
+  if (!data) return <p role="status">{t('loading.analytics')}</p>;
   const head = (
     <>
-      <th scope="col">Visits</th>
-      <th scope="col">Visitors</th>
-      <th scope="col">Minutes</th>
-      <th scope="col">Avg. seconds</th>
-      <th scope="col">Comments</th>
-      <th scope="col">Gifts</th>
+      <th scope="col">{t('analytics.visits')}</th>
+      <th scope="col">{t('analytics.visitors')}</th>
+      <th scope="col">{t('analytics.minutes')}</th>
+      <th scope="col">{t('analytics.avgSeconds')}</th>
+      <th scope="col">{t('analytics.comments')}</th>
+      <th scope="col">{t('analytics.gifts')}</th>
     </>
   );
   const cells = (f: VisitFigures) => (
     <>
-      <td>{f.visits}</td>
-      <td>{f.visitors}</td>
-      <td>{minutes(f.dwellMs)}</td>
-      <td>{average(f)}</td>
-      <td>{f.comments}</td>
-      <td>{f.giftsClaimed}</td>
+      <td>{format.number(f.visits)}</td>
+      <td>{format.number(f.visitors)}</td>
+      <td>{format.number(f.dwellMs / 60_000, { minimumFractionDigits: 1, maximumFractionDigits: 1 })}</td>
+      <td>{format.number(average(f))}</td>
+      <td>{format.number(f.comments)}</td>
+      <td>{format.number(f.giftsClaimed)}</td>
     </>
   );
   return (
     <section className="analytics" aria-labelledby="analytics-title">
-      <h2 id="analytics-title">Visit analytics</h2>
+      <h2 id="analytics-title">{t('analytics.title')}</h2>
       <table data-testid="analytics-stands">
-        <caption>By stand</caption>
+        <caption>{t('analytics.byStand')}</caption>
         <thead>
           <tr>
-            <th scope="col">Stand</th>
-            <th scope="col">Region</th>
+            <th scope="col">{t('analytics.stand')}</th>
+            <th scope="col">{t('analytics.region')}</th>
             {head}
           </tr>
         </thead>
@@ -50,24 +54,24 @@ export function AnalyticsPanel() {
           {data.stands.map((s) => (
             <tr key={s.standId}>
               <th scope="row">{s.exhibitor}</th>
-              <td>{REGION_NAMES[s.region]}</td>
+              <td>{t(`regions.${s.region}`)}</td>
               {cells(s)}
             </tr>
           ))}
         </tbody>
       </table>
       <table>
-        <caption>By region</caption>
+        <caption>{t('analytics.byRegion')}</caption>
         <thead>
           <tr>
-            <th scope="col">Region</th>
+            <th scope="col">{t('analytics.region')}</th>
             {head}
           </tr>
         </thead>
         <tbody>
           {data.regions.map((r) => (
             <tr key={r.region}>
-              <th scope="row">{REGION_NAMES[r.region]}</th>
+              <th scope="row">{t(`regions.${r.region}`)}</th>
               {cells(r)}
             </tr>
           ))}

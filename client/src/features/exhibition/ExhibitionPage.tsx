@@ -1,8 +1,10 @@
 import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, Route, Routes, useSearchParams } from 'react-router';
+import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { useGrant } from '../../signaling/SignalingContext';
 import { AnalyticsPanel } from './AnalyticsPanel';
+import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';
 import { StandEditor } from './StandEditor';
 import { StandList } from './StandList';
@@ -27,13 +29,14 @@ function hasWebGl(): boolean {
 
 /** The exhibition's routes: the hall (3D or list) at /exhibition, the HQ stroll at /exhibition/hq. */
 export default function ExhibitionRoutes() {
+  const { t } = useTranslation('exhibition');
   return (
     <Routes>
       <Route index element={<ExhibitionPage />} />
       <Route
         path="hq"
         element={
-          <Suspense fallback={<p role="status">Loading the HQ tour…</p>}>
+          <Suspense fallback={<p role="status">{t('loading.hq')}</p>}>
             <HqTour />
           </Suspense>
         }
@@ -48,18 +51,19 @@ export default function ExhibitionRoutes() {
  * their tools and the visit analytics here.
  */
 function ExhibitionPage() {
+  const { t } = useTranslation('exhibition');
   const grant = useGrant();
   const [params, setParams] = useSearchParams();
   const [webGl] = useState(hasWebGl);
   const view = params.get('view') === 'list' || !webGl ? 'list' : 'hall';
   const [stands, setStands] = useState<StandInfo[]>();
-  const [error, setError] = useState('');
+  const [error, setError] = useState<unknown>();
   const [openStand, setOpenStand] = useState<string | null>(params.get('stand'));
   const [tool, setTool] = useState<'none' | 'analytics' | 'add'>('none');
   const presence = usePresence(openStand);
 
   useEffect(() => {
-    exhibitionApi.stands().then(setStands, (e: Error) => setError(e.message));
+    exhibitionApi.stands().then(setStands, (e: unknown) => setError(e ?? new Error()));
   }, []);
   // Fetch three.js while the stands load, not after.
   useEffect(() => void (view === 'hall' && loadHallView()), [view]);
@@ -80,33 +84,33 @@ function ExhibitionPage() {
   return (
     <section className={`exhibition exhibition-${view}`}>
       <div className="exhibition-bar">
-        <h1>Partner Expo</h1>
-        <div role="group" aria-label="View" className="view-toggle">
-          <button type="button" aria-pressed={view === 'hall'} onClick={() => setView('hall')} disabled={!webGl} title={webGl ? undefined : 'This browser cannot show 3D'}>
-            3D hall
+        <h1>{t('title')}</h1>
+        <div role="group" aria-label={t('bar.view')} className="view-toggle">
+          <button type="button" aria-pressed={view === 'hall'} onClick={() => setView('hall')} disabled={!webGl} title={webGl ? undefined : t('bar.noWebGl')}>
+            {t('bar.hall')}
           </button>
           <button type="button" aria-pressed={view === 'list'} onClick={() => setView('list')}>
-            List
+            {t('bar.list')}
           </button>
         </div>
         <Link to="/exhibition/hq" className="button secondary">
-          Stroll around HQ
+          {t('bar.hq')}
         </Link>
         {manager && (
-          <button type="button" className="secondary" aria-pressed={tool === 'analytics'} onClick={() => setTool((t) => (t === 'analytics' ? 'none' : 'analytics'))}>
-            Analytics
+          <button type="button" className="secondary" aria-pressed={tool === 'analytics'} onClick={() => setTool((current) => (current === 'analytics' ? 'none' : 'analytics'))}>
+            {t('bar.analytics')}
           </button>
         )}
         {grant.role === 'admin' && (
-          <button type="button" className="secondary" aria-pressed={tool === 'add'} onClick={() => setTool((t) => (t === 'add' ? 'none' : 'add'))}>
-            Add a stand
+          <button type="button" className="secondary" aria-pressed={tool === 'add'} onClick={() => setTool((current) => (current === 'add' ? 'none' : 'add'))}>
+            {t('bar.addStand')}
           </button>
         )}
-        {!webGl && <span className="muted">3D is not available in this browser: showing the list.</span>}
+        {!webGl && <span className="muted">{t('bar.listInstead')}</span>}
       </div>
-      {error && (
+      {error !== undefined && (
         <p className="error" role="alert">
-          Cannot load the stands: {error}
+          {t('errors.stands', { reason: errorText(t, error) })}
         </p>
       )}
       {tool !== 'none' && (
@@ -114,7 +118,7 @@ function ExhibitionPage() {
           {tool === 'analytics' && <AnalyticsPanel />}
           {tool === 'add' && (
             <>
-              <h2>Add a stand</h2>
+              <h2>{t('bar.addStand')}</h2>
               <StandEditor
                 onSaved={(s) => {
                   changed(s);
@@ -127,19 +131,19 @@ function ExhibitionPage() {
         </div>
       )}
       {!stands ? (
-        !error && <p role="status">Opening the hall…</p>
+        error === undefined && <p role="status">{t('loading.hall')}</p>
       ) : view === 'list' ? (
         <StandList stands={stands} presence={presence} openStand={openStand} onOpen={setOpenStand} onChanged={changed} grant={grant} />
       ) : (
         <div className="hall-layout">
           <p className="visually-hidden" aria-live="polite">
-            {open ? `Stand of ${open.exhibitor} open beside the hall` : ''}
+            {open ? t('hall.opened', { name: open.exhibitor }) : ''}
           </p>
-          <Suspense fallback={<p role="status" className="hall-loading">Building the hall…</p>}>
+          <Suspense fallback={<p role="status" className="hall-loading">{t('loading.building')}</p>}>
             <HallView stands={stands} presence={presence} openStand={openStand} onOpen={setOpenStand} />
           </Suspense>
           {open && (
-            <aside className="hall-panel" aria-label={`Stand of ${open.exhibitor}`}>
+            <aside className="hall-panel" aria-label={t('hall.panel', { name: open.exhibitor })}>
               <StandPanel key={open.id} stand={open} visitors={presence[open.id] ?? 1} grant={grant} onChanged={changed} onClose={() => setOpenStand(null)} />
             </aside>
           )}

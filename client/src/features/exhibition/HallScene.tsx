@@ -1,9 +1,11 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
+import { useTranslation } from 'react-i18next';
 import { BoxGeometry, CylinderGeometry, InstancedMesh, Matrix4, MeshBasicMaterial, MeshLambertMaterial, Object3D, VideoTexture, type Texture, SRGBColorSpace, Color } from 'three';
-import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
+import type { Region, StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
+import { directionOf } from '../../i18n';
 import { hallGeometry, logosGeometry, standsGeometry } from './hallGeometry';
 import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN, frontOf, toHall } from './hallLayout';
 
@@ -12,7 +14,7 @@ export interface HallSceneProps {
   stands: readonly StandInfo[];
   /** The main channel's program, when it plays. */
   mainStage: MediaStream | null;
-  /** What the cinema shows: a line of text. */
+  /** What the cinema shows: a line of text (in the UI language). */
   cinemaLine: string;
   /** Visitors at each stand now (this visitor included). */
   presence: StandPresenceCounts;
@@ -36,7 +38,8 @@ function useDisposable<T extends { dispose(): void }>(make: () => T, deps: unkno
 
 /** The main stage's screen: the program as a video texture, or a title card. */
 function MainScreen({ stream }: { stream: MediaStream | null }) {
-  const card = useDisposable(() => screenCard('Main stage', 'The live program appears here'), []);
+  const { t, i18n } = useTranslation('exhibition');
+  const card = useDisposable(() => screenCard(t('scene.mainStage'), t('scene.mainStageWaiting'), directionOf(i18n.language)), [t, i18n.language]);
   const video = useMemo(() => {
     const v = document.createElement('video');
     v.muted = true;
@@ -58,19 +61,22 @@ function MainScreen({ stream }: { stream: MediaStream | null }) {
     return () => void (video.srcObject = null);
   }, [stream, video]);
   useFrame(() => {
-    // Switch to the video once it has a picture, back to the card when it stops.
+    // Switch to the video once it has a picture, back to the card when it stops (or its language changed).
     const hasPicture = !!stream && video.readyState >= 2 && video.videoWidth > 0;
-    if (material.current && hasPicture !== playing.current) {
-      playing.current = hasPicture;
-      material.current.map = hasPicture ? videoTexture : card;
+    const map = hasPicture ? videoTexture : card;
+    if (material.current && material.current.map !== map) {
+      material.current.map = map;
       material.current.needsUpdate = true;
+    }
+    if (hasPicture !== playing.current) {
+      playing.current = hasPicture;
       if (window.__exhibition) window.__exhibition.mainStage = hasPicture ? 'live' : 'card';
     }
   });
   return (
     <mesh position={[MAIN_SCREEN.x, MAIN_SCREEN.bottom + MAIN_SCREEN.height / 2, HALL.minZ + 0.32]}>
       <planeGeometry args={[MAIN_SCREEN.width, MAIN_SCREEN.height]} />
-      <meshBasicMaterial ref={material} map={card} toneMapped={false} />
+      <meshBasicMaterial ref={material} toneMapped={false} />
     </mesh>
   );
 }
@@ -167,9 +173,15 @@ function CeilingLights() {
   );
 }
 
-/** The exhibition hall: stands, logos, the main-stage screen, the cinema, seats, signs and visitors. */
+/**
+ * The exhibition hall: stands, logos, the main-stage screen, the cinema, seats, signs and visitors.
+ * Signs and region names are drawn in the UI language, again when it changes.
+ */
 export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, onFloorClick, onStandClick }: HallSceneProps) {
-  const atlas = useMemo(() => logoAtlas(stands), [stands]);
+  const { t, i18n } = useTranslation('exhibition');
+  const language = i18n.language;
+  const direction = directionOf(language);
+  const atlas = useMemo(() => logoAtlas(stands, (region: Region) => t(`regions.${region}`).toLocaleUpperCase(language)), [stands, t, language]);
   useEffect(() => () => atlas.texture.dispose(), [atlas]);
   const standGeometry = useDisposable(() => standsGeometry(stands), [stands]);
   const logoGeometry = useDisposable(() => logosGeometry(stands, atlas.rows), [stands, atlas]);
@@ -179,10 +191,10 @@ export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, o
     t.repeat.set((HALL.maxX - HALL.minX) / 4, (HALL.maxZ - HALL.minZ) / 4);
     return t;
   }, []);
-  const welcome = useDisposable(() => signTexture('PARTNER EXPO', '24 stands · six regions · main stage live', '#3b5bdb', 1024, 256), []);
-  const liveSign = useDisposable(() => signTexture('MAIN STAGE · LIVE', '', '#e53950', 1024, 160), []);
-  const cinemaSign = useDisposable(() => signTexture('CINEMA', '', '#f59f00', 512, 160), []);
-  const cinemaScreen = useDisposable(() => screenCard('Cinema', cinemaLine), [cinemaLine]);
+  const welcome = useDisposable(() => signTexture(t('scene.welcome'), t('scene.welcomeLine', { count: stands.length }), '#3b5bdb', 1024, 256, direction), [t, language, stands.length]);
+  const liveSign = useDisposable(() => signTexture(t('scene.liveSign'), '', '#e53950', 1024, 160, direction), [t, language]);
+  const cinemaSign = useDisposable(() => signTexture(t('scene.cinemaSign'), '', '#f59f00', 512, 160, direction), [t, language]);
+  const cinemaScreen = useDisposable(() => screenCard(t('scene.cinema'), cinemaLine, direction), [t, language, cinemaLine]);
   const standMaterial = useDisposable(() => new MeshLambertMaterial({ vertexColors: true }), []);
   const hallMaterial = useDisposable(() => new MeshLambertMaterial({ vertexColors: true }), []);
   const logoMaterial = useDisposable(() => new MeshBasicMaterial({ map: atlas.texture, toneMapped: false }), [atlas]);

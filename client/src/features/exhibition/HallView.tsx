@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Canvas } from '@react-three/fiber';
+import { useTranslation } from 'react-i18next';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo } from '../../signaling/SignalingContext';
@@ -29,11 +30,11 @@ function softwareRenderer(): boolean {
   return /swiftshader|llvmpipe|software/i.test(renderer);
 }
 
-/** A line for the cinema's screen from GET /api/films, whatever shape the film library gives. */
-function cinemaLine(films: unknown): string {
+/** The titles of the films GET /api/films lists (at most three), whatever shape the film library gives. */
+function filmTitles(films: unknown): string[] {
   const list = Array.isArray(films) ? films : Array.isArray((films as { films?: unknown })?.films) ? (films as { films: unknown[] }).films : undefined;
   const titles = (list ?? []).map((f) => (f as { title?: unknown })?.title).filter((t): t is string => typeof t === 'string');
-  return titles.length ? `Now showing: ${titles.slice(0, 3).join(' · ')}` : 'Films coming soon';
+  return titles.slice(0, 3);
 }
 
 /**
@@ -44,7 +45,9 @@ function cinemaLine(films: unknown): string {
 export default function HallView({ stands, presence, openStand, onOpen }: HallViewProps) {
   const player = useRef<Player>({ x: ENTRANCE.x, z: ENTRANCE.z, yaw: ENTRANCE.yaw, pitch: 0, target: null, turnTo: null });
   const [near, setNear] = useState<string | null>(null);
-  const [line, setLine] = useState('Films coming soon');
+  const { t } = useTranslation('exhibition');
+  const [films, setFilms] = useState<string[]>([]);
+  const line = films.length ? t('scene.nowShowing', { titles: films.join(' · ') }) : t('scene.filmsSoon');
   const [software] = useState(softwareRenderer);
   const event = useEventInfo();
   const mainChannel = event?.channels.find((c) => c.kind === 'main') ?? event?.channels[0];
@@ -54,7 +57,7 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
 
   useEffect(() => {
     let alive = true;
-    exhibitionApi.films().then((films) => alive && setLine(cinemaLine(films)));
+    exhibitionApi.films().then((list) => alive && setFilms(filmTitles(list)));
     return () => void (alive = false);
   }, []);
 
@@ -89,7 +92,7 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
         camera={{ fov: 70, near: 0.1, far: 120, position: [ENTRANCE.x, 1.7, ENTRANCE.z] }}
         dpr={software ? 1 : [1, 1.5]}
         gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: true }}
-        aria-label="3D exhibition hall"
+        aria-label={t('hall.canvas')}
       >
         <HallScene
           stands={stands}
@@ -107,11 +110,11 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
       </Canvas>
       <Minimap stands={stands} player={player} openStand={openStand} />
       <div className="hall-help" aria-hidden="true">
-        <kbd>W</kbd> <kbd>A</kbd> <kbd>S</kbd> <kbd>D</kbd> or arrows to walk · drag to look · click the floor to walk there · click a stand to visit
+        <kbd>W</kbd> <kbd>A</kbd> <kbd>S</kbd> <kbd>D</kbd> {t('hall.help')}
       </div>
       {nearStand && nearStand.id !== openStand && (
         <button type="button" className="hall-hint" onClick={() => visit(nearStand.id)}>
-          <kbd>E</kbd> Visit {nearStand.exhibitor}
+          <kbd>E</kbd> {t('hall.visit', { name: nearStand.exhibitor })}
         </button>
       )}
     </div>

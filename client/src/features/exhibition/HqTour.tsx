@@ -1,7 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { Link } from 'react-router';
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
+import { useTranslation } from 'react-i18next';
 import { CanvasTexture, SphereGeometry, SRGBColorSpace } from 'three';
+import { directionOf } from '../../i18n';
 import { PANORAMAS, type Hotspot } from './panoramas';
 
 /** Equirectangular size drawn per panorama. */
@@ -16,7 +18,7 @@ declare global {
   }
 }
 
-/** Panoramas already drawn this page load (drawing one takes about a second). */
+/** Panoramas already drawn this page load, by place and language (drawing one takes about a second). */
 const drawn = new Map<string, HTMLCanvasElement>();
 
 interface View {
@@ -27,7 +29,8 @@ interface View {
 /** The yaw that looks along a hotspot's angle. */
 const yawOf = (angle: number) => Math.atan2(-Math.cos(angle), -Math.sin(angle));
 
-function label(text: string): CanvasTexture {
+/** A hotspot's sign: an arrow and the place's name, written in the UI language's direction. */
+function label(text: string, direction: 'ltr' | 'rtl'): CanvasTexture {
   const c = document.createElement('canvas');
   c.width = 512;
   c.height = 128;
@@ -43,14 +46,18 @@ function label(text: string): CanvasTexture {
   ctx.font = `700 46px system-ui, 'DejaVu Sans', sans-serif`;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
-  ctx.fillText(`➜ ${text}`, 256, 66, 470);
+  ctx.direction = direction;
+  ctx.fillText(`${direction === 'rtl' ? '←' : '➜'} ${text}`, 256, 66, 470);
   const t = new CanvasTexture(c);
   t.colorSpace = SRGBColorSpace;
   return t;
 }
 
 function HotspotSprite({ hotspot, onGo }: { hotspot: Hotspot; onGo: (to: string) => void }) {
-  const texture = useMemo(() => label(hotspot.label), [hotspot.label]);
+  const { t, i18n } = useTranslation('exhibition');
+  const text = t(`hq.hotspots.${hotspot.to}`);
+  const direction = directionOf(i18n.language);
+  const texture = useMemo(() => label(text, direction), [text, direction]);
   useEffect(() => () => texture.dispose(), [texture]);
   const r = 12;
   return (
@@ -88,23 +95,26 @@ function Look({ view, keys }: { view: React.RefObject<View>; keys: React.RefObje
  * by dragging, with the arrow keys, or by turning the device; go on with the hotspots or the buttons.
  */
 export default function HqTour() {
+  const { t, i18n } = useTranslation('exhibition');
+  const language = i18n.language;
   const [placeId, setPlaceId] = useState('lobby');
   const place = PANORAMAS.find((p) => p.id === placeId)!;
   const view = useRef<View>({ yaw: yawOf(place.hotspots[0]!.angle), pitch: 0 });
   const keys = useRef(new Set<string>());
   const [orientation, setOrientation] = useState(false);
   const texture = useMemo(() => {
-    let picture = drawn.get(place.id);
+    const key = `${place.id}:${language}`;
+    let picture = drawn.get(key);
     if (!picture) {
       const started = performance.now();
-      picture = place.draw(WIDTH, HEIGHT);
+      picture = place.draw(WIDTH, HEIGHT, (sign) => t(`hq.signs.${sign}`));
       window.__hqPanoramaMs = Math.round(performance.now() - started);
-      drawn.set(place.id, picture);
+      drawn.set(key, picture);
     }
-    const t = new CanvasTexture(picture);
-    t.colorSpace = SRGBColorSpace;
-    return t;
-  }, [place]);
+    const map = new CanvasTexture(picture);
+    map.colorSpace = SRGBColorSpace;
+    return map;
+  }, [place, language, t]);
   useEffect(() => () => texture.dispose(), [texture]);
   const sphere = useMemo(() => new SphereGeometry(50, 64, 32).scale(-1, 1, 1), []);
   useEffect(() => () => sphere.dispose(), [sphere]);
@@ -156,12 +166,12 @@ export default function HqTour() {
   return (
     <section className="exhibition hq">
       <div className="exhibition-bar">
-        <h1>Stroll around HQ</h1>
+        <h1>{t('hq.title')}</h1>
         <Link to="/exhibition" className="button secondary">
-          Back to the hall
+          {t('hq.back')}
         </Link>
         <button type="button" className="secondary" aria-pressed={orientation} onClick={() => void enableOrientation()}>
-          Look by turning the device
+          {t('hq.orientation')}
         </button>
       </div>
       <div
@@ -177,7 +187,7 @@ export default function HqTour() {
         onPointerUp={() => (drag.current = null)}
         onPointerLeave={() => (drag.current = null)}
       >
-        <Canvas camera={{ fov: 75, position: [0, 0, 0.01] }} dpr={[1, 1.5]} gl={{ preserveDrawingBuffer: true }} aria-label={`360° view: ${place.title}`}>
+        <Canvas camera={{ fov: 75, position: [0, 0, 0.01] }} dpr={[1, 1.5]} gl={{ preserveDrawingBuffer: true }} aria-label={t('hq.view', { place: t(`hq.places.${place.id}.title`) })}>
           <mesh geometry={sphere}>
             <meshBasicMaterial map={texture} toneMapped={false} />
           </mesh>
@@ -187,16 +197,16 @@ export default function HqTour() {
           <Look view={view} keys={keys} />
         </Canvas>
         <div className="hq-caption">
-          <h2>{place.title}</h2>
-          <p>{place.description}</p>
-          <nav aria-label="Go to">
+          <h2>{t(`hq.places.${place.id}.title`)}</h2>
+          <p>{t(`hq.places.${place.id}.description`)}</p>
+          <nav aria-label={t('hq.goTo')}>
             {place.hotspots.map((h) => (
               <button key={h.to} type="button" onClick={() => go(h.to)}>
-                {h.label}
+                {t(`hq.hotspots.${h.to}`)}
               </button>
             ))}
           </nav>
-          <p className="muted">Drag or use the arrow keys to look around.</p>
+          <p className="muted">{t('hq.hint')}</p>
         </div>
       </div>
     </section>

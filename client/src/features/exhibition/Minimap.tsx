@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { CINEMA, HALL, MAIN_SCREEN, STAND_SOLIDS, rectToHall } from './hallLayout';
 import type { Player } from './Walker';
@@ -10,6 +11,7 @@ const SCALE = 4; // pixels per metre
  * visitor as an arrow. Drawn on its own canvas each animation frame from the player ref.
  */
 export function Minimap({ stands, player, openStand }: { stands: readonly StandInfo[]; player: React.RefObject<Player>; openStand: string | null }) {
+  const { t } = useTranslation('exhibition');
   const canvas = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const c = canvas.current;
@@ -68,7 +70,7 @@ export function Minimap({ stands, player, openStand }: { stands: readonly StandI
       width={(HALL.maxX - HALL.minX) * SCALE}
       height={(HALL.maxZ - HALL.minZ) * SCALE}
       role="img"
-      aria-label="Map of the hall with your position"
+      aria-label={t('hall.minimap')}
       data-testid="minimap"
     />
   );

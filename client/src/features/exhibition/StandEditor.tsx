@@ -1,5 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import { REGION_NAMES, REGIONS, type Region, type StandContent, type StandInfo, type StandPlacement } from '@hybrid-stage/shared';
+import { useTranslation } from 'react-i18next';
+import { REGIONS, type Region, type StandContent, type StandInfo, type StandPlacement } from '@hybrid-stage/shared';
+import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';
 import { useGrant } from '../../signaling/SignalingContext';
 
@@ -51,7 +53,7 @@ function fromForm(f: ReturnType<typeof toForm>): StandContent {
   };
 }
 
-/** A blank stand for an admin to add. */
+/** A blank stand for an admin to add (the gift's title is filled in the UI language). */
 export const BLANK_CONTENT: StandContent = {
   exhibitor: '',
   region: 'europe',
@@ -77,9 +79,10 @@ export interface StandEditorProps {
  * hall, or a new stand). Lists are one item per line, fields separated by "|".
  */
 export function StandEditor({ stand, onSaved }: StandEditorProps) {
+  const { t } = useTranslation('exhibition');
   const grant = useGrant();
   const id = useId();
-  const [form, setForm] = useState(() => toForm(stand ?? BLANK_CONTENT));
+  const [form, setForm] = useState(() => toForm(stand ?? { ...BLANK_CONTENT, gift: { ...BLANK_CONTENT.gift, title: t('editor.defaultGift') } }));
   const [standId, setStandId] = useState('');
   const [placement, setPlacement] = useState<StandPlacement>(stand?.placement ?? { x: 0, z: 26, rotation: 270 });
   const [error, setError] = useState('');
@@ -100,23 +103,23 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
         const p = stand.placement;
         if (admin && (p.x !== placement.x || p.z !== placement.z || p.rotation !== placement.rotation)) result = await exhibitionApi.placeStand(stand.id, placement);
       }
-      setSaved('Saved.');
+      setSaved(t('editor.saved'));
       onSaved(result);
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(t, err));
     }
   };
 
   const field = (label: string, key: keyof ReturnType<typeof toForm>, props: Record<string, unknown> = {}) => (
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <input id={`${id}-${key}`} value={form[key]} onChange={set(key)} {...props} />
+      <input id={`${id}-${key}`} dir="auto" value={form[key]} onChange={set(key)} {...props} />
     </div>
   );
   const area = (label: string, key: 'products' | 'links' | 'team', hint: string) => (
     <div className="field">
       <label htmlFor={`${id}-${key}`}>{label}</label>
-      <textarea id={`${id}-${key}`} value={form[key]} onChange={set(key)} rows={3} aria-describedby={`${id}-${key}-hint`} />
+      <textarea id={`${id}-${key}`} dir="auto" value={form[key]} onChange={set(key)} rows={3} aria-describedby={`${id}-${key}-hint`} />
       <small id={`${id}-${key}-hint`} className="muted">
         {hint}
       </small>
@@ -124,62 +127,62 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
   );
 
   return (
-    <form className="stand-editor" onSubmit={save} aria-label={stand ? `Edit ${stand.exhibitor}` : 'Add a stand'}>
+    <form className="stand-editor" onSubmit={save} aria-label={stand ? t('editor.edit', { name: stand.exhibitor }) : t('editor.add')}>
       {!stand && (
         <div className="field">
-          <label htmlFor={`${id}-id`}>Stand id (lower-case, dashes)</label>
-          <input id={`${id}-id`} value={standId} onChange={(e) => setStandId(e.target.value)} required pattern="[a-z0-9][a-z0-9\-]{0,47}" />
+          <label htmlFor={`${id}-id`}>{t('editor.id')}</label>
+          <input id={`${id}-id`} dir="ltr" value={standId} onChange={(e) => setStandId(e.target.value)} required pattern="[a-z0-9][a-z0-9\-]{0,47}" />
         </div>
       )}
-      {field('Exhibitor', 'exhibitor', { required: true, maxLength: 80 })}
+      {field(t('editor.exhibitor'), 'exhibitor', { required: true, maxLength: 80 })}
       <div className="field">
-        <label htmlFor={`${id}-region`}>Region</label>
+        <label htmlFor={`${id}-region`}>{t('editor.region')}</label>
         <select id={`${id}-region`} value={form.region} onChange={(e) => setForm((f) => ({ ...f, region: e.target.value as Region }))}>
           {REGIONS.map((r) => (
             <option key={r} value={r}>
-              {REGION_NAMES[r]}
+              {t(`regions.${r}`)}
             </option>
           ))}
         </select>
       </div>
       <div className="field-row">
-        {field('Main colour', 'primary', { type: 'color' })}
-        {field('Accent colour', 'accent', { type: 'color' })}
-        {field('Logo text', 'logoText', { required: true, maxLength: 24 })}
+        {field(t('editor.primary'), 'primary', { type: 'color' })}
+        {field(t('editor.accent'), 'accent', { type: 'color' })}
+        {field(t('editor.logoText'), 'logoText', { required: true, maxLength: 24 })}
       </div>
-      {field('Tagline', 'tagline', { maxLength: 120 })}
-      {field('Video URL (https://…, or empty)', 'videoUrl', { type: 'url' })}
-      {area('Products', 'products', 'One per line: name | description')}
-      {area('Links', 'links', 'One per line: label | https://address')}
-      {area('Regional team', 'team', 'One per line: name | role | email | phone')}
+      {field(t('editor.tagline'), 'tagline', { maxLength: 120 })}
+      {field(t('editor.videoUrl'), 'videoUrl', { type: 'url' })}
+      {area(t('editor.products'), 'products', t('editor.productsHint'))}
+      {area(t('editor.links'), 'links', t('editor.linksHint'))}
+      {area(t('editor.team'), 'team', t('editor.teamHint'))}
       <div className="field-row">
-        {field('Gift', 'giftTitle', { required: true, maxLength: 80 })}
-        {field('Gifts in stock', 'giftStock', { type: 'number', min: 0, max: 100000, required: true })}
+        {field(t('editor.gift'), 'giftTitle', { required: true, maxLength: 80 })}
+        {field(t('editor.giftStock'), 'giftStock', { type: 'number', min: 0, max: 100000, required: true })}
       </div>
-      {field('Gift description', 'giftDescription', { maxLength: 300 })}
+      {field(t('editor.giftDescription'), 'giftDescription', { maxLength: 300 })}
       {admin && (
         <fieldset className="field-row">
-          <legend>Place in the hall (metres; the front faces)</legend>
+          <legend>{t('editor.place')}</legend>
           <div className="field">
             <label htmlFor={`${id}-x`}>x</label>
-            <input id={`${id}-x`} type="number" step="0.5" value={placement.x} onChange={(e) => setPlacement((p) => ({ ...p, x: Number(e.target.value) }))} />
+            <input id={`${id}-x`} dir="ltr" type="number" step="0.5" value={placement.x} onChange={(e) => setPlacement((p) => ({ ...p, x: Number(e.target.value) }))} />
           </div>
           <div className="field">
             <label htmlFor={`${id}-z`}>z</label>
-            <input id={`${id}-z`} type="number" step="0.5" value={placement.z} onChange={(e) => setPlacement((p) => ({ ...p, z: Number(e.target.value) }))} />
+            <input id={`${id}-z`} dir="ltr" type="number" step="0.5" value={placement.z} onChange={(e) => setPlacement((p) => ({ ...p, z: Number(e.target.value) }))} />
           </div>
           <div className="field">
-            <label htmlFor={`${id}-rotation`}>Front faces</label>
+            <label htmlFor={`${id}-rotation`}>{t('editor.front')}</label>
             <select id={`${id}-rotation`} value={placement.rotation} onChange={(e) => setPlacement((p) => ({ ...p, rotation: Number(e.target.value) as StandPlacement['rotation'] }))}>
-              <option value={0}>east</option>
-              <option value={90}>north</option>
-              <option value={180}>west</option>
-              <option value={270}>south</option>
+              <option value={0}>{t('editor.east')}</option>
+              <option value={90}>{t('editor.north')}</option>
+              <option value={180}>{t('editor.west')}</option>
+              <option value={270}>{t('editor.south')}</option>
             </select>
           </div>
         </fieldset>
       )}
-      <button type="submit">{stand ? 'Save stand' : 'Add stand'}</button>
+      <button type="submit">{stand ? t('editor.save') : t('editor.create')}</button>
       {saved && <span role="status"> {saved}</span>}
       {error && (
         <p className="error" role="alert">

@@ -1,4 +1,5 @@
-import { REGION_NAMES, REGIONS, type Grant, type StandInfo, type StandPresenceCounts } from '@hybrid-stage/shared';
+import { useTranslation } from 'react-i18next';
+import { REGIONS, type Grant, type StandInfo, type StandPresenceCounts } from '@hybrid-stage/shared';
 import { StandPanel } from './StandPanel';
 
 /** Props of {@link StandList}. */
@@ -16,6 +17,7 @@ export interface StandListProps {
  * (products, video, team, comments, gift). Used when WebGL is missing, and by anyone who prefers it.
  */
 export function StandList({ stands, presence, openStand, onOpen, onChanged, grant }: StandListProps) {
+  const { t } = useTranslation('exhibition');
   return (
     <div className="stand-list" data-testid="stand-list">
       {REGIONS.map((region) => {
@@ -23,7 +25,7 @@ export function StandList({ stands, presence, openStand, onOpen, onChanged, gran
         if (inRegion.length === 0) return null;
         return (
           <section key={region} aria-labelledby={`region-${region}`}>
-            <h2 id={`region-${region}`}>{REGION_NAMES[region]}</h2>
+            <h2 id={`region-${region}`}>{t(`regions.${region}`)}</h2>
             <ul className="stand-cards">
               {inRegion.map((s) => {
                 const open = s.id === openStand;
@@ -35,10 +37,15 @@ export function StandList({ stands, presence, openStand, onOpen, onChanged, gran
                         {s.logoText.slice(0, 1)}
                       </span>
                       <span>
-                        <strong>{s.exhibitor}</strong>
-                        <span className="muted"> {s.tagline}</span>
+                        <strong>
+                          <bdi>{s.exhibitor}</bdi>
+                        </strong>
+                        <span className="muted">
+                          {' '}
+                          <bdi>{s.tagline}</bdi>
+                        </span>
                       </span>
-                      <span className="muted stand-card-count">{here > 0 ? `${here} here` : ''}</span>
+                      <span className="muted stand-card-count">{here > 0 ? t('list.here', { count: here }) : ''}</span>
                     </button>
                     {open && (
                       <div id={`stand-panel-${s.id}`}>

@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
-import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT, REGION_NAMES, type GiftVoucher, type Grant, type StandComment, type StandInfo } from '@hybrid-stage/shared';
+import { useTranslation } from 'react-i18next';
+import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT, type GiftVoucher, type Grant, type StandComment, type StandInfo } from '@hybrid-stage/shared';
+import { useFormat } from '../../i18n/useFormat';
+import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';
 import { StandEditor } from './StandEditor';
 
@@ -23,6 +26,7 @@ export interface StandPanelProps {
  * comments. The stand's exhibitor and admins also edit it here and moderate its comments.
  */
 export function StandPanel({ stand, visitors, grant, onChanged, onClose, level = 2 }: StandPanelProps) {
+  const { t } = useTranslation('exhibition');
   const Heading = `h${level}` as const;
   const Sub = `h${level + 1}` as 'h3' | 'h4';
   const moderator = grant.role === 'admin' || (grant.role === 'exhibitor' && grant.standId === stand.id);
@@ -34,17 +38,24 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
           {stand.logoText.slice(0, 1)}
         </span>
         <div>
-          <Heading id={`stand-${stand.id}-name`}>{stand.exhibitor}</Heading>
+          <Heading id={`stand-${stand.id}-name`}>
+            <bdi>{stand.exhibitor}</bdi>
+          </Heading>
           <p className="muted">
-            {REGION_NAMES[stand.region]}
-            {stand.tagline && ` · ${stand.tagline}`}
+            {t(`regions.${stand.region}`)}
+            {stand.tagline && (
+              <>
+                {' · '}
+                <bdi>{stand.tagline}</bdi>
+              </>
+            )}
           </p>
           <p className="stand-presence" data-testid="stand-visitors">
-            {visitors === 1 ? 'You are the only visitor here' : `${visitors} visitors here now`}
+            {visitors === 1 ? t('panel.onlyYou') : t('panel.visitors', { count: visitors })}
           </p>
         </div>
         {onClose && (
-          <button type="button" className="secondary close" onClick={onClose} aria-label={`Close ${stand.exhibitor}`}>
+          <button type="button" className="secondary close" onClick={onClose} aria-label={t('panel.close', { name: stand.exhibitor })}>
             ×
           </button>
         )}
@@ -52,7 +63,7 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
       {moderator && (
         <p>
           <button type="button" onClick={() => setEditing((e) => !e)} aria-expanded={editing}>
-            {editing ? 'Stop editing' : 'Edit stand'}
+            {editing ? t('panel.stopEditing') : t('panel.edit')}
           </button>
         </p>
       )}
@@ -67,12 +78,12 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
       )}
       {stand.products.length > 0 && (
         <section>
-          <Sub>Products</Sub>
+          <Sub>{t('panel.products')}</Sub>
           <ul className="products">
             {stand.products.map((p, i) => (
               <li key={i}>
-                <strong>{p.name}</strong>
-                {p.description && <p>{p.description}</p>}
+                <strong dir="auto">{p.name}</strong>
+                {p.description && <p dir="auto">{p.description}</p>}
               </li>
             ))}
           </ul>
@@ -80,25 +91,34 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
       )}
       {stand.videoUrl && (
         <section>
-          <Sub>Video</Sub>
-          <video className="stand-video" src={stand.videoUrl} controls preload="none" aria-label={`Video of ${stand.exhibitor}`} />
+          <Sub>{t('panel.video')}</Sub>
+          <video className="stand-video" src={stand.videoUrl} controls preload="none" aria-label={t('panel.videoOf', { name: stand.exhibitor })} />
         </section>
       )}
       <GiftSection stand={stand} level={Sub} />
       {stand.team.length > 0 && (
         <section>
-          <Sub>Regional team · {REGION_NAMES[stand.region]}</Sub>
+          <Sub>{t('panel.team', { region: t(`regions.${stand.region}`) })}</Sub>
           <ul className="team">
             {stand.team.map((m, i) => (
               <li key={i}>
-                <strong>{m.name}</strong>
-                {m.role && <span className="muted"> · {m.role}</span>}
+                <strong dir="auto">{m.name}</strong>
+                {m.role && (
+                  <span className="muted">
+                    {' · '}
+                    <bdi>{m.role}</bdi>
+                  </span>
+                )}
                 <br />
-                <a href={`mailto:${m.email}`}>{m.email}</a>
+                <a href={`mailto:${m.email}`} dir="ltr">
+                  {m.email}
+                </a>
                 {m.phone && (
                   <>
                     {' · '}
-                    <a href={`tel:${m.phone.replace(/[^+\d]/g, '')}`}>{m.phone}</a>
+                    <a href={`tel:${m.phone.replace(/[^+\d]/g, '')}`} dir="ltr" className="phone">
+                      {m.phone}
+                    </a>
                   </>
                 )}
               </li>
@@ -108,11 +128,11 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
       )}
       {stand.links.length > 0 && (
         <section>
-          <Sub>Links</Sub>
+          <Sub>{t('panel.links')}</Sub>
           <ul className="links">
             {stand.links.map((l, i) => (
               <li key={i}>
-                <a href={l.url} target="_blank" rel="noopener noreferrer">
+                <a href={l.url} target="_blank" rel="noopener noreferrer" dir="auto">
                   {l.label}
                 </a>
               </li>
@@ -127,6 +147,7 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
 
 /** The stand's gift: claim a voucher once; the same code comes back on every later visit. */
 function GiftSection({ stand, level: Sub }: { stand: StandInfo; level: 'h3' | 'h4' }) {
+  const { t } = useTranslation('exhibition');
   const [voucher, setVoucher] = useState<GiftVoucher>();
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
@@ -139,23 +160,23 @@ function GiftSection({ stand, level: Sub }: { stand: StandInfo; level: 'h3' | 'h
     setError('');
     exhibitionApi
       .claimGift(stand.id)
-      .then(setVoucher, (e: Error) => setError(e.message))
+      .then(setVoucher, (e: unknown) => setError(errorText(t, e)))
       .finally(() => setBusy(false));
   };
   return (
     <section className="gift">
-      <Sub>Gift: {stand.gift.title}</Sub>
-      {stand.gift.description && <p>{stand.gift.description}</p>}
+      <Sub>{t('gift.title', { title: stand.gift.title })}</Sub>
+      {stand.gift.description && <p dir="auto">{stand.gift.description}</p>}
       {voucher ? (
         <p role="status">
-          Your voucher code: <code className="voucher" data-testid="voucher">{voucher.code}</code>
+          {t('gift.code')} <code className="voucher" data-testid="voucher">{voucher.code}</code>
         </p>
       ) : (
         <p>
           <button type="button" onClick={claim} disabled={busy || stand.giftsLeft === 0}>
-            {stand.giftsLeft === 0 ? 'All gifts are given away' : 'Claim your gift'}
+            {stand.giftsLeft === 0 ? t('gift.none') : t('gift.claim')}
           </button>{' '}
-          <span className="muted">{stand.giftsLeft} left</span>
+          <span className="muted">{t('gift.left', { count: stand.giftsLeft })}</span>
         </p>
       )}
       {error && (
@@ -169,11 +190,13 @@ function GiftSection({ stand, level: Sub }: { stand: StandInfo; level: 'h3' | 'h
 
 /** Comments, newest first; a form to post one; hide, show and delete for moderators. */
 function Comments({ standId, moderator, level: Sub }: { standId: string; moderator: boolean; level: 'h3' | 'h4' }) {
+  const { t } = useTranslation('exhibition');
+  const format = useFormat();
   const [comments, setComments] = useState<StandComment[]>([]);
   const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
-  const load = useCallback(() => exhibitionApi.comments(standId).then(setComments, (e: Error) => setError(e.message)), [standId]);
+  const load = useCallback(() => exhibitionApi.comments(standId).then(setComments, (e: unknown) => setError(errorText(t, e))), [standId, t]);
   useEffect(() => {
     setComments([]);
     void load();
@@ -187,20 +210,20 @@ function Comments({ standId, moderator, level: Sub }: { standId: string; moderat
         setText('');
         void load();
       },
-      (err: Error) => setError(err.message),
+      (err: unknown) => setError(errorText(t, err)),
     );
   };
-  const act = (p: Promise<unknown>) => p.then(load, (e: Error) => setError(e.message));
+  const act = (p: Promise<unknown>) => p.then(load, (e: unknown) => setError(errorText(t, e)));
   const formId = `comment-${standId}`;
   return (
     <section className="comments">
-      <Sub>Comments</Sub>
+      <Sub>{t('comments.title')}</Sub>
       <form onSubmit={post} className="comment-form">
-        <label htmlFor={`${formId}-author`}>Your name</label>
-        <input id={`${formId}-author`} value={author} onChange={(e) => setAuthor(e.target.value)} maxLength={MAX_COMMENT_AUTHOR} required autoComplete="name" />
-        <label htmlFor={`${formId}-text`}>Comment</label>
-        <textarea id={`${formId}-text`} value={text} onChange={(e) => setText(e.target.value)} maxLength={MAX_COMMENT_TEXT} required rows={3} />
-        <button type="submit">Post comment</button>
+        <label htmlFor={`${formId}-author`}>{t('comments.name')}</label>
+        <input dir="auto" id={`${formId}-author`} value={author} onChange={(e) => setAuthor(e.target.value)} maxLength={MAX_COMMENT_AUTHOR} required autoComplete="name" />
+        <label htmlFor={`${formId}-text`}>{t('comments.text')}</label>
+        <textarea dir="auto" id={`${formId}-text`} value={text} onChange={(e) => setText(e.target.value)} maxLength={MAX_COMMENT_TEXT} required rows={3} />
+        <button type="submit">{t('comments.post')}</button>
       </form>
       {error && (
         <p className="error" role="alert">
@@ -208,24 +231,30 @@ function Comments({ standId, moderator, level: Sub }: { standId: string; moderat
         </p>
       )}
       {comments.length === 0 ? (
-        <p className="muted">No comments yet. Be the first.</p>
+        <p className="muted">{t('comments.empty')}</p>
       ) : (
-        <ul className="comment-list" aria-label="Comments, newest first">
+        <ul className="comment-list" aria-label={t('comments.list')}>
           {comments.map((c) => (
             <li key={c.id} className={c.hidden ? 'comment hidden' : 'comment'} data-testid="comment">
               <p className="comment-meta">
-                <strong>{c.author}</strong> <time dateTime={c.createdAt}>{new Date(c.createdAt).toLocaleString()}</time>
-                {c.hidden && <span className="badge"> Hidden</span>}
+                <strong dir="auto">{c.author}</strong> <time dateTime={c.createdAt}>{format.dateTime(c.createdAt)}</time>
+                {c.hidden && <span className="badge"> {t('comments.hidden')}</span>}
               </p>
-              <p className="comment-text">{c.text}</p>
+              <p className="comment-text" dir="auto">
+                {c.text}
+              </p>
               {moderator && (
                 <p className="comment-actions">
-                  <button type="button" className="secondary" onClick={() => act(exhibitionApi.moderateComment(standId, c.id, !c.hidden))}>
-                    {c.hidden ? 'Show' : 'Hide'}
-                    <span className="visually-hidden"> comment by {c.author}</span>
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => act(exhibitionApi.moderateComment(standId, c.id, !c.hidden))}
+                    aria-label={t(c.hidden ? 'comments.showBy' : 'comments.hideBy', { author: c.author })}
+                  >
+                    {c.hidden ? t('comments.show') : t('comments.hide')}
                   </button>{' '}
-                  <button type="button" className="secondary danger" onClick={() => act(exhibitionApi.deleteComment(standId, c.id))}>
-                    Delete<span className="visually-hidden"> comment by {c.author}</span>
+                  <button type="button" className="secondary danger" onClick={() => act(exhibitionApi.deleteComment(standId, c.id))} aria-label={t('comments.deleteBy', { author: c.author })}>
+                    {t('comments.delete')}
                   </button>
                 </p>
               )}

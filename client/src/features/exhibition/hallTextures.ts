@@ -1,17 +1,19 @@
 /** Textures drawn at run time on canvases: logos, signs, the floor. Nothing is downloaded. */
 import { CanvasTexture, RepeatWrapping, SRGBColorSpace } from 'three';
-import { REGION_NAMES, type StandInfo } from '@hybrid-stage/shared';
+import type { Region, StandInfo } from '@hybrid-stage/shared';
 
 /** Logo cells in the atlas: 4 columns of 512×128. */
 export const ATLAS_COLUMNS = 4;
 const CELL_W = 512;
 const CELL_H = 128;
 
-function canvas(width: number, height: number): [HTMLCanvasElement, CanvasRenderingContext2D] {
+function canvas(width: number, height: number, direction: CanvasDirection = 'ltr'): [HTMLCanvasElement, CanvasRenderingContext2D] {
   const c = document.createElement('canvas');
   c.width = width;
   c.height = height;
-  return [c, c.getContext('2d')!];
+  const ctx = c.getContext('2d')!;
+  ctx.direction = direction;
+  return [c, ctx];
 }
 
 function texture(c: HTMLCanvasElement): CanvasTexture {
@@ -40,8 +42,8 @@ export function atlasCell(index: number, rows: number): [number, number, number,
   return [u0, v1 - 1 / rows, u0 + 1 / ATLAS_COLUMNS, v1];
 }
 
-/** One texture with every stand's logo (its colours, logo text, region), for one draw call. */
-export function logoAtlas(stands: readonly StandInfo[]): { texture: CanvasTexture; rows: number } {
+/** One texture with every stand's logo (its colours, logo text, region by `regionName`), for one draw call. */
+export function logoAtlas(stands: readonly StandInfo[], regionName: (region: Region) => string): { texture: CanvasTexture; rows: number } {
   const rows = Math.max(1, Math.ceil(stands.length / ATLAS_COLUMNS));
   const [c, ctx] = canvas(CELL_W * ATLAS_COLUMNS, CELL_H * rows);
   stands.forEach((stand, i) => {
@@ -67,14 +69,14 @@ export function logoAtlas(stands: readonly StandInfo[]): { texture: CanvasTextur
     ctx.fillStyle = '#ffffff';
     fitText(ctx, stand.logoText, x + 118, y + 72, CELL_W - 136, 54);
     ctx.fillStyle = 'rgba(255,255,255,0.75)';
-    fitText(ctx, REGION_NAMES[stand.region].toUpperCase(), x + 120, y + 104, CELL_W - 140, 20, 600);
+    fitText(ctx, regionName(stand.region), x + 120, y + 104, CELL_W - 140, 20, 600);
   });
   return { texture: texture(c), rows };
 }
 
-/** A sign: a title and an optional line under it, on a dark panel with a coloured edge. */
-export function signTexture(title: string, line = '', edge = '#e53950', width = 1024, height = 256): CanvasTexture {
-  const [c, ctx] = canvas(width, height);
+/** A sign: a title and an optional line under it, on a dark panel with a coloured edge, written in `direction`. */
+export function signTexture(title: string, line = '', edge = '#e53950', width = 1024, height = 256, direction: CanvasDirection = 'ltr'): CanvasTexture {
+  const [c, ctx] = canvas(width, height, direction);
   const gradient = ctx.createLinearGradient(0, 0, 0, height);
   gradient.addColorStop(0, '#182042');
   gradient.addColorStop(1, '#0b0f1a');
@@ -92,9 +94,9 @@ export function signTexture(title: string, line = '', edge = '#e53950', width = 
   return texture(c);
 }
 
-/** A screen with nothing to play: a title card with a line of text. */
-export function screenCard(title: string, line: string): CanvasTexture {
-  const [c, ctx] = canvas(1024, 576);
+/** A screen with nothing to play: a title card with a line of text, written in `direction`. */
+export function screenCard(title: string, line: string, direction: CanvasDirection = 'ltr'): CanvasTexture {
+  const [c, ctx] = canvas(1024, 576, direction);
   const gradient = ctx.createRadialGradient(512, 288, 40, 512, 288, 620);
   gradient.addColorStop(0, '#2a3566');
   gradient.addColorStop(1, '#05070d');

@@ -4,20 +4,26 @@
  * equirectangular image (longitude across, latitude down). Nothing is downloaded.
  */
 
-/** A link from one panorama to another, in a direction (radians around, 0 = +x, π/2 = +z). */
+/**
+ * A link from one panorama to another, in a direction (radians around, 0 = +x, π/2 = +z). Its label
+ * is the text `hq.hotspots.<to>` of the `exhibition` namespace.
+ */
 export interface Hotspot {
   to: string;
-  label: string;
   angle: number;
 }
 
-/** One place of the stroll. */
+/** The words on a panorama's walls, by their key under `hq.signs` (in the UI language). */
+export type SignText = (key: string) => string;
+
+/**
+ * One place of the stroll. Its title and description are the texts `hq.places.<id>.title` and
+ * `.description` of the `exhibition` namespace.
+ */
 export interface Panorama {
   id: string;
-  title: string;
-  description: string;
   hotspots: Hotspot[];
-  draw: (width: number, height: number) => HTMLCanvasElement;
+  draw: (width: number, height: number, text: SignText) => HTMLCanvasElement;
 }
 
 type Rgb = [number, number, number];
@@ -190,14 +196,12 @@ function trace(room: Room, width: number, height: number): HTMLCanvasElement {
 export const PANORAMAS: readonly Panorama[] = [
   {
     id: 'lobby',
-    title: 'HQ lobby',
-    description: 'The reception of the headquarters, with the way to the studio, the lab and the roof.',
     hotspots: [
-      { to: 'studio', label: 'Broadcast studio', angle: Math.atan2(-7, 5.5) },
-      { to: 'lab', label: 'Innovation lab', angle: 0 },
-      { to: 'roof', label: 'Roof terrace', angle: Math.PI },
+      { to: 'studio', angle: Math.atan2(-7, 5.5) },
+      { to: 'lab', angle: 0 },
+      { to: 'roof', angle: Math.PI },
     ],
-    draw: (w, h) =>
+    draw: (w, h, text) =>
       trace(
         {
           size: [16, 14, 5],
@@ -208,19 +212,19 @@ export const PANORAMAS: readonly Panorama[] = [
               sign(ctx, 'HYBRID STAGE HQ', 262, 50, 500, 70, '#1f2a5c');
               ctx.fillStyle = '#8a6b4a';
               ctx.fillRect(312, 170, 400, 86);
-              sign(ctx, 'Reception', 412, 186, 200, 34, '#c62828');
-              door(ctx, 820, 'Studio');
+              sign(ctx, text('reception'), 412, 186, 200, 34, '#c62828');
+              door(ctx, 820, text('studio'));
             }),
             wall('#dcd6cb', (ctx) => {
               windows(ctx, 120, 900, 4);
-              door(ctx, 470, 'Lab');
+              door(ctx, 470, text('lab'));
             }),
             wall('#e9e4da', (ctx) => {
               windows(ctx, 40, 1000, 5);
             }),
             wall('#dcd6cb', (ctx) => {
-              sign(ctx, 'Welcome, partners', 212, 40, 600, 50, '#3b5bdb');
-              door(ctx, 467, 'Roof');
+              sign(ctx, text('welcome'), 212, 40, 600, 50, '#3b5bdb');
+              door(ctx, 467, text('roof'));
             }),
           ],
           sky: daySky,
@@ -231,10 +235,8 @@ export const PANORAMAS: readonly Panorama[] = [
   },
   {
     id: 'studio',
-    title: 'Broadcast studio',
-    description: 'Where the main stage is made: the set, the LED wall and the control room window.',
-    hotspots: [{ to: 'lobby', label: 'Back to the lobby', angle: Math.PI / 2 }],
-    draw: (w, h) =>
+    hotspots: [{ to: 'lobby', angle: Math.PI / 2 }],
+    draw: (w, h, text) =>
       trace(
         {
           size: [14, 12, 6],
@@ -248,15 +250,15 @@ export const PANORAMAS: readonly Panorama[] = [
               led.addColorStop(1, '#f59f00');
               ctx.fillStyle = led;
               ctx.fillRect(160, 30, 704, 170);
-              sign(ctx, 'PARTNER SUMMIT · LIVE', 260, 85, 504, 60, 'rgba(0,0,0,0.55)');
+              sign(ctx, text('summit'), 260, 85, 504, 60, 'rgba(0,0,0,0.55)');
             }),
             wall('#1b1f33', (ctx) => {
               ctx.fillStyle = '#0a0c14';
               ctx.fillRect(200, 60, 620, 110);
-              sign(ctx, 'CONTROL ROOM', 380, 20, 260, 30, '#c62828');
+              sign(ctx, text('controlRoom'), 380, 20, 260, 30, '#c62828');
             }),
-            wall('#15182a', (ctx) => door(ctx, 467, 'Lobby')),
-            wall('#1b1f33', (ctx) => sign(ctx, 'ON AIR', 412, 40, 200, 50, '#c62828')),
+            wall('#15182a', (ctx) => door(ctx, 467, text('lobby'))),
+            wall('#1b1f33', (ctx) => sign(ctx, text('onAir'), 412, 40, 200, 50, '#c62828')),
           ],
           sky: daySky,
         },
@@ -266,10 +268,8 @@ export const PANORAMAS: readonly Panorama[] = [
   },
   {
     id: 'lab',
-    title: 'Innovation lab',
-    description: 'Prototypes and partner demos, with a view over the city.',
-    hotspots: [{ to: 'lobby', label: 'Back to the lobby', angle: Math.PI / 2 }],
-    draw: (w, h) =>
+    hotspots: [{ to: 'lobby', angle: Math.PI / 2 }],
+    draw: (w, h, text) =>
       trace(
         {
           size: [12, 18, 4],
@@ -278,12 +278,12 @@ export const PANORAMAS: readonly Panorama[] = [
           walls: [
             wall('#f1f3f5', (ctx) => windows(ctx, 20, 1004, 6)),
             wall('#e7f5ff', (ctx) => {
-              sign(ctx, 'PROTOTYPES', 100, 40, 300, 40, '#0b7285');
-              sign(ctx, 'PARTNER DEMOS', 600, 40, 300, 40, '#5f3dc4');
+              sign(ctx, text('prototypes'), 100, 40, 300, 40, '#0b7285');
+              sign(ctx, text('demos'), 600, 40, 300, 40, '#5f3dc4');
               ctx.fillStyle = '#343a40';
               ctx.fillRect(80, 140, 860, 30);
             }),
-            wall('#f1f3f5', (ctx) => door(ctx, 467, 'Lobby')),
+            wall('#f1f3f5', (ctx) => door(ctx, 467, text('lobby'))),
             wall('#e7f5ff', (ctx) => windows(ctx, 20, 1004, 6)),
           ],
           sky: daySky,
@@ -294,9 +294,7 @@ export const PANORAMAS: readonly Panorama[] = [
   },
   {
     id: 'roof',
-    title: 'Roof terrace',
-    description: 'The city around the headquarters.',
-    hotspots: [{ to: 'lobby', label: 'Back to the lobby', angle: 0 }],
+    hotspots: [{ to: 'lobby', angle: 0 }],
     draw: (w, h) =>
       trace(
         {
