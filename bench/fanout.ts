@@ -11,7 +11,9 @@
 import { execFileSync } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
@@ -25,7 +27,7 @@ const STEPS = [50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000];
 const MAX_PREDICTED_CPU = 0.9;
 const STEP_SECONDS = 4;
 const SINK_SOCKETS = 8;
-const VIEWERS_FOR_MEMORY = 500;
+const VIEWERS_FOR_MEMORY = 1000;
 
 interface Step {
   consumers: number;
@@ -231,8 +233,23 @@ async function udpLimit(): Promise<{ packetsPerCpuSecond: number } | { error: st
   }
 }
 
-/** Memory per viewer: a WebRtcTransport and two consumers each, on one worker. */
-async function memoryPerViewer(): Promise<number> {
+/** Resident memory of a process, from /proc (current, not the peak). */
+function residentBytes(pid: number): number {
+  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+}
+
+/** Node's garbage collector, callable without starting Node with --expose-gc. */
+function collectGarbage(): void {
+  setFlagsFromString('--expose_gc');
+  (runInNewContext('gc') as () => void)();
+}
+
+/**
+ * Memory per viewer: a WebRtcTransport on the WebRtcServer and a video and an audio consumer
+ * each, on one worker. The worker's resident memory and Node's heap (after a collection) are read
+ * before and after adding the viewers.
+ */
+async function memoryPerViewer(): Promise<{ worker: number; node: number }> {
   const worker = await mediasoup.createWorker({ logLevel: 'error', rtcMinPort: 43000, rtcMaxPort: 49999 });
   const port = await freePortRun(1);
   try {
@@ -241,19 +258,20 @@ async function memoryPerViewer(): Promise<number> {
     const direct = await router.createDirectTransport();
     const video = await direct.produce({ kind: 'video', rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: 101, clockRate: 90000 }], encodings: [{ ssrc: 1111 }] } });
     const audio = await direct.produce({ kind: 'audio', rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: 2222 }] } });
-    const measure = async () => (await worker.getResourceUsage()).ru_maxrss * 1024 + process.memoryUsage().heapUsed;
+    const measure = () => {
+      collectGarbage();
+      return { worker: residentBytes(worker.pid), node: process.memoryUsage().heapUsed };
+    };
     const keep: unknown[] = [];
     for (let i = 0; i < 20; i++) keep.push(await router.createWebRtcTransport({ webRtcServer })); // warm-up
-    global.gc?.();
-    const before = await measure();
+    const before = measure();
     for (let i = 0; i < VIEWERS_FOR_MEMORY; i++) {
       const transport = await router.createWebRtcTransport({ webRtcServer });
       keep.push(transport, await transport.consume({ producerId: video.id, rtpCapabilities: router.rtpCapabilities, paused: true }));
       keep.push(await transport.consume({ producerId: audio.id, rtpCapabilities: router.rtpCapabilities, paused: true }));
     }
-    global.gc?.();
-    const after = await measure();
-    return (after - before) / VIEWERS_FOR_MEMORY;
+    const after = measure();
+    return { worker: (after.worker - before.worker) / VIEWERS_FOR_MEMORY, node: (after.node - before.node) / VIEWERS_FOR_MEMORY };
   } finally {
     worker.close();
   }
@@ -308,9 +326,11 @@ export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
   progress('memory: adding viewers');
   const perViewer = await memoryPerViewer();
   figures.set('memory.bytesPerViewer', {
-    value: Math.round(perViewer),
+    value: Math.round(perViewer.worker + perViewer.node),
     unit: 'bytes',
-    conditions: `growth of worker max RSS + Node heap over ${VIEWERS_FOR_MEMORY} viewers (a WebRtcTransport on the WebRtcServer + a video and an audio consumer each)`,
+    conditions:
+      `growth over ${VIEWERS_FOR_MEMORY} viewers (a WebRtcTransport on the WebRtcServer + a video and an audio consumer each): ` +
+      `worker resident memory ${Math.round(perViewer.worker)} B + Node heap after GC ${Math.round(perViewer.node)} B per viewer`,
   });
   return figures;
 }
