@@ -9,6 +9,7 @@ import { AgendaPage } from './features/agenda/AgendaPage';
 import { ConsolePage } from './features/console/ConsolePage';
 import { StudioPage } from './features/studio/StudioPage';
 import { DeskPage } from './features/captions/DeskPage';
+import { CinemaPage } from './features/cinema/CinemaPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
 import { LanguagePicker } from './i18n/LanguagePicker';
 
@@ -45,6 +46,7 @@ function AppShell() {
           </NavLink>
           <NavLink to="/agenda">{t('nav.agenda')}</NavLink>
           <NavLink to="/exhibition">{t('nav.exhibition')}</NavLink>
+          <NavLink to="/cinema">{t('nav.cinema')}</NavLink>
         </nav>
         <span className="header-end">
           <LanguagePicker />
@@ -84,6 +86,7 @@ export function App() {
               <Route path="/desk/:channelId/:language" element={<DeskPage />} />
               <Route path="/studio/:studioId" element={<StudioPage />} />
               <Route path="/exhibition/*" element={<ExhibitionRoute />} />
+              <Route path="/cinema" element={<CinemaPage />} />
             </Route>
           </Routes>
         </BrowserRouter>

@@ -17,7 +17,7 @@ const started = Date.now();
 const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 /** Debian packages the product needs at run time. */
-const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa'];
+const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'util-linux'];
 /** Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese, Chinese, Korean). */
 const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
 

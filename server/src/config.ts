@@ -60,6 +60,12 @@ const ConfigSchema = z.object({
   LIBRETRANSLATE_LANGUAGES: languageList.default([]),
   /** Whether machine translations wait as drafts for a translator to accept (else they go out at once). */
   MT_REVIEW: flag.default(false),
+  /** Whether every channel with agenda sessions is recorded by itself, one file per session. */
+  RECORD_SESSIONS: flag.default(true),
+  /** Whether the demo's short films are made (by ffmpeg, into DATA_DIR/films) when the cinema has none of them. */
+  DEMO_FILMS: flag.default(true),
+  /** Largest film video upload, in megabytes. */
+  FILM_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** A JSON file describing the event (name, studios, channels); empty runs the built-in demo event. */
   EVENT_FILE: z.string().default(''),
   /** Directory of the built client to serve; empty to serve no client. */

@@ -3,6 +3,8 @@ import { loadConfig } from './config';
 import { StartupError } from './errors';
 import { createLogger } from './logger';
 import { startServer } from './server';
+import { invitePath } from './access/invitePath';
+import type { Grant } from '@hybrid-stage/shared';
 
 /** Runs `start`, turning a StartupError into a one-line message and exit code 1. */
 async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
@@ -18,15 +20,14 @@ async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
 const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const server = await orExit(() => startServer(config, logger));
-const producerLink = `${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`;
+const link = async (grant: Grant) => `${server.url}${invitePath(grant, await server.access.mint(grant))}`;
+const producerLink = await link({ role: 'producer' });
 const firstChannel = server.channels.list()[0]!;
-const captionerLink = `${server.url}/desk/${firstChannel.id}/en?token=${await server.access.mint({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] })}`;
-const studioLinks = await Promise.all(
-  server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${server.url}/studio/${s.id}?token=${await server.access.mint({ role: 'studio', studioId: s.id })}`),
-);
-const adminLink = `${server.url}/exhibition?token=${await server.access.mint({ role: 'admin' })}`;
+const captionerLink = await link({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] });
+const studioLinks = await Promise.all(server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${await link({ role: 'studio', studioId: s.id })}`));
+const adminLink = await link({ role: 'admin' });
 const firstStand = server.exhibition.stands.list()[0];
-const exhibitorLink = firstStand && `${server.url}/exhibition?stand=${firstStand.id}&token=${await server.access.mint({ role: 'exhibitor', standId: firstStand.id })}`;
+const exhibitorLink = firstStand && (await link({ role: 'exhibitor', standId: firstStand.id }));
 console.log(`
 Hybrid Stage is running.
   Watch:     ${server.url}/
@@ -42,7 +43,7 @@ ${studioLinks.join('\n')}
     ${captionerLink}
   Exhibition admin (add and place stands, analytics):
     ${adminLink}${exhibitorLink ? `\n  Exhibitor of ${firstStand!.exhibitor} (edit the stand, moderate comments):\n    ${exhibitorLink}` : ''}
-Press Ctrl+C to stop.
+More links: npm run invite -- <role> … (see the README). Press Ctrl+C to stop.
 `);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

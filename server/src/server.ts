@@ -22,6 +22,12 @@ import { closeDatabase, openDatabase } from './persistence/Database';
 import { FeedRegistry } from './studios/FeedRegistry';
 import { TestPattern } from './studios/TestPattern';
 import { Exhibition } from './exhibition/Exhibition';
+import { RecordingRegistry } from './recording/RecordingRegistry';
+import { RecordingStore } from './recording/RecordingStore';
+import { ReRunScheduler } from './reruns/ReRunScheduler';
+import { ReRunStore } from './reruns/ReRunStore';
+import { FilmLibrary } from './cinema/FilmLibrary';
+import { makeDemoFilms } from './cinema/demoFilms';
 
 /** A running Hybrid Stage server. */
 export interface RunningServer {
@@ -32,6 +38,9 @@ export interface RunningServer {
   readonly feeds: FeedRegistry;
   readonly channels: ChannelRegistry;
   readonly ingests: IngestRegistry;
+  readonly recordings: RecordingRegistry;
+  readonly reruns: ReRunScheduler;
+  readonly films: FilmLibrary;
   /** Mints and checks the access tokens in invite links. */
   readonly access: AccessTokens;
   /** The virtual exhibition's stands, comments, gifts and visits. */
@@ -45,7 +54,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   mkdirSync(config.DATA_DIR, { recursive: true });
   const setup = loadEventConfig(config.EVENT_FILE || undefined);
   const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
-  const event = { name: setup.name, timeZone: setup.timeZone, sessions: [...agenda.sessions] };
   const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
   const captionStore = new CaptionStore(db);
   const captions = new CaptionPipeline({
@@ -103,6 +111,37 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (backup) channels.setBackup(channel.id, backup.id);
   }
   const access = AccessTokens.inDataDir(config.DATA_DIR);
+  const recordings = new RecordingRegistry({
+    store: new RecordingStore(db),
+    channels,
+    agenda,
+    dir: join(config.DATA_DIR, 'recordings'),
+    recordSessions: config.RECORD_SESSIONS,
+    logger: logger.child({ component: 'recording' }),
+  });
+  await recordings.recover();
+  const reruns = new ReRunScheduler({
+    store: new ReRunStore(db),
+    recordings,
+    agenda,
+    channels,
+    feeds,
+    captions,
+    router: () => pool.ingest.router,
+    logger: logger.child({ component: 'reruns' }),
+  });
+  reruns.start();
+  const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
+  const demoFilms = new AbortController();
+  // The agenda with its re-runs as they are when asked.
+  const event = {
+    name: setup.name,
+    timeZone: setup.timeZone,
+    sessions: [...agenda.sessions],
+    get reruns() {
+      return reruns.list();
+    },
+  };
   const ingests = new IngestRegistry({
     feeds,
     router: () => pool.ingest.router,
@@ -124,15 +163,17 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
 
   const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => io.engine.clientsCount };
-  const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, agenda, access, event, metrics, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
+  const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, exhibition, access, event, logger: logger.child({ component: 'signaling' }) });
+  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, logger: logger.child({ component: 'signaling' }) });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
       httpServer.listen(config.PORT, config.HOST, resolve);
     });
   } catch (error) {
+    reruns.close();
+    await recordings.close();
     channels.close();
     ingests.close();
     for (const p of patterns) p.close();
@@ -146,6 +187,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }
     throw error;
   }
+  if (config.DEMO_FILMS) {
+    makeDemoFilms(films.dir, logger.child({ component: 'cinema' }), demoFilms.signal).catch((err) => {
+      if (!demoFilms.signal.aborted) logger.error({ err }, 'cannot make the demo films');
+    });
+  }
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
 
@@ -157,10 +203,16 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     feeds,
     channels,
     ingests,
+    recordings,
+    reruns,
+    films,
     access,
     exhibition,
     close: () =>
       (closing ??= (async () => {
+        demoFilms.abort();
+        reruns.close();
+        await recordings.close();
         channels.close();
         ingests.close();
         for (const p of patterns) p.close();

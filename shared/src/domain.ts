@@ -1,5 +1,6 @@
 /** Domain types shared by server and client. */
 import { z } from 'zod';
+import type { ReRunInfo } from './recording';
 
 /** A media track's kind. */
 export const MediaKind = z.enum(['audio', 'video']);
@@ -14,7 +15,7 @@ export interface StudioInfo {
 }
 
 /** Where a feed's media comes from. */
-export type FeedSource = 'browser' | 'test-pattern' | 'rtp' | 'srt';
+export type FeedSource = 'browser' | 'test-pattern' | 'rtp' | 'srt' | 'recording';
 
 /** One audio+video source in the SFU. */
 export interface FeedInfo {
@@ -36,6 +37,8 @@ export interface EventInfo {
   channels: ChannelState[];
   /** The agenda, every channel, in start order. */
   sessions: AgendaSession[];
+  /** Re-runs of recorded sessions for other time zones, in start order. */
+  reruns: ReRunInfo[];
 }
 
 /** One session of the agenda on one channel. */
@@ -97,6 +100,8 @@ export interface CutInfo {
 export interface ChannelState extends ChannelConfig {
   /** The feed on air, or null. */
   program: string | null;
+  /** Where the feed on air comes from: "recording" while a re-run is on air. */
+  programSource: FeedSource | null;
   /** A take waiting for the new feed's keyframe, or null. */
   pending: string | null;
   /** The feed in preview, or null. */

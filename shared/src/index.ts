@@ -3,3 +3,4 @@ export * from './errors';
 export * from './protocol';
 export * from './captions';
 export * from './exhibition';
+export * from './recording';

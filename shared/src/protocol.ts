@@ -7,9 +7,10 @@ import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
 import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
+import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** What a client sends in socket.io's `auth` when it connects. */
 export const HandshakeAuth = z.strictObject({
@@ -81,6 +82,12 @@ export const Requests = {
   'exhibition:enter': z.strictObject({}),
   'stand:join': z.strictObject({ standId: StandId, visitorId: VisitorId }),
   'stand:leave': z.strictObject({}),
+  'recording:start': z.strictObject({ channelId: Id }),
+  'recording:stop': z.strictObject({ channelId: Id }),
+  'recording:list': z.strictObject({}),
+  'rerun:create': z.strictObject({ sessionId: Id, channelId: Id, startsAt: IsoTime, region: RegionLabel }),
+  'rerun:update': z.strictObject({ rerunId: Id, channelId: Id.optional(), startsAt: IsoTime.optional(), region: RegionLabel.optional() }),
+  'rerun:delete': z.strictObject({ rerunId: Id }),
 } as const;
 
 /** The name of a client-to-server request. */
@@ -136,6 +143,12 @@ export interface Responses {
   'exhibition:enter': { counts: StandPresenceCounts };
   'stand:join': { counts: StandPresenceCounts };
   'stand:leave': Record<string, never>;
+  'recording:start': RecordingInfo;
+  'recording:stop': RecordingInfo;
+  'recording:list': RecordingInfo[];
+  'rerun:create': ReRunInfo;
+  'rerun:update': ReRunInfo;
+  'rerun:delete': Record<string, never>;
 }
 
 /** A request's payload type. */
@@ -180,4 +193,8 @@ export interface ServerToClientEvents {
   'feeds:health': (health: FeedHealth[]) => void;
   /** To visitors in the exhibition, at most once a second: how many people are at each stand. */
   'exhibition:presence': (counts: StandPresenceCounts) => void;
+  /** To producers: every recording, whenever one starts, stops or grows (every few seconds). */
+  'recordings:changed': (recordings: RecordingInfo[]) => void;
+  /** The re-run schedule, whenever it changes. */
+  'reruns:changed': (reruns: ReRunInfo[]) => void;
 }

@@ -63,6 +63,9 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     DATA_DIR: dataDir,
     LOG_LEVEL: 'warn',
     WORKERS: String(workers),
+    // Tests record by hand and make their own films: nothing runs in the background unasked.
+    RECORD_SESSIONS: 'false',
+    DEMO_FILMS: 'false',
     ...env,
   });
   const server = await startServer(config);

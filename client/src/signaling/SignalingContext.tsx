@@ -1,5 +1,5 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { ChannelState, EventInfo, FeedInfo, Grant } from '@hybrid-stage/shared';
+import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo } from '@hybrid-stage/shared';
 import { forgetAccessToken, takeAccessToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
 
@@ -58,7 +58,7 @@ export function useGrant(): Grant {
   return grant;
 }
 
-/** The event with its live feeds and channels, kept current by `feeds:changed` and `channel:changed`. */
+/** The event with its live feeds, channels and re-runs, kept current by `feeds:changed`, `channel:changed` and `reruns:changed`. */
 export function useEventInfo(): EventInfo | undefined {
   const signaling = useSignaling();
   const [event, setEvent] = useState<EventInfo>();
@@ -68,15 +68,18 @@ export function useEventInfo(): EventInfo | undefined {
     const onFeeds = (feeds: FeedInfo[]) => setEvent((e) => (e ? { ...e, feeds } : e));
     const onChannel = (channel: ChannelState) =>
       setEvent((e) => e && { ...e, channels: e.channels.map((c) => (c.id === channel.id && c.version <= channel.version ? channel : c)) });
+    const onReRuns = (reruns: ReRunInfo[]) => setEvent((e) => (e ? { ...e, reruns } : e));
     signaling.socket.on('connect', load);
     signaling.socket.on('feeds:changed', onFeeds);
     signaling.socket.on('channel:changed', onChannel);
+    signaling.socket.on('reruns:changed', onReRuns);
     if (signaling.socket.connected) void load();
     return () => {
       alive = false;
       signaling.socket.off('connect', load);
       signaling.socket.off('feeds:changed', onFeeds);
       signaling.socket.off('channel:changed', onChannel);
+      signaling.socket.off('reruns:changed', onReRuns);
     };
   }, [signaling]);
   return event;

@@ -37,6 +37,12 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'exhibition:enter': EVERYONE,
   'stand:join': EVERYONE,
   'stand:leave': EVERYONE,
+  'recording:start': ['producer', 'admin'],
+  'recording:stop': ['producer', 'admin'],
+  'recording:list': ['producer', 'admin'],
+  'rerun:create': ['producer', 'admin'],
+  'rerun:update': ['producer', 'admin'],
+  'rerun:delete': ['producer', 'admin'],
 };
 
 /** Throws FORBIDDEN unless `grant` may send `request`. */

@@ -55,6 +55,8 @@ export interface NewCue {
  */
 export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   readonly #options: CaptionPipelineOptions;
+  /** Per channel and language, the last cues replayed by a re-run, for late joiners. */
+  readonly #replayed = new Map<string, StoredCue[]>();
 
   constructor(options: CaptionPipelineOptions) {
     super();
@@ -212,7 +214,36 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     const now = Date.now();
     const session = this.#options.agenda.sessionAt(channelId, now);
     const since = session ? Date.parse(session.startsAt) : now - LATE_JOINER_WINDOW_MS;
-    return this.#options.store.recent(channelId, language, since, LATE_JOINER_CUES).map(toWire);
+    const live = this.#options.store.recent(channelId, language, since, LATE_JOINER_CUES);
+    const replayed = this.#replayed.get(`${channelId}:${language}`) ?? [];
+    // A re-run on the channel it was recorded on sends the same cue ids again, later.
+    const replayedIds = new Set(replayed.map((c) => c.id));
+    return [...live.filter((c) => !replayedIds.has(c.id)), ...replayed]
+      .sort((a, b) => a.startMs - b.startMs)
+      .slice(-LATE_JOINER_CUES)
+      .map(toWire);
+  }
+
+  /** Every live cue (newest revision, every language) of a channel starting in [fromMs, toMs): a recording's captions. */
+  recorded(channelId: string, fromMs: number, toMs: number): StoredCue[] {
+    return this.#options.store.between(channelId, fromMs, toMs);
+  }
+
+  /**
+   * Sends a recorded cue again on `channelId` with times moved onto the re-run's program clock
+   * (nothing is stored: the cue keeps its id and revision, and its corrections are in it already).
+   */
+  replay(channelId: string, cue: StoredCue, startMs: number, endMs: number): void {
+    this.#assertChannel(channelId);
+    const replayed: StoredCue = { ...cue, channelId, startMs, endMs };
+    const key = `${channelId}:${cue.language}`;
+    this.#replayed.set(key, [...(this.#replayed.get(key) ?? []), replayed].slice(-LATE_JOINER_CUES));
+    this.emit('cue', replayed);
+  }
+
+  /** Forgets a channel's replayed cues when its re-run ends. */
+  endReplay(channelId: string): void {
+    for (const key of this.#replayed.keys()) if (key.startsWith(`${channelId}:`)) this.#replayed.delete(key);
   }
 
   /** Machine drafts of the last minutes still waiting for a translator. */

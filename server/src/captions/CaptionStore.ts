@@ -54,6 +54,7 @@ export class CaptionStore {
   readonly #translation;
   readonly #drafts;
   readonly #count;
+  readonly #between;
 
   constructor(db: Db) {
     this.#db = db;
@@ -72,6 +73,9 @@ export class CaptionStore {
     );
     this.#drafts = db.prepare<[string, string, number], Row>(
       `SELECT * FROM (${NEWEST}) WHERE channel_id = ? AND language = ? AND status = 'draft' AND start_ms >= ? ORDER BY start_ms`,
+    );
+    this.#between = db.prepare<[string, number, number], Row>(
+      `SELECT * FROM (${NEWEST}) WHERE channel_id = ? AND status = 'live' AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`,
     );
     this.#session = db.prepare<[string, string], Row>(
       `SELECT * FROM (${NEWEST}) WHERE session_id = ? AND language = ? AND status = 'live' ORDER BY start_ms, id`,
@@ -120,6 +124,11 @@ export class CaptionStore {
   /** Every live cue of a session in a language, in time order. */
   session(sessionId: string, language: Language): StoredCue[] {
     return this.#session.all(sessionId, language).map(toCue);
+  }
+
+  /** Every live cue of a channel, in every language, starting in [fromMs, toMs), in time order. */
+  between(channelId: string, fromMs: number, toMs: number): StoredCue[] {
+    return this.#between.all(channelId, fromMs, toMs).map(toCue);
   }
 
   /** Runs `work` in one transaction. */

@@ -16,6 +16,11 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import type { Agenda } from '../agenda/Agenda';
 import type { EventSummary } from '../signaling/feedHandlers';
 import type { FeedRegistry } from '../studios/FeedRegistry';
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { ReRunScheduler } from '../reruns/ReRunScheduler';
+import type { FilmLibrary } from '../cinema/FilmLibrary';
+import { recordingRoutes } from './recordingRoutes';
+import { filmRoutes } from './filmRoutes';
 import type { Exhibition } from '../exhibition/Exhibition';
 import { exhibitionRoutes } from './exhibitionRoutes';
 
@@ -54,6 +59,9 @@ export interface HttpDeps {
   ingests: IngestRegistry;
   captions: CaptionPipeline;
   exhibition: Exhibition;
+  recordings: RecordingRegistry;
+  reruns: ReRunScheduler;
+  films: FilmLibrary;
   agenda: Agenda;
   access: AccessTokens;
   event: EventSummary;
@@ -65,7 +73,7 @@ export interface HttpDeps {
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -95,8 +103,10 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
 
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
-  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.list().find((c) => c.id === id)?.name ?? id }));
+  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.list().find((c) => c.id === id)?.name ?? id, reRuns: () => reruns.list() }));
   app.use('/api', exhibitionRoutes(exhibition, access));
+  app.use('/api', recordingRoutes(recordings, reruns, captions, access));
+  app.use('/api', filmRoutes(films, access));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

@@ -1,7 +1,8 @@
+import { EventEmitter } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../logger';
 
-/** Every running ffmpeg, so none outlives this process: UDP output never fails, so ffmpeg would not notice. */
+/** Every running ffmpeg, so none outlives this process: UDP output never fails, so ffmpeg would not notice. (A crash is covered by setpriv's parent-death signal.) */
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
@@ -15,25 +16,59 @@ export interface FfmpegProcessOptions {
   env?: Record<string, string>;
   /** Wait before starting again after ffmpeg exits. */
   restartAfterMs?: number;
+  /** Whether to start ffmpeg again after it exits (default true); false for a job that ends, like a recording. */
+  restart?: boolean;
   logger: Logger;
   /** What the process is, for the log. */
   what: string;
 }
 
-/** Debian's ffmpeg as a child process, started again after it exits until it is closed. */
-export class FfmpegProcess {
+/** Events of an {@link FfmpegProcess}. */
+export interface FfmpegProcessEvents {
+  /** ffmpeg exited (by itself, killed, or closed); `stderr` is its last words. */
+  exit: [code: number | null, signal: NodeJS.Signals | null, stderr: string];
+}
+
+/** Debian's ffmpeg as a child process, started again after it exits until it is closed (unless `restart: false`). */
+export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
   readonly #options: FfmpegProcessOptions;
   #child: ChildProcess | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(options: FfmpegProcessOptions) {
+    super();
     this.#options = options;
     this.#start();
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** The running ffmpeg's process id, if one runs. */
+  get pid(): number | undefined {
+    return this.#child && this.#child.exitCode === null && this.#child.signalCode === null ? this.#child.pid : undefined;
+  }
+
+  /**
+   * Asks ffmpeg to finish its output (SIGINT: it writes what it holds and the file's trailer) and
+   * resolves when it has exited; kills it after `graceMs`. Closes the process for good.
+   */
+  stop(graceMs = 5000): Promise<void> {
+    const child = this.#child;
+    const running = child && child.exitCode === null && child.signalCode === null;
+    this.#closed = true;
+    clearTimeout(this.#restartTimer);
+    if (!running) return Promise.resolve();
+    return new Promise((resolve) => {
+      const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      child.once('exit', () => {
+        clearTimeout(kill);
+        resolve();
+      });
+      child.kill('SIGINT');
+    });
   }
 
   /** Stops ffmpeg for good. Safe to call twice. */
@@ -45,8 +80,13 @@ export class FfmpegProcess {
   }
 
   #start(): void {
-    const { args, env, restartAfterMs = 1000, logger, what } = this.#options;
-    const child = spawn('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], {
+    const { args, env, restartAfterMs = 1000, restart = true, logger, what } = this.#options;
+    // setpriv (util-linux) has the kernel kill ffmpeg when this process dies, even by SIGKILL:
+    // a recorder or pattern never outlives a crashed server. In a session of its own (detached),
+    // a Ctrl+C in the terminal reaches only the server, which then stops each ffmpeg in order
+    // (a recorder finishes its file).
+    const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', ...args], {
+      detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },
     });
@@ -57,7 +97,12 @@ export class FfmpegProcess {
     child.on('error', (error) => logger.error({ err: error, what }, 'cannot run ffmpeg'));
     child.on('exit', (code, signal) => {
       running.delete(child);
+      this.emit('exit', code, signal, stderr);
       if (this.#closed) return;
+      if (!restart) {
+        this.#closed = true;
+        return;
+      }
       logger.warn({ what, code, signal, stderr }, 'ffmpeg exited; starting it again');
       this.#restartTimer = setTimeout(() => {
         if (!this.#closed) this.#start();

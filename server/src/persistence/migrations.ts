@@ -61,4 +61,29 @@ export const MIGRATIONS: readonly string[] = [
      dwell_ms INTEGER
    ) STRICT;
    CREATE INDEX stand_visits_by_stand ON stand_visits (stand_id);`,
+  // 3: recordings of channel programs, and re-runs of recorded sessions.
+  `CREATE TABLE recordings (
+     id TEXT PRIMARY KEY,
+     channel_id TEXT NOT NULL,
+     session_id TEXT,
+     file TEXT NOT NULL,
+     started_at_ms INTEGER NOT NULL,
+     ended_at_ms INTEGER,
+     duration_ms INTEGER,
+     status TEXT NOT NULL,
+     trigger TEXT NOT NULL
+   ) STRICT;
+   CREATE INDEX recordings_by_session ON recordings (session_id, started_at_ms);
+   CREATE TABLE reruns (
+     id TEXT PRIMARY KEY,
+     session_id TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     recording_id TEXT NOT NULL REFERENCES recordings (id),
+     starts_at_ms INTEGER NOT NULL,
+     ends_at_ms INTEGER NOT NULL,
+     region TEXT NOT NULL,
+     status TEXT NOT NULL,
+     played_from_ms INTEGER
+   ) STRICT;
+   CREATE INDEX reruns_by_channel ON reruns (channel_id, starts_at_ms);`,
 ];

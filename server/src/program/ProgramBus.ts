@@ -171,6 +171,7 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     return {
       ...this.config,
       program: this.programFeedId ?? null,
+      programSource: (this.#video ?? this.#audio)?.tap.feed.source ?? null,
       pending: this.#pending?.tap.feed.id ?? null,
       preview: this.#preview?.feed.id ?? null,
       backup: this.#backup?.feed.id ?? null,

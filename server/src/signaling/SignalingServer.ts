@@ -31,6 +31,9 @@ import { programHandlers } from './programHandlers';
 import { RateLimiter } from './RateLimiter';
 import type { Exhibition } from '../exhibition/Exhibition';
 import { EXHIBITION_ROOM, exhibitionHandlers } from './exhibitionHandlers';
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { ReRunScheduler } from '../reruns/ReRunScheduler';
+import { recordingHandlers } from './recordingHandlers';
 
 /** What the signaling layer drives. */
 export interface SignalingDeps {
@@ -40,6 +43,8 @@ export interface SignalingDeps {
   ingests: IngestRegistry;
   captions: CaptionPipeline;
   exhibition: Exhibition;
+  recordings: RecordingRegistry;
+  reruns: ReRunScheduler;
   access: AccessTokens;
   event: EventSummary;
   logger: Logger;
@@ -70,7 +75,7 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
 export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
-  const { pool, feeds, channels, ingests, captions, exhibition, access, event, logger } = deps;
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, logger } = deps;
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -128,6 +133,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
       ...inviteHandlers(feeds, new Set(channels.list().map((c) => c.id)), access),
+      ...recordingHandlers(recordings, reruns),
       ...captionHandlers(session, captions, rooms),
       ...exhibitionHandlers(socket.id, exhibition, rooms),
     };
@@ -179,6 +185,8 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
   exhibition.presence.on('counts', (counts) => io.to(EXHIBITION_ROOM).emit('exhibition:presence', counts));
   channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
+  recordings.on('changed', () => io.to(PRODUCERS_ROOM).emit('recordings:changed', recordings.list()));
+  reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
   return io;
 }

@@ -11,6 +11,9 @@ export interface FeedRegistryEvents {
   opened: [feed: Feed];
 }
 
+/** The studio id of feeds the server plays out itself (re-runs of recordings). */
+export const PLAYOUT_STUDIO_ID = 'playout';
+
 /** The live feeds of every studio. */
 export class FeedRegistry extends EventEmitter<FeedRegistryEvents> {
   readonly #studios: ReadonlyMap<string, StudioInfo>;
@@ -29,7 +32,15 @@ export class FeedRegistry extends EventEmitter<FeedRegistryEvents> {
   /** Opens a new feed for a studio; it is removed from the registry when it closes. */
   open(studioId: string, label: string, source: FeedSource): Feed {
     if (!this.#studios.has(studioId)) throw new NotFoundError('studio', studioId);
-    const feed = new Feed(studioId, label, source);
+    return this.#add(new Feed(studioId, label, source));
+  }
+
+  /** Opens a feed the server plays out itself (a recording being replayed), in no studio. */
+  openPlayout(label: string): Feed {
+    return this.#add(new Feed(PLAYOUT_STUDIO_ID, label, 'recording'));
+  }
+
+  #add(feed: Feed): Feed {
     this.#feeds.set(feed.id, feed);
     feed.on('changed', () => this.emit('changed'));
     feed.once('close', () => {

@@ -17,10 +17,9 @@ export interface ReRunSlot {
   status?: string;
 }
 
-/** The event's re-runs, when the server schedules any (`EventInfo.reruns`), failed ones left out. */
-export function reRunsOf(event: object | undefined): ReRunSlot[] {
-  const reruns = (event as { reruns?: ReRunSlot[] } | undefined)?.reruns ?? [];
-  return reruns.filter((r) => r.status !== 'failed');
+/** The event's re-runs (`EventInfo.reruns`), failed ones left out. */
+export function reRunsOf(event: { reruns?: readonly ReRunSlot[] } | undefined): ReRunSlot[] {
+  return (event?.reruns ?? []).filter((r) => r.status !== 'failed');
 }
 
 /** One stretch of a channel's program: a session's first showing, or one of its re-runs. */

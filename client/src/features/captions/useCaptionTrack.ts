@@ -21,7 +21,8 @@ export function useCaptionTrack(channelId: string | undefined, language: Languag
         const byId = new Map(current.map((c) => [c.id, c]));
         for (const cue of incoming) {
           const known = byId.get(cue.id);
-          if (!known || known.revision < cue.revision) byId.set(cue.id, cue);
+          // The same revision again is a re-run sending the cue at its new time.
+          if (!known || known.revision <= cue.revision) byId.set(cue.id, cue);
         }
         return [...byId.values()].sort((a, b) => a.startMs - b.startMs).slice(-KEEP);
       });

@@ -7,6 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
 import { FeedTile } from './FeedTile';
 import { InvitePanel } from './InvitePanel';
+import { RecordingPanel, useRecordings } from './RecordingPanel';
+import { ReRunPanel } from './ReRunPanel';
 
 /** How many alerts stay on screen. */
 const ALERTS_SHOWN = 5;
@@ -25,6 +27,7 @@ export function ConsolePage() {
   const [health, setHealth] = useState<Map<string, FeedHealth>>(new Map());
   const [alerts, setAlerts] = useState<ProgramAlert[]>([]);
   const [error, setError] = useState<string>();
+  const recordings = useRecordings();
   const channel = event?.channels.find((c) => c.id === channelId);
   const feeds = event?.feeds ?? [];
 
@@ -148,6 +151,8 @@ export function ConsolePage() {
           />
         ))}
       </div>
+      <RecordingPanel channel={channel} channels={event.channels} sessions={event.sessions} recordings={recordings} />
+      <ReRunPanel event={event} recordings={recordings} />
       <InvitePanel studios={event.studios} channels={event.channels} />
       <h2>{t('console.cutsOn', { channel: channel.name })}</h2>
       <ol className="cut-log" data-testid="cut-log">

@@ -55,6 +55,29 @@ export function HomePage() {
           </div>
         );
       })}
+      {event.reruns.some((r) => r.status === 'scheduled' || r.status === 'playing') && (
+        <>
+          <h2>Re-runs for other time zones</h2>
+          <ul className="rerun-list">
+            {event.reruns
+              .filter((r) => r.status === 'scheduled' || r.status === 'playing')
+              .map((r) => (
+                <li key={r.id}>
+                  <Link to={`/channel/${r.channelId}`}>{event.sessions.find((s) => s.id === r.sessionId)?.title ?? 'Session'}</Link>{' '}
+                  <span className="muted">
+                    · {r.region} · {event.channels.find((c) => c.id === r.channelId)?.name} ·{' '}
+                    {r.status === 'playing' ? 'on now' : new Date(r.startsAt).toLocaleString()}
+                  </span>
+                </li>
+              ))}
+          </ul>
+        </>
+      )}
+      <p>
+        <Link to="/cinema" className="button secondary">
+          Cinema: short films with captions
+        </Link>
+      </p>
       {studios.length > 0 && grant.role !== 'viewer' && (
         <>
           <h2>{t('home.studios')}</h2>

@@ -56,7 +56,7 @@ export function ChannelPage() {
           <h1 id="watch-title">{channel?.name ?? t('watch.channel')}</h1>
           {channel && (
             // The re-run scheduler marks a channel playing a recording (`programSource`); the agenda knows re-run slots too.
-            <OnAirBadge onAir={!!channel.program} reRun={(channel as { programSource?: string | null }).programSource === 'recording' || !!current?.reRun} />
+            <OnAirBadge onAir={!!channel.program} reRun={channel.programSource === 'recording' || !!current?.reRun} />
           )}
           {onAir && <span className="muted">{t('watch.onAirFrom', { feed: onAir.label })}</span>}
         </div>

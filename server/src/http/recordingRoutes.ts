@@ -1,0 +1,112 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { Language, IsoTime, RegionLabel } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import type { CaptionPipeline } from '../captions/CaptionPipeline';
+import { writeWebVtt } from '../captions/webvtt';
+import { AppError, NotFoundError } from '../errors';
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { ReRunScheduler } from '../reruns/ReRunScheduler';
+import { bearerGrant } from './bearer';
+import { route } from './httpErrors';
+
+const PRODUCERS = ['producer', 'admin'] as const;
+const CreateReRun = z.strictObject({ sessionId: z.string().min(1).max(64), channelId: z.string().min(1).max(64), startsAt: IsoTime, region: RegionLabel });
+const UpdateReRun = z.strictObject({ channelId: z.string().min(1).max(64).optional(), startsAt: IsoTime.optional(), region: RegionLabel.optional() });
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError('INVALID_REQUEST', z.prettifyError(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Recordings and re-runs over HTTP:
+ *   GET    /api/recordings                                  every recording (producer token)
+ *   POST   /api/channels/:channelId/recording               start recording a channel's program (producer token)
+ *   DELETE /api/channels/:channelId/recording               stop it (producer token)
+ *   GET    /api/recordings/:recordingId/file                the WebM file, with range requests (producer token)
+ *   GET    /api/recordings/:recordingId/captions/:lang.vtt  its captions, times from the recording's start
+ *   GET    /api/reruns                                      the re-run schedule
+ *   POST   /api/reruns  {sessionId, channelId, startsAt, region}   schedule one (producer token)
+ *   PATCH  /api/reruns/:rerunId  {channelId?, startsAt?, region?}  move one (producer token)
+ *   DELETE /api/reruns/:rerunId                              remove one, or stop it playing (producer token)
+ */
+export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunScheduler, captions: CaptionPipeline, access: AccessTokens): Router {
+  const router = Router();
+
+  router.get(
+    '/recordings',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      res.json(recordings.list());
+    }),
+  );
+  router.post(
+    '/channels/:channelId/recording',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      res.status(201).json(await recordings.start(String(req.params.channelId)));
+    }),
+  );
+  router.delete(
+    '/channels/:channelId/recording',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      res.json(await recordings.stop(String(req.params.channelId)));
+    }),
+  );
+  router.get(
+    '/recordings/:recordingId/file',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      const file = recordings.file(String(req.params.recordingId));
+      await new Promise<void>((resolve, reject) =>
+        res.sendFile(file, { headers: { 'Content-Type': 'video/webm' } }, (error) =>
+          error && !res.headersSent ? reject(new NotFoundError('recording file', String(req.params.recordingId))) : resolve(),
+        ),
+      );
+    }),
+  );
+  router.get(
+    '/recordings/:recordingId/captions/:language.vtt',
+    route(async (req, res) => {
+      const recording = recordings.get(String(req.params.recordingId));
+      const language = Language.safeParse(req.params.language);
+      if (!language.success) throw new AppError('INVALID_REQUEST', 'unknown language');
+      const end = recording.startedAtMs + (recording.durationMs ?? Date.now() - recording.startedAtMs);
+      const cues = captions
+        .recorded(recording.channelId, recording.startedAtMs, end)
+        .filter((c) => c.language === language.data)
+        .map((c) => ({ startMs: c.startMs - recording.startedAtMs, endMs: c.endMs - recording.startedAtMs, text: c.text }));
+      res.type('text/vtt; charset=utf-8').send(writeWebVtt(cues, language.data));
+    }),
+  );
+
+  router.get('/reruns', (_req, res) => {
+    res.json(reruns.list());
+  });
+  router.post(
+    '/reruns',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      res.status(201).json(reruns.create(parse(CreateReRun, req.body)));
+    }),
+  );
+  router.patch(
+    '/reruns/:rerunId',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      res.json(reruns.update(String(req.params.rerunId), parse(UpdateReRun, req.body)));
+    }),
+  );
+  router.delete(
+    '/reruns/:rerunId',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      reruns.delete(String(req.params.rerunId));
+      res.status(204).end();
+    }),
+  );
+  return router;
+}

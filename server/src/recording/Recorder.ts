@@ -1,0 +1,199 @@
+import { EventEmitter } from 'node:events';
+import { createSocket } from 'node:dgram';
+import { rmSync, writeFileSync } from 'node:fs';
+import type { types } from 'mediasoup';
+import type { MediaKind } from '@hybrid-stage/shared';
+import { FfmpegProcess } from '../ingest/FfmpegProcess';
+import type { Logger } from '../logger';
+
+/**
+ * Packets are timed by their arrival, which jitters by a few ms and, on a busy machine, bunches.
+ * Opus packets are 20 ms apart: each gets the time of the one before plus 20 ms unless that drifts
+ * more than 60 ms from its arrival (a gap in the program), so listeners of a re-run get even
+ * timestamps that stay on the wall clock. Video times only ever increase (two frames arriving in
+ * the same millisecond would share one). The times are the muxer's milliseconds (Debian's ffmpeg
+ * 5.1); `\,` because bitstream filter lists are comma-separated.
+ */
+const SMOOTH_AUDIO_TIMESTAMPS = 'setts=ts=if(N\\,if(gt(abs(PTS-PREV_OUTPTS-20)\\,60)\\,max(PTS\\,PREV_OUTPTS+1)\\,PREV_OUTPTS+20)\\,PTS)';
+const INCREASING_VIDEO_TIMESTAMPS = 'setts=ts=if(N\\,max(PTS\\,PREV_OUTPTS+1)\\,PTS)';
+
+/** ffmpeg must have opened its RTP ports within this time. */
+const LISTEN_TIMEOUT_MS = 5000;
+/** The program is asked for a keyframe this often, so a re-run can be joined (and cut to) every few seconds. */
+const KEYFRAME_INTERVAL_MS = 2000;
+
+/** Events of a {@link Recorder}. */
+export interface RecorderEvents {
+  /** ffmpeg ended without being asked to (killed, crashed): the file holds what it wrote until then. */
+  interrupted: [reason: string];
+}
+
+/** Options of {@link Recorder.start}. */
+export interface RecorderOptions {
+  /** The router the program's producers live on. */
+  router: types.Router;
+  /** The program's producers (a channel's `ProgramBus.producers`). */
+  producers: Readonly<Record<MediaKind, types.Producer>>;
+  /** The WebM file to write. */
+  file: string;
+  logger: Logger;
+  what: string;
+}
+
+/** Whether a UDP port on loopback is free now. */
+function udpPortIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createSocket('udp4');
+    socket.once('error', () => resolve(false));
+    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
+  });
+}
+
+/** An even UDP port whose odd neighbour is free too, for ffmpeg's RTP and RTCP. */
+async function freeRtpPort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const socket = createSocket('udp4');
+      socket.once('error', reject);
+      socket.bind(0, '127.0.0.1', () => {
+        const { port } = socket.address();
+        socket.close(() => resolve(port));
+      });
+    });
+    const even = port & ~1;
+    if (even >= 1024 && even < 65534 && (await udpPortIsFree(even)) && (await udpPortIsFree(even + 1))) return even;
+  }
+  throw new Error('no free UDP port pair for the recorder');
+}
+
+/**
+ * Writes one channel's program into a WebM file, as it goes out: the program's VP8 and Opus
+ * producers are consumed through PlainTransports into Debian's ffmpeg, which copies the packets
+ * into Matroska (no re-encode). The file is written live, cluster by cluster with every packet
+ * flushed, so a file cut short by a crash still opens and plays up to its last cluster.
+ */
+export class Recorder extends EventEmitter<RecorderEvents> {
+  /** Program-clock time (Unix ms) of the file's first moment. */
+  readonly startedAtMs: number;
+  readonly #transports: types.PlainTransport[];
+  readonly #consumers: types.Consumer[];
+  readonly #ffmpeg: FfmpegProcess;
+  readonly #sdp: string;
+  readonly #keyFrames: NodeJS.Timeout;
+  #stopping = false;
+  #closed = false;
+
+  private constructor(transports: types.PlainTransport[], consumers: types.Consumer[], ffmpeg: FfmpegProcess, sdp: string) {
+    super();
+    this.#transports = transports;
+    this.#consumers = consumers;
+    this.#ffmpeg = ffmpeg;
+    this.#sdp = sdp;
+    this.startedAtMs = Date.now();
+    this.#keyFrames = setInterval(() => this.#requestKeyFrame(), KEYFRAME_INTERVAL_MS);
+    ffmpeg.on('exit', (code, signal, stderr) => {
+      if (this.#stopping || this.#closed) return;
+      this.close();
+      this.emit('interrupted', `ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`);
+    });
+    for (const t of transports) t.observer.once('close', () => this.#onTransportClosed());
+  }
+
+  /** Starts ffmpeg, waits until it listens, then sends it the program from the next keyframe on. */
+  static async start({ router, producers, file, logger, what }: RecorderOptions): Promise<Recorder> {
+    const transports: types.PlainTransport[] = [];
+    const consumers: types.Consumer[] = [];
+    let ffmpeg: FfmpegProcess | undefined;
+    const sdpFile = `${file}.sdp`;
+    try {
+      const media: string[] = [];
+      const ports: number[] = [];
+      for (const kind of ['video', 'audio'] as const) {
+        const port = await freeRtpPort();
+        const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
+        transports.push(transport);
+        await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
+        const consumer = await transport.consume({ producerId: producers[kind].id, rtpCapabilities: router.rtpCapabilities, paused: true });
+        consumers.push(consumer);
+        const codec = consumer.rtpParameters.codecs[0]!;
+        const name = codec.mimeType.split('/')[1]!;
+        media.push(
+          `m=${kind} ${port} RTP/AVP ${codec.payloadType}`,
+          `a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`,
+          'a=recvonly',
+        );
+        ports.push(port);
+      }
+      writeFileSync(sdpFile, ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=Hybrid Stage program', 'c=IN IP4 127.0.0.1', 't=0 0', ...media, ''].join('\r\n'));
+      ffmpeg = new FfmpegProcess({
+        args: [
+          // Packets are timed by their arrival, so video and audio share one clock from the first moment
+          // (the RTP timestamps of the two streams only line up once RTCP sender reports came).
+          '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1', '-i', sdpFile,
+          '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy', '-bsf:a', SMOOTH_AUDIO_TIMESTAMPS, '-bsf:v', INCREASING_VIDEO_TIMESTAMPS,
+          // Live Matroska: no cues to seek back for, every packet flushed, a cluster at least every second.
+          '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '1000', '-y', file,
+        ],
+        restart: false,
+        logger,
+        what,
+      });
+      // ffmpeg has read the SDP and opened its sockets once the ports are taken.
+      const deadline = Date.now() + LISTEN_TIMEOUT_MS;
+      for (const port of ports) {
+        while (await udpPortIsFree(port)) {
+          if (ffmpeg.closed || Date.now() > deadline) throw new Error(`ffmpeg did not open port ${port}`);
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      }
+      const recorder = new Recorder(transports, consumers, ffmpeg, sdpFile);
+      await Promise.all(consumers.map((c) => c.resume()));
+      recorder.#requestKeyFrame();
+      return recorder;
+    } catch (error) {
+      ffmpeg?.close();
+      for (const t of transports) t.close();
+      rmSync(sdpFile, { force: true });
+      throw error;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The ffmpeg writing the file, while it runs. */
+  get pid(): number | undefined {
+    return this.#ffmpeg.pid;
+  }
+
+  /** Lets ffmpeg write what it holds and finish the file, then releases everything. */
+  async stop(): Promise<void> {
+    if (this.#closed || this.#stopping) return;
+    this.#stopping = true;
+    // ffmpeg ends its read loop at the next packet after SIGINT, so packets keep coming until it exits.
+    await this.#ffmpeg.stop();
+    this.close();
+  }
+
+  /** Kills ffmpeg at once (the file stays playable up to here) and closes the transports. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#keyFrames);
+    this.#ffmpeg.close();
+    for (const t of this.#transports) t.close();
+    rmSync(this.#sdp, { force: true });
+  }
+
+  #requestKeyFrame(): void {
+    const video = this.#consumers[0];
+    if (video && !video.closed) video.requestKeyFrame().catch(() => undefined);
+  }
+
+  #onTransportClosed(): void {
+    if (this.#closed || this.#stopping) return;
+    // The program's router went away (its worker died): finish what is written.
+    void this.stop().then(() => this.emit('interrupted', 'the program went away'));
+  }
+}

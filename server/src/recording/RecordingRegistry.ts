@@ -1,0 +1,241 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecordingInfo, RecordingStatus } from '@hybrid-stage/shared';
+import type { Agenda } from '../agenda/Agenda';
+import { AppError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import { probeMedia } from '../media/mediaProbe';
+import type { ChannelRegistry } from '../program/ChannelRegistry';
+import { Recorder } from './Recorder';
+import type { RecordingStore, StoredRecording } from './RecordingStore';
+
+/** While something records, producers get the growing sizes this often. */
+const PROGRESS_INTERVAL_MS = 5000;
+/** Automatic recording looks at the agenda this often. */
+const AGENDA_CHECK_MS = 1000;
+
+/** Events of a {@link RecordingRegistry}. */
+export interface RecordingRegistryEvents {
+  /** A recording started, stopped or grew; read {@link RecordingRegistry.list}. */
+  changed: [];
+}
+
+/** Options of a {@link RecordingRegistry}. */
+export interface RecordingRegistryOptions {
+  store: RecordingStore;
+  channels: ChannelRegistry;
+  agenda: Agenda;
+  /** Where the files go (DATA_DIR/recordings). */
+  dir: string;
+  /** Whether each channel's sessions are recorded by themselves, split at every session's start and end. */
+  recordSessions: boolean;
+  logger: Logger;
+}
+
+/** One channel's recording in progress. */
+interface Active {
+  readonly recording: StoredRecording;
+  readonly recorder: Recorder;
+}
+
+/**
+ * The recordings of the channels' programs: at most one in progress per channel, started and
+ * stopped by producers or, with `recordSessions`, at each agenda session's start and end. A
+ * recording ffmpeg or the server lost on the way is kept as "interrupted", playable up to there.
+ */
+export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
+  readonly #options: RecordingRegistryOptions;
+  readonly #active = new Map<string, Active>();
+  /** Channels with a start or stop under way, so two cannot race. */
+  readonly #busy = new Set<string>();
+  /** Per channel, the session a producer stopped by hand: not started again automatically. */
+  readonly #stoppedByHand = new Map<string, string | null>();
+  readonly #progress: NodeJS.Timeout;
+  readonly #agendaTimer: NodeJS.Timeout | undefined;
+  #closed = false;
+
+  constructor(options: RecordingRegistryOptions) {
+    super();
+    this.#options = options;
+    mkdirSync(options.dir, { recursive: true });
+    this.#progress = setInterval(() => {
+      if (this.#active.size > 0) this.emit('changed');
+    }, PROGRESS_INTERVAL_MS);
+    if (options.recordSessions) this.#agendaTimer = setInterval(() => this.#followAgenda(), AGENDA_CHECK_MS);
+  }
+
+  /** Marks recordings a crash left unfinished as interrupted, with the length their files have. */
+  async recover(): Promise<void> {
+    for (const recording of this.#options.store.unfinished()) {
+      await this.#finish(recording, 'interrupted', null);
+      this.#options.logger.warn({ recordingId: recording.id, channelId: recording.channelId }, 'recording was cut short by a crash; kept as interrupted');
+    }
+  }
+
+  /** Every recording, newest first, with its file's size now. */
+  list(): RecordingInfo[] {
+    return this.#options.store.all().map((r) => this.#info(r));
+  }
+
+  /** One recording; NOT_FOUND when there is none. */
+  get(recordingId: string): RecordingInfo {
+    return this.#info(this.#stored(recordingId));
+  }
+
+  /** The path of a recording's file. */
+  file(recordingId: string): string {
+    return join(this.#options.dir, this.#stored(recordingId).file);
+  }
+
+  /** The newest finished recording of a session, if there is one. */
+  playable(sessionId: string): StoredRecording | undefined {
+    return this.#options.store.playable(sessionId);
+  }
+
+  /** The recording in progress on a channel, if any. */
+  active(channelId: string): RecordingInfo | undefined {
+    const active = this.#active.get(channelId);
+    return active && this.#info(active.recording);
+  }
+
+  /** The ffmpeg writing a channel's recording (for operators and tests that must kill it). */
+  recorderPid(channelId: string): number | undefined {
+    return this.#active.get(channelId)?.recorder.pid;
+  }
+
+  /** Starts recording a channel's program; INVALID_STATE when it already records. */
+  async start(channelId: string, trigger: 'manual' | 'session' = 'manual'): Promise<RecordingInfo> {
+    this.#assertOpen();
+    const bus = this.#options.channels.bus(channelId);
+    if (this.#active.has(channelId) || this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is already recording`);
+    this.#busy.add(channelId);
+    try {
+      const id = randomUUID();
+      const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '');
+      const file = `${channelId}-${stamp}-${id.slice(0, 8)}.webm`;
+      const recorder = await Recorder.start({
+        router: bus.router,
+        producers: bus.producers,
+        file: join(this.#options.dir, file),
+        logger: this.#options.logger,
+        what: `recorder ${channelId}`,
+      });
+      const recording: StoredRecording = {
+        id,
+        channelId,
+        sessionId: this.#options.agenda.sessionAt(channelId, recorder.startedAtMs)?.id ?? null,
+        file,
+        startedAtMs: recorder.startedAtMs,
+        endedAtMs: null,
+        durationMs: null,
+        status: 'recording',
+        trigger,
+      };
+      this.#options.store.insert(recording);
+      if (this.#closed) {
+        await recorder.stop();
+        await this.#finish(recording, 'done', Date.now());
+        throw new AppError('INVALID_STATE', 'the server is stopping');
+      }
+      this.#active.set(channelId, { recording, recorder });
+      recorder.once('interrupted', (reason) => void this.#onInterrupted(channelId, recording, reason));
+      this.#options.logger.info({ recordingId: id, channelId, sessionId: recording.sessionId, trigger }, 'recording started');
+      this.emit('changed');
+      return this.#info(recording);
+    } finally {
+      this.#busy.delete(channelId);
+    }
+  }
+
+  /** Stops a channel's recording, lets ffmpeg finish the file, and returns it with its length. */
+  async stop(channelId: string, byHand = true): Promise<RecordingInfo> {
+    const bus = this.#options.channels.bus(channelId);
+    const active = this.#active.get(channelId);
+    if (this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is starting or stopping a recording; try again`);
+    if (!active) throw new AppError('INVALID_STATE', `${bus.config.name} is not recording`);
+    if (byHand) this.#stoppedByHand.set(channelId, active.recording.sessionId);
+    this.#busy.add(channelId);
+    try {
+      this.#active.delete(channelId);
+      await active.recorder.stop();
+      const finished = await this.#finish(active.recording, 'done', Date.now());
+      this.#options.logger.info({ recordingId: finished.id, channelId, durationMs: finished.durationMs }, 'recording stopped');
+      this.emit('changed');
+      return this.#info(finished);
+    } finally {
+      this.#busy.delete(channelId);
+    }
+  }
+
+  /** Stops every recording, each file finished properly. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#progress);
+    clearInterval(this.#agendaTimer);
+    await Promise.all([...this.#active.keys()].map((channelId) => this.stop(channelId, false).catch(() => undefined)));
+  }
+
+  /** With automatic recording: a new session on a channel starts a new file; the end of the last one stops it. */
+  #followAgenda(): void {
+    const { agenda, channels } = this.#options;
+    const now = Date.now();
+    for (const channel of channels.list()) {
+      if (this.#busy.has(channel.id) || !agenda.sessions.some((s) => s.channelId === channel.id)) continue;
+      const session = agenda.sessionAt(channel.id, now);
+      const active = this.#active.get(channel.id);
+      const sessionId = session?.id ?? null;
+      if (active && active.recording.sessionId === sessionId) continue;
+      if (!active && (!session || this.#stoppedByHand.get(channel.id) === sessionId)) continue;
+      const next = async () => {
+        if (active) await this.stop(channel.id, false);
+        if (session && !this.#closed) await this.start(channel.id, 'session');
+      };
+      next().catch((err) => this.#options.logger.error({ err, channelId: channel.id }, 'automatic recording failed'));
+    }
+  }
+
+  async #onInterrupted(channelId: string, recording: StoredRecording, reason: string): Promise<void> {
+    if (this.#active.get(channelId)?.recording.id === recording.id) this.#active.delete(channelId);
+    this.#options.logger.error({ recordingId: recording.id, channelId, reason }, 'recording interrupted; the file is kept up to here');
+    await this.#finish(recording, 'interrupted', Date.now());
+    this.emit('changed');
+  }
+
+  /** Stores how a recording ended, with the length ffprobe finds in its file (failed when it cannot be read). */
+  async #finish(recording: StoredRecording, status: RecordingStatus, endedAtMs: number | null): Promise<StoredRecording> {
+    let durationMs: number | null = null;
+    let finalStatus = status;
+    try {
+      durationMs = (await probeMedia(join(this.#options.dir, recording.file))).durationMs;
+    } catch {
+      finalStatus = 'failed';
+    }
+    const ended = endedAtMs ?? (durationMs === null ? recording.startedAtMs : recording.startedAtMs + durationMs);
+    this.#options.store.finish(recording.id, finalStatus, ended, durationMs);
+    return { ...recording, status: finalStatus, endedAtMs: ended, durationMs };
+  }
+
+  #stored(recordingId: string): StoredRecording {
+    const recording = this.#options.store.get(recordingId);
+    if (!recording) throw new NotFoundError('recording', recordingId);
+    return recording;
+  }
+
+  #info(r: StoredRecording): RecordingInfo {
+    let sizeBytes = 0;
+    try {
+      sizeBytes = statSync(join(this.#options.dir, r.file)).size;
+    } catch {
+      // No file (yet): size 0.
+    }
+    const { file: _file, ...info } = r;
+    return { ...info, sizeBytes };
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AppError('INVALID_STATE', 'the server is stopping');
+  }
+}

@@ -1,0 +1,260 @@
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import type { types } from 'mediasoup';
+import type { ReRunInfo } from '@hybrid-stage/shared';
+import type { Agenda } from '../agenda/Agenda';
+import type { CaptionPipeline } from '../captions/CaptionPipeline';
+import { AppError, NotFoundError } from '../errors';
+import type { Logger } from '../logger';
+import type { ChannelRegistry } from '../program/ChannelRegistry';
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { FeedRegistry } from '../studios/FeedRegistry';
+import { ReRunPlayer } from './ReRunPlayer';
+import type { ReRunStore, StoredReRun } from './ReRunStore';
+
+/** A timer further out than this is armed again later (setTimeout holds at most ~24.8 days). */
+const MAX_TIMER_MS = 6 * 3_600_000;
+/** A re-run starts at most this far ahead. */
+const MAX_AHEAD_MS = 366 * 24 * 3_600_000;
+/** At most this many re-runs are scheduled at once. */
+const MAX_SCHEDULED = 500;
+
+/** Events of a {@link ReRunScheduler}. */
+export interface ReRunSchedulerEvents {
+  /** The schedule changed; read {@link ReRunScheduler.list}. */
+  changed: [];
+}
+
+/** Options of a {@link ReRunScheduler}. */
+export interface ReRunSchedulerOptions {
+  store: ReRunStore;
+  recordings: RecordingRegistry;
+  agenda: Agenda;
+  channels: ChannelRegistry;
+  feeds: FeedRegistry;
+  captions: CaptionPipeline;
+  /** Where re-run feeds are made (the ingest router, which may be replaced). */
+  router: () => types.Router;
+  logger: Logger;
+}
+
+/** What a producer sets for a re-run. */
+export interface ReRunRequest {
+  sessionId: string;
+  channelId: string;
+  /** ISO time. */
+  startsAt: string;
+  region: string;
+}
+
+/**
+ * The re-run schedule: replays of recorded sessions on a channel at a set time, for the audience
+ * of a region. Stored in SQLite; at its time a re-run plays through a {@link ReRunPlayer}. Re-runs
+ * on one channel never overlap; a re-run must start in the future and have a recording to play.
+ * After a restart, a re-run whose time is under way picks up where it would be.
+ */
+export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
+  readonly #options: ReRunSchedulerOptions;
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #players = new Map<string, ReRunPlayer>();
+  #closed = false;
+
+  constructor(options: ReRunSchedulerOptions) {
+    super();
+    this.#options = options;
+  }
+
+  /** Arms the schedule: re-runs under way start where they would be, missed ones are marked failed. */
+  start(): void {
+    const now = Date.now();
+    for (const rerun of this.#options.store.all()) {
+      if (rerun.status !== 'scheduled' && rerun.status !== 'playing') continue;
+      if (rerun.endsAtMs <= now) {
+        this.#save({ ...rerun, status: rerun.status === 'playing' ? 'done' : 'failed' });
+      } else {
+        this.#arm(rerun);
+      }
+    }
+  }
+
+  /** Every re-run, in start order. */
+  list(): ReRunInfo[] {
+    return this.#options.store.all().map(toInfo);
+  }
+
+  /** The feed a re-run plays into, while it plays. */
+  feedOf(rerunId: string): string | undefined {
+    return this.#players.get(rerunId)?.feed.id;
+  }
+
+  /** Schedules a re-run of a session's newest recording. */
+  create(request: ReRunRequest): ReRunInfo {
+    this.#assertOpen();
+    if (this.#options.store.all().filter((r) => r.status === 'scheduled').length >= MAX_SCHEDULED) {
+      throw new AppError('INVALID_STATE', `at most ${MAX_SCHEDULED} re-runs can wait at once`);
+    }
+    const rerun = this.#options.store.transaction(() => {
+      const checked = this.#check({ id: randomUUID(), status: 'scheduled', playedFromMs: null, ...request });
+      this.#options.store.save(checked);
+      return checked;
+    });
+    this.#options.logger.info({ rerunId: rerun.id, sessionId: rerun.sessionId, channelId: rerun.channelId, startsAt: request.startsAt }, 're-run scheduled');
+    this.#arm(rerun);
+    this.emit('changed');
+    return toInfo(rerun);
+  }
+
+  /** Moves a re-run that has not started yet to another channel, time or region. */
+  update(rerunId: string, changes: Partial<Omit<ReRunRequest, 'sessionId'>>): ReRunInfo {
+    this.#assertOpen();
+    const rerun = this.#options.store.transaction(() => {
+      const current = this.#stored(rerunId);
+      if (current.status !== 'scheduled') throw new AppError('INVALID_STATE', `re-run ${rerunId} is ${current.status}; only a scheduled one can change`);
+      const checked = this.#check({
+        ...current,
+        channelId: changes.channelId ?? current.channelId,
+        region: changes.region ?? current.region,
+        startsAt: changes.startsAt ?? new Date(current.startsAtMs).toISOString(),
+      });
+      this.#options.store.save(checked);
+      return checked;
+    });
+    this.#arm(rerun);
+    this.emit('changed');
+    return toInfo(rerun);
+  }
+
+  /** Removes a scheduled re-run, or stops one playing (it is kept as done). */
+  delete(rerunId: string): void {
+    this.#assertOpen();
+    const rerun = this.#stored(rerunId);
+    clearTimeout(this.#timers.get(rerunId));
+    this.#timers.delete(rerunId);
+    const player = this.#players.get(rerunId);
+    if (player) {
+      player.stop();
+      this.#save({ ...rerun, status: 'done' });
+      return;
+    }
+    if (rerun.status === 'scheduled') this.#options.store.delete(rerunId);
+    else throw new AppError('INVALID_STATE', `re-run ${rerunId} is ${rerun.status}`);
+    this.emit('changed');
+  }
+
+  /** Stops every re-run playing (they pick up again after a restart) and every timer. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    for (const player of this.#players.values()) player.close();
+    this.#players.clear();
+  }
+
+  /** Validates a re-run as it would be stored: session, channel, recording, time and no overlap. */
+  #check(r: Omit<StoredReRun, 'startsAtMs' | 'endsAtMs' | 'recordingId'> & { startsAt: string }): StoredReRun {
+    const { agenda, channels, recordings, store } = this.#options;
+    const session = agenda.get(r.sessionId);
+    if (!session) throw new NotFoundError('session', r.sessionId);
+    const channel = channels.bus(r.channelId).config;
+    const startsAtMs = Date.parse(r.startsAt);
+    if (!Number.isFinite(startsAtMs) || startsAtMs <= Date.now()) {
+      throw new AppError('INVALID_REQUEST', `a re-run must start in the future (${r.startsAt} has passed)`);
+    }
+    if (startsAtMs > Date.now() + MAX_AHEAD_MS) throw new AppError('INVALID_REQUEST', 'a re-run starts at most a year ahead');
+    const recording = recordings.playable(session.id);
+    if (!recording?.durationMs) throw new AppError('INVALID_STATE', `"${session.title}" has no recording to re-run`);
+    const endsAtMs = startsAtMs + recording.durationMs;
+    const clash = store.overlapping(r.channelId, startsAtMs, endsAtMs, r.id);
+    if (clash) {
+      const title = agenda.get(clash.sessionId)?.title ?? clash.sessionId;
+      throw new AppError(
+        'INVALID_STATE',
+        `${channel.name} already has a re-run of "${title}" from ${new Date(clash.startsAtMs).toISOString()} to ${new Date(clash.endsAtMs).toISOString()}`,
+      );
+    }
+    const { startsAt: _startsAt, ...rest } = r;
+    return { ...rest, recordingId: recording.id, startsAtMs, endsAtMs };
+  }
+
+  #arm(rerun: StoredReRun): void {
+    clearTimeout(this.#timers.get(rerun.id));
+    const delay = rerun.startsAtMs - Date.now();
+    const timer = setTimeout(() => {
+      this.#timers.delete(rerun.id);
+      const current = this.#options.store.get(rerun.id);
+      if (!current || (current.status !== 'scheduled' && current.status !== 'playing') || this.#closed) return;
+      if (current.startsAtMs - Date.now() > 0) this.#arm(current);
+      else void this.#play(current);
+    }, Math.min(Math.max(0, delay), MAX_TIMER_MS));
+    this.#timers.set(rerun.id, timer);
+  }
+
+  async #play(rerun: StoredReRun): Promise<void> {
+    const { recordings, agenda, logger } = this.#options;
+    const offsetMs = Math.max(0, Date.now() - rerun.startsAtMs);
+    let player: ReRunPlayer;
+    try {
+      const recording = recordings.playable(rerun.sessionId);
+      if (!recording || recording.id !== rerun.recordingId) throw new AppError('INVALID_STATE', 'the recording is gone');
+      player = await ReRunPlayer.start({
+        channelId: rerun.channelId,
+        label: `Re-run: ${agenda.get(rerun.sessionId)?.title ?? rerun.sessionId} · ${rerun.region}`,
+        recording,
+        file: recordings.file(recording.id),
+        offsetMs,
+        feeds: this.#options.feeds,
+        channels: this.#options.channels,
+        captions: this.#options.captions,
+        router: this.#options.router(),
+        logger,
+      });
+    } catch (error) {
+      logger.error({ err: error, rerunId: rerun.id }, 're-run cannot start');
+      this.#save({ ...rerun, status: 'failed' });
+      return;
+    }
+    if (this.#closed) {
+      player.close();
+      return;
+    }
+    this.#players.set(rerun.id, player);
+    logger.info({ rerunId: rerun.id, channelId: rerun.channelId, offsetMs }, 're-run playing');
+    player.once('started', (playedFromMs) => this.#save({ ...rerun, status: 'playing', playedFromMs }));
+    player.once('ended', (ok) => {
+      this.#players.delete(rerun.id);
+      const current = this.#options.store.get(rerun.id) ?? rerun;
+      this.#save({ ...current, status: ok ? 'done' : 'failed' });
+      logger.info({ rerunId: rerun.id, ok }, 're-run ended');
+    });
+  }
+
+  #save(rerun: StoredReRun): void {
+    this.#options.store.save(rerun);
+    this.emit('changed');
+  }
+
+  #stored(rerunId: string): StoredReRun {
+    const rerun = this.#options.store.get(rerunId);
+    if (!rerun) throw new NotFoundError('re-run', rerunId);
+    return rerun;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new AppError('INVALID_STATE', 'the server is stopping');
+  }
+}
+
+function toInfo(r: StoredReRun): ReRunInfo {
+  return {
+    id: r.id,
+    sessionId: r.sessionId,
+    channelId: r.channelId,
+    startsAt: new Date(r.startsAtMs).toISOString(),
+    endsAt: new Date(r.endsAtMs).toISOString(),
+    region: r.region,
+    status: r.status,
+    recordingId: r.recordingId,
+    playedFromMs: r.playedFromMs,
+  };
+}

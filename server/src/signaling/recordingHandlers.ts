@@ -1,0 +1,21 @@
+import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import type { ReRunScheduler } from '../reruns/ReRunScheduler';
+import type { Handlers } from './handlers';
+
+/** The console's recording controls and re-run schedule (producers only; see permissions.ts). */
+export function recordingHandlers(
+  recordings: RecordingRegistry,
+  reruns: ReRunScheduler,
+): Handlers<'recording:start' | 'recording:stop' | 'recording:list' | 'rerun:create' | 'rerun:update' | 'rerun:delete'> {
+  return {
+    'recording:start': async ({ channelId }) => recordings.start(channelId),
+    'recording:stop': async ({ channelId }) => recordings.stop(channelId),
+    'recording:list': async () => recordings.list(),
+    'rerun:create': async (request) => reruns.create(request),
+    'rerun:update': async ({ rerunId, ...changes }) => reruns.update(rerunId, changes),
+    'rerun:delete': async ({ rerunId }) => {
+      reruns.delete(rerunId);
+      return {};
+    },
+  };
+}

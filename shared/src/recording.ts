@@ -1,0 +1,93 @@
+/** Recordings of channel programs, re-runs of recorded sessions, and the cinema's films. */
+import { z } from 'zod';
+import type { Language } from './captions';
+
+/** How a recording stands: being written, finished, or cut short (ffmpeg or the server died). */
+export type RecordingStatus = 'recording' | 'done' | 'interrupted' | 'failed';
+
+/** One recording of a channel's program: a WebM file (VP8/Opus, copied, not re-encoded). */
+export interface RecordingInfo {
+  id: string;
+  channelId: string;
+  /** The agenda session on air when it started, if any. */
+  sessionId: string | null;
+  /** Program-clock time (Unix ms) of the file's first moment; caption offsets are cue.startMs minus this. */
+  startedAtMs: number;
+  /** When it stopped, or null while recording. */
+  endedAtMs: number | null;
+  /** Playable length of the file, in ms (null while recording). */
+  durationMs: number | null;
+  /** File size in bytes, as it is now. */
+  sizeBytes: number;
+  status: RecordingStatus;
+  /** Started by a producer ("manual") or at a session's start ("session"). */
+  trigger: 'manual' | 'session';
+}
+
+/** How a re-run stands. */
+export type ReRunStatus = 'scheduled' | 'playing' | 'done' | 'failed';
+
+/** A scheduled replay of a recorded session on a channel, for an audience region. */
+export interface ReRunInfo {
+  id: string;
+  sessionId: string;
+  channelId: string;
+  /** ISO time it starts. */
+  startsAt: string;
+  /** ISO time it ends: the start plus the recording's length. */
+  endsAt: string;
+  /** The audience it is for, e.g. "Americas". */
+  region: string;
+  status: ReRunStatus;
+  /** The recording it plays. */
+  recordingId: string;
+  /** Program-clock time (Unix ms) the replay's first moment went out, while or after playing. */
+  playedFromMs: number | null;
+}
+
+/** A region label: what an audience reads in the agenda. */
+export const RegionLabel = z
+  .string()
+  .trim()
+  .min(1)
+  .max(60)
+  .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), 'region holds control characters');
+
+/** An ISO 8601 time with an offset (e.g. 2026-11-24T18:00:00Z). */
+export const IsoTime = z.iso.datetime({ offset: true });
+
+/** A film's caption track. */
+export interface FilmTrack {
+  language: Language;
+  /** The language's name, for the browser's caption menu. */
+  label: string;
+  /** URL of the WebVTT file. */
+  src: string;
+}
+
+/** One film of the cinema: a video file with WebVTT tracks. */
+export interface FilmInfo {
+  id: string;
+  title: string;
+  description: string;
+  /** URL of the video file (served with range requests). */
+  src: string;
+  /** Its MIME type, e.g. video/webm. */
+  type: string;
+  /** Length in ms, when known. */
+  durationMs: number | null;
+  tracks: FilmTrack[];
+}
+
+/** A film id: also the stem of its files in the films directory. */
+export const FilmId = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'a film id is lowercase letters, digits and dashes')
+  .refine((id) => id !== 'files', '"files" is reserved');
+
+/** A film's title and description, as an admin sets them. */
+export const FilmDetails = z.strictObject({
+  title: z.string().trim().min(1).max(120),
+  description: z.string().trim().max(2000).default(''),
+});
+export type FilmDetails = z.infer<typeof FilmDetails>;

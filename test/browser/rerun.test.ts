@@ -1,0 +1,111 @@
+// Re-runs and the cinema in Debian's chromium: a viewer of the target channel sees the RE-RUN badge,
+// decodes the recording's frames and reads its captions; the cinema plays a film with a caption
+// track chosen from the browser's own track list.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import type { FilmInfo } from '@hybrid-stage/shared';
+import { startTestServer, TestClient, type TestServer } from '../support/server';
+import { launchBrowser, screenshot, videoProgress } from '../support/browser';
+
+let server: TestServer;
+let browser: Browser;
+let producer: TestClient;
+
+beforeAll(async () => {
+  server = await startTestServer({ WORKERS: '1', DEMO_FILMS: 'true' });
+  browser = await launchBrowser();
+  producer = await TestClient.connectAs(server, { role: 'producer' });
+});
+
+afterAll(async () => {
+  producer?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+it('records from the console, schedules a re-run there, and shows it with its badge, picture and captions', async () => {
+  // The producer records Main stage from the console for 6 s; a caption goes out 2 s in.
+  const console = await browser.newPage({ viewport: { width: 1400, height: 1400 } });
+  await console.goto(`${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`);
+  await console.getByRole('button', { name: '● Record Main stage' }).click();
+  await console.getByRole('button', { name: '■ Stop recording Main stage' }).waitFor();
+  const recording = (await producer.ok('recording:list', {}))[0]!;
+  expect(recording.status).toBe('recording');
+  await sleep(Math.max(0, recording.startedAtMs + 2000 - Date.now()));
+  const startMs = recording.startedAtMs + 2000;
+  await producer.ok('captions:ingest', { channelId: 'main', cues: [{ id: 'rerun-1', language: 'en', startMs, endMs: startMs + 3000, text: 'Good evening, Americas.' }] });
+  await sleep(Math.max(0, recording.startedAtMs + 6000 - Date.now()));
+  await console.getByRole('button', { name: '■ Stop recording Main stage' }).click();
+  await expect.poll(() => console.getByTestId('recordings').textContent(), { timeout: 10_000 }).toMatch(/Main stage.*0:0\d.*done/);
+
+  const viewer = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  await viewer.goto(`${server.url}/channel/europe`);
+  await viewer.getByLabel('Captions').selectOption('en');
+  await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
+
+  const home = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+  await home.goto(server.url);
+  await home.getByRole('heading', { name: 'Main broadcast' }).waitFor();
+
+  // The re-run is scheduled in the console's form, five seconds ahead in the browser's local time.
+  const start = await console.evaluate(() => {
+    const d = new Date(Date.now() + 5000);
+    return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
+  });
+  await console.getByLabel('Re-run channel').selectOption('europe');
+  await console.getByLabel('Re-run start').fill(start);
+  await console.getByLabel('Re-run region').fill('Americas');
+  await console.getByRole('button', { name: 'Schedule re-run' }).click();
+  await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Europe.*Americas.*scheduled/);
+  await console.getByTestId('reruns').scrollIntoViewIfNeeded();
+  await screenshot(console, 'rerun-console');
+
+  // A viewer's home page, open already, lists it at once, in the viewer's own time.
+  await expect.poll(() => home.getByRole('heading', { name: 'Re-runs for other time zones' }).count(), { timeout: 10_000 }).toBe(1);
+  await expect(home.locator('.rerun-list').textContent()).resolves.toMatch(/Americas · Europe/);
+  await screenshot(home, 'rerun-home');
+  await home.close();
+
+  await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('RE-RUN');
+  await expect(viewer.getByText(/from Re-run: .* · Americas/).count()).resolves.toBe(1);
+  const before = (await videoProgress(viewer)).frames;
+  await expect.poll(async () => (await videoProgress(viewer)).frames, { timeout: 10_000 }).toBeGreaterThan(before + 25);
+  expect(await viewer.getByTestId('on-air-badge').textContent()).toBe('RE-RUN');
+  await expect.poll(() => viewer.getByTestId('captions').textContent(), { timeout: 10_000 }).toBe('Good evening, Americas.');
+  await screenshot(viewer, 'rerun-viewer');
+
+  // At the end the channel is live again.
+  await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
+  await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Americas.*done/);
+});
+
+it('plays a film in the cinema with a caption track from the browser track list', async () => {
+  await expect
+    .poll(async () => ((await (await fetch(`${server.url}/api/films`)).json()) as FilmInfo[]).length, { timeout: 90_000, interval: 1000 })
+    .toBe(3);
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+  await page.goto(`${server.url}/`);
+  await page.getByRole('link', { name: /Cinema/ }).click();
+  await page.getByRole('button', { name: /A walk around headquarters/ }).click();
+  const film = page.getByTestId('film');
+  await film.evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => film.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(1);
+  // The tracks the browser's caption menu offers.
+  const labels = await film.evaluate((v: HTMLVideoElement) => [...v.textTracks].map((t) => `${t.language}:${t.label}`));
+  expect(labels).toEqual(expect.arrayContaining(['en:English', 'ja:日本語', 'es:Español', 'ar:العربية']));
+  // Choosing Japanese, as the menu does: its cue for this moment becomes active.
+  await film.evaluate((v: HTMLVideoElement) => {
+    for (const t of v.textTracks) t.mode = t.language === 'ja' ? 'showing' : 'disabled';
+  });
+  await expect
+    .poll(() => film.evaluate((v: HTMLVideoElement) => [...(v.textTracks[[...v.textTracks].findIndex((t) => t.language === 'ja')]!.activeCues ?? [])].map((c) => (c as VTTCue).text).join()), { timeout: 10_000 })
+    .toMatch(/ようこそ|パートナー|スタジオ|イベント/);
+  const frames = (await videoProgress(page, '[data-testid="film"]')).frames;
+  expect(frames).toBeGreaterThan(10);
+  await screenshot(page, 'cinema');
+});
