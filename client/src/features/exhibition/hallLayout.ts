@@ -71,6 +71,11 @@ export function yawTowards(from: { x: number; z: number }, to: { x: number; z: n
   return Math.atan2(-(to.x - from.x), -(to.z - from.z));
 }
 
+/** Whether (x, z) is inside the cinema room. */
+export function inCinema(x: number, z: number): boolean {
+  return x > CINEMA.minX && x < CINEMA.maxX && z > CINEMA.minZ && z < CINEMA.maxZ;
+}
+
 /** The cinema's walls: east, and south left and right of the door. */
 export function cinemaWalls(): Rect[] {
   const t = 0.2;
