@@ -106,6 +106,7 @@ describe('hall cinema', () => {
     expect(await middleOfCanvas(page)).not.toEqual(before);
     // One video screen in the hall's budget of draw calls.
     expect((await probe(page)).drawCalls).toBeLessThanOrEqual(16);
+    console.log('DRAWCALLS inside', (await probe(page)).drawCalls, 'outside', outside.drawCalls);
 
     const hud = page.getByTestId('cinema-hud');
     expect(await hud.getByTestId('cinema-title').textContent()).toBe('A walk around headquarters');

@@ -20,7 +20,6 @@ export function CinemaHud({ cinema }: { cinema: CinemaPlayer }) {
         </p>
         <div className="cinema-actions">
           <button type="button" onClick={() => cinema.setSound(state.muted)}>
-            <span aria-hidden="true">{state.muted ? '🔇 ' : '🔊 '}</span>
             {state.muted ? t('cinema.soundOn') : t('cinema.soundOff')}
           </button>
           <Link to="/cinema" className="button secondary">

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { MeshBasicMaterial, SRGBColorSpace, VideoTexture, type Texture } from 'three';
 import type { CinemaPlayer } from './CinemaPlayer';
-import { CINEMA, inCinema } from './hallLayout';
+import { CINEMA, CINEMA_SCREEN, inCinema } from './hallLayout';
 import type { Player } from './Walker';
 
 /** How far a visitor may move from where they clicked the screen before it pauses (m). */
@@ -82,8 +82,8 @@ export function CinemaScreen({ cinema, player, card }: CinemaScreenProps) {
   });
 
   return (
-    <mesh position={[(CINEMA.minX + CINEMA.maxX) / 2 - 0.1, 2.4, CINEMA.minZ + 0.05]} onClick={onClick}>
-      <planeGeometry args={[7.2, 4.05]} />
+    <mesh position={[CINEMA_SCREEN.x, CINEMA_SCREEN.y, CINEMA.minZ + 0.14]} onClick={onClick}>
+      <planeGeometry args={[CINEMA_SCREEN.width, CINEMA_SCREEN.height]} />
       <meshBasicMaterial ref={material} map={card} toneMapped={false} />
     </mesh>
   );
