@@ -53,9 +53,9 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   const stream = watch.kind === 'playing' ? watch.watch.stream : null;
 
   useEffect(() => {
-    const player = new CinemaPlayer();
-    setCinema(player);
-    return () => player.close();
+    const opened = new CinemaPlayer();
+    setCinema(opened);
+    return () => opened.close();
   }, []);
   useEffect(() => {
     if (!cinema) return;
