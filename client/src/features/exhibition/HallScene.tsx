@@ -7,6 +7,9 @@ import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
 import { directionOf } from '../../i18n';
 import { hallGeometry, logosGeometry, standsGeometry } from './hallGeometry';
+import type { CinemaPlayer } from './CinemaPlayer';
+import { CinemaScreen } from './CinemaScreen';
+import type { Player } from './Walker';
 import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN, frontOf, toHall } from './hallLayout';
 
 /** Props of {@link HallScene}. */
@@ -14,8 +17,12 @@ export interface HallSceneProps {
   stands: readonly StandInfo[];
   /** The main channel's program, when it plays. */
   mainStage: MediaStream | null;
-  /** What the cinema shows: a line of text (in the UI language). */
+  /** The cinema's title card line (in the UI language), shown until a film has a picture. */
   cinemaLine: string;
+  /** The cinema room's film player. */
+  cinema: CinemaPlayer;
+  /** Where the visitor is (read each frame). */
+  player: React.RefObject<Player>;
   /** Visitors at each stand now (this visitor included). */
   presence: StandPresenceCounts;
   /** The stand this visitor is at, not drawn as another visitor. */
@@ -177,7 +184,7 @@ function CeilingLights() {
  * The exhibition hall: stands, logos, the main-stage screen, the cinema, seats, signs and visitors.
  * Signs and region names are drawn in the UI language, again when it changes.
  */
-export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, onFloorClick, onStandClick }: HallSceneProps) {
+export function HallScene({ stands, mainStage, cinemaLine, cinema, player, presence, ownStand, onFloorClick, onStandClick }: HallSceneProps) {
   const { t, i18n } = useTranslation('exhibition');
   const language = i18n.language;
   const direction = directionOf(language);
@@ -229,7 +236,7 @@ export function HallScene({ stands, mainStage, cinemaLine, presence, ownStand, o
       ))}
       <Sign texture={cinemaSign} width={3.2} height={1} position={[(CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2, 3.4, CINEMA.maxZ + 0.02]} />
       <Sign texture={cinemaSign} width={4} height={1.25} position={[CINEMA.maxX + 0.06, 3.2, (CINEMA.minZ + CINEMA.maxZ) / 2]} turn={Math.PI / 2} />
-      <Sign texture={cinemaScreen} width={7.2} height={4.05} position={[(CINEMA.minX + CINEMA.maxX) / 2 - 0.1, 2.4, CINEMA.minZ + 0.05]} />
+      <CinemaScreen cinema={cinema} player={player} card={cinemaScreen} />
       <Seats rows={5} perRow={14} origin={[MAIN_SCREEN.x - 6.5, HALL.minZ + 6.5]} spacing={[1, 1.3]} colour="#c92a3a" />
       <Seats rows={4} perRow={8} origin={[CINEMA.minX + 2.5, CINEMA.minZ + 4]} spacing={[0.9, 1.4]} colour="#7a1f2b" />
       <Visitors stands={stands} presence={presence} ownStand={ownStand} />

@@ -4,6 +4,8 @@ import { useTranslation } from 'react-i18next';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo } from '../../signaling/SignalingContext';
+import { CinemaHud } from './CinemaHud';
+import { CinemaPlayer } from './CinemaPlayer';
 import { exhibitionApi } from './exhibitionApi';
 import { HallScene } from './HallScene';
 import { ENTRANCE, frontOf, nearestStand, standAt, yawTowards } from './hallLayout';
@@ -30,23 +32,18 @@ function softwareRenderer(): boolean {
   return /swiftshader|llvmpipe|software/i.test(renderer);
 }
 
-/** The titles of the films GET /api/films lists (at most three), whatever shape the film library gives. */
-function filmTitles(films: unknown): string[] {
-  const list = Array.isArray(films) ? films : Array.isArray((films as { films?: unknown })?.films) ? (films as { films: unknown[] }).films : undefined;
-  const titles = (list ?? []).map((f) => (f as { title?: unknown })?.title).filter((t): t is string => typeof t === 'string');
-  return titles.slice(0, 3);
-}
-
 /**
  * The 3D hall: a canvas with the scene and the walker, and HTML over it (outside the canvas): the
  * minimap, the hint for the stand nearby and the controls. The main stage's live program plays on
- * the big screen through this viewer's own consumer of the main channel.
+ * the big screen through this viewer's own consumer of the main channel; the cinema room plays the
+ * film library (one video element, made here and closed when the hall closes).
  */
 export default function HallView({ stands, presence, openStand, onOpen }: HallViewProps) {
   const player = useRef<Player>({ x: ENTRANCE.x, z: ENTRANCE.z, yaw: ENTRANCE.yaw, pitch: 0, target: null, turnTo: null });
   const [near, setNear] = useState<string | null>(null);
-  const { t } = useTranslation('exhibition');
+  const { t, i18n } = useTranslation('exhibition');
   const [films, setFilms] = useState<string[]>([]);
+  const [cinema, setCinema] = useState<CinemaPlayer | null>(null);
   const line = films.length ? t('scene.nowShowing', { titles: films.join(' · ') }) : t('scene.filmsSoon');
   const [software] = useState(softwareRenderer);
   const event = useEventInfo();
@@ -56,10 +53,21 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   const stream = watch.kind === 'playing' ? watch.watch.stream : null;
 
   useEffect(() => {
-    let alive = true;
-    exhibitionApi.films().then((list) => alive && setFilms(filmTitles(list)));
-    return () => void (alive = false);
+    const opened = new CinemaPlayer();
+    setCinema(opened);
+    return () => opened.close();
   }, []);
+  useEffect(() => {
+    if (!cinema) return;
+    let alive = true;
+    exhibitionApi.films().then((list) => {
+      if (!alive) return;
+      cinema.setFilms(list);
+      setFilms(list.slice(0, 3).map((f) => f.title));
+    });
+    return () => void (alive = false);
+  }, [cinema]);
+  useEffect(() => cinema?.setLanguage(i18n.language), [cinema, i18n.language]);
 
   const visit = useCallback(
     (standId: string) => {
@@ -94,21 +102,26 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
         gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: true }}
         aria-label={t('hall.canvas')}
       >
-        <HallScene
-          stands={stands}
-          mainStage={stream}
-          cinemaLine={line}
-          presence={presence}
-          ownStand={openStand}
-          onFloorClick={(x, z) => (player.current.target = { x, z })}
-          onStandClick={(x, z) => {
-            const stand = standAt(x, z, stands) ?? nearestStand(x, z, stands)?.stand;
-            if (stand) visit(stand.id);
-          }}
-        />
+        {cinema && (
+          <HallScene
+            stands={stands}
+            mainStage={stream}
+            cinemaLine={line}
+            cinema={cinema}
+            player={player}
+            presence={presence}
+            ownStand={openStand}
+            onFloorClick={(x, z) => (player.current.target = { x, z })}
+            onStandClick={(x, z) => {
+              const stand = standAt(x, z, stands) ?? nearestStand(x, z, stands)?.stand;
+              if (stand) visit(stand.id);
+            }}
+          />
+        )}
         <Walker player={player} stands={stands} onNear={setNear} onArrive={onOpen} />
       </Canvas>
       <Minimap stands={stands} player={player} openStand={openStand} />
+      {cinema && <CinemaHud cinema={cinema} />}
       <div className="hall-help" aria-hidden="true">
         <kbd>W</kbd> <kbd>A</kbd> <kbd>S</kbd> <kbd>D</kbd> {t('hall.help')}
       </div>

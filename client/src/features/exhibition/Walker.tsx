@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import type { StandInfo } from '@hybrid-stage/shared';
+import type { CinemaProbe } from './CinemaScreen';
 import { HINT_RADIUS, VISIT_RADIUS, isFree, move, nearestStand, solids, yawTowards } from './hallLayout';
 
 /** Where the visitor is and looks; lives in a ref, changed every frame, never React state. */
@@ -23,6 +24,8 @@ export interface ExhibitionProbe {
   position: { x: number; z: number; yaw: number };
   /** What the main-stage screen shows: the live program's video, or the title card. */
   mainStage: 'live' | 'card';
+  /** The cinema room's screen, once the hall has drawn it. */
+  cinema?: CinemaProbe;
 }
 
 declare global {

@@ -1,4 +1,4 @@
-import type { ErrorCode, ExhibitionAnalytics, GiftVoucher, NewComment, NewStand, StandComment, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
+import type { ErrorCode, FilmInfo, ExhibitionAnalytics, GiftVoucher, NewComment, NewStand, StandComment, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
 import { currentAccessToken } from '../../signaling/accessToken';
 
 const VISITOR_KEY = 'hybrid-stage.visitor';
@@ -53,6 +53,6 @@ export const exhibitionApi = {
   myGift: (id: string) => call<GiftVoucher>('GET', `${stand(id)}/gift`).catch((e: unknown) => (e instanceof ApiError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e))),
   claimGift: (id: string) => call<GiftVoucher>('POST', `${stand(id)}/gift`),
   analytics: () => call<ExhibitionAnalytics>('GET', '/exhibition/analytics'),
-  /** The cinema's films, or undefined where the film library does not exist (yet). */
-  films: () => call<unknown>('GET', '/films').catch(() => undefined),
+  /** The cinema's films (none when the list cannot be loaded: the hall still opens). */
+  films: () => call<FilmInfo[]>('GET', '/films').catch((): FilmInfo[] => []),
 };

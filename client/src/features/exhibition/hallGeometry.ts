@@ -7,7 +7,7 @@ import { BoxGeometry, BufferGeometry, Color, Float32BufferAttribute, Matrix4, Pl
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import type { StandInfo, StandPlacement } from '@hybrid-stage/shared';
 import { atlasCell } from './hallTextures';
-import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN } from './hallLayout';
+import { CINEMA, CINEMA_DOOR, CINEMA_SCREEN, HALL, MAIN_SCREEN } from './hallLayout';
 
 const UP = new Vector3(0, 1, 0);
 
@@ -130,6 +130,8 @@ export function hallGeometry(): BufferGeometry {
   b.box(0.05, 0.2, CINEMA.maxZ - CINEMA.minZ, CINEMA.maxX + 0.03, 4.1, (CINEMA.minZ + CINEMA.maxZ) / 2, '#f2b233');
   b.box(CINEMA.maxX - CINEMA.minX, 0.2, 0.05, (CINEMA.minX + CINEMA.maxX) / 2, 4.1, CINEMA.maxZ + 0.03, '#f2b233');
   b.box(CINEMA.maxX - CINEMA.minX - t, 0.02, CINEMA.maxZ - CINEMA.minZ - t, (CINEMA.minX + CINEMA.maxX) / 2, 0.014, (CINEMA.minZ + CINEMA.maxZ) / 2, '#1a0f1a');
+  // The cinema screen's black frame (in front of the wall's band; the screen is just in front of it).
+  b.box(CINEMA_SCREEN.width + 0.4, CINEMA_SCREEN.height + 0.4, 0.1, CINEMA_SCREEN.x, CINEMA_SCREEN.y, CINEMA.minZ + 0.08, '#05070d');
   // Main stage: a frame around the screen and a low stage in front of it.
   b.box(MAIN_SCREEN.width + 0.6, MAIN_SCREEN.height + 0.6, 0.3, MAIN_SCREEN.x, MAIN_SCREEN.bottom + MAIN_SCREEN.height / 2, HALL.minZ + 0.15, '#0a0d17');
   b.box(16, 0.5, 4, MAIN_SCREEN.x, 0.25, HALL.minZ + 2, '#151b30');

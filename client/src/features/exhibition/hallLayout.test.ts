@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ENTRANCE, frontOf, isFree, move, nearestStand, rectToHall, solids, standAt, STAND_SOLIDS, toHall, yawTowards } from './hallLayout';
+import { CINEMA_DOOR, ENTRANCE, frontOf, inCinema, isFree, move, nearestStand, rectToHall, solids, standAt, STAND_SOLIDS, toHall, yawTowards } from './hallLayout';
 
 describe('hall layout', () => {
   it('turns a stand frame into the hall for each quarter turn', () => {
@@ -37,5 +37,22 @@ describe('hall layout', () => {
     expect(standAt(-9, 14, stands)).toBeUndefined();
     expect(yawTowards(ENTRANCE, { x: ENTRANCE.x, z: ENTRANCE.z - 10 })).toBeCloseTo(0);
     expect(yawTowards({ x: 0, z: 0 }, { x: -1, z: 0 })).toBeCloseTo(Math.PI / 2);
+  });
+
+  it('lets a visitor into the cinema room through its door only', () => {
+    const rects = solids([]);
+    const walk = (from: { x: number; z: number }, dz: number) => {
+      let at = from;
+      for (let i = 0; i < 60; i++) at = move(at.x, at.z, 0, dz, rects);
+      return at;
+    };
+    const door = (CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2;
+    expect(inCinema(door, -27)).toBe(false);
+    const through = walk({ x: door, z: -27 }, -0.1);
+    expect(inCinema(through.x, through.z)).toBe(true);
+    // Beside the door the south wall stops the visitor outside.
+    const blocked = walk({ x: -19, z: -27 }, -0.1);
+    expect(inCinema(blocked.x, blocked.z)).toBe(false);
+    expect(blocked.z).toBeGreaterThan(-29);
   });
 });

@@ -28,6 +28,8 @@ export const BODY_RADIUS = 0.35;
 /** The cinema room in the north-west corner, its door on the south side. */
 export const CINEMA: Rect = { minX: -22, maxX: -11, minZ: -40, maxZ: -29 };
 export const CINEMA_DOOR = { minX: -16, maxX: -13 };
+/** The cinema's screen on the room's north wall: centre x and y, width, height (16:9). */
+export const CINEMA_SCREEN = { x: (CINEMA.minX + CINEMA.maxX) / 2 - 0.1, y: 2.5, width: 7.2, height: 4.05 };
 /** The main-stage screen on the north wall: centre x, bottom and top heights, width. */
 export const MAIN_SCREEN = { x: 4, width: 12, bottom: 1.6, height: 6.75 };
 
@@ -69,6 +71,11 @@ export function frontOf(p: StandPlacement): { x: number; z: number } {
 /** The yaw that looks at a stand from its front (yaw 0 looks to -z, positive turns left). */
 export function yawTowards(from: { x: number; z: number }, to: { x: number; z: number }): number {
   return Math.atan2(-(to.x - from.x), -(to.z - from.z));
+}
+
+/** Whether (x, z) is inside the cinema room. */
+export function inCinema(x: number, z: number): boolean {
+  return x > CINEMA.minX && x < CINEMA.maxX && z > CINEMA.minZ && z < CINEMA.maxZ;
 }
 
 /** The cinema's walls: east, and south left and right of the door. */
