@@ -4,16 +4,17 @@ import { useTranslation } from 'react-i18next';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
 import { HomePage } from './features/home/HomePage';
 import { ChannelPage } from './features/viewer/ChannelPage';
-import { KioskPage } from './features/viewer/KioskPage';
-import { AgendaPage } from './features/agenda/AgendaPage';
-import { ConsolePage } from './features/console/ConsolePage';
-import { StudioPage } from './features/studio/StudioPage';
-import { DeskPage } from './features/captions/DeskPage';
-import { CinemaPage } from './features/cinema/CinemaPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
 import { LanguagePicker } from './i18n/LanguagePicker';
 
-// The exhibition (and three.js with it) is its own chunk, loaded only on /exhibition.
+// The watch pages are in the first chunk, so a viewer's first frame comes fast; every other page is
+// a chunk of its own, loaded when opened. The exhibition brings three.js with it.
+const KioskPage = lazy(() => import('./features/viewer/KioskPage').then((m) => ({ default: m.KioskPage })));
+const AgendaPage = lazy(() => import('./features/agenda/AgendaPage').then((m) => ({ default: m.AgendaPage })));
+const ConsolePage = lazy(() => import('./features/console/ConsolePage').then((m) => ({ default: m.ConsolePage })));
+const StudioPage = lazy(() => import('./features/studio/StudioPage').then((m) => ({ default: m.StudioPage })));
+const DeskPage = lazy(() => import('./features/captions/DeskPage').then((m) => ({ default: m.DeskPage })));
+const CinemaPage = lazy(() => import('./features/cinema/CinemaPage').then((m) => ({ default: m.CinemaPage })));
 const ExhibitionRoutes = lazy(() => import('./features/exhibition/ExhibitionPage'));
 
 function ConnectionBadge() {
@@ -54,7 +55,9 @@ function AppShell() {
         </span>
       </header>
       <main id="content" tabIndex={-1}>
-        <Outlet />
+        <Suspense fallback={<p role="status">{t('nav.loading')}</p>}>
+          <Outlet />
+        </Suspense>
       </main>
     </>
   );
@@ -77,7 +80,14 @@ export function App() {
       <MediaSessionProvider>
         <BrowserRouter>
           <Routes>
-            <Route path="/kiosk/:channelId" element={<KioskPage />} />
+            <Route
+              path="/kiosk/:channelId"
+              element={
+                <Suspense fallback={null}>
+                  <KioskPage />
+                </Suspense>
+              }
+            />
             <Route element={<AppShell />}>
               <Route path="/" element={<HomePage />} />
               <Route path="/channel/:channelId" element={<ChannelPage />} />

@@ -5,10 +5,15 @@ import { SignalingClient } from './SignalingClient';
 
 const SignalingContext = createContext<SignalingClient | undefined>(undefined);
 
-/** One socket.io connection for the whole app, carrying the tab's access token. */
-export function SignalingProvider({ children }: { children: ReactNode }) {
-  const [client] = useState(() => new SignalingClient(takeAccessToken()));
-  useEffect(() => () => client.close(), [client]);
+/**
+ * The app's one socket.io connection, carrying the tab's access token. It is opened as the page's
+ * script starts, before the first render, so the handshake runs while the page draws (a viewer's
+ * first frame comes sooner); it lives as long as the page.
+ */
+export const appSignaling = new SignalingClient(takeAccessToken());
+
+/** Gives the components below the app's signaling connection. */
+export function SignalingProvider({ client = appSignaling, children }: { client?: SignalingClient; children: ReactNode }) {
   return <SignalingContext.Provider value={client}>{children}</SignalingContext.Provider>;
 }
 
