@@ -94,7 +94,9 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
       });
       player.#ffmpeg.once('exit', (code) => void player.#end(code === 0 || player.#stopRequested));
       await tap.ready();
-      player.#previousFeedId = bus.programFeedId;
+      // Right after a start the channel's own feed may still be waiting for its first keyframe:
+      // that one is what the channel goes back to.
+      player.#previousFeedId = bus.programFeedId ?? bus.state().pending ?? undefined;
       await channels.take(options.channelId, feed.id, 'rerun');
       return player;
     } catch (error) {
