@@ -8,26 +8,19 @@
 import type { Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser';
 import { startTestServer } from '../test/support/server';
+import { probe, SOFTWARE_WEBGL, type HallProbe } from '../test/support/hall';
 import { progress, quantile, type Figure, type FigureKey } from './report';
 
 const LOADS = 5;
-const SOFTWARE_WEBGL = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-
-interface Probe {
-  drawCalls: number;
-  firstRenderMs: number | null;
-  position: { x: number; z: number; yaw: number };
-}
-const probe = (page: Page) => page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition);
 
 /** Turns a full circle with the arrow key, sampling the draw calls; returns the most seen. */
 async function turnAround(page: Page): Promise<number> {
   let most = 0;
-  const start = (await probe(page))!.position.yaw;
+  const start = (await probe(page)).position.yaw;
   await page.keyboard.down('ArrowLeft');
   try {
     for (let i = 0; i < 400; i++) {
-      const p = (await probe(page))!;
+      const p = (await probe(page));
       most = Math.max(most, p.drawCalls);
       if (p.position.yaw - start > 2 * Math.PI) break;
       await page.waitForTimeout(50);
@@ -49,14 +42,14 @@ export async function measureExhibition(): Promise<Map<FigureKey, Figure>> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
       const page = await context.newPage();
       await page.goto(`${server.url}/exhibition`);
-      await page.waitForFunction(() => (window as unknown as { __exhibition?: Probe }).__exhibition?.firstRenderMs, undefined, { timeout: 60_000 });
-      times.push((await probe(page))!.firstRenderMs!);
+      await page.waitForFunction(() => (window as unknown as { __exhibition?: HallProbe }).__exhibition?.firstRenderMs, undefined, { timeout: 60_000 });
+      times.push((await probe(page)).firstRenderMs!);
       progress(`exhibition load ${i + 1}/${LOADS}: first render ${times.at(-1)} ms`);
       if (i === 0) {
         drawCalls = Math.max(drawCalls, await turnAround(page));
         // Into the middle of the hall, where most stands are in view.
         await page.keyboard.down('w');
-        for (let k = 0; k < 200 && (await probe(page))!.position.z > 0; k++) await page.waitForTimeout(50);
+        for (let k = 0; k < 200 && (await probe(page)).position.z > 0; k++) await page.waitForTimeout(50);
         await page.keyboard.up('w');
         drawCalls = Math.max(drawCalls, await turnAround(page));
         progress(`exhibition draw calls: at most ${drawCalls} per frame`);

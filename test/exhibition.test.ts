@@ -1,8 +1,9 @@
 // The exhibition's API on the real server and database: gifts under concurrent claims, comments
 // and their moderation, refusals with stable codes, presence counts and visit analytics.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExhibitionAnalytics, GiftVoucher, NewStand, StandComment, StandInfo } from '@hybrid-stage/shared';
+import type { ExhibitionAnalytics, GiftVoucher, StandComment, StandInfo } from '@hybrid-stage/shared';
 import { startTestServer, TestClient, type TestServer } from './support/server';
+import { standWithStock } from './support/stands';
 
 let server: TestServer;
 let admin: string;
@@ -25,25 +26,6 @@ async function api(method: string, path: string, options: { body?: unknown; visi
   const res = await fetch(`${server.url}/api${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-function standWithStock(id: string, stock: number): NewStand {
-  return {
-    id,
-    placement: { x: 0, z: 30, rotation: 270 },
-    content: {
-      exhibitor: 'Test Exhibitor',
-      region: 'europe',
-      colours: { primary: '#112233', accent: '#ffcc00' },
-      logoText: 'TEST',
-      tagline: '',
-      products: [],
-      videoUrl: '',
-      links: [],
-      team: [],
-      gift: { title: 'Test mug', description: '', stock },
-    },
-  };
 }
 
 describe('exhibition API', () => {

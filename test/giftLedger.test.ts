@@ -9,6 +9,7 @@ import { expect, it } from 'vitest';
 import { createLogger } from '../server/src/logger';
 import { closeDatabase, openDatabase } from '../server/src/persistence/Database';
 import { StandStore } from '../server/src/exhibition/StandStore';
+import { standWithStock } from './support/stands';
 
 const run = promisify(execFile);
 
@@ -17,22 +18,7 @@ it('hands out exactly the stock when four processes claim 250 gifts each at once
   const file = join(dir, 'hybrid-stage.db');
   try {
     const db = openDatabase(file, createLogger('silent'));
-    new StandStore(db).add({
-      id: 'mugs',
-      placement: { x: 0, z: 0, rotation: 0 },
-      content: {
-        exhibitor: 'Mugs',
-        region: 'europe',
-        colours: { primary: '#112233', accent: '#445566' },
-        logoText: 'MUGS',
-        tagline: '',
-        products: [],
-        videoUrl: '',
-        links: [],
-        team: [],
-        gift: { title: 'A mug', description: '', stock: 10 },
-      },
-    });
+    new StandStore(db).add(standWithStock('mugs', 10));
     closeDatabase(db);
 
     // Every process starts claiming at the same moment, once all have loaded.

@@ -7,75 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
+import { canvasGrey, canvasLuminance, holdUntil, probe, SOFTWARE_WEBGL } from '../support/hall';
 import type { StandPlacement } from '@hybrid-stage/shared';
 import { standAt } from '../../client/src/features/exhibition/hallLayout';
-
-// Software WebGL on a shared 2-core machine renders a few frames a second: the tests get room.
-/** Chromium draws WebGL on the CPU with SwiftShader (through ANGLE); --disable-gpu alone turns WebGL off. */
-const SOFTWARE_WEBGL = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-
-interface Probe {
-  drawCalls: number;
-  firstRenderMs: number | null;
-  position: { x: number; z: number; yaw: number };
-  mainStage: 'live' | 'card';
-}
-const probe = (page: Page) => page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition);
-
-/** Mean and variance of a WebGL canvas's luminance, read back from the page. */
-function canvasLuminance(page: Page, selector = '[data-testid="hall"] canvas[data-engine]'): Promise<{ mean: number; variance: number; colours: number }> {
-  return page.$eval(selector, (el) => {
-    const gl = el as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = 320;
-    c.height = Math.round((320 * gl.height) / gl.width);
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(gl, 0, 0, c.width, c.height);
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
-    let sum = 0;
-    let sq = 0;
-    const colours = new Set<number>();
-    const n = data.length / 4;
-    for (let i = 0; i < data.length; i += 4) {
-      const y = 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
-      sum += y;
-      sq += y * y;
-      colours.add((data[i]! >> 4) * 256 + (data[i + 1]! >> 4) * 16 + (data[i + 2]! >> 4));
-    }
-    const mean = sum / n;
-    return { mean, variance: sq / n - mean * mean, colours: colours.size };
-  });
-}
-
-/** A 48-wide grey picture of a canvas, to tell whether what it shows has changed. */
-function canvasThumbnail(page: Page, selector: string): Promise<number[]> {
-  return page.$eval(selector, (el) => {
-    const gl = el as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = 48;
-    c.height = Math.round((48 * gl.height) / gl.width);
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(gl, 0, 0, c.width, c.height);
-    const data = ctx.getImageData(0, 0, c.width, c.height).data;
-    const grey: number[] = [];
-    for (let i = 0; i < data.length; i += 4) grey.push(Math.round(0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!));
-    return grey;
-  });
-}
-
-/** Holds `key` until `done` holds (checked every 50 ms), at most `ms`. */
-async function holdUntil(page: Page, key: string, done: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  await page.keyboard.down(key);
-  try {
-    const until = Date.now() + ms;
-    while (!(await done())) {
-      if (Date.now() > until) throw new Error(`still not there after holding ${key} for ${ms} ms`);
-      await page.waitForTimeout(50);
-    }
-  } finally {
-    await page.keyboard.up(key);
-  }
-}
 
 describe('3D hall', () => {
   let server: TestServer;
@@ -100,28 +34,28 @@ describe('3D hall', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
     const page = await context.newPage();
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: Probe }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
     await page.waitForTimeout(500);
     const picture = await canvasLuminance(page);
     expect(picture.variance).toBeGreaterThan(200);
     expect(picture.colours).toBeGreaterThan(50);
-    expect((await probe(page))!.drawCalls).toBeGreaterThan(3);
+    expect((await probe(page)).drawCalls).toBeGreaterThan(3);
     // The big screen plays the main channel's program (frames decoded from this viewer's consumer).
-    await expect.poll(async () => (await probe(page))!.mainStage, { timeout: 20_000 }).toBe('live');
+    await expect.poll(async () => (await probe(page)).mainStage, { timeout: 20_000 }).toBe('live');
     await screenshot(page, 'exhibition-hall');
 
     // A click on the floor ahead walks there.
-    const before = (await probe(page))!.position;
+    const before = (await probe(page)).position;
     await page.mouse.click(700, 700);
-    await expect.poll(async () => before.z - (await probe(page))!.position.z, { timeout: 10_000 }).toBeGreaterThan(1);
+    await expect.poll(async () => before.z - (await probe(page)).position.z, { timeout: 10_000 }).toBeGreaterThan(1);
     await page.waitForTimeout(1500);
 
     // Walk north along the aisle, then sideways to the stand on the left: its panel opens.
-    await holdUntil(page, 'w', async () => (await probe(page))!.position.z < 13);
+    await holdUntil(page, 'w', async () => (await probe(page)).position.z < 13);
     await holdUntil(page, 'a', () => page.getByTestId('stand-panel').isVisible());
     const panel = page.getByTestId('stand-panel');
     await expect.poll(() => panel.getByRole('heading', { level: 2 }).textContent()).toBe('Anatolia Logistics');
-    expect((await probe(page))!.position.x).toBeLessThan(-9);
+    expect((await probe(page)).position.x).toBeLessThan(-9);
 
     // Stands stop the visitor: walking on sideways, it is never inside one (where it stops depends on
     // how far the key presses carried it on a slow software renderer, so its path is what is checked).
@@ -129,7 +63,7 @@ describe('3D hall', () => {
     await page.keyboard.down('a');
     for (let i = 0; i < 15; i++) {
       await page.waitForTimeout(100);
-      const { x, z } = (await probe(page))!.position;
+      const { x, z } = (await probe(page)).position;
       expect(standAt(x, z, stands), `visitor at ${x.toFixed(2)}, ${z.toFixed(2)}`).toBeUndefined();
     }
     await page.keyboard.up('a');
@@ -171,7 +105,7 @@ describe('3D hall', () => {
     const context = await browser.newContext({ viewport: { width: 800, height: 700 }, hasTouch: true, isMobile: true });
     const page = await context.newPage();
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: Probe }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
     const box = (await page.locator('[data-testid="hall"] canvas[data-engine]').boundingBox())!;
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
@@ -181,18 +115,18 @@ describe('3D hall', () => {
       await page.waitForTimeout(30);
     };
     // One finger dragged to the right turns the view (the world follows the finger).
-    const start = (await probe(page))!.position;
+    const start = (await probe(page)).position;
     await touch('touchStart', [[cx - 100, cy]]);
     for (let i = 1; i <= 10; i++) await touch('touchMove', [[cx - 100 + i * 20, cy]]);
     await touch('touchEnd', []);
-    const turned = (await probe(page))!.position;
+    const turned = (await probe(page)).position;
     expect(turned.yaw - start.yaw).toBeGreaterThan(0.5);
     expect(turned.z).toBe(start.z);
     // Two fingers spreading apart walk forward.
     await touch('touchStart', [[cx - 40, cy], [cx + 40, cy]]);
     for (let i = 1; i <= 10; i++) await touch('touchMove', [[cx - 40 - i * 15, cy], [cx + 40 + i * 15, cy]]);
     await touch('touchEnd', []);
-    const walked = (await probe(page))!.position;
+    const walked = (await probe(page)).position;
     expect(Math.hypot(walked.x - turned.x, walked.z - turned.z)).toBeGreaterThan(3);
     await context.close();
   }, 120_000);
@@ -230,10 +164,10 @@ describe('3D hall', () => {
     const hq = '[data-testid="hq-view"] canvas';
     await expect.poll(async () => (await canvasLuminance(page, hq)).variance, { timeout: 15_000 }).toBeGreaterThan(200);
     await page.waitForTimeout(500);
-    const english = await canvasThumbnail(page, hq);
+    const english = (await canvasGrey(page, hq, 48)).grey;
     // Standing still, the same view draws the same picture.
     await page.waitForTimeout(300);
-    expect(await canvasThumbnail(page, hq)).toEqual(english);
+    expect((await canvasGrey(page, hq, 48)).grey).toEqual(english);
 
     // The panorama is drawn again for the new language (drawing one sets this).
     await page.evaluate(() => delete (window as { __hqPanoramaMs?: number }).__hqPanoramaMs);
@@ -245,7 +179,7 @@ describe('3D hall', () => {
     // The panorama's signs and the hotspot's label are drawn again, in Japanese: the same view now looks different.
     await expect
       .poll(async () => {
-        const japanese = await canvasThumbnail(page, hq);
+        const japanese = (await canvasGrey(page, hq, 48)).grey;
         return japanese.filter((v, i) => Math.abs(v - english[i]!) > 24).length;
       }, { timeout: 15_000 })
       .toBeGreaterThan(3);

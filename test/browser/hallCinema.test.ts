@@ -8,46 +8,11 @@ import type { Browser, Page } from 'playwright-core';
 import type { FilmInfo } from '@hybrid-stage/shared';
 import { startTestServer, type TestServer } from '../support/server';
 import { launchBrowser, screenshot } from '../support/browser';
+import { canvasGrey, holdUntil, probe, SOFTWARE_WEBGL } from '../support/hall';
 
-/** Chromium draws WebGL on the CPU with SwiftShader (through ANGLE). */
-const SOFTWARE_WEBGL = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
-
-interface Probe {
-  drawCalls: number;
-  firstRenderMs: number | null;
-  position: { x: number; z: number; yaw: number };
-  cinema?: { film: string | null; playing: boolean; currentTime: number; frames: number; muted: boolean };
-}
-const probe = async (page: Page) => (await page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition))!;
 const cinema = async (page: Page) => (await probe(page)).cinema!;
-
-/** Holds `key` until `done` holds (checked every 50 ms), at most `ms`. */
-async function holdUntil(page: Page, key: string, done: (p: Probe) => boolean, ms = 60_000): Promise<void> {
-  await page.keyboard.down(key);
-  try {
-    const until = Date.now() + ms;
-    let p: Probe;
-    while (!done((p = await probe(page)))) {
-      if (Date.now() > until) throw new Error(`still not there after holding ${key} for ${ms} ms: at ${JSON.stringify(p.position)}`);
-      await page.waitForTimeout(50);
-    }
-  } finally {
-    await page.keyboard.up(key);
-  }
-}
-
-/** A small fingerprint of the canvas's middle (where the screen is when the visitor faces it). */
-function middleOfCanvas(page: Page): Promise<number[]> {
-  return page.$eval('[data-testid="hall"] canvas[data-engine]', (el) => {
-    const gl = el as HTMLCanvasElement;
-    const c = document.createElement('canvas');
-    c.width = 16;
-    c.height = 9;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(gl, gl.width * 0.3, gl.height * 0.2, gl.width * 0.4, gl.height * 0.4, 0, 0, 16, 9);
-    return Array.from(ctx.getImageData(0, 0, 16, 9).data);
-  });
-}
+/** A small grey fingerprint of the canvas's middle (where the screen is when the visitor faces it). */
+const middleOfCanvas = async (page: Page) => (await canvasGrey(page, '[data-testid="hall"] canvas[data-engine]', 16, [0.3, 0.2, 0.4, 0.4])).grey;
 
 // The demo films' captions (server/src/cinema/demoFilms.ts).
 const ENGLISH = [
@@ -83,7 +48,7 @@ describe('hall cinema', () => {
     expect(films.map((f) => f.id)).toEqual(['headquarters-tour', 'growing-together', 'factory-of-the-future']);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: Probe }).__exhibition?.cinema, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => (window as unknown as { __exhibition?: { cinema?: unknown } }).__exhibition?.cinema, undefined, { timeout: 30_000 });
     const outside = await probe(page);
     expect(outside.cinema).toMatchObject({ film: null, playing: false });
     expect(await page.getByTestId('cinema-hud').count()).toBe(0);
@@ -92,10 +57,10 @@ describe('hall cinema', () => {
     await page.getByRole('button', { name: 'Pabellón 3D' }).waitFor();
 
     // Up the west aisle, sideways to the cinema's door, and in.
-    await holdUntil(page, 'w', (p) => p.position.z < -27.3);
-    await holdUntil(page, 'a', (p) => p.position.x < -13.9);
+    await holdUntil(page, 'w', async () => (await probe(page)).position.z < -27.3);
+    await holdUntil(page, 'a', async () => (await probe(page)).position.x < -13.9);
     expect((await cinema(page)).playing).toBe(false);
-    await holdUntil(page, 'w', (p) => p.position.z < -32.5);
+    await holdUntil(page, 'w', async () => (await probe(page)).position.z < -32.5);
     const inside = await probe(page);
     expect(inside.position.x).toBeGreaterThan(-22);
     expect(inside.position.x).toBeLessThan(-11);
@@ -151,7 +116,7 @@ describe('hall cinema', () => {
     expect(await caption.count()).toBe(0);
 
     // Walking out through the door pauses it: time stands still, the HUD goes.
-    await holdUntil(page, 's', (p) => p.position.z > -28.4);
+    await holdUntil(page, 's', async () => (await probe(page)).position.z > -28.4);
     await expect.poll(async () => (await cinema(page)).playing, { timeout: 5000 }).toBe(false);
     const paused = await cinema(page);
     expect(paused.film).not.toBeNull();
@@ -166,16 +131,16 @@ describe('hall cinema', () => {
     expect(await cinema(page)).toMatchObject({ film: paused.film, playing: true });
     await expect.poll(() => hud.isVisible()).toBe(true);
     // …until the visitor walks away.
-    await holdUntil(page, 's', (p) => p.position.z > -26);
+    await holdUntil(page, 's', async () => (await probe(page)).position.z > -26);
     await expect.poll(async () => (await cinema(page)).playing, { timeout: 5000 }).toBe(false);
 
     // Back in, and on to the 2D cinema with the HUD's link: the hall and its screen close.
-    await holdUntil(page, 'w', (p) => p.position.z < -30);
+    await holdUntil(page, 'w', async () => (await probe(page)).position.z < -30);
     await expect.poll(async () => (await cinema(page)).playing, { timeout: 10_000 }).toBe(true);
     await hud.getByRole('link', { name: 'Abrir en el cine' }).click();
     await page.getByTestId('film').waitFor();
     expect(new URL(page.url()).pathname).toBe('/cinema');
-    expect(await page.evaluate(() => (window as unknown as { __exhibition?: Probe }).__exhibition?.cinema)).toBeUndefined();
+    expect(await page.evaluate(() => (window as unknown as { __exhibition?: { cinema?: unknown } }).__exhibition?.cinema)).toBeUndefined();
     await page.close();
   }, 240_000);
 });

@@ -8,7 +8,7 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { MAX_VTT_BYTES, parseWebVtt, writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import { bearerGrant } from './bearer';
-import { route } from './httpErrors';
+import { parseBody, route } from './httpErrors';
 
 const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) });
 
@@ -36,10 +36,9 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
     route(async (req, res) => {
       const grant = await bearerGrant(req, access, ['captioner', 'producer', 'admin']);
       const channelId = String(req.params.channelId);
-      const body = IngestBatch.safeParse(req.body);
-      if (!body.success) throw new AppError('INVALID_REQUEST', z.prettifyError(body.error));
-      for (const cue of body.data.cues) assertMayCaption(grant, channelId, cue.language);
-      res.json({ results: captions.ingest(channelId, body.data.cues, `${grant.role}:api`) });
+      const { cues } = parseBody(IngestBatch, req.body);
+      for (const cue of cues) assertMayCaption(grant, channelId, cue.language);
+      res.json({ results: captions.ingest(channelId, cues, `${grant.role}:api`) });
     }),
   );
 

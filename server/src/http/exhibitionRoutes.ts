@@ -6,20 +6,13 @@ import { assertMayManageStand, mayManageStand } from '../access/permissions';
 import { AppError, NotFoundError } from '../errors';
 import type { Exhibition } from '../exhibition/Exhibition';
 import { bearerGrant } from './bearer';
-import { route } from './httpErrors';
-
-/** Parses `body` with `schema`, or INVALID_REQUEST naming what is wrong. */
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AppError('INVALID_REQUEST', z.prettifyError(parsed.error));
-  return parsed.data;
-}
+import { parseBody, route } from './httpErrors';
 
 /** The visitor making the request: the `X-Visitor-Id` header the client keeps in localStorage. */
 function visitorOf(req: Request): string {
   const header = req.get('x-visitor-id');
   if (!header) throw new AppError('INVALID_REQUEST', 'send your visitor id in the X-Visitor-Id header');
-  return parse(VisitorId, header);
+  return parseBody(VisitorId, header);
 }
 
 /** A stand id from the path; NOT_FOUND for anything that cannot be one. */
@@ -57,7 +50,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
     '/stands',
     route(async (req, res) => {
       await bearerGrant(req, access, ['admin']);
-      res.status(201).json(stands.add(parse(NewStand, req.body)));
+      res.status(201).json(stands.add(parseBody(NewStand, req.body)));
     }),
   );
 
@@ -69,7 +62,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
       const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
-      res.json(stands.updateContent(standId, parse(StandContent, req.body)));
+      res.json(stands.updateContent(standId, parseBody(StandContent, req.body)));
     }),
   );
 
@@ -77,7 +70,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
     '/stands/:standId/placement',
     route(async (req, res) => {
       await bearerGrant(req, access, ['admin']);
-      res.json(stands.place(standIdOf(req), parse(StandPlacement, req.body)));
+      res.json(stands.place(standIdOf(req), parseBody(StandPlacement, req.body)));
     }),
   );
 
@@ -95,7 +88,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
     route(async (req, res) => {
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
-      const comment = parse(NewComment, req.body);
+      const comment = parseBody(NewComment, req.body);
       stands.get(standId);
       res.status(201).json(comments.post(standId, visitorId, comment));
     }),
@@ -107,7 +100,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
       const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
-      const { hidden } = parse(CommentModeration, req.body);
+      const { hidden } = parseBody(CommentModeration, req.body);
       res.json(comments.setHidden(standId, String(req.params.commentId), hidden));
     }),
   );
@@ -138,7 +131,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
     route(async (req, res) => {
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
-      if (req.body !== undefined && Object.keys(req.body as object).length > 0) parse(z.strictObject({}), req.body);
+      if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);
       const { voucher, fresh } = gifts.claim(standId, visitorId);
       res.status(fresh ? 201 : 200).json(voucher);
     }),

@@ -1,14 +1,13 @@
 import express, { Router, type Request } from 'express';
-import { z } from 'zod';
 import { FilmDetails, FilmId, Language } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import type { FilmLibrary } from '../cinema/FilmLibrary';
 import { MAX_VTT_BYTES } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import { bearerGrant } from './bearer';
-import { route } from './httpErrors';
+import { parseBody, route } from './httpErrors';
 
-/** There is no admin role yet: producers manage the films. */
+/** Who manages the films. */
 const FILM_ADMINS = ['producer', 'admin'] as const;
 
 function filmId(req: Request): string {
@@ -86,9 +85,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens): Router {
     route(async (req, res) => {
       await bearerGrant(req, access, FILM_ADMINS);
       const id = filmId(req);
-      const details = FilmDetails.safeParse(req.body);
-      if (!details.success) throw new AppError('INVALID_REQUEST', z.prettifyError(details.error));
-      res.json(await films.saveDetails(id, details.data));
+      res.json(await films.saveDetails(id, parseBody(FilmDetails, req.body)));
     }),
   );
   router.delete(

@@ -103,7 +103,7 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
 
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
-  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.list().find((c) => c.id === id)?.name ?? id, reRuns: () => reruns.list() }));
+  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
   app.use('/api', exhibitionRoutes(exhibition, access));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access));
   app.use('/api', filmRoutes(films, access));

@@ -1,4 +1,5 @@
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
+import { z } from 'zod';
 import type { ErrorCode } from '@hybrid-stage/shared';
 import { AppError, toWireError } from '../errors';
 import type { Logger } from '../logger';
@@ -15,6 +16,13 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INTERNAL: 500,
 };
+
+/** Parses a request body with its schema, or throws INVALID_REQUEST saying what is wrong. */
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new AppError('INVALID_REQUEST', z.prettifyError(parsed.error));
+  return parsed.data;
+}
 
 /** An async route whose rejections reach the error handler. */
 export function route(handler: (req: Request, res: Response) => Promise<void>): RequestHandler {

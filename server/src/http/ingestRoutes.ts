@@ -3,10 +3,9 @@ import { z } from 'zod';
 import { IngestProtocol } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayPublishIn } from '../access/permissions';
-import { AppError } from '../errors';
 import type { IngestRegistry } from '../ingest/IngestRegistry';
 import { bearerGrant } from './bearer';
-import { route } from './httpErrors';
+import { parseBody, route } from './httpErrors';
 
 const INGEST_ROLES = ['studio', 'producer', 'admin'] as const;
 const CreateIngest = z.strictObject({ label: z.string().trim().min(1).max(80), protocol: IngestProtocol });
@@ -25,9 +24,8 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
       const grant = await bearerGrant(req, access, INGEST_ROLES);
       const studioId = String(req.params.studioId);
       assertMayPublishIn(grant, studioId);
-      const body = CreateIngest.safeParse(req.body);
-      if (!body.success) throw new AppError('INVALID_REQUEST', z.prettifyError(body.error));
-      res.status(201).json(await ingests.open(studioId, body.data.label, body.data.protocol));
+      const { label, protocol } = parseBody(CreateIngest, req.body);
+      res.status(201).json(await ingests.open(studioId, label, protocol));
     }),
   );
   router.get(

@@ -1,6 +1,5 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { Language, IsoTime, RegionLabel } from '@hybrid-stage/shared';
+import { Language, Requests } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { writeWebVtt } from '../captions/webvtt';
@@ -8,17 +7,12 @@ import { AppError, NotFoundError } from '../errors';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import type { ReRunScheduler } from '../reruns/ReRunScheduler';
 import { bearerGrant } from './bearer';
-import { route } from './httpErrors';
+import { parseBody, route } from './httpErrors';
 
 const PRODUCERS = ['producer', 'admin'] as const;
-const CreateReRun = z.strictObject({ sessionId: z.string().min(1).max(64), channelId: z.string().min(1).max(64), startsAt: IsoTime, region: RegionLabel });
-const UpdateReRun = z.strictObject({ channelId: z.string().min(1).max(64).optional(), startsAt: IsoTime.optional(), region: RegionLabel.optional() });
-
-function parse<T>(schema: z.ZodType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AppError('INVALID_REQUEST', z.prettifyError(parsed.error));
-  return parsed.data;
-}
+// The same requests as over the socket; over HTTP the re-run's id is in the path.
+const CreateReRun = Requests['rerun:create'];
+const UpdateReRun = Requests['rerun:update'].omit({ rerunId: true });
 
 /**
  * Recordings and re-runs over HTTP:
@@ -90,14 +84,14 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     '/reruns',
     route(async (req, res) => {
       await bearerGrant(req, access, PRODUCERS);
-      res.status(201).json(reruns.create(parse(CreateReRun, req.body)));
+      res.status(201).json(reruns.create(parseBody(CreateReRun, req.body)));
     }),
   );
   router.patch(
     '/reruns/:rerunId',
     route(async (req, res) => {
       await bearerGrant(req, access, PRODUCERS);
-      res.json(reruns.update(String(req.params.rerunId), parse(UpdateReRun, req.body)));
+      res.json(reruns.update(String(req.params.rerunId), parseBody(UpdateReRun, req.body)));
     }),
   );
   router.delete(

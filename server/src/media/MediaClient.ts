@@ -38,13 +38,15 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     super();
     this.#pool = pool;
     this.#worker = worker;
-    // Everything on a dead worker is gone; the client must make new transports on a new MediaClient.
-    worker.router.observer.once('close', () => {
-      if (this.#closed) return;
-      this.emit('lost');
-      this.close();
-    });
+    worker.router.observer.once('close', this.#onRouterClosed);
   }
+
+  /** Everything on a dead worker is gone; the client must make new transports on a new MediaClient. */
+  readonly #onRouterClosed = (): void => {
+    if (this.#closed) return;
+    this.emit('lost');
+    this.close();
+  };
 
   get closed(): boolean {
     return this.#closed;
@@ -156,6 +158,8 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     this.#transports.clear();
     this.#consumers.clear();
     this.#pool.release(this.#worker);
+    // The router outlives most clients: do not leave a listener per departed client on it.
+    this.#worker.router.observer.off('close', this.#onRouterClosed);
     this.emit('close');
   }
 

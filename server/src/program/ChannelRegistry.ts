@@ -99,8 +99,10 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
     for (const bus of this.#buses.values()) bus.close();
     for (const tap of this.#taps.values()) tap.close();
     this.#transport.close();
+    // Switch router and transport together: a feed opened meanwhile is tapped on the new ones.
+    const transport = await router.createDirectTransport({ maxMessageSize: 262144 });
     this.#router = router;
-    this.#transport = await router.createDirectTransport({ maxMessageSize: 262144 });
+    this.#transport = transport;
     await this.#createBuses();
     for (const bus of this.#buses.values()) this.emit('changed', bus.state());
   }
@@ -130,6 +132,11 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   /** Every channel's state, in configured order. */
   list(): ChannelState[] {
     return [...this.#buses.values()].map((b) => b.state());
+  }
+
+  /** A channel's name, or its id when there is no such channel. */
+  nameOf(channelId: string): string {
+    return this.#buses.get(channelId)?.config.name ?? channelId;
   }
 
   /** The bus of a channel; NOT_FOUND when there is none. */

@@ -220,11 +220,14 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     }
     this.#players.set(rerun.id, player);
     logger.info({ rerunId: rerun.id, channelId: rerun.channelId, offsetMs }, 're-run playing');
-    player.once('started', (playedFromMs) => this.#save({ ...rerun, status: 'playing', playedFromMs }));
+    // The first packet can go out while the player is still starting: then it has started already.
+    if (player.playedFromMs !== undefined) this.#save({ ...rerun, status: 'playing', playedFromMs: player.playedFromMs });
+    else player.once('started', (playedFromMs) => this.#save({ ...rerun, status: 'playing', playedFromMs }));
     player.once('ended', (ok) => {
       this.#players.delete(rerun.id);
       const current = this.#options.store.get(rerun.id) ?? rerun;
-      this.#save({ ...current, status: ok ? 'done' : 'failed' });
+      // A re-run stopped by hand is saved as done already: one save, one broadcast.
+      if (current.status !== 'done') this.#save({ ...current, status: ok ? 'done' : 'failed' });
       logger.info({ rerunId: rerun.id, ok }, 're-run ended');
     });
   }
