@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { AgendaSession, ChannelState, RecordingInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useNow } from '../agenda/useNow';
 
 /** "12:34" or "1:02:03" from milliseconds. */
 export function formatDuration(ms: number | null): string {
@@ -48,6 +49,8 @@ export function RecordingPanel({
   recordings: RecordingInfo[];
 }) {
   const signaling = useSignaling();
+  // A recording in progress grows: its length ticks every second.
+  const now = useNow(1000);
   const [error, setError] = useState<string>();
   const active = recordings.find((r) => r.channelId === channel.id && r.status === 'recording');
   const title = (sessionId: string | null) => sessions.find((s) => s.id === sessionId)?.title ?? '(no session)';
@@ -84,7 +87,7 @@ export function RecordingPanel({
                 <td>{channels.find((c) => c.id === r.channelId)?.name ?? r.channelId}</td>
                 <td>{title(r.sessionId)}</td>
                 <td>{new Date(r.startedAtMs).toLocaleString()}</td>
-                <td>{r.status === 'recording' ? formatDuration(Date.now() - r.startedAtMs) : formatDuration(r.durationMs)}</td>
+                <td>{r.status === 'recording' ? formatDuration(now - r.startedAtMs) : formatDuration(r.durationMs)}</td>
                 <td>{formatSize(r.sizeBytes)}</td>
                 <td>{r.status}</td>
               </tr>

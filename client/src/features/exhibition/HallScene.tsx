@@ -180,6 +180,12 @@ function CeilingLights() {
   );
 }
 
+// Constant seat layouts: new arrays on every render would re-lay every seat's instance matrix.
+const MAIN_SEATS_ORIGIN: [number, number] = [MAIN_SCREEN.x - 6.5, HALL.minZ + 6.5];
+const MAIN_SEATS_SPACING: [number, number] = [1, 1.3];
+const CINEMA_SEATS_ORIGIN: [number, number] = [CINEMA.minX + 2.5, CINEMA.minZ + 4];
+const CINEMA_SEATS_SPACING: [number, number] = [0.9, 1.4];
+
 /**
  * The exhibition hall: stands, logos, the main-stage screen, the cinema, seats, signs and visitors.
  * Signs and region names are drawn in the UI language, again when it changes.
@@ -237,8 +243,8 @@ export function HallScene({ stands, mainStage, cinemaLine, cinema, player, prese
       <Sign texture={cinemaSign} width={3.2} height={1} position={[(CINEMA_DOOR.minX + CINEMA_DOOR.maxX) / 2, 3.4, CINEMA.maxZ + 0.02]} />
       <Sign texture={cinemaSign} width={4} height={1.25} position={[CINEMA.maxX + 0.06, 3.2, (CINEMA.minZ + CINEMA.maxZ) / 2]} turn={Math.PI / 2} />
       <CinemaScreen cinema={cinema} player={player} card={cinemaScreen} />
-      <Seats rows={5} perRow={14} origin={[MAIN_SCREEN.x - 6.5, HALL.minZ + 6.5]} spacing={[1, 1.3]} colour="#c92a3a" />
-      <Seats rows={4} perRow={8} origin={[CINEMA.minX + 2.5, CINEMA.minZ + 4]} spacing={[0.9, 1.4]} colour="#7a1f2b" />
+      <Seats rows={5} perRow={14} origin={MAIN_SEATS_ORIGIN} spacing={MAIN_SEATS_SPACING} colour="#c92a3a" />
+      <Seats rows={4} perRow={8} origin={CINEMA_SEATS_ORIGIN} spacing={CINEMA_SEATS_SPACING} colour="#7a1f2b" />
       <Visitors stands={stands} presence={presence} ownStand={ownStand} />
       {arrows.length > 0 && <StandMarkers spots={arrows} />}
     </>

@@ -3,6 +3,7 @@ import { Canvas } from '@react-three/fiber';
 import { useTranslation } from 'react-i18next';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { useWatch } from '../../player/useWatch';
+import { useBackOnAir } from '../../player/useBackOnAir';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { CinemaHud } from './CinemaHud';
 import { CinemaPlayer } from './CinemaPlayer';
@@ -49,7 +50,8 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   const event = useEventInfo();
   const mainChannel = event?.channels.find((c) => c.kind === 'main') ?? event?.channels[0];
   const source = useMemo(() => (mainChannel ? ({ kind: 'channel', id: mainChannel.id } as const) : undefined), [mainChannel?.id]);
-  const watch = useWatch(source);
+  // A cut between feeds keeps the consumers; a channel back on air after a gap is joined again.
+  const watch = useWatch(source, useBackOnAir(mainChannel?.program));
   const stream = watch.kind === 'playing' ? watch.watch.stream : null;
 
   useEffect(() => {
