@@ -1,34 +1,10 @@
 /** Caption languages, cues and the limits on them, shared by server and client. */
 import { z } from 'zod';
+import { LANGUAGES, MAX_CUE_DURATION_MS, MAX_CUE_TEXT } from './vocabulary';
 
-/** The caption (and UI) languages, English first: BCP 47 primary tags. */
-export const LANGUAGES = ['en', 'ja', 'zh', 'ko', 'ru', 'ar', 'es', 'pt', 'de', 'fr', 'it', 'tr'] as const;
+/** A caption (and UI) language: one of {@link LANGUAGES}. */
 export const Language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof Language>;
-
-/** Each language's name in itself, for pickers. */
-export const LANGUAGE_NAMES: Record<Language, string> = {
-  en: 'English',
-  ja: '日本語',
-  zh: '中文',
-  ko: '한국어',
-  ru: 'Русский',
-  ar: 'العربية',
-  es: 'Español',
-  pt: 'Português',
-  de: 'Deutsch',
-  fr: 'Français',
-  it: 'Italiano',
-  tr: 'Türkçe',
-};
-
-/** Languages written right to left. */
-export const RTL_LANGUAGES: ReadonlySet<Language> = new Set(['ar']);
-
-/** Longest cue text, in characters: two lines of subtitles with room to spare. */
-export const MAX_CUE_TEXT = 500;
-/** Longest cue, in milliseconds. */
-export const MAX_CUE_DURATION_MS = 30_000;
 
 /** Where a cue came from. */
 export type CueSource = 'desk' | 'api' | 'file' | 'machine';

@@ -1,27 +1,10 @@
 /** The virtual exhibition: stands, their content, comments, gifts and visit analytics. */
 import { z } from 'zod';
+import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT, MAX_GIFT_STOCK, REGIONS } from './vocabulary';
 
-/** The regions exhibitors' teams cover. */
-export const REGIONS = ['europe', 'middle-east', 'africa-turkey', 'asia-pacific', 'americas', 'cis'] as const;
+/** A region: one of {@link REGIONS}. */
 export const Region = z.enum(REGIONS);
 export type Region = z.infer<typeof Region>;
-
-/** Each region's name as people read it. */
-export const REGION_NAMES: Record<Region, string> = {
-  europe: 'Europe',
-  'middle-east': 'Middle East',
-  'africa-turkey': 'Africa & Turkey',
-  'asia-pacific': 'Asia Pacific',
-  americas: 'Americas',
-  cis: 'CIS',
-};
-
-/** Longest comment, in characters. */
-export const MAX_COMMENT_TEXT = 1000;
-/** Longest name a commenter may give. */
-export const MAX_COMMENT_AUTHOR = 40;
-/** Most gifts one stand may hand out. */
-export const MAX_GIFT_STOCK = 100_000;
 
 /** A stand id: lower-case letters, digits and dashes, as in URLs. */
 export const StandId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lower-case letters, digits and dashes, at most 48');

@@ -1,3 +1,4 @@
+export * from './vocabulary';
 export * from './domain';
 export * from './errors';
 export * from './protocol';

@@ -9,9 +9,6 @@ import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
 import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
-/** Bumped whenever a message changes shape; a client with another version is told to reload. */
-export const PROTOCOL_VERSION = 2;
-
 /** What a client sends in socket.io's `auth` when it connects. */
 export const HandshakeAuth = z.strictObject({
   protocolVersion: z.number().int(),

@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { LANGUAGE_NAMES, type Language } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES } from '@hybrid-stage/shared/vocabulary';
+import type { Language } from '@hybrid-stage/shared';
 import { changeUiLanguage, isUiLanguage, UI_LANGUAGES } from './index';
 
 /** The header's picker of the UI language, each language named in itself. */

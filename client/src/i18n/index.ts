@@ -15,7 +15,8 @@
  */
 import i18next, { type BackendModule, type ReadCallback } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import { LANGUAGES, RTL_LANGUAGES, type Language } from '@hybrid-stage/shared';
+import { LANGUAGES, RTL_LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import type { Language } from '@hybrid-stage/shared';
 import { intlLocale } from './useFormat';
 import commonEn from './locales/en/common.json';
 import viewerEn from './locales/en/viewer.json';

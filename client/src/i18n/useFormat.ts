@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
+import { dateTimeFormat } from './dateTimeFormat';
 
 /** Dates, times, numbers and language names in the UI language, through Intl. */
 export interface Format {
@@ -32,22 +33,22 @@ export function useFormat(): Format {
   const locale = intlLocale(i18n.resolvedLanguage ?? i18n.language ?? 'en');
   return useMemo(() => {
     const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
-    const hm = (timeZone?: string) => new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
+    const hm = (timeZone?: string) => dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
     return {
       locale,
       number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
       time: (at, timeZone) => hm(timeZone).format(ms(at)),
       timeRange: (from, to, timeZone) => {
         // Across midnight Intl would repeat both dates; two times read better (the day is shown apart).
-        const day = new Intl.DateTimeFormat('en-CA', { timeZone, dateStyle: 'short' });
+        const day = dateTimeFormat('en-CA', { timeZone, dateStyle: 'short' });
         if (day.format(ms(from)) !== day.format(ms(to))) return `${hm(timeZone).format(ms(from))} – ${hm(timeZone).format(ms(to))}`;
         return hm(timeZone).formatRange(ms(from), ms(to));
       },
-      day: (at, timeZone) => new Intl.DateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(ms(at)),
+      day: (at, timeZone) => dateTimeFormat(locale, { weekday: 'long', day: 'numeric', month: 'long', timeZone }).format(ms(at)),
       dateTime: (at, timeZone) =>
-        new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone, timeZoneName: undefined }).format(ms(at)),
+        dateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(ms(at)),
       zoneName: (timeZone, at = Date.now()) =>
-        new Intl.DateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ??
+        dateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ??
         timeZone,
     } satisfies Format;
   }, [locale]);

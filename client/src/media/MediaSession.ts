@@ -72,22 +72,28 @@ export class MediaSession {
 
   /** Receives a channel's program or a feed, audio and video. */
   async watch(source: WatchSource): Promise<Watch> {
-    const device = await this.#loadDevice();
-    const transport = await (this.#recvTransport ??= this.#createTransport('recv'));
+    const [device, transport] = await Promise.all([this.#loadDevice(), (this.#recvTransport ??= this.#createTransport('recv'))]);
     const rtpCapabilities = device.rtpCapabilities as unknown as Record<string, unknown>;
     const { consumers } =
       source.kind === 'channel'
         ? await this.#signaling.request('program:consume', { channelId: source.id, transportId: transport.id, rtpCapabilities })
         : await this.#signaling.request('feed:consume', { feedId: source.id, transportId: transport.id, rtpCapabilities });
+    const resume = () => Promise.all(consumers.map((c) => this.#signaling.request('consumer:resume', { consumerId: c.id })));
+    // On a transport not yet connected no packet can arrive before the browser has taken these
+    // consumers (the connection starts with their negotiation), so the server may resume them
+    // while the browser negotiates: the keyframe asked for on connecting is then the first frame.
+    // On a connected transport the browser must take them first, or it would drop that keyframe.
+    const early = transport.connectionState === 'new' ? resume() : undefined;
+    early?.catch(() => undefined); // awaited below; this only keeps a quick refusal from being reported as unhandled
     const watch = new Watch(this.#signaling);
     try {
-      for (const c of consumers) {
-        watch.add(
-          await transport.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters }),
-        );
-      }
-      // Both kinds start together; resuming video asks the source for a keyframe, so the first frame comes fast.
-      await Promise.all(consumers.map((c) => this.#signaling.request('consumer:resume', { consumerId: c.id })));
+      // Taken together, the consumers are negotiated in one offer and answer.
+      const taken = await Promise.allSettled(
+        consumers.map((c) => transport.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters })),
+      );
+      for (const t of taken) if (t.status === 'fulfilled') watch.add(t.value);
+      for (const t of taken) if (t.status === 'rejected') throw t.reason;
+      await (early ?? resume());
     } catch (error) {
       watch.close();
       throw error;
@@ -135,8 +141,8 @@ export class MediaSession {
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
-    const device = await this.#loadDevice();
-    const options = await this.#signaling.request('transport:create', { direction });
+    // The server makes the transport while the browser loads the device.
+    const [device, options] = await Promise.all([this.#loadDevice(), this.#signaling.request('transport:create', { direction })]);
     const params = options as unknown as TransportOptions;
     const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {

@@ -1,15 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
-import {
-  PROTOCOL_VERSION,
-  type Ack,
-  type ClientToServerEvents,
-  type ErrorCode,
-  type Grant,
-  type RequestName,
-  type RequestOf,
-  type Responses,
-  type ServerToClientEvents,
-} from '@hybrid-stage/shared';
+import { PROTOCOL_VERSION } from '@hybrid-stage/shared/vocabulary';
+import type { Ack, ClientToServerEvents, ErrorCode, Grant, RequestName, RequestOf, Responses, ServerToClientEvents } from '@hybrid-stage/shared';
 
 /** A request the server refused, with its stable code. */
 export class RequestError extends Error {

@@ -1,4 +1,5 @@
 import type { AgendaSession, ReRunSlot } from '@hybrid-stage/shared';
+import { dateTimeFormat } from '../../i18n/dateTimeFormat';
 
 /** The event's re-runs (`EventInfo.reruns`), failed ones left out. */
 export function reRunsOf(event: { reruns?: readonly ReRunSlot[] } | undefined): ReRunSlot[] {
@@ -28,7 +29,8 @@ export function slotsOf(sessions: readonly AgendaSession[], reRuns: readonly ReR
     const session = byId.get(reRun.sessionId);
     if (session) slots.push({ session, channelId: reRun.channelId, startMs: Date.parse(reRun.startsAt), endMs: Date.parse(reRun.endsAt), reRun });
   }
-  return slots.sort((a, b) => a.startMs - b.startMs || a.channelId.localeCompare(b.channelId));
+  // Channel ids are ASCII slugs: a plain comparison orders them, without building a collator.
+  return slots.sort((a, b) => a.startMs - b.startMs || (a.channelId < b.channelId ? -1 : a.channelId > b.channelId ? 1 : 0));
 }
 
 /** What is on a channel at `nowMs`, and what comes after it. */
@@ -43,13 +45,13 @@ export function nowAndNext(slots: readonly Slot[], channelId: string, nowMs: num
 /** The calendar day of `atMs` in `timeZone`, as YYYY-MM-DD (for grouping an agenda by day). */
 export function dayKey(atMs: number, timeZone: string): string {
   // en-CA writes dates as YYYY-MM-DD.
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(atMs);
+  return dateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(atMs);
 }
 
 /** Sessions grouped by the day they start on in `timeZone`, days in order. */
 export function sessionsByDay(sessions: readonly AgendaSession[], timeZone: string): Array<[day: string, sessions: AgendaSession[]]> {
   const days = new Map<string, AgendaSession[]>();
-  const sorted = [...sessions].sort((a, b) => a.startsAt.localeCompare(b.startsAt));
+  const sorted = [...sessions].sort((a, b) => Date.parse(a.startsAt) - Date.parse(b.startsAt));
   for (const session of sorted) {
     const key = dayKey(Date.parse(session.startsAt), timeZone);
     days.set(key, [...(days.get(key) ?? []), session]);

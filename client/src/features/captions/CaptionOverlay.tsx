@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { RTL_LANGUAGES, type Cue, type Language } from '@hybrid-stage/shared';
+import { RTL_LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import type { Cue, Language } from '@hybrid-stage/shared';
 
 /** A cue stays on screen this long after its end, so a slow reader can finish it. */
 const LINGER_MS = 2500;

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { useParams } from 'react-router';
-import { LANGUAGE_NAMES, LANGUAGES, RTL_LANGUAGES, type Cue, type Language } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES, LANGUAGES, RTL_LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import type { Cue, Language } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { LANGUAGE_NAMES, LANGUAGES, type ChannelState, type Language, type StudioInfo } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import type { ChannelState, Language, StudioInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { type ExhibitionAnalytics, type VisitFigures } from '@hybrid-stage/shared';
+import type { ExhibitionAnalytics, VisitFigures } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
 import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';

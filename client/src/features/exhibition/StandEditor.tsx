@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { REGIONS, type Region, type StandContent, type StandInfo, type StandPlacement } from '@hybrid-stage/shared';
+import { REGIONS } from '@hybrid-stage/shared/vocabulary';
+import type { Region, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
 import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';
 import { useGrant } from '../../signaling/SignalingContext';

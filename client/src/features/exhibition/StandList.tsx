@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { REGIONS, type Grant, type StandInfo, type StandPresenceCounts } from '@hybrid-stage/shared';
+import { REGIONS } from '@hybrid-stage/shared/vocabulary';
+import type { Grant, StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { StandPanel } from './StandPanel';
 
 /** Props of {@link StandList}. */

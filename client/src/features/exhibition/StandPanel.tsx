@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT, type GiftVoucher, type Grant, type StandComment, type StandInfo } from '@hybrid-stage/shared';
+import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT } from '@hybrid-stage/shared/vocabulary';
+import type { GiftVoucher, Grant, StandComment, StandInfo } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
 import { errorText } from './errorText';
 import { exhibitionApi } from './exhibitionApi';

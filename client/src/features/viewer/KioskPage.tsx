@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Language } from '@hybrid-stage/shared';
+import { LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useBackOnAir } from '../../player/useBackOnAir';
@@ -28,8 +28,8 @@ export function KioskPage() {
   const format = useFormat();
   const event = useEventInfo();
   const now = useNow(10_000);
-  const captions = Language.safeParse(query.get('captions'));
-  const captionLanguage = captions.success ? captions.data : undefined;
+  const captions = query.get('captions');
+  const captionLanguage = LANGUAGES.find((l) => l === captions);
   const size = (['small', 'medium', 'large'] as const).find((s) => s === query.get('size')) ?? ('large' satisfies CaptionSize);
   const uiLanguage = query.get('lang');
   const channel = event?.channels.find((c) => c.id === channelId);

@@ -1,6 +1,7 @@
 import { useEffect, useState, type RefObject } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGE_NAMES, LANGUAGES, type Language } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import type { Language } from '@hybrid-stage/shared';
 import type { CaptionSize } from '../captions/CaptionOverlay';
 
 /** Props of {@link ViewerControls}. */
