@@ -41,7 +41,8 @@ const RECORD_FRAMES = `
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   const start = () => {
     const video = document.querySelector('video[data-testid="player"]');
-    if (!video || video.videoWidth === 0) return void setTimeout(start, 5);
+    // Watching from the moment the element exists: the first callback is the first frame shown.
+    if (!video) return void setTimeout(start, 5);
     const onFrame = () => {
       const at = performance.timeOrigin + performance.now();
       window.benchFirstFrame ??= performance.now();

@@ -1,6 +1,11 @@
-import { Device } from 'mediasoup-client';
-import type { Consumer, Producer, RtpCapabilities, RtpParameters, Transport, TransportOptions } from 'mediasoup-client/types';
+import type { Consumer, Device, Producer, RtpCapabilities, RtpParameters, Transport, TransportOptions } from 'mediasoup-client/types';
 import type { SignalingClient } from '../signaling/SignalingClient';
+
+/**
+ * mediasoup-client is a third of the watch page's script. Fetched beside the page rather than in
+ * its first chunk, it is compiled while the page draws and is ready when the server's capabilities come.
+ */
+const mediasoupClient = import('mediasoup-client');
 
 /** Whether the receive transport's network path is up, as a player tells the viewer. */
 export type ReceiveHealth = 'ok' | 'interrupted';
@@ -133,7 +138,7 @@ export class MediaSession {
 
   #loadDevice(): Promise<Device> {
     return (this.#device ??= (async () => {
-      const { rtpCapabilities } = await this.#signaling.request('media:capabilities', {});
+      const [{ Device }, { rtpCapabilities }] = await Promise.all([mediasoupClient, this.#signaling.request('media:capabilities', {})]);
       const device = new Device();
       await device.load({ routerRtpCapabilities: rtpCapabilities as RtpCapabilities });
       return device;
