@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo } from '@hybrid-stage/shared';
 import { forgetAccessToken, takeAccessToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
@@ -69,7 +69,9 @@ export function useEventInfo(): EventInfo | undefined {
   const [event, setEvent] = useState<EventInfo>();
   useEffect(() => {
     let alive = true;
-    const load = () => signaling.request('event:get', {}).then((e) => alive && setEvent(e), () => undefined);
+    // The page drawn from the event is a transition: React yields while drawing it, so media
+    // messages arriving meanwhile (a viewer's join) are not held up behind it.
+    const load = () => signaling.request('event:get', {}).then((e) => alive && startTransition(() => setEvent(e)), () => undefined);
     const onFeeds = (feeds: FeedInfo[]) => setEvent((e) => (e ? { ...e, feeds } : e));
     const onChannel = (channel: ChannelState) =>
       setEvent((e) => e && { ...e, channels: e.channels.map((c) => (c.id === channel.id && c.version <= channel.version ? channel : c)) });
