@@ -1,4 +1,4 @@
-import type { Grant, RequestName, Role } from '@hybrid-stage/shared';
+import type { Grant, RequestName, Role, ViewerAccess } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 
 const EVERYONE = 'everyone';
@@ -50,6 +50,16 @@ export function assertMayRequest(grant: Grant, request: RequestName): void {
   const roles = REQUEST_ROLES[request];
   if (roles !== EVERYONE && !roles.includes(grant.role)) {
     throw new AppError('FORBIDDEN', `${request} needs one of these roles: ${roles.join(', ')} (you are ${grant.role})`);
+  }
+}
+
+/** What a client without a token may still ask when the event asks viewers to register: the event, to show the form. */
+const BEFORE_REGISTERING: readonly RequestName[] = ['event:get'];
+
+/** Throws REGISTRATION_REQUIRED when the event asks viewers to register and a client without a token asks for more than the event. */
+export function assertRegisteredIfAsked(viewers: ViewerAccess, hasToken: boolean, request: RequestName): void {
+  if (viewers === 'registered' && !hasToken && !BEFORE_REGISTERING.includes(request)) {
+    throw new AppError('REGISTRATION_REQUIRED', `${request}: this event asks viewers to register first`);
   }
 }
 

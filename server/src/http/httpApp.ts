@@ -23,6 +23,8 @@ import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
 import type { Exhibition } from '../exhibition/Exhibition';
 import { exhibitionRoutes } from './exhibitionRoutes';
+import type { RegistrationStore } from '../registration/RegistrationStore';
+import { registrationRoutes } from './registrationRoutes';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
@@ -70,10 +72,14 @@ export interface HttpDeps {
   logger: Logger;
   /** Directory of the built client, or '' to serve none. */
   clientDir: string;
+  /** Viewers who registered (when the event asks them to). */
+  registrations: RegistrationStore;
+  /** Registrations accepted from one address per minute. */
+  registrationsPerMinute: number;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger, registrations, registrationsPerMinute }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(express.json({ limit: '64kb' }));
@@ -104,7 +110,8 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
-  app.use('/api', exhibitionRoutes(exhibition, access));
+  app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
+  app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access));
   app.use('/api', filmRoutes(films, access));
 
