@@ -29,6 +29,9 @@ const MediaParameters = z.record(z.string().max(64), z.unknown()).refine(
   'parameters too large',
 );
 
+/** How long an invite link works, in hours (at most a year); without it, the role's default. */
+const InviteHours = z.number().int().min(1).max(366 * 24).optional();
+
 /** Request payloads, one schema per client-to-server event. */
 export const Requests = {
   'event:get': z.strictObject({}),
@@ -55,8 +58,10 @@ export const Requests = {
   'ingest:list': z.strictObject({ studioId: Id }),
   'ingest:close': z.strictObject({ ingestId: Id }),
   'invite:create': z.discriminatedUnion('role', [
-    z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id }),
-    z.strictObject({ role: z.literal('captioner'), channelId: Id, language: Language }),
+    z.strictObject({ role: z.enum(['viewer', 'producer', 'admin']), hours: InviteHours }),
+    z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id, hours: InviteHours }),
+    z.strictObject({ role: z.literal('captioner'), channelId: Id, languages: z.array(Language).min(1).max(12), hours: InviteHours }),
+    z.strictObject({ role: z.literal('exhibitor'), standId: StandId, hours: InviteHours }),
   ]),
   'captions:join': z.strictObject({ channelId: Id, language: Language }),
   'captions:leave': z.strictObject({ channelId: Id, language: Language }),

@@ -53,6 +53,17 @@ export function assertMayRequest(grant: Grant, request: RequestName): void {
   }
 }
 
+/** Which roles each role may invite: producers their crew and viewers, admins everyone. */
+const INVITES: Partial<Record<Role, readonly Role[]>> = {
+  producer: ['viewer', 'guest', 'studio', 'captioner'],
+  admin: ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'],
+};
+
+/** Throws FORBIDDEN unless `grant` may mint an invite link for `role`. */
+export function assertMayInvite(grant: Grant, role: Role): void {
+  if (!INVITES[grant.role]?.includes(role)) throw new AppError('FORBIDDEN', `a ${grant.role} may not invite a ${role}`);
+}
+
 /** What a client without a token may still ask when the event asks viewers to register: the event, to show the form. */
 const BEFORE_REGISTERING: readonly RequestName[] = ['event:get'];
 

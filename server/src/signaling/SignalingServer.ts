@@ -135,7 +135,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
-      ...inviteHandlers(feeds, new Set(channels.list().map((c) => c.id)), access),
+      ...inviteHandlers(grant, { feeds, channelIds: new Set(channels.list().map((c) => c.id)), stands: exhibition.stands }, access),
       ...recordingHandlers(recordings, reruns),
       ...captionHandlers(session, captions, rooms),
       ...exhibitionHandlers(socket.id, exhibition, rooms),

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { LANGUAGE_NAMES, LANGUAGES, type ChannelState, type Language, type StudioInfo } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES, LANGUAGES, type ChannelState, type Language, type RequestOf, type StudioInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
@@ -20,7 +20,7 @@ export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; chan
 
   const create = () => {
     setError(undefined);
-    const request = role === 'captioner' ? ({ role, channelId, language } as const) : ({ role, studioId } as const);
+    const request: RequestOf<'invite:create'> = role === 'captioner' ? { role, channelId, languages: [language] } : { role, studioId };
     signaling.request('invite:create', request).then(
       ({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt }),
       (e: Error) => setError(e.message),
