@@ -157,7 +157,13 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
           reply({ ok: false, error: toWireError(error) });
           return;
         }
-        const parsed = Requests[name].safeParse(payload);
+        let parsed;
+        try {
+          parsed = Requests[name].safeParse(payload);
+        } catch {
+          // A payload that makes a check itself fail is refused like any bad one, never thrown out of the listener.
+          parsed = { success: false as const, error: new z.ZodError([{ code: 'custom', message: 'payload cannot be checked', path: [] }]) };
+        }
         if (!parsed.success) {
           reply({ ok: false, error: { code: 'INVALID_REQUEST', message: `${name}: ${z.prettifyError(parsed.error)}` } });
           return;
