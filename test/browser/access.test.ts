@@ -124,3 +124,21 @@ it('lets a producer invite crew and viewers but not admins or exhibitors (FORBID
   expect(await anonymous.request('invite:create', { role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'REGISTRATION_REQUIRED' } });
   anonymous.close();
 });
+
+it('lets a viewer invited by link in without the form, also in a later tab', async () => {
+  const producer = await TestClient.connectAs(server, { role: 'producer' });
+  const { path } = await producer.ok('invite:create', { role: 'viewer' });
+  producer.close();
+  expect(path).toMatch(/^\/\?token=/);
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}${path}`);
+  await page.locator('[data-channel="main"]').waitFor({ timeout: 15_000 });
+  expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+  // A new tab of the same browser (no sessionStorage) is still let in.
+  const later = await context.newPage();
+  await later.goto(`${server.url}/channel/europe`);
+  await expect.poll(() => later.getByTestId('player').getAttribute('data-state'), { timeout: 20_000 }).toBe('playing');
+  expect(await later.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+  await context.close();
+});
