@@ -6,6 +6,7 @@ import { HomePage } from './features/home/HomePage';
 import { ChannelPage } from './features/viewer/ChannelPage';
 import { MediaSessionProvider } from './player/MediaSessionContext';
 import { LanguagePicker } from './i18n/LanguagePicker';
+import { RegistrationGate } from './features/registration/RegistrationGate';
 
 // The watch pages are in the first chunk, so a viewer's first frame comes fast; every other page is
 // a chunk of its own, loaded when opened. The exhibition brings three.js with it.
@@ -15,6 +16,7 @@ const ConsolePage = lazy(() => import('./features/console/ConsolePage').then((m)
 const StudioPage = lazy(() => import('./features/studio/StudioPage').then((m) => ({ default: m.StudioPage })));
 const DeskPage = lazy(() => import('./features/captions/DeskPage').then((m) => ({ default: m.DeskPage })));
 const CinemaPage = lazy(() => import('./features/cinema/CinemaPage').then((m) => ({ default: m.CinemaPage })));
+const AdminPage = lazy(() => import('./features/admin/AdminPage').then((m) => ({ default: m.AdminPage })));
 const ExhibitionRoutes = lazy(() => import('./features/exhibition/ExhibitionPage'));
 
 function ConnectionBadge() {
@@ -80,23 +82,29 @@ export function App() {
       <MediaSessionProvider>
         <BrowserRouter>
           <Routes>
-            <Route
-              path="/kiosk/:channelId"
-              element={
-                <Suspense fallback={null}>
-                  <KioskPage />
-                </Suspense>
-              }
-            />
+            <Route element={<RegistrationGate />}>
+              <Route
+                path="/kiosk/:channelId"
+                element={
+                  <Suspense fallback={null}>
+                    <KioskPage />
+                  </Suspense>
+                }
+              />
+            </Route>
             <Route element={<AppShell />}>
-              <Route path="/" element={<HomePage />} />
-              <Route path="/channel/:channelId" element={<ChannelPage />} />
-              <Route path="/agenda" element={<AgendaPage />} />
+              {/* What viewers see, behind the form when the event asks viewers to register. */}
+              <Route element={<RegistrationGate />}>
+                <Route path="/" element={<HomePage />} />
+                <Route path="/channel/:channelId" element={<ChannelPage />} />
+                <Route path="/agenda" element={<AgendaPage />} />
+                <Route path="/exhibition/*" element={<ExhibitionRoute />} />
+                <Route path="/cinema" element={<CinemaPage />} />
+              </Route>
               <Route path="/console" element={<ConsolePage />} />
               <Route path="/desk/:channelId/:language" element={<DeskPage />} />
               <Route path="/studio/:studioId" element={<StudioPage />} />
-              <Route path="/exhibition/*" element={<ExhibitionRoute />} />
-              <Route path="/cinema" element={<CinemaPage />} />
+              <Route path="/admin" element={<AdminPage />} />
             </Route>
           </Routes>
         </BrowserRouter>

@@ -68,6 +68,8 @@ const ConfigSchema = z.object({
   FILM_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** A JSON file describing the event (name, studios, channels); empty runs the built-in demo event. */
   EVENT_FILE: z.string().default(''),
+  /** Viewer registrations accepted from one IP address per minute (when the event asks viewers to register). */
+  REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
 });

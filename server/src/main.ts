@@ -41,7 +41,7 @@ Invite links (valid 30 days, signed with the key in ${config.DATA_DIR}):
 ${studioLinks.join('\n')}
   English captions of ${firstChannel.name} (more desks: Invite in the console):
     ${captionerLink}
-  Exhibition admin (add and place stands, analytics):
+  Admin page (invite links for every role, registered viewers; the exhibition's admin view):
     ${adminLink}${exhibitorLink ? `\n  Exhibitor of ${firstStand!.exhibitor} (edit the stand, moderate comments):\n    ${exhibitorLink}` : ''}
 More links: npm run invite -- <role> … (see the README). Press Ctrl+C to stop.
 `);

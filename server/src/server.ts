@@ -28,6 +28,7 @@ import { ReRunScheduler } from './reruns/ReRunScheduler';
 import { ReRunStore } from './reruns/ReRunStore';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { makeDemoFilms } from './cinema/demoFilms';
+import { RegistrationStore } from './registration/RegistrationStore';
 
 /** A running Hybrid Stage server. */
 export interface RunningServer {
@@ -137,6 +138,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const event = {
     name: setup.name,
     timeZone: setup.timeZone,
+    viewers: setup.viewers,
     sessions: [...agenda.sessions],
     get reruns() {
       return reruns.list();
@@ -163,7 +165,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   });
 
   const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => io.engine.clientsCount };
-  const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir: config.CLIENT_DIR, logger: logger.child({ component: 'http' }) });
+  const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir: config.CLIENT_DIR,
+    registrations: new RegistrationStore(db), registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
   const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, logger: logger.child({ component: 'signaling' }) });
   try {

@@ -39,7 +39,13 @@ export interface EventInfo {
   sessions: AgendaSession[];
   /** Re-runs of recorded sessions for other time zones, in start order. */
   reruns: ReRunInfo[];
+  /** Whether viewers watch anonymously or must register first (and hold a viewer token). */
+  viewers: ViewerAccess;
 }
+
+/** How viewers get in: `anonymous` (anyone watches) or `registered` (a form first, then a viewer token). */
+export const ViewerAccess = z.enum(['anonymous', 'registered']);
+export type ViewerAccess = z.infer<typeof ViewerAccess>;
 
 /** One session of the agenda on one channel. */
 export interface AgendaSession {

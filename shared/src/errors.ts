@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'UNAUTHORIZED',
   /** The client's role or scope does not allow this request. */
   'FORBIDDEN',
+  /** The event asks viewers to register, and this client has not (it has no access token). */
+  'REGISTRATION_REQUIRED',
   /** Too many requests from one connection. */
   'RATE_LIMITED',
   /** Anything unexpected; details are in the server log, not on the wire. */

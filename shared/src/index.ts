@@ -5,3 +5,4 @@ export * from './protocol';
 export * from './captions';
 export * from './exhibition';
 export * from './recording';
+export * from './registration';

@@ -21,10 +21,26 @@ const Id = z.string().min(1).max(64);
 
 // mediasoup's parameter objects are validated field by field by the worker itself; here they are
 // bounded in size and shape so nothing huge or non-object reaches it.
+// The shape is walked without recursion first: a deeply nested payload must not overflow the stack.
 const MediaParameters = z.record(z.string().max(64), z.unknown()).refine(
-  (value) => JSON.stringify(value).length <= 16_384,
-  'parameters too large',
+  (value) => nestingAtMost(value, 12) && JSON.stringify(value).length <= 16_384,
+  'parameters too large or too deeply nested',
 );
+
+/** Whether `value` nests objects and arrays at most `depth` deep (walked with a stack, not recursion). */
+function nestingAtMost(value: unknown, depth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  for (let item = stack.pop(); item; item = stack.pop()) {
+    const [node, level] = item;
+    if (node === null || typeof node !== 'object') continue;
+    if (level >= depth) return false;
+    for (const child of Object.values(node)) stack.push([child, level + 1]);
+  }
+  return true;
+}
+
+/** How long an invite link works, in hours (at most a year); without it, the role's default. */
+const InviteHours = z.number().int().min(1).max(366 * 24).optional();
 
 /** Request payloads, one schema per client-to-server event. */
 export const Requests = {
@@ -52,8 +68,10 @@ export const Requests = {
   'ingest:list': z.strictObject({ studioId: Id }),
   'ingest:close': z.strictObject({ ingestId: Id }),
   'invite:create': z.discriminatedUnion('role', [
-    z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id }),
-    z.strictObject({ role: z.literal('captioner'), channelId: Id, language: Language }),
+    z.strictObject({ role: z.enum(['viewer', 'producer', 'admin']), hours: InviteHours }),
+    z.strictObject({ role: z.enum(['guest', 'studio']), studioId: Id, hours: InviteHours }),
+    z.strictObject({ role: z.literal('captioner'), channelId: Id, languages: z.array(Language).min(1).max(12), hours: InviteHours }),
+    z.strictObject({ role: z.literal('exhibitor'), standId: StandId, hours: InviteHours }),
   ]),
   'captions:join': z.strictObject({ channelId: Id, language: Language }),
   'captions:leave': z.strictObject({ channelId: Id, language: Language }),

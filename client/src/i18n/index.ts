@@ -5,7 +5,8 @@
  * - No visible string in a component: `const { t } = useTranslation('<ns>')` and `t('area.key')`.
  * - Texts live in `locales/<lng>/<ns>.json`, one folder per UI language (the 12 of `UI_LANGUAGES`),
  *   one file per namespace: `common` (app shell, player, languages), `viewer` (watch page, agenda,
- *   venue screens), `production` (console, studio, desk), `exhibition` (hall, stands, HQ stroll). A
+ *   venue screens), `production` (console, studio, desk), `exhibition` (hall, stands, HQ stroll), `access` (viewer
+ *   registration, admin page). A
  *   new feature may add a namespace: add it to `NAMESPACES` and create the file in all 12 folders.
  * - English is the source. `locales.test.ts` fails when a language misses a key English has (with the
  *   plural forms that language needs), has a key English lacks, or drops a `{{placeholder}}`.
@@ -22,12 +23,13 @@ import commonEn from './locales/en/common.json';
 import viewerEn from './locales/en/viewer.json';
 import productionEn from './locales/en/production.json';
 import exhibitionEn from './locales/en/exhibition.json';
+import accessEn from './locales/en/access.json';
 
 /** The UI languages: the same twelve as the caption languages. */
 export const UI_LANGUAGES = LANGUAGES;
 
 /** The translation namespaces, one JSON file each per language. */
-export const NAMESPACES = ['common', 'viewer', 'production', 'exhibition'] as const;
+export const NAMESPACES = ['common', 'viewer', 'production', 'exhibition', 'access'] as const;
 
 /** Where the chosen UI language is kept between visits. */
 const STORAGE_KEY = 'hybrid-stage.uiLanguage';
@@ -87,7 +89,7 @@ export async function initI18n(): Promise<typeof i18next> {
       ns: [...NAMESPACES],
       defaultNS: 'common',
       partialBundledLanguages: true,
-      resources: { en: { common: commonEn, viewer: viewerEn, production: productionEn, exhibition: exhibitionEn } },
+      resources: { en: { common: commonEn, viewer: viewerEn, production: productionEn, exhibition: exhibitionEn, access: accessEn } },
       interpolation: { escapeValue: false }, // React escapes.
       // changeLanguage loads a language before switching to it, so nothing needs to suspend.
       react: { useSuspense: false },

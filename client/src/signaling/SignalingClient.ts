@@ -22,10 +22,21 @@ export class SignalingClient {
   /** Who the server takes this client to be; an anonymous viewer until it says otherwise. */
   grant: Grant = { role: 'viewer' };
 
+  /** The access token it connects with, if any. */
+  token: string | undefined;
+
   constructor(token?: string) {
+    this.token = token;
     const auth = token ? { protocolVersion: PROTOCOL_VERSION, token } : { protocolVersion: PROTOCOL_VERSION };
     this.socket = io({ auth, transports: ['websocket'] });
     this.socket.on('session:grant', (grant) => (this.grant = grant));
+  }
+
+  /** Connects again with `token` (a viewer who just registered). */
+  connectWithToken(token: string): void {
+    this.token = token;
+    this.socket.auth = { protocolVersion: PROTOCOL_VERSION, token };
+    this.socket.disconnect().connect();
   }
 
   /** Sends a request; resolves with its data or rejects with a RequestError. */

@@ -1,6 +1,6 @@
 import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo } from '@hybrid-stage/shared';
-import { forgetAccessToken, takeAccessToken } from './accessToken';
+import { forgetAccessToken, keepViewerToken, takeAccessToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
 
 const SignalingContext = createContext<SignalingClient | undefined>(undefined);
@@ -11,6 +11,10 @@ const SignalingContext = createContext<SignalingClient | undefined>(undefined);
  * first frame comes sooner); it lives as long as the page.
  */
 export const appSignaling = new SignalingClient(takeAccessToken());
+// A viewer's invite link counts as a registration: kept for later visits, like a registered viewer's token.
+appSignaling.socket.on('session:grant', (grant) => {
+  if (grant.role === 'viewer' && appSignaling.token) keepViewerToken(appSignaling.token);
+});
 
 /** Gives the components below the app's signaling connection. */
 export function SignalingProvider({ client = appSignaling, children }: { client?: SignalingClient; children: ReactNode }) {

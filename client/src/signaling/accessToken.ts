@@ -1,8 +1,11 @@
 const STORAGE_KEY = 'hybrid-stage.token';
+/** A registered viewer's token: kept across visits (localStorage), so the form is not asked again. */
+const VIEWER_KEY = 'hybrid-stage.viewerToken';
 
 /**
  * The access token of this tab: taken from an invite link's `?token=` (and removed from the address
- * bar so it is not shared by copying the URL), then kept for the tab's lifetime in sessionStorage.
+ * bar so it is not shared by copying the URL), then kept for the tab's lifetime in sessionStorage;
+ * without one, the viewer token this browser got by registering, if any.
  */
 export function takeAccessToken(): string | undefined {
   const url = new URL(window.location.href);
@@ -13,15 +16,21 @@ export function takeAccessToken(): string | undefined {
     window.history.replaceState(window.history.state, '', url);
     return fromLink;
   }
-  return sessionStorage.getItem(STORAGE_KEY) ?? undefined;
+  return currentAccessToken();
 }
 
-/** Forgets the tab's token (after the server refused it). */
+/** Keeps the viewer token a registration gave, for this and later visits. */
+export function keepViewerToken(token: string): void {
+  localStorage.setItem(VIEWER_KEY, token);
+}
+
+/** Forgets the tab's token and the registered viewer's (after the server refused it). */
 export function forgetAccessToken(): void {
   sessionStorage.removeItem(STORAGE_KEY);
+  localStorage.removeItem(VIEWER_KEY);
 }
 
 /** The tab's token, if it has one (for HTTP requests that need it as a bearer token). */
 export function currentAccessToken(): string | undefined {
-  return sessionStorage.getItem(STORAGE_KEY) ?? undefined;
+  return sessionStorage.getItem(STORAGE_KEY) ?? localStorage.getItem(VIEWER_KEY) ?? undefined;
 }

@@ -14,7 +14,7 @@ export function invitePath(grant: Grant, token: string): string {
     case 'exhibitor':
       return `/exhibition?stand=${encodeURIComponent(grant.standId ?? '')}&${query}`;
     case 'admin':
-      return `/exhibition?${query}`;
+      return `/admin?${query}`;
     case 'viewer':
       return `/?${query}`;
   }

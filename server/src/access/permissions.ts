@@ -1,4 +1,4 @@
-import type { Grant, RequestName, Role } from '@hybrid-stage/shared';
+import type { Grant, RequestName, Role, ViewerAccess } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 
 const EVERYONE = 'everyone';
@@ -50,6 +50,27 @@ export function assertMayRequest(grant: Grant, request: RequestName): void {
   const roles = REQUEST_ROLES[request];
   if (roles !== EVERYONE && !roles.includes(grant.role)) {
     throw new AppError('FORBIDDEN', `${request} needs one of these roles: ${roles.join(', ')} (you are ${grant.role})`);
+  }
+}
+
+/** Which roles each role may invite: producers their crew and viewers, admins everyone. */
+const INVITES: Partial<Record<Role, readonly Role[]>> = {
+  producer: ['viewer', 'guest', 'studio', 'captioner'],
+  admin: ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'],
+};
+
+/** Throws FORBIDDEN unless `grant` may mint an invite link for `role`. */
+export function assertMayInvite(grant: Grant, role: Role): void {
+  if (!INVITES[grant.role]?.includes(role)) throw new AppError('FORBIDDEN', `a ${grant.role} may not invite a ${role}`);
+}
+
+/** What a client without a token may still ask when the event asks viewers to register: the event, to show the form. */
+const BEFORE_REGISTERING: readonly RequestName[] = ['event:get'];
+
+/** Throws REGISTRATION_REQUIRED when the event asks viewers to register and a client without a token asks for more than the event. */
+export function assertRegisteredIfAsked(viewers: ViewerAccess, hasToken: boolean, request: RequestName): void {
+  if (viewers === 'registered' && !hasToken && !BEFORE_REGISTERING.includes(request)) {
+    throw new AppError('REGISTRATION_REQUIRED', `${request}: this event asks viewers to register first`);
   }
 }
 

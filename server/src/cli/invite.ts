@@ -15,20 +15,17 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Language, Role, type Grant } from '@hybrid-stage/shared';
 import { AccessTokens } from '../access/AccessTokens';
-import { invitePath } from '../access/invitePath';
+import { DEFAULT_INVITE_HOURS, mintInvite } from '../access/mintInvite';
 import { loadConfig } from '../config';
 import { StartupError } from '../errors';
 import { DEMO_EVENT } from '../studios/demoEvent';
 import { loadEventConfig } from '../studios/eventConfig';
 
 const USAGE = `usage: npm run invite -- <role> [scope…] [--hours N] [--base URL]
-  producer | admin            the console / the exhibition's admin view
+  producer | admin            the console / the admin page (invite links, registrations)
   studio <studio>             a studio operator        guest <studio>   a remote guest
   captioner <channel> <languages, comma-separated, e.g. ja,es>
   exhibitor <stand>`;
-
-/** Default lifetimes: a guest's link lasts for a rehearsal and the show, the others a month. */
-const DEFAULT_HOURS: Record<string, number> = { guest: 48 };
 
 class UsageError extends Error {}
 
@@ -101,11 +98,10 @@ async function main(argv: string[]): Promise<string> {
       break;
     }
   }
-  const hours = hoursText === undefined ? (DEFAULT_HOURS[grant.role] ?? 30 * 24) : Number(hoursText);
+  const hours = hoursText === undefined ? DEFAULT_INVITE_HOURS[grant.role] : Number(hoursText);
   if (!Number.isInteger(hours) || hours < 1 || hours > 366 * 24) throw new UsageError('--hours takes a whole number of hours, at most a year');
-  const token = await AccessTokens.inDataDir(config.DATA_DIR).mint(grant, `${hours}h`);
-  const expires = new Date(Date.now() + hours * 3_600_000).toISOString();
-  return `${base.replace(/\/$/, '')}${invitePath(grant, token)}\n(valid until ${expires})`;
+  const { path, expiresAt } = await mintInvite(AccessTokens.inDataDir(config.DATA_DIR), grant, hours);
+  return `${base.replace(/\/$/, '')}${path}\n(valid until ${expiresAt})`;
 }
 
 main(process.argv.slice(2)).then(

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Grant, Role } from '@hybrid-stage/shared';
+import type { Grant, Role, ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { AppError } from '../errors';
 
@@ -10,4 +10,14 @@ export async function bearerGrant(req: Request, access: AccessTokens, roles: rea
   const grant = await access.verify(match[1]!);
   if (!roles.includes(grant.role)) throw new AppError('FORBIDDEN', `this needs one of these roles: ${roles.join(', ')} (you are ${grant.role})`);
   return grant;
+}
+
+/**
+ * The caller's grant for a viewer action (a comment, a gift): its bearer token's, or an anonymous
+ * viewer's when it sends none, which REGISTRATION_REQUIRED refuses when the event asks viewers to register.
+ */
+export async function viewerGrant(req: Request, access: AccessTokens, viewers: ViewerAccess): Promise<Grant> {
+  if (req.get('authorization')) return bearerGrant(req, access, ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']);
+  if (viewers === 'registered') throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first');
+  return { role: 'viewer' };
 }

@@ -1,11 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, type Grant } from '@hybrid-stage/shared';
+import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayManageStand, mayManageStand } from '../access/permissions';
 import { AppError, NotFoundError } from '../errors';
 import type { Exhibition } from '../exhibition/Exhibition';
-import { bearerGrant } from './bearer';
+import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
 /** The visitor making the request: the `X-Visitor-Id` header the client keeps in localStorage. */
@@ -38,11 +38,11 @@ function standIdOf(req: Request): string {
  *   POST   /api/stands/:standId/gift                     claim: 201 a new voucher, 200 the one claimed before
  *   GET    /api/exhibition/analytics                     admin: all stands; exhibitor: their stand; both: regions
  */
-export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): Router {
+export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, viewers: ViewerAccess = 'anonymous'): Router {
   const router = Router();
   const { stands, comments, gifts, visits } = exhibition;
-  /** The bearer's grant, or an anonymous viewer's when there is no Authorization header. */
-  const grantOf = async (req: Request): Promise<Grant> => (req.get('authorization') ? bearerGrant(req, access, ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']) : { role: 'viewer' });
+  /** The bearer's grant, or an anonymous viewer's (REGISTRATION_REQUIRED when the event asks viewers to register). */
+  const grantOf = (req: Request) => viewerGrant(req, access, viewers);
 
   router.get('/stands', route(async (_req, res) => void res.json(stands.list())));
 
@@ -86,6 +86,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
   router.post(
     '/stands/:standId/comments',
     route(async (req, res) => {
+      await grantOf(req);
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
       const comment = parseBody(NewComment, req.body);
@@ -119,6 +120,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
   router.get(
     '/stands/:standId/gift',
     route(async (req, res) => {
+      await grantOf(req);
       const standId = standIdOf(req);
       const voucher = gifts.find(standId, visitorOf(req));
       if (!voucher) throw new AppError('NOT_FOUND', 'you have not claimed this stand\'s gift yet');
@@ -129,6 +131,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens): 
   router.post(
     '/stands/:standId/gift',
     route(async (req, res) => {
+      await grantOf(req);
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
       if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);

@@ -23,6 +23,9 @@ import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
 import type { Exhibition } from '../exhibition/Exhibition';
 import { exhibitionRoutes } from './exhibitionRoutes';
+import { looksLikeFile, refuseUnsafePaths } from './safePaths';
+import type { RegistrationStore } from '../registration/RegistrationStore';
+import { registrationRoutes } from './registrationRoutes';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
@@ -70,17 +73,22 @@ export interface HttpDeps {
   logger: Logger;
   /** Directory of the built client, or '' to serve none. */
   clientDir: string;
+  /** Viewers who registered (when the event asks them to). */
+  registrations: RegistrationStore;
+  /** Registrations accepted from one address per minute. */
+  registrationsPerMinute: number;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger, registrations, registrationsPerMinute }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '64kb' }));
   app.use((_req, res, next) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     next();
   });
+  app.use(refuseUnsafePaths());
+  app.use(express.json({ limit: '64kb' }));
 
   app.get('/health', (_req, res) => {
     const workers = pool.workers.filter((w) => !w.worker.died && !w.worker.closed).length;
@@ -104,7 +112,8 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
-  app.use('/api', exhibitionRoutes(exhibition, access));
+  app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
+  app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access));
   app.use('/api', filmRoutes(films, access));
 
@@ -115,11 +124,17 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
-    // Client-side routes (/watch/…, /studio/…) all load the app shell.
-    app.get('/{*path}', (_req, res) => {
+    // Client-side routes (/watch/…, /studio/…) all load the app shell; a missing file is a 404, not the shell.
+    app.get('/{*path}', (req, res) => {
+      if (looksLikeFile(req.path)) {
+        res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such file' } });
+        return;
+      }
       res.setHeader('Cache-Control', 'no-cache');
       res.sendFile(join(clientDir, 'index.html'));
     });
   }
+  // Whatever else fails (a malformed URL outside /api) is answered the same way, never with a stack trace.
+  app.use(errorHandler(logger));
   return app;
 }

@@ -9,6 +9,7 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
   PROTOCOL_MISMATCH: 400,
   UNAUTHORIZED: 401,
+  REGISTRATION_REQUIRED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   INVALID_STATE: 409,
@@ -34,9 +35,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
     const status = (error as { status?: number; type?: string }).status;
     if (!(error instanceof AppError) && status && status >= 400 && status < 500) {
-      // express.json's refusals: malformed JSON, a body over the limit.
-      const tooLarge = status === 413;
-      res.status(status).json({ error: { code: 'INVALID_REQUEST', message: tooLarge ? 'request body too large' : 'malformed request body' } });
+      // express.json's refusals (malformed JSON, a body over the limit), express' own (a malformed URL).
+      const message = status === 413 ? 'request body too large' : (error as { type?: string }).type ? 'malformed request body' : 'malformed request';
+      res.status(status).json({ error: { code: status === 404 ? 'NOT_FOUND' : 'INVALID_REQUEST', message } });
       return;
     }
     if (!(error instanceof AppError)) logger.error({ err: error }, 'HTTP request failed');

@@ -30,7 +30,7 @@ it('brings a database with only the first migration up to date and keeps its cue
     const db = openDatabase(file, createLogger('silent'));
     expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
     const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
-    expect(tables).toEqual(expect.arrayContaining(['caption_cues', 'stands', 'stand_gifts', 'recordings', 'reruns']));
+    expect(tables).toEqual(expect.arrayContaining(['caption_cues', 'stands', 'stand_gifts', 'recordings', 'reruns', 'viewer_registrations']));
     expect(new CaptionStore(db).get('cue-1')).toMatchObject({ text: 'Kept across the upgrade.', revision: 1 });
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     closeDatabase(db);

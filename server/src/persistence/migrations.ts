@@ -86,4 +86,14 @@ export const MIGRATIONS: readonly string[] = [
      played_from_ms INTEGER
    ) STRICT;
    CREATE INDEX reruns_by_channel ON reruns (channel_id, starts_at_ms);`,
+  // 4: viewers who registered for an event that asks them to. One row per email (case-folded):
+  // registering again keeps the first row and gets a new token.
+  `CREATE TABLE viewer_registrations (
+     id TEXT PRIMARY KEY,
+     email TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     organisation TEXT NOT NULL,
+     country TEXT NOT NULL,
+     registered_at INTEGER NOT NULL
+   ) STRICT;`,
 ];

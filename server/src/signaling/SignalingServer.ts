@@ -12,7 +12,7 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
-import { assertMayRequest, isProducer } from '../access/permissions';
+import { assertMayRequest, assertRegisteredIfAsked, isProducer } from '../access/permissions';
 import { AppError, toWireError } from '../errors';
 import type { Logger } from '../logger';
 import type { WorkerPool } from '../media/WorkerPool';
@@ -53,6 +53,8 @@ export interface SignalingDeps {
 /** What the handshake leaves on each socket. */
 interface SocketData {
   grant: Grant;
+  /** Whether the client connected with an access token (an invite link or a viewer registration). */
+  hasToken: boolean;
 }
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
@@ -87,6 +89,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       next(refusal('PROTOCOL_MISMATCH', `this page speaks another protocol version; please reload (server: ${PROTOCOL_VERSION})`));
       return;
     }
+    socket.data.hasToken = !!auth.data.token;
     if (!auth.data.token) {
       socket.data.grant = { role: 'viewer' };
       next();
@@ -114,7 +117,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 
   io.on('connection', (socket: TypedSocket) => {
     const log = logger.child({ socket: socket.id });
-    const { grant } = socket.data;
+    const { grant, hasToken } = socket.data;
     const session = new ClientSession(pool, grant, {
       consumerClosed: (consumerId) => socket.emit('consumer:closed', { consumerId }),
       mediaLost: () => socket.emit('media:lost', {}),
@@ -132,7 +135,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
-      ...inviteHandlers(feeds, new Set(channels.list().map((c) => c.id)), access),
+      ...inviteHandlers(grant, { feeds, channelIds: new Set(channels.list().map((c) => c.id)), stands: exhibition.stands }, access),
       ...recordingHandlers(recordings, reruns),
       ...captionHandlers(session, captions, rooms),
       ...exhibitionHandlers(socket.id, exhibition, rooms),
@@ -148,12 +151,19 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
           return;
         }
         try {
+          assertRegisteredIfAsked(event.viewers, hasToken, name);
           assertMayRequest(grant, name);
         } catch (error) {
           reply({ ok: false, error: toWireError(error) });
           return;
         }
-        const parsed = Requests[name].safeParse(payload);
+        let parsed;
+        try {
+          parsed = Requests[name].safeParse(payload);
+        } catch {
+          // A payload that makes a check itself fail is refused like any bad one, never thrown out of the listener.
+          parsed = { success: false as const, error: new z.ZodError([{ code: 'custom', message: 'payload cannot be checked', path: [] }]) };
+        }
         if (!parsed.success) {
           reply({ ok: false, error: { code: 'INVALID_REQUEST', message: `${name}: ${z.prettifyError(parsed.error)}` } });
           return;

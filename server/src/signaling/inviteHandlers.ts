@@ -1,31 +1,49 @@
+import type { Grant } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
-import { invitePath } from '../access/invitePath';
+import { mintInvite } from '../access/mintInvite';
+import { assertMayInvite } from '../access/permissions';
 import { NotFoundError } from '../errors';
+import type { StandStore } from '../exhibition/StandStore';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import type { Handlers } from './handlers';
 
-/** How long a guest's invite works: long enough for a rehearsal and the show. */
-const GUEST_INVITE_LIFETIME_HOURS = 48;
-const STUDIO_INVITE_LIFETIME_HOURS = 30 * 24;
-const CAPTIONER_INVITE_LIFETIME_HOURS = 30 * 24;
+/** Where invite links may point: the event's studios and channels, and the exhibition's stands. */
+export interface InviteScopes {
+  feeds: FeedRegistry;
+  channelIds: ReadonlySet<string>;
+  stands: StandStore;
+}
 
-/** Producers invite remote guests, studio operators and captioners with signed links. */
-export function inviteHandlers(feeds: FeedRegistry, channelIds: ReadonlySet<string>, access: AccessTokens): Handlers<'invite:create'> {
+/**
+ * Signed invite links: producers invite viewers, guests, studio operators and captioners (the
+ * console's Invite panel); admins invite every role (the admin page). The scope must exist.
+ */
+export function inviteHandlers(grant: Grant, { feeds, channelIds, stands }: InviteScopes, access: AccessTokens): Handlers<'invite:create'> {
   return {
     'invite:create': async (request) => {
-      if (request.role === 'captioner') {
-        const { channelId, language } = request;
-        if (!channelIds.has(channelId)) throw new NotFoundError('channel', channelId);
-        const grant = { role: 'captioner' as const, channelId, languages: [language] };
-        const token = await access.mint(grant, `${CAPTIONER_INVITE_LIFETIME_HOURS}h`);
-        const expiresAt = new Date(Date.now() + CAPTIONER_INVITE_LIFETIME_HOURS * 3_600_000).toISOString();
-        return { path: invitePath(grant, token), expiresAt };
+      assertMayInvite(grant, request.role);
+      let invited: Grant;
+      switch (request.role) {
+        case 'viewer':
+        case 'producer':
+        case 'admin':
+          invited = { role: request.role };
+          break;
+        case 'guest':
+        case 'studio':
+          if (!feeds.studios.some((s) => s.id === request.studioId)) throw new NotFoundError('studio', request.studioId);
+          invited = { role: request.role, studioId: request.studioId };
+          break;
+        case 'captioner':
+          if (!channelIds.has(request.channelId)) throw new NotFoundError('channel', request.channelId);
+          invited = { role: 'captioner', channelId: request.channelId, languages: [...new Set(request.languages)] };
+          break;
+        case 'exhibitor':
+          if (!stands.has(request.standId)) throw new NotFoundError('stand', request.standId);
+          invited = { role: 'exhibitor', standId: request.standId };
+          break;
       }
-      const { role, studioId } = request;
-      if (!feeds.studios.some((s) => s.id === studioId)) throw new NotFoundError('studio', studioId);
-      const hours = role === 'guest' ? GUEST_INVITE_LIFETIME_HOURS : STUDIO_INVITE_LIFETIME_HOURS;
-      const token = await access.mint({ role, studioId }, `${hours}h`);
-      return { path: invitePath({ role, studioId }, token), expiresAt: new Date(Date.now() + hours * 3_600_000).toISOString() };
+      return mintInvite(access, invited, request.hours);
     },
   };
 }

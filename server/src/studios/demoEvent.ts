@@ -4,6 +4,7 @@ import type { EventConfig } from './eventConfig';
 export const DEMO_EVENT: EventConfig = {
   name: 'Global Partner Conference',
   timeZone: 'Europe/London',
+  viewers: 'anonymous',
   studios: [
     { id: 'singapore', name: 'Singapore', timeZone: 'Asia/Singapore' },
     { id: 'moscow', name: 'Moscow', timeZone: 'Europe/Moscow' },

@@ -19,6 +19,13 @@ describe('loadEventConfig', () => {
     expect(DEMO_EVENT.channels.map((c) => c.name)).toEqual(['Main stage', 'Europe', 'Middle East', 'Africa & Turkey', 'B2C', 'B2B', 'Industrial']);
   });
 
+  it('lets viewers watch anonymously unless the file asks them to register', () => {
+    const { viewers: _, ...withoutSetting } = DEMO_EVENT;
+    expect(loadEventConfig(file('anonymous.json', withoutSetting)).viewers).toBe('anonymous');
+    expect(loadEventConfig(file('registered.json', { ...DEMO_EVENT, viewers: 'registered' })).viewers).toBe('registered');
+    expect(() => loadEventConfig(file('public.json', { ...DEMO_EVENT, viewers: 'public' }))).toThrow(/viewers/);
+  });
+
   it('reads an event with more studios from a file', () => {
     const event = {
       ...DEMO_EVENT,

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ViewerAccess } from '@hybrid-stage/shared';
 import { StartupError } from '../errors';
 import { DEMO_EVENT } from './demoEvent';
 
@@ -23,6 +24,8 @@ export const EventConfig = z
     name: z.string().trim().min(1).max(120),
     /** IANA time zone the agenda is planned in. */
     timeZone: TimeZone,
+    /** `anonymous`: anyone watches. `registered`: viewers fill in a form first and get a viewer token. */
+    viewers: ViewerAccess.default('anonymous'),
     studios: z.array(z.strictObject({ id: Slug, name: z.string().trim().min(1).max(60), timeZone: TimeZone })).min(1).max(50),
     channels: z
       .array(

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
-import type { ChannelState, Language, StudioInfo } from '@hybrid-stage/shared';
+import type { ChannelState, Language, RequestOf, StudioInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
@@ -21,7 +21,7 @@ export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; chan
 
   const create = () => {
     setError(undefined);
-    const request = role === 'captioner' ? ({ role, channelId, language } as const) : ({ role, studioId } as const);
+    const request: RequestOf<'invite:create'> = role === 'captioner' ? { role, channelId, languages: [language] } : { role, studioId };
     signaling.request('invite:create', request).then(
       ({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt }),
       (e: Error) => setError(e.message),

@@ -26,6 +26,14 @@ export function HomePage() {
           <Link to="/console" className="button">
             {t('home.openConsole')}
           </Link>
+          {grant.role === 'admin' && (
+            <>
+              {' '}
+              <Link to="/admin" className="button secondary">
+                {t('access:admin.title')}
+              </Link>
+            </>
+          )}
         </p>
       )}
       {(['main', 'regional', 'breakout'] as const).map((kind) => {

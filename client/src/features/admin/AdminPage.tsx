@@ -1,0 +1,275 @@
+import { useEffect, useState } from 'react';
+import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import type { Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
+import { useFormat } from '../../i18n/useFormat';
+import { currentAccessToken } from '../../signaling/accessToken';
+import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { exhibitionApi } from '../exhibition/exhibitionApi';
+
+const ROLES: readonly Role[] = ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'];
+/** The lifetimes offered, in days. */
+const DAYS = [1, 2, 7, 30, 90, 365] as const;
+
+/** The administrator's page: invite links for every role and scope, and the registered viewers. */
+export function AdminPage() {
+  const { t } = useTranslation('access');
+  const grant = useGrant();
+  if (grant.role !== 'admin') {
+    return (
+      <p role="alert" className="error">
+        {t('admin.needsAdmin')}
+      </p>
+    );
+  }
+  return (
+    <section>
+      <h1>{t('admin.title')}</h1>
+      <p>
+        <Link to="/exhibition?view=list" className="button secondary">
+          {t('admin.exhibition')}
+        </Link>
+      </p>
+      <InviteForm />
+      <Registrations />
+    </section>
+  );
+}
+
+/** Chooses a role, its scope (from the server's studios, channels and stands) and expiry; mints the link. */
+function InviteForm() {
+  const { t } = useTranslation('access');
+  const format = useFormat();
+  const signaling = useSignaling();
+  const event = useEventInfo();
+  const [stands, setStands] = useState<StandInfo[]>([]);
+  const [role, setRole] = useState<Role>('studio');
+  const [studioId, setStudioId] = useState('');
+  const [channelId, setChannelId] = useState('');
+  const [languages, setLanguages] = useState<Language[]>(['en']);
+  const [standId, setStandId] = useState('');
+  const [days, setDays] = useState<number>(30);
+  const [link, setLink] = useState<{ url: string; expiresAt: string }>();
+  const [copied, setCopied] = useState(false);
+  const [error, setError] = useState<string>();
+
+  useEffect(() => void exhibitionApi.stands().then(setStands, () => setStands([])), []);
+  const studio = studioId || event?.studios[0]?.id || '';
+  const channel = channelId || event?.channels[0]?.id || '';
+  const stand = standId || stands[0]?.id || '';
+
+  const request = (): RequestOf<'invite:create'> => {
+    const hours = days * 24;
+    switch (role) {
+      case 'studio':
+      case 'guest':
+        return { role, studioId: studio, hours };
+      case 'captioner':
+        return { role, channelId: channel, languages, hours };
+      case 'exhibitor':
+        return { role, standId: stand, hours };
+      default:
+        return { role, hours };
+    }
+  };
+
+  const make = () => {
+    setError(undefined);
+    setLink(undefined);
+    setCopied(false);
+    signaling.request('invite:create', request()).then(
+      ({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt }),
+      (e: Error) => setError(t('admin.error', { message: e.message })),
+    );
+  };
+  const copy = () => {
+    if (!link) return;
+    navigator.clipboard?.writeText(link.url).then(() => setCopied(true), () => undefined);
+  };
+  const dayText = (count: number) => format.number(count, { style: 'unit', unit: 'day', unitDisplay: 'long' });
+
+  if (!event) return <p role="status">{t('common:loading')}</p>;
+  return (
+    <section>
+      <h2>{t('admin.invite.title')}</h2>
+      <p className="muted">{t('admin.invite.intro')}</p>
+      <form className="admin-form" onSubmit={(e) => (e.preventDefault(), make())}>
+        <label>
+          {t('admin.invite.role')}
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`admin.roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {(role === 'studio' || role === 'guest') && (
+          <label>
+            {t('admin.invite.studio')}
+            <select value={studio} onChange={(e) => setStudioId(e.target.value)}>
+              {event.studios.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        {role === 'captioner' && (
+          <>
+            <label>
+              {t('admin.invite.channel')}
+              <select value={channel} onChange={(e) => setChannelId(e.target.value)}>
+                {event.channels.map((c) => (
+                  <option key={c.id} value={c.id}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <fieldset>
+              <legend>{t('admin.invite.languages')}</legend>
+              {LANGUAGES.map((l) => (
+                <label key={l}>
+                  <input
+                    type="checkbox"
+                    checked={languages.includes(l)}
+                    onChange={(e) => setLanguages((ls) => (e.target.checked ? [...ls, l] : ls.filter((x) => x !== l)))}
+                  />
+                  {LANGUAGE_NAMES[l]}
+                </label>
+              ))}
+            </fieldset>
+          </>
+        )}
+        {role === 'exhibitor' && (
+          <label>
+            {t('admin.invite.stand')}
+            <select value={stand} onChange={(e) => setStandId(e.target.value)}>
+              {stands.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.exhibitor}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          {t('admin.invite.expiry')}
+          <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
+            {DAYS.map((d) => (
+              <option key={d} value={d}>
+                {dayText(d)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={(role === 'captioner' && languages.length === 0) || (role === 'exhibitor' && !stand)}>
+          {t('admin.invite.make')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {link && (
+        <p>
+          <input readOnly value={link.url} aria-label={t('admin.invite.link')} className="invite-link" onFocus={(e) => e.target.select()} />{' '}
+          <button type="button" onClick={copy}>
+            {copied ? t('admin.invite.copied') : t('admin.invite.copy')}
+          </button>{' '}
+          <span className="muted">{t('admin.invite.validUntil', { time: format.dateTime(link.expiresAt) })}</span>
+        </p>
+      )}
+    </section>
+  );
+}
+
+/** Calls an admin route with the tab's token. */
+async function adminGet(path: string): Promise<Response> {
+  const res = await fetch(path, { headers: { authorization: `Bearer ${currentAccessToken() ?? ''}` } });
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  return res;
+}
+
+/** The viewers who registered: how many, the newest, and all of them as a CSV file. */
+function Registrations() {
+  const { t } = useTranslation('access');
+  const format = useFormat();
+  const event = useEventInfo();
+  const [list, setList] = useState<{ count: number; registrations: RegistrationInfo[] }>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    adminGet('/api/registrations').then(
+      (res) => res.json().then(setList),
+      (e: Error) => setError(t('admin.error', { message: e.message })),
+    );
+  }, [t]);
+
+  const download = () => {
+    adminGet('/api/registrations.csv').then(
+      (res) =>
+        res.blob().then((blob) => {
+          const a = document.createElement('a');
+          a.href = URL.createObjectURL(blob);
+          a.download = 'registrations.csv';
+          a.click();
+          setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+        }),
+      (e: Error) => setError(t('admin.error', { message: e.message })),
+    );
+  };
+
+  return (
+    <section>
+      <h2>{t('admin.registrations.title')}</h2>
+      {event?.viewers === 'anonymous' && <p className="muted">{t('admin.registrations.anonymous')}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {list && (
+        <>
+          <p>
+            <span data-testid="registration-count">{t('admin.registrations.count', { count: list.count })}</span>{' '}
+            <button type="button" className="secondary" onClick={download} disabled={list.count === 0}>
+              {t('admin.registrations.download')}
+            </button>
+          </p>
+          {list.count > 0 && (
+            <table className="registrations-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('register.name')}</th>
+                  <th scope="col">{t('register.email')}</th>
+                  <th scope="col">{t('register.organisation')}</th>
+                  <th scope="col">{t('register.country')}</th>
+                  <th scope="col">{t('admin.registrations.when')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.registrations
+                  .slice(-50)
+                  .reverse()
+                  .map((r) => (
+                    <tr key={r.id}>
+                      <td>{r.name}</td>
+                      <td>{r.email}</td>
+                      <td>{r.organisation}</td>
+                      <td>{r.country}</td>
+                      <td>{format.dateTime(r.registeredAt)}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          )}
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,51 @@
+import { Router } from 'express';
+import { NewRegistration, type RegistrationResult, type ViewerAccess } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { AppError } from '../errors';
+import type { RegistrationStore } from '../registration/RegistrationStore';
+import { registrationsCsv } from '../registration/registrationsCsv';
+import { bearerGrant } from './bearer';
+import { ClientRateLimits } from './ClientRateLimits';
+import { parseBody, route } from './httpErrors';
+
+/** How long a registered viewer's token works. */
+const VIEWER_TOKEN_HOURS = 30 * 24;
+
+/**
+ * Viewer registration, when the event asks viewers to register:
+ *   POST /api/registrations      {name, email, organisation, country, consent: true}
+ *                                → 201 {token, expiresAt, fresh: true}; the same email again → 200 with a new token, fresh: false
+ *   GET  /api/registrations      admin: {count, registrations}
+ *   GET  /api/registrations.csv  admin: every registration as CSV
+ */
+export function registrationRoutes(store: RegistrationStore, access: AccessTokens, viewers: ViewerAccess, perMinutePerAddress: number): Router {
+  const router = Router();
+  const limits = new ClientRateLimits(perMinutePerAddress);
+
+  router.post(
+    '/registrations',
+    route(async (req, res) => {
+      if (!limits.take(req.ip ?? req.socket.remoteAddress ?? '')) throw new AppError('RATE_LIMITED', 'too many registrations from this address; try again in a minute');
+      if (viewers !== 'registered') throw new AppError('INVALID_STATE', 'this event does not ask viewers to register: just watch');
+      const { fresh } = store.register(parseBody(NewRegistration, req.body));
+      const token = await access.mint({ role: 'viewer' }, `${VIEWER_TOKEN_HOURS}h`);
+      const body: RegistrationResult = { token, expiresAt: new Date(Date.now() + VIEWER_TOKEN_HOURS * 3_600_000).toISOString(), fresh };
+      res.status(fresh ? 201 : 200).json(body);
+    }),
+  );
+  router.get(
+    '/registrations',
+    route(async (req, res) => {
+      await bearerGrant(req, access, ['admin']);
+      res.json({ count: store.count(), registrations: store.list() });
+    }),
+  );
+  router.get(
+    '/registrations.csv',
+    route(async (req, res) => {
+      await bearerGrant(req, access, ['admin']);
+      res.type('text/csv; charset=utf-8').attachment('registrations.csv').send(registrationsCsv(store.list()));
+    }),
+  );
+  return router;
+}

@@ -1,0 +1,43 @@
+import type { RequestHandler } from 'express';
+
+/** Whether a path, as decoded once or twice, could step out of a directory or confuse a file system. */
+function unsafe(path: string): boolean {
+  return /(^|[/\\])\.\.([/\\]|$)|\\|\0|[\u0001-\u001f\u007f]|\/\//.test(path);
+}
+
+/**
+ * Refuses, before any route or static file, a request whose path holds `..` segments, backslashes,
+ * NUL or other control characters, or empty segments (`//`), also when percent-encoded once or
+ * twice (`%2e%2e`, `%252e%252e`), and a path that is not valid percent-encoding: 400 INVALID_REQUEST.
+ * The file routes check their names again; this is the one place that makes every route agree.
+ */
+export function refuseUnsafePaths(): RequestHandler {
+  return (req, res, next) => {
+    const raw = req.path;
+    let once: string;
+    let twice: string;
+    try {
+      once = decodeURIComponent(raw);
+      twice = decodeURIComponent(once);
+    } catch {
+      // A lone "%" after one decoding is a literal per cent sign (harmless); before it, malformed.
+      try {
+        once = decodeURIComponent(raw);
+        twice = once;
+      } catch {
+        res.status(400).json({ error: { code: 'INVALID_REQUEST', message: 'the path is not valid percent-encoding' } });
+        return;
+      }
+    }
+    if (unsafe(raw) || unsafe(once) || unsafe(twice)) {
+      res.status(400).json({ error: { code: 'INVALID_REQUEST', message: 'the path holds "..", a backslash, a control character or an empty segment' } });
+      return;
+    }
+    next();
+  };
+}
+
+/** Whether a path names a file (an extension in its last segment, or under /assets/) rather than a page of the app. */
+export function looksLikeFile(path: string): boolean {
+  return path.startsWith('/assets/') || /\.[A-Za-z0-9]{1,8}$/.test(path);
+}

@@ -1,0 +1,144 @@
+// Who gets in, in a real browser. An event that asks viewers to register shows the form on the watch
+// page; once filled in, the program plays, and a reload does not ask again. The admin page mints a
+// studio operator's link that opens the studio with that role, and sees the registered viewer.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { PROTOCOL_VERSION } from '@hybrid-stage/shared';
+import { startTestServer, TestClient, type TestServer } from '../support/server';
+import { writeRegisteredEvent } from '../support/registeredEvent';
+import { axeViolations, launchBrowser, screenshot, videoProgress } from '../support/browser';
+
+let dataDir: string;
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-access-'));
+  server = await startTestServer({ DATA_DIR: dataDir, EVENT_FILE: writeRegisteredEvent(dataDir), WORKERS: '1' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+it('asks a viewer to register, then plays the program, and does not ask again after a reload', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/channel/main`);
+  await page.getByRole('heading', { name: 'Register to watch' }).waitFor({ timeout: 15_000 });
+  expect(await page.getByTestId('player').count()).toBe(0);
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'registration-form');
+
+  await page.getByRole('textbox', { name: 'Name' }).fill('Grace Hopper');
+  await page.getByRole('textbox', { name: 'Email' }).fill('grace@example.com');
+  await page.getByRole('textbox', { name: 'Company or organisation' }).fill('Navy Labs');
+  await page.getByRole('textbox', { name: 'Country' }).fill('United States');
+  // Without consent the browser does not send the form (and the server would refuse it).
+  await page.getByRole('button', { name: 'Register and watch' }).click();
+  expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(1);
+  await page.getByRole('checkbox').check();
+  await page.getByRole('button', { name: 'Register and watch' }).click();
+
+  await expect.poll(() => page.getByTestId('player').getAttribute('data-state'), { timeout: 20_000 }).toBe('playing');
+  const frames = (await videoProgress(page, '[data-testid="player"]')).frames;
+  await expect.poll(async () => (await videoProgress(page, '[data-testid="player"]')).frames, { timeout: 15_000 }).toBeGreaterThan(frames + 20);
+  await screenshot(page, 'registration-then-watching');
+
+  await page.reload();
+  await expect.poll(() => page.getByTestId('player').getAttribute('data-state'), { timeout: 20_000 }).toBe('playing');
+  expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+  await page.goto(`${server.url}/agenda`);
+  await page.getByRole('link', { name: 'Agenda' }).waitFor();
+  expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+  await context.close();
+
+  // Another browser, not registered, is asked on the agenda too, in its own language.
+  const german = await browser.newContext({ locale: 'de-DE' });
+  const other = await german.newPage();
+  await other.goto(`${server.url}/agenda`);
+  await other.getByRole('heading', { name: 'Zum Zuschauen registrieren' }).waitFor({ timeout: 15_000 });
+  await german.close();
+});
+
+it('mints a studio link on the admin page that opens the studio with that role, and lists the registered viewer', async () => {
+  const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
+  const admin = await context.newPage();
+  await admin.goto(`${server.url}/admin?token=${await server.access.mint({ role: 'admin' })}`);
+  await admin.getByRole('heading', { name: 'Invite links' }).waitFor({ timeout: 15_000 });
+  await expect.poll(() => admin.getByTestId('registration-count').textContent()).toBe('Viewers registered: 1');
+  await admin.getByRole('cell', { name: 'Grace Hopper' }).waitFor();
+
+  await admin.getByRole('combobox', { name: 'Role' }).selectOption({ label: 'Studio operator' });
+  await admin.getByRole('combobox', { name: 'Studio' }).selectOption({ label: 'Moscow' });
+  await admin.getByRole('combobox', { name: 'Valid for' }).selectOption({ label: '7 days' });
+  await admin.getByRole('button', { name: 'Make the link' }).click();
+  const link = await admin.getByRole('textbox', { name: 'Invite link' }).inputValue({ timeout: 10_000 });
+  expect(link).toMatch(new RegExp(`^${server.url}/studio/moscow\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
+  expect(await axeViolations(admin)).toEqual([]);
+  await screenshot(admin, 'admin-invite-link');
+
+  // The link, opened in a browser of its own, is a studio operator of Moscow (no registration asked).
+  const operatorContext = await browser.newContext({ locale: 'en-US' });
+  const operator = await operatorContext.newPage();
+  await operator.goto(link);
+  await operator.getByRole('heading', { name: /Moscow/ }).waitFor({ timeout: 15_000 });
+  await operator.getByRole('button', { name: 'Go live' }).waitFor();
+  const client = await TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token: new URL(link).searchParams.get('token')! });
+  expect(await client.grant).toEqual({ role: 'studio', studioId: 'moscow' });
+  // A studio operator may not mint links at all.
+  expect(await client.request('invite:create', { role: 'guest', studioId: 'moscow' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  client.close();
+  await operatorContext.close();
+  await context.close();
+});
+
+it('lets a producer invite crew and viewers but not admins or exhibitors (FORBIDDEN, checked by the server)', async () => {
+  const producer = await TestClient.connectAs(server, { role: 'producer' });
+  expect(await producer.request('invite:create', { role: 'admin' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  expect(await producer.request('invite:create', { role: 'producer' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  expect(await producer.request('invite:create', { role: 'exhibitor', standId: 'any-stand' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  const captioner = await producer.ok('invite:create', { role: 'captioner', channelId: 'main', languages: ['ja', 'es'], hours: 12 });
+  expect(captioner.path).toMatch(/^\/desk\/main\/ja\?token=/);
+  expect(Date.parse(captioner.expiresAt) - Date.now()).toBeGreaterThan(11 * 3_600_000);
+  expect(Date.parse(captioner.expiresAt) - Date.now()).toBeLessThanOrEqual(12 * 3_600_000);
+  const desk = await TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token: new URLSearchParams(captioner.path.split('?')[1]).get('token')! });
+  expect(await desk.grant).toEqual({ role: 'captioner', channelId: 'main', languages: ['ja', 'es'] });
+  desk.close();
+  // Scopes that do not exist, and lifetimes out of bounds, are refused.
+  expect(await producer.request('invite:create', { role: 'studio', studioId: 'paris' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+  expect(await producer.raw('invite:create', { role: 'viewer', hours: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  expect(await producer.raw('invite:create', { role: 'viewer', hours: 24, extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  producer.close();
+  // An admin may invite an admin; an anonymous client in a registered event is asked to register.
+  const admin = await TestClient.connectAs(server, { role: 'admin' });
+  expect((await admin.ok('invite:create', { role: 'admin' })).path).toMatch(/^\/admin\?token=/);
+  admin.close();
+  const anonymous = await TestClient.connect(server.url);
+  expect(await anonymous.request('invite:create', { role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'REGISTRATION_REQUIRED' } });
+  anonymous.close();
+});
+
+it('lets a viewer invited by link in without the form, also in a later tab', async () => {
+  const producer = await TestClient.connectAs(server, { role: 'producer' });
+  const { path } = await producer.ok('invite:create', { role: 'viewer' });
+  producer.close();
+  expect(path).toMatch(/^\/\?token=/);
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto(`${server.url}${path}`);
+  await page.locator('[data-channel="main"]').waitFor({ timeout: 15_000 });
+  expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+  // A new tab of the same browser (no sessionStorage) is still let in.
+  const later = await context.newPage();
+  await later.goto(`${server.url}/channel/europe`);
+  await expect.poll(() => later.getByTestId('player').getAttribute('data-state'), { timeout: 20_000 }).toBe('playing');
+  expect(await later.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+  await context.close();
+});
