@@ -9,6 +9,7 @@ import {
   type RequestOf,
   type Responses,
   type ServerToClientEvents,
+  type SessionResumable,
 } from '@hybrid-stage/shared';
 
 /** A request the server refused, with its stable code. */
@@ -30,11 +31,29 @@ export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   /** Who the server takes this client to be; an anonymous viewer until it says otherwise. */
   grant: Grant = { role: 'viewer' };
+  /** What the server said of this connection's session; undefined until it did, and while disconnected. */
+  session: SessionResumable | undefined;
+  /** The last session's resume token: sent when reconnecting, so a short drop keeps the media going. */
+  #resume: string | undefined;
 
   constructor(token?: string) {
     const auth = token ? { protocolVersion: PROTOCOL_VERSION, token } : { protocolVersion: PROTOCOL_VERSION };
-    this.socket = io({ auth, transports: ['websocket'] });
+    this.socket = io({ auth: (send) => send(this.#resume ? { ...auth, resume: this.#resume } : auth), transports: ['websocket'] });
     this.socket.on('session:grant', (grant) => (this.grant = grant));
+    this.socket.on('session:resumable', (session) => {
+      this.session = session;
+      this.#resume = session.token;
+    });
+    this.socket.on('disconnect', () => (this.session = undefined));
+    // A page that goes away says goodbye, so the server frees its media now rather than keep it
+    // for a comeback; one restored from the back-forward cache connects again.
+    window.addEventListener('pagehide', () => {
+      this.#resume = undefined;
+      this.socket.disconnect();
+    });
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted && this.socket.disconnected) this.socket.connect();
+    });
   }
 
   /** Sends a request; resolves with its data or rejects with a RequestError. */
