@@ -155,11 +155,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     srtPortRange: config.SRT_PORT_RANGE,
     logger: logger.child({ component: 'ingest' }),
   });
-  // The buses and the patterns lived on the ingest worker: when it is replaced, the buses are
-  // rebuilt on the new one, the patterns start again, and each channel gets back what it had on air.
+  // The buses, ingests and patterns lived on the ingest worker: when it is replaced, the ingests
+  // open again on the same ports (first, so nothing else takes them), the buses are rebuilt on the
+  // new one, the patterns start again, and each channel gets back what it had on air.
   pool.on('replaced', (worker) => {
     if (worker.index !== pool.ingest.index) return;
     (async () => {
+      await ingests.moveTo(worker.router);
       await channels.moveTo(worker.router);
       await startPatterns();
       await channels.restoreOnAir();
