@@ -38,11 +38,14 @@ export class ClientSessionKeeper {
     return [...this.#byToken.values()].filter((k) => k.expiry).length;
   }
 
-  /** Starts keeping a new session (its client is connected); returns its resume token. */
+  /**
+   * Starts keeping a new session (its client is connected); returns its resume token. Once the
+   * keeper is closed (the server is stopping) the session is closed at once and its token resumes nothing.
+   */
   add(session: ClientSession): string {
     if (this.#closed) {
       session.close();
-      throw new Error('the client session keeper is closed');
+      return randomBytes(24).toString('base64url');
     }
     const kept: Kept = { session, token: randomBytes(24).toString('base64url'), expiry: undefined };
     this.#byToken.set(kept.token, kept);
