@@ -1,23 +1,27 @@
 // kill -9 of the media worker that holds the ingests and the program buses while an encoder sends
-// RTP into an ingest that is on air: the ingest opens again on the replacement worker on the same
-// ports and SSRCs, so the encoder, which just keeps sending, is back on the program by itself.
+// RTP (or SRT, through the relay) into an ingest that is on air: the ingest opens again on the
+// replacement worker on the same ports and SSRCs, so the encoder, which just keeps sending, is back
+// on the program by itself.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ChannelState, IngestInfo } from '@hybrid-stage/shared';
 import { isVp8KeyFrame } from '../server/src/media/rtp';
 import { startTestServer, TestClient, type TestServer } from './support/server';
 import { Sink } from './support/rtpSink';
 
 let server: TestServer;
-let encoder: ChildProcess | undefined;
+const encoders: ChildProcess[] = [];
 
 beforeAll(async () => {
   // No test patterns: whatever reaches the program comes from the encoder.
-  server = await startTestServer({ WORKERS: '2', TEST_PATTERNS: 'false' });
+  server = await startTestServer({ WORKERS: '2', TEST_PATTERNS: 'false', SRT_PORT_RANGE: '42800-42899' });
+});
+
+afterEach(() => {
+  for (const encoder of encoders.splice(0)) encoder.kill('SIGKILL');
 });
 
 afterAll(async () => {
-  encoder?.kill('SIGKILL');
   await server?.close();
 });
 
@@ -34,13 +38,15 @@ async function programKeyFrames(channelId: string): Promise<Sink> {
   return Sink.of(bus.router, bus.producers.video);
 }
 
-it('puts an RTP encoder that keeps sending back on air after the worker under its ingest is killed', async () => {
+it.each(['rtp', 'srt'] as const)('puts an encoder sending %s that keeps sending back on air after the worker under its ingest is killed', async (protocol) => {
   const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'london' });
   const producer = await TestClient.connectAs(server, { role: 'producer' });
-  const info = await studio.ok('ingest:create', { studioId: 'london', label: 'London encoder', protocol: 'rtp' });
-  encoder = runShownCommand(info);
+  const info = await studio.ok('ingest:create', { studioId: 'london', label: `London ${protocol} encoder`, protocol });
+  const encoder = runShownCommand(info);
+  encoders.push(encoder);
   let encoderErrors = '';
   encoder.stderr!.on('data', (d: Buffer) => (encoderErrors += d.toString()));
+  await expect.poll(() => server.feeds.get(info.feedId).tracks.length, { timeout: 15_000 }).toBe(2);
   await producer.ok('program:take', { channelId: 'main', feedId: info.feedId });
   await producer.next('channel:changed', (c: ChannelState) => c.id === 'main' && c.program === info.feedId, 20_000);
   const before = await programKeyFrames('main');
@@ -60,13 +66,19 @@ it('puts an RTP encoder that keeps sending back on air after the worker under it
   after.close();
 
   // The studio page still shows the same endpoint: the encoder needs no change.
-  const [listed] = await studio.ok('ingest:list', { studioId: 'london' });
+  const listed = (await studio.ok('ingest:list', { studioId: 'london' })).find((i) => i.id === info.id);
   expect(listed).toMatchObject({ id: info.id, feedId: info.feedId });
-  expect(listed!.rtp!.video).toMatchObject({ port: info.rtp!.video.port, ssrc: info.rtp!.video.ssrc });
-  expect(listed!.rtp!.audio).toMatchObject({ port: info.rtp!.audio.port, ssrc: info.rtp!.audio.ssrc });
+  if (protocol === 'srt') expect(listed!.url).toBe(info.url);
+  else {
+    // The RTP ports and SSRCs are the same (RTCP, which encoders send optionally, may land on a new port).
+    for (const kind of ['video', 'audio'] as const) {
+      expect(listed!.rtp![kind]).toMatchObject({ port: info.rtp![kind].port, ssrc: info.rtp![kind].ssrc });
+    }
+  }
   // The encoder never stopped.
   expect(encoder.exitCode).toBeNull();
   expect(encoderErrors).toBe('');
+  await studio.ok('ingest:close', { ingestId: info.id });
   studio.close();
   producer.close();
 });
