@@ -9,7 +9,8 @@ import { expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@hybrid-stage/shared';
 import { probeMedia } from '../server/src/media/mediaProbe';
 import { expectPlayableRecording } from './support/playable';
-import { freePortRun, startServerProcess, TestClient } from './support/server';
+import type { types } from 'mediasoup';
+import { freePortRun, startServerProcess, startTestServer, TestClient } from './support/server';
 
 it('tells connected clients, finishes the running recording and checkpoints the database before exiting 0', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-drain-'));
@@ -62,4 +63,31 @@ it('tells connected clients, finishes the running recording and checkpoints the 
     server.child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+it("closes the clients' transports itself before the workers and their WebRTC servers go", async () => {
+  const server = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false' });
+  const transports: types.Transport[] = [];
+  server.pool.workers[0]!.router.observer.on('newtransport', (t) => transports.push(t));
+  const viewer = await TestClient.connect(server.url);
+  const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'london' });
+  const { id: recvId } = await viewer.ok('transport:create', { direction: 'recv' });
+  const { id: sendId } = await studio.ok('transport:create', { direction: 'send' });
+  await studio.ok('feed:open', { studioId: 'london', label: 'Camera' });
+  const clients = transports.filter((t) => t.id === recvId || t.id === sendId);
+  expect(clients).toHaveLength(2);
+  // How each transport ended: closed by its owner, or swept away with its router or WebRTC server.
+  const ends = clients.map((t) => {
+    const end = { by: 'still open' };
+    t.observer.once('close', () => (end.by === 'still open' ? (end.by = 'owner') : undefined));
+    t.once('routerclose', () => (end.by = 'router'));
+    t.once('listenserverclose', () => (end.by = 'WebRTC server'));
+    return end;
+  });
+  const told = [viewer, studio].map((c) => c.next('server:closing'));
+  await server.close('restart');
+  expect(await Promise.all(told)).toEqual([{ reason: 'restart' }, { reason: 'restart' }]);
+  expect(ends).toEqual([{ by: 'owner' }, { by: 'owner' }]);
+  viewer.close();
+  studio.close();
 });
