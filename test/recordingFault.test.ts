@@ -26,7 +26,7 @@ it('keeps the part recorded before a worker died and records on in a new file af
   // The first part is finished and marked, with the length its file has.
   await expect.poll(() => server.recordings.get(first.id).status, { timeout: 10_000 }).toBe('interrupted');
   expect(server.recordings.get(first.id).durationMs).toBeGreaterThan(1000);
-  await expectPlayableRecording(server.recordings.file(first.id));
+  await expectPlayableRecording(server.recordings.file(first.id), { evenAudio: false });
 
   // A second part records the rebuilt channel by itself.
   const second = async () => (await producer.ok('recording:list', {})).find((r: RecordingInfo) => r.channelId === 'main' && r.id !== first.id);
@@ -35,6 +35,6 @@ it('keeps the part recorded before a worker died and records on in a new file af
   const stopped = await producer.ok('recording:stop', { channelId: 'main' });
   expect(stopped).toMatchObject({ id: (await second())!.id, status: 'done' });
   expect(stopped.durationMs).toBeGreaterThan(1000);
-  await expectPlayableRecording(server.recordings.file(stopped.id));
+  await expectPlayableRecording(server.recordings.file(stopped.id), { evenAudio: false });
   producer.close();
 });
