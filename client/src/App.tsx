@@ -22,10 +22,24 @@ const ExhibitionRoutes = lazy(() => import('./features/exhibition/ExhibitionPage
 function ConnectionBadge() {
   const { t } = useTranslation('common');
   const status = useConnectionStatus();
+  // A stopping server is announced by the notice below the header; the badge just says offline.
+  const shown = status === 'restarting' || status === 'shuttingDown' ? 'offline' : status;
   return (
-    <span className={`connection connection-${status}`} role="status">
-      {t(`connection.${status}`)}
+    <span className={`connection connection-${shown}`} role="status">
+      {t(`connection.${shown}`)}
     </span>
+  );
+}
+
+/** Across the page while the server restarts or stops: what happens, until it is back. */
+function ServerNotice() {
+  const { t } = useTranslation('common');
+  const status = useConnectionStatus();
+  if (status !== 'restarting' && status !== 'shuttingDown') return null;
+  return (
+    <p className="server-notice" role="alert">
+      {t(`connection.${status}`)}
+    </p>
   );
 }
 
@@ -56,6 +70,7 @@ function AppShell() {
           <ConnectionBadge />
         </span>
       </header>
+      <ServerNotice />
       <main id="content" tabIndex={-1}>
         <Suspense fallback={<p role="status">{t('nav.loading')}</p>}>
           <Outlet />

@@ -4,14 +4,14 @@ import { ConfigError, loadConfig } from './config';
 describe('loadConfig', () => {
   it('runs on embedded defaults with an empty environment', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, RTC_PORT: 40000, MEDIA_PORT_RANGE: [41000, 41999], LOG_LEVEL: 'info', TEST_PATTERNS: true });
+    expect(config).toMatchObject({ PORT: 3000, RTC_PORT: 40000, MEDIA_PORT_RANGE: [41000, 41999], LOG_LEVEL: 'info', TEST_PATTERNS: true, CLIENT_GRACE_MS: 15_000 });
     expect(config.WORKERS).toBeGreaterThanOrEqual(1);
     expect(config.ANNOUNCED_IP).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });
 
   it('parses the values it is given', () => {
-    const config = loadConfig({ PORT: '8080', WORKERS: '3', TEST_PATTERNS: 'false', MEDIA_PORT_RANGE: '50000-50999', ANNOUNCED_IP: '203.0.113.7' });
-    expect(config).toMatchObject({ PORT: 8080, WORKERS: 3, TEST_PATTERNS: false, MEDIA_PORT_RANGE: [50000, 50999], ANNOUNCED_IP: '203.0.113.7' });
+    const config = loadConfig({ PORT: '8080', WORKERS: '3', TEST_PATTERNS: 'false', MEDIA_PORT_RANGE: '50000-50999', ANNOUNCED_IP: '203.0.113.7', CLIENT_GRACE_MS: '0' });
+    expect(config).toMatchObject({ PORT: 8080, WORKERS: 3, TEST_PATTERNS: false, MEDIA_PORT_RANGE: [50000, 50999], ANNOUNCED_IP: '203.0.113.7', CLIENT_GRACE_MS: 0 });
   });
 
   it('stops with a message naming every wrong variable and its value', () => {

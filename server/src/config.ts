@@ -70,6 +70,11 @@ const ConfigSchema = z.object({
   EVENT_FILE: z.string().default(''),
   /** Viewer registrations accepted from one IP address per minute (when the event asks viewers to register). */
   REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * How long a client whose signaling connection dropped keeps its transports, producers and
+   * consumers, waiting for it to reconnect and resume; 0 closes them at once.
+   */
+  CLIENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
 });

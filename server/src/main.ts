@@ -46,10 +46,18 @@ ${studioLinks.join('\n')}
 More links: npm run invite -- <role> … (see the README). Press Ctrl+C to stop.
 `);
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+/** A stop that takes longer than this (a stuck ffmpeg, a hung client) is cut short, within the usual 10 s of orchestrators. */
+const STOP_DEADLINE_MS = 8000;
+
+// SIGTERM is what a deploy or `docker restart` sends: clients are told the server is restarting.
+for (const [signal, reason] of [['SIGINT', 'shutdown'], ['SIGTERM', 'restart']] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'stopping');
-    server.close().then(
+    setTimeout(() => {
+      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stopping took too long; exiting anyway');
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    server.close(reason).then(
       () => process.exit(0),
       (err) => {
         logger.error({ err }, 'error while stopping');

@@ -1,6 +1,7 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import { mkdirSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { ClosingReason } from '@hybrid-stage/shared';
 import type { Config } from './config';
 import { StartupError } from './errors';
 import { createLogger, type Logger } from './logger';
@@ -46,8 +47,12 @@ export interface RunningServer {
   readonly access: AccessTokens;
   /** The virtual exhibition's stands, comments, gifts and visits. */
   readonly exhibition: Exhibition;
-  /** Stops accepting clients, closes media and workers. */
-  close(): Promise<void>;
+  /**
+   * Drains and stops: tells every client why (default `shutdown`), finishes running recordings,
+   * closes the clients' transports and every feed and bus before the workers and their WebRTC
+   * servers, and checkpoints the database.
+   */
+  close(reason?: ClosingReason): Promise<void>;
 }
 
 /** Starts the whole product on one machine: workers, test patterns, HTTP and signaling. */
@@ -152,11 +157,13 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     srtPortRange: config.SRT_PORT_RANGE,
     logger: logger.child({ component: 'ingest' }),
   });
-  // The buses and the patterns lived on the ingest worker: when it is replaced, the buses are
-  // rebuilt on the new one, the patterns start again, and each channel gets back what it had on air.
+  // The buses, ingests and patterns lived on the ingest worker: when it is replaced, the ingests
+  // open again on the same ports (first, so nothing else takes them), the buses are rebuilt on the
+  // new one, the patterns start again, and each channel gets back what it had on air.
   pool.on('replaced', (worker) => {
     if (worker.index !== pool.ingest.index) return;
     (async () => {
+      await ingests.moveTo(worker.router);
       await channels.moveTo(worker.router);
       await startPatterns();
       await channels.restoreOnAir();
@@ -164,11 +171,15 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     })().catch((err) => logger.error({ err }, 'cannot restore the channels on the replaced media worker'));
   });
 
-  const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => io.engine.clientsCount };
+  const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => signaling.io.engine.clientsCount };
   const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir: config.CLIENT_DIR,
     registrations: new RegistrationStore(db), registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
-  const io = attachSignaling(httpServer, { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, logger: logger.child({ component: 'signaling' }) });
+  const signaling = attachSignaling(httpServer, {
+    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event,
+    clientGraceMs: config.CLIENT_GRACE_MS,
+    logger: logger.child({ component: 'signaling' }),
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       httpServer.once('error', reject);
@@ -181,7 +192,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ingests.close();
     for (const p of patterns) p.close();
     feeds.close();
-    await io.close();
+    await signaling.close();
     exhibition.close();
     pool.close();
     closeDatabase(db);
@@ -211,16 +222,23 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     films,
     access,
     exhibition,
-    close: () =>
+    close: (reason = 'shutdown') =>
       (closing ??= (async () => {
+        signaling.announceClosing(reason);
         demoFilms.abort();
         reruns.close();
+        // Each running recording's ffmpeg finishes its file while the program still flows.
         await recordings.close();
+        // Media from the outside in: the clients' transports, then feeds and buses, then the
+        // workers (which close their WebRTC servers and routers last).
+        signaling.closeSessions();
         channels.close();
         ingests.close();
         for (const p of patterns) p.close();
         feeds.close();
-        await io.close();
+        await signaling.close();
+        // Keep-alive HTTP connections would otherwise hold the server open.
+        httpServer.closeAllConnections();
         exhibition.close();
         pool.close();
         closeDatabase(db);

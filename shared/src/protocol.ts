@@ -14,6 +14,11 @@ export const HandshakeAuth = z.strictObject({
   protocolVersion: z.number().int(),
   /** An access token from an invite link; without one the client is an anonymous viewer. */
   token: z.string().min(1).max(4096).optional(),
+  /**
+   * The resume token of the session this client had before its connection dropped (from
+   * `session:resumable`): within the grace period the server gives it back its media session.
+   */
+  resume: z.string().min(1).max(64).optional(),
 });
 export type HandshakeAuth = z.infer<typeof HandshakeAuth>;
 
@@ -41,6 +46,22 @@ function nestingAtMost(value: unknown, depth: number): boolean {
 
 /** How long an invite link works, in hours (at most a year); without it, the role's default. */
 const InviteHours = z.number().int().min(1).max(366 * 24).optional();
+/** Why the server is going away: restarting (SIGTERM, a deploy) or stopping (SIGINT, by hand). */
+export const ClosingReason = z.enum(['restart', 'shutdown']);
+export type ClosingReason = z.infer<typeof ClosingReason>;
+
+/** What the server says to every client just before it stops. */
+export const ServerClosing = z.strictObject({ reason: ClosingReason });
+export type ServerClosing = z.infer<typeof ServerClosing>;
+
+/** What the server says on every connect about the client's session. */
+export const SessionResumable = z.strictObject({
+  /** Give this back in `auth.resume` when reconnecting after a drop, to keep the media session. */
+  token: z.string(),
+  /** Whether this connection got back the session of the dropped one (its transports still hold). */
+  resumed: z.boolean(),
+});
+export type SessionResumable = z.infer<typeof SessionResumable>;
 
 /** Request payloads, one schema per client-to-server event. */
 export const Requests = {
@@ -194,6 +215,10 @@ export interface ServerToClientEvents {
    * consumer of the client is gone. The client makes new transports and watches and publishes again.
    */
   'media:lost': (payload: Record<string, never>) => void;
+  /** The server is stopping: clients say so and reconnect by themselves when it is back. */
+  'server:closing': (payload: ServerClosing) => void;
+  /** Sent on connect: the token to resume this session after a drop, and whether this connect resumed one. */
+  'session:resumable': (payload: SessionResumable) => void;
   /** Who the server takes this client to be, sent on connect. */
   'session:grant': (grant: Grant) => void;
   /** A channel's program bus changed (a take, a preview, a failover). */

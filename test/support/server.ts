@@ -74,8 +74,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     ...server,
     dataDir,
     rtcPort,
-    close: async () => {
-      await server.close();
+    close: async (reason) => {
+      await server.close(reason);
       if (ownDataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };

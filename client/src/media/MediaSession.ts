@@ -72,7 +72,8 @@ export class MediaSession {
   /** Publishes a track into one of the feeds this browser opened. */
   async publish(feedId: string, track: MediaStreamTrack): Promise<Producer> {
     const transport = await (this.#sendTransport ??= this.#createTransport('send'));
-    return transport.produce({ track, appData: { feedId } });
+    // The track belongs to the page: it outlives this session, to be published again on the next.
+    return transport.produce({ track, appData: { feedId }, stopTracks: false });
   }
 
   /** Receives a channel's program or a feed, audio and video. */

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '@hybrid-stage/shared/vocabulary';
-import type { Ack, ClientToServerEvents, ErrorCode, Grant, RequestName, RequestOf, Responses, ServerToClientEvents } from '@hybrid-stage/shared';
+import type { Ack, ClientToServerEvents, ErrorCode, Grant, RequestName, RequestOf, Responses, ServerToClientEvents, SessionResumable } from '@hybrid-stage/shared';
 
 /** A request the server refused, with its stable code. */
 export class RequestError extends Error {
@@ -21,21 +21,44 @@ export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   /** Who the server takes this client to be; an anonymous viewer until it says otherwise. */
   grant: Grant = { role: 'viewer' };
+  /** What the server said of this connection's session; undefined until it did, and while disconnected. */
+  session: SessionResumable | undefined;
+  /** The last session's resume token: sent when reconnecting, so a short drop keeps the media going. */
+  #resume: string | undefined;
 
   /** The access token it connects with, if any. */
   token: string | undefined;
 
   constructor(token?: string) {
     this.token = token;
-    const auth = token ? { protocolVersion: PROTOCOL_VERSION, token } : { protocolVersion: PROTOCOL_VERSION };
-    this.socket = io({ auth, transports: ['websocket'] });
+    // Asked on every (re)connect: the current access token, and the session to resume if any.
+    this.socket = io({
+      auth: (send) =>
+        send({ protocolVersion: PROTOCOL_VERSION, ...(this.token && { token: this.token }), ...(this.#resume && { resume: this.#resume }) }),
+      transports: ['websocket'],
+    });
     this.socket.on('session:grant', (grant) => (this.grant = grant));
+    this.socket.on('session:resumable', (session) => {
+      this.session = session;
+      this.#resume = session.token;
+    });
+    this.socket.on('disconnect', () => (this.session = undefined));
+    // A page that goes away says goodbye, so the server frees its media now rather than keep it
+    // for a comeback; one restored from the back-forward cache connects again.
+    window.addEventListener('pagehide', () => {
+      this.#resume = undefined;
+      this.socket.disconnect();
+    });
+    window.addEventListener('pageshow', (event) => {
+      if (event.persisted && this.socket.disconnected) this.socket.connect();
+    });
   }
 
   /** Connects again with `token` (a viewer who just registered). */
   connectWithToken(token: string): void {
     this.token = token;
-    this.socket.auth = { protocolVersion: PROTOCOL_VERSION, token };
+    // A new grant: the old session is not carried over.
+    this.#resume = undefined;
     this.socket.disconnect().connect();
   }
 

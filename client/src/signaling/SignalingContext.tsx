@@ -1,5 +1,5 @@
 import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo } from '@hybrid-stage/shared';
+import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo, ServerClosing } from '@hybrid-stage/shared';
 import { forgetAccessToken, keepViewerToken, takeAccessToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
 
@@ -29,26 +29,31 @@ export function useSignaling(): SignalingClient {
 }
 
 /** Connection state as a person would describe it. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reload' | 'badLink' | 'offline';
+export type ConnectionStatus = 'connecting' | 'connected' | 'reload' | 'badLink' | 'offline' | 'restarting' | 'shuttingDown';
 
 /** Whether the signaling connection is up, and whether the page must be reloaded. */
 export function useConnectionStatus(): ConnectionStatus {
   const { socket } = useSignaling();
   const [status, setStatus] = useState<ConnectionStatus>(socket.connected ? 'connected' : 'connecting');
   useEffect(() => {
+    // Once the server said it is stopping, that is what the page says until it is back.
+    const stopping = (s: ConnectionStatus) => s === 'restarting' || s === 'shuttingDown';
     const onConnect = () => setStatus('connected');
-    const onDisconnect = () => setStatus('offline');
+    const onDisconnect = () => setStatus((s) => (stopping(s) ? s : 'offline'));
+    const onClosing = ({ reason }: ServerClosing) => setStatus(reason === 'restart' ? 'restarting' : 'shuttingDown');
     const onError = (error: Error & { data?: { code?: string } }) => {
       const code = error.data?.code;
       if (code === 'UNAUTHORIZED') forgetAccessToken();
-      setStatus(code === 'PROTOCOL_MISMATCH' ? 'reload' : code === 'UNAUTHORIZED' ? 'badLink' : 'offline');
+      setStatus((s) => (code === 'PROTOCOL_MISMATCH' ? 'reload' : code === 'UNAUTHORIZED' ? 'badLink' : stopping(s) ? s : 'offline'));
     };
     socket.on('connect', onConnect);
     socket.on('disconnect', onDisconnect);
+    socket.on('server:closing', onClosing);
     socket.on('connect_error', onError);
     return () => {
       socket.off('connect', onConnect);
       socket.off('disconnect', onDisconnect);
+      socket.off('server:closing', onClosing);
       socket.off('connect_error', onError);
     };
   }, [socket]);

@@ -48,9 +48,9 @@ export class Ingest {
   static async open(options: IngestOptions): Promise<Ingest> {
     const { protocol, feed, router, listenIp, announcedIp, srtPort, logger } = options;
     if (protocol === 'rtp') {
-      return new Ingest(options, await RtpEndpoint.open({ feed, router, listenIp, announcedIp }), undefined);
+      return new Ingest(options, await RtpEndpoint.open({ feed, router, listenIp, announcedIp, followsWorker: true }), undefined);
     }
-    const endpoint = await RtpEndpoint.open({ feed, router, listenIp: '127.0.0.1' });
+    const endpoint = await RtpEndpoint.open({ feed, router, listenIp: '127.0.0.1', followsWorker: true });
     const out = ffmpegRtpOutputs(endpoint.targets);
     const relay = new FfmpegProcess({
       args: [
@@ -104,6 +104,14 @@ export class Ingest {
         `-map 0:a:0 ${quote(opusEncoderOptions('128k'))} ${quote(out.audio)}`,
       ].join(' '),
     };
+  }
+
+  /**
+   * Opens the endpoint again on the router of the worker that replaced a dead one, on the same
+   * ports and SSRCs: the encoder (or the SRT relay) keeps sending and the feed is back by itself.
+   */
+  async moveTo(router: types.Router): Promise<void> {
+    await this.#endpoint.moveTo(router);
   }
 
   /** Stops the relay, closes the endpoint and ends the feed. Safe to call twice. */

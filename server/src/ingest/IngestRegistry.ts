@@ -60,6 +60,22 @@ export class IngestRegistry {
     return [...this.#ingests.values()].filter((i) => i.feed.studioId === studioId).map((i) => i.info());
   }
 
+  /**
+   * Opens every ingest again on `router`, after the worker they lived on died and was replaced;
+   * one that cannot be opened again is closed (its feed ends) and logged.
+   */
+  async moveTo(router: types.Router): Promise<void> {
+    for (const ingest of [...this.#ingests.values()]) {
+      try {
+        await ingest.moveTo(router);
+        this.#options.logger.info({ ingestId: ingest.id, ...ingest.info().rtp }, 'ingest opened again on the new media worker');
+      } catch (err) {
+        this.#options.logger.error({ err, ingestId: ingest.id }, 'cannot open the ingest again on the new media worker; closing it');
+        ingest.close();
+      }
+    }
+  }
+
   /** Closes every ingest. */
   close(): void {
     for (const ingest of [...this.#ingests.values()]) ingest.close();

@@ -25,6 +25,12 @@ export interface RtpEndpointOptions {
   listenIp: string;
   /** Address senders are told to use, when it differs from listenIp. */
   announcedIp?: string;
+  /**
+   * Whether the endpoint outlives its router's worker: when the worker dies the feed stays open
+   * without tracks until {@link RtpEndpoint.moveTo} opens the endpoint again on a new router.
+   * Otherwise the endpoint and its feed end with the worker.
+   */
+  followsWorker?: boolean;
 }
 
 /**
@@ -33,18 +39,20 @@ export interface RtpEndpointOptions {
  * it sends RTCP from a port of its own, so RTCP is not muxed and both tuples are learnt (comedia).
  */
 export class RtpEndpoint {
+  readonly #options: RtpEndpointOptions;
   readonly #feed: Feed;
-  readonly #transports: types.PlainTransport[] = [];
+  #transports: types.PlainTransport[] = [];
   readonly #targets: Partial<Record<MediaKind, RtpTarget>> = {};
   #closed = false;
 
-  private constructor(feed: Feed) {
-    this.#feed = feed;
+  private constructor(options: RtpEndpointOptions) {
+    this.#options = options;
+    this.#feed = options.feed;
   }
 
   /** Creates the transports and producers. */
   static async open(options: RtpEndpointOptions): Promise<RtpEndpoint> {
-    const endpoint = new RtpEndpoint(options.feed);
+    const endpoint = new RtpEndpoint(options);
     try {
       for (const kind of ['video', 'audio'] as const) await endpoint.#openTrack(kind, options);
     } catch (error) {
@@ -63,6 +71,28 @@ export class RtpEndpoint {
     return this.#targets as Record<MediaKind, RtpTarget>;
   }
 
+  /**
+   * Opens the endpoint again on `router` after its worker died (with `followsWorker`): on the same
+   * RTP ports and with the same SSRCs, so an encoder that keeps sending is back without a change.
+   * A port taken meanwhile is replaced by a free one (the studio page shows it).
+   */
+  async moveTo(router: types.Router): Promise<void> {
+    if (this.#closed) return;
+    for (const t of this.#transports) t.close();
+    this.#transports = [];
+    const before = { ...this.#targets };
+    const options = { ...this.#options, router };
+    for (const kind of ['video', 'audio'] as const) {
+      const previous = before[kind];
+      try {
+        await this.#openTrack(kind, options, previous);
+      } catch (error) {
+        if (!previous || this.#closed || router.closed) throw error;
+        await this.#openTrack(kind, options, { ...previous, port: 0 });
+      }
+    }
+  }
+
   /** Closes the transports and the feed. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
@@ -71,12 +101,25 @@ export class RtpEndpoint {
     this.#feed.close();
   }
 
-  async #openTrack(kind: MediaKind, { router, listenIp, announcedIp }: RtpEndpointOptions): Promise<void> {
-    const transport = await router.createPlainTransport({ listenIp: { ip: listenIp, announcedIp }, rtcpMux: false, comedia: true });
+  /** `previous`: the port and SSRC to keep (port 0: any free one). */
+  async #openTrack(kind: MediaKind, { router, listenIp, announcedIp, followsWorker }: RtpEndpointOptions, previous?: RtpTarget): Promise<void> {
+    const transport = await router.createPlainTransport({
+      listenIp: { ip: listenIp, announcedIp },
+      ...(previous?.port ? { port: previous.port } : {}),
+      rtcpMux: false,
+      comedia: true,
+    });
+    if (this.#closed) {
+      transport.close();
+      return;
+    }
     this.#transports.push(transport);
-    // The router closed under us (its worker died): the endpoint and its feed end.
-    transport.observer.once('close', () => this.close());
-    const ssrc = randomInt(0x10000000, 0x7fffffff);
+    // The router closed under us (its worker died): the endpoint and its feed end, unless the
+    // endpoint waits to be moved to the worker that replaces it.
+    transport.observer.once('close', () => {
+      if (!(followsWorker && router.closed)) this.close();
+    });
+    const ssrc = previous?.ssrc ?? randomInt(0x10000000, 0x7fffffff);
     const payloadType = kind === 'video' ? VIDEO_PAYLOAD_TYPE : AUDIO_PAYLOAD_TYPE;
     const codec =
       kind === 'video'

@@ -147,7 +147,8 @@ export class FeedTap extends EventEmitter<FeedTapEvents> {
     }
     for (const track of this.feed.tracks) {
       const kind = track.producer.kind;
-      if (this.#closed || this.#tracks.has(kind)) continue;
+      // A tap whose router died waits to be replaced (ChannelRegistry.moveTo), not to pipe into it.
+      if (this.#closed || this.#tracks.has(kind) || this.#router.closed) continue;
       const router = this.#router;
       const producer = await this.#pool.pipe(track.producer, track.router, router);
       if (this.#closed || this.#transport.closed) return;

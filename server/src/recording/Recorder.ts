@@ -24,8 +24,12 @@ const KEYFRAME_INTERVAL_MS = 2000;
 
 /** Events of a {@link Recorder}. */
 export interface RecorderEvents {
-  /** ffmpeg ended without being asked to (killed, crashed): the file holds what it wrote until then. */
-  interrupted: [reason: string];
+  /**
+   * The recording ended without being asked to: ffmpeg ended (killed, crashed), or the program
+   * went away with its worker (`programLost`; ffmpeg finished the file). The file holds what was
+   * written until then.
+   */
+  interrupted: [reason: string, programLost: boolean];
 }
 
 /** Options of {@link Recorder.start}. */
@@ -94,7 +98,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     ffmpeg.on('exit', (code, signal, stderr) => {
       if (this.#stopping || this.#closed) return;
       this.close();
-      this.emit('interrupted', `ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`);
+      this.emit('interrupted', `ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`, false);
     });
     for (const t of transports) t.observer.once('close', () => this.#onTransportClosed());
   }
@@ -194,6 +198,6 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   #onTransportClosed(): void {
     if (this.#closed || this.#stopping) return;
     // The program's router went away (its worker died): finish what is written.
-    void this.stop().then(() => this.emit('interrupted', 'the program went away'));
+    void this.stop().then(() => this.emit('interrupted', 'the program went away', true));
   }
 }

@@ -15,6 +15,9 @@ import type { RecordingStore, StoredRecording } from './RecordingStore';
 const PROGRESS_INTERVAL_MS = 5000;
 /** Automatic recording looks at the agenda this often. */
 const AGENDA_CHECK_MS = 1000;
+/** After a media worker died under a recording, a new part is tried this often, this many times, while the channel is rebuilt. */
+const CONTINUE_RETRY_MS = 500;
+const CONTINUE_TRIES = 40;
 
 /** Events of a {@link RecordingRegistry}. */
 export interface RecordingRegistryEvents {
@@ -140,7 +143,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
         throw new AppError('INVALID_STATE', 'the server is stopping');
       }
       this.#active.set(channelId, { recording, recorder });
-      recorder.once('interrupted', (reason) => void this.#onInterrupted(channelId, recording, reason));
+      recorder.once('interrupted', (reason, programLost) => void this.#onInterrupted(channelId, recording, reason, programLost));
       this.#options.logger.info({ recordingId: id, channelId, sessionId: recording.sessionId, trigger }, 'recording started');
       this.emit('changed');
       return this.#info(recording);
@@ -197,11 +200,32 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     }
   }
 
-  async #onInterrupted(channelId: string, recording: StoredRecording, reason: string): Promise<void> {
+  async #onInterrupted(channelId: string, recording: StoredRecording, reason: string, programLost: boolean): Promise<void> {
     if (this.#active.get(channelId)?.recording.id === recording.id) this.#active.delete(channelId);
     this.#options.logger.error({ recordingId: recording.id, channelId, reason }, 'recording interrupted; the file is kept up to here');
     await this.#finish(recording, 'interrupted', Date.now());
     this.emit('changed');
+    if (programLost) await this.#continue(channelId, recording);
+  }
+
+  /**
+   * The program went away with its media worker: once the channel is rebuilt on the replacement,
+   * recording goes on in a new file (a new part of the same session), unless someone stopped or
+   * started one meanwhile.
+   */
+  async #continue(channelId: string, interrupted: StoredRecording): Promise<void> {
+    for (let attempt = 1; attempt <= CONTINUE_TRIES; attempt++) {
+      await new Promise((r) => setTimeout(r, CONTINUE_RETRY_MS));
+      if (this.#closed || this.#active.has(channelId) || this.#busy.has(channelId)) return;
+      try {
+        const part = await this.start(channelId, interrupted.trigger);
+        this.#options.logger.info({ recordingId: part.id, after: interrupted.id, channelId }, 'recording goes on in a new file after the media worker restarted');
+        return;
+      } catch {
+        // The channel's bus is not rebuilt yet: try again in a moment.
+      }
+    }
+    this.#options.logger.error({ channelId, after: interrupted.id }, 'cannot go on recording after the media worker restarted');
   }
 
   /** Stores how a recording ended, with the length ffprobe finds in its file (failed when it cannot be read). */

@@ -35,6 +35,10 @@ export class ClientSession {
     this.#notify = notify;
   }
 
+  get closed(): boolean {
+    return this.#closed;
+  }
+
   /** The client's media, created on first use and again if its worker died. */
   media(): Promise<MediaClient> {
     if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));

@@ -7,6 +7,7 @@ import {
   Requests,
   type Ack,
   type ClientToServerEvents,
+  type ClosingReason,
   type Grant,
   type RequestName,
   type ServerToClientEvents,
@@ -19,6 +20,7 @@ import type { WorkerPool } from '../media/WorkerPool';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { ClientSession } from './ClientSession';
+import { ClientSessionKeeper } from './ClientSessionKeeper';
 import { feedHandlers, type EventSummary } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
 import { inviteHandlers } from './inviteHandlers';
@@ -47,6 +49,8 @@ export interface SignalingDeps {
   reruns: ReRunScheduler;
   access: AccessTokens;
   event: EventSummary;
+  /** How long a dropped client's session waits for it to resume (CLIENT_GRACE_MS). */
+  clientGraceMs: number;
   logger: Logger;
 }
 
@@ -55,9 +59,34 @@ interface SocketData {
   grant: Grant;
   /** Whether the client connected with an access token (an invite link or a viewer registration). */
   hasToken: boolean;
+  /** The resume token the client sent, if it is reconnecting after a drop. */
+  resume?: string;
 }
 
 type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+/** Which socket a session talks to now, and what it missed while its client was away. */
+interface SessionLink {
+  socket: TypedSocket | undefined;
+  readonly token: string;
+  readonly missed: ((socket: TypedSocket) => void)[];
+}
+
+/** At most this many notifications wait for a client that is away (a media:lost makes the rest moot). */
+const MAX_MISSED = 64;
+
+/** The socket.io server with the client sessions behind it. */
+export interface Signaling {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
+  /** Every client's session, kept across short drops of its connection. */
+  readonly sessions: ClientSessionKeeper;
+  /** Tells every connected client the server is about to stop. */
+  announceClosing(reason: ClosingReason): void;
+  /** Closes every client's session (transports, producers, consumers, feeds). Safe to call twice. */
+  closeSessions(): void;
+  /** Closes the sessions, disconnects every client and stops accepting new ones. */
+  close(): Promise<void>;
+}
 
 /** Room of the sockets that get producer-only broadcasts. */
 const PRODUCERS_ROOM = 'producers';
@@ -76,8 +105,10 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
  * socket.io on the HTTP server: checks the protocol version at connect, then for every request
  * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
  */
-export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Server<ClientToServerEvents, ServerToClientEvents> {
+export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Signaling {
   const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, logger } = deps;
+  const sessions = new ClientSessionKeeper(deps.clientGraceMs);
+  const links = new WeakMap<ClientSession, SessionLink>();
   const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
     maxHttpBufferSize: MAX_MESSAGE_BYTES,
     serveClient: false,
@@ -90,6 +121,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
       return;
     }
     socket.data.hasToken = !!auth.data.token;
+    socket.data.resume = auth.data.resume;
     if (!auth.data.token) {
       socket.data.grant = { role: 'viewer' };
       next();
@@ -118,10 +150,30 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   io.on('connection', (socket: TypedSocket) => {
     const log = logger.child({ socket: socket.id });
     const { grant, hasToken } = socket.data;
-    const session = new ClientSession(pool, grant, {
-      consumerClosed: (consumerId) => socket.emit('consumer:closed', { consumerId }),
-      mediaLost: () => socket.emit('media:lost', {}),
-    });
+    // A client back from a drop within the grace period gets its session (and media) back.
+    const resumed = socket.data.resume === undefined ? undefined : sessions.resume(socket.data.resume, grant);
+    let session: ClientSession;
+    let link: SessionLink;
+    if (resumed && links.has(resumed)) {
+      session = resumed;
+      link = links.get(resumed)!;
+      // The old connection may not have noticed the drop yet: this one takes over.
+      const previous = link.socket;
+      link.socket = socket;
+      if (previous?.connected) previous.disconnect(true);
+      log.debug('client resumed its session');
+    } else {
+      const notify = (send: (s: TypedSocket) => void) => {
+        if (link.socket?.connected) send(link.socket);
+        else if (link.missed.length < MAX_MISSED) link.missed.push(send);
+      };
+      session = new ClientSession(pool, grant, {
+        consumerClosed: (consumerId) => notify((s) => s.emit('consumer:closed', { consumerId })),
+        mediaLost: () => notify((s) => s.emit('media:lost', {})),
+      });
+      link = { socket, token: sessions.add(session), missed: [] };
+      links.set(session, link);
+    }
     const rooms = {
       join: (room: string) => void socket.join(room),
       leave: (room: string) => void socket.leave(room),
@@ -181,11 +233,17 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
 
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'client disconnected');
-      session.close();
       exhibition.presence.leave(socket.id);
+      if (link.socket !== socket) return; // a newer connection took the session over
+      link.socket = undefined;
+      // A client that closed its connection itself is gone; any other drop may be a network blip.
+      if (reason === 'client namespace disconnect') sessions.release(session);
+      else sessions.hold(session);
     });
     if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
     socket.emit('session:grant', grant);
+    socket.emit('session:resumable', { token: link.token, resumed: session === resumed });
+    for (const send of link.missed.splice(0)) send(socket);
     socket.emit('feeds:changed', feeds.list());
   });
 
@@ -198,5 +256,14 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Se
   recordings.on('changed', () => io.to(PRODUCERS_ROOM).emit('recordings:changed', recordings.list()));
   reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
-  return io;
+  return {
+    io,
+    sessions,
+    announceClosing: (reason) => void io.emit('server:closing', { reason }),
+    closeSessions: () => sessions.close(),
+    close: async () => {
+      sessions.close();
+      await io.close();
+    },
+  };
 }

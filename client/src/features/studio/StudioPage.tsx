@@ -1,4 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SessionResumable } from '@hybrid-stage/shared';
 import { useParams } from 'react-router';
 import { MediaSession } from '../../media/MediaSession';
 import { Player } from '../../player/Player';
@@ -10,6 +11,10 @@ import { useCaptureDevices } from './useCaptureDevices';
 
 type PublishState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'live'; feedId: string } | { kind: 'error'; message: string };
 type SourceKind = 'camera' | 'screen';
+
+/** Tries at republishing after the server lost the feed's media, and the wait between them. */
+const REPUBLISH_TRIES = 5;
+const REPUBLISH_RETRY_MS = 1500;
 
 /**
  * A studio's desk (and a remote guest's): publish a camera and microphone or a screen as a feed,
@@ -36,10 +41,55 @@ export function StudioPage() {
   const [kbps, setKbps] = useState<number>();
   const studio = event?.studios.find((s) => s.id === studioId);
   const liveFeedId = state.kind === 'live' ? state.feedId : undefined;
+  const liveFeed = useRef<string>(undefined);
+  liveFeed.current = liveFeedId;
   const onAir = event?.channels.filter((c) => liveFeedId && c.program === liveFeedId) ?? [];
   const inPreview = event?.channels.filter((c) => liveFeedId && (c.preview === liveFeedId || c.pending === liveFeedId)) ?? [];
   const returnSource = useMemo(() => ({ kind: 'channel', id: returnChannel }) as const, [returnChannel]);
   const returnFeed = useWatch(returnSource);
+
+  // Publishes the captured tracks into `feedId` on a new media session (the old one's transports are gone).
+  const publishInto = async (feedId: string) => {
+    session.current?.close();
+    session.current = new MediaSession(signaling);
+    for (const track of stream.current?.getTracks() ?? []) await session.current.publish(feedId, track);
+  };
+
+  // While live, the page puts the feed back by itself: after its media worker died (`media:lost`:
+  // the feed stays, its tracks are published again), and after a reconnect that did not resume the
+  // session (the server restarted or the page was away too long: the feed is opened again).
+  useEffect(() => {
+    if (!liveFeedId) return;
+    let alive = true;
+    const recover = async (reopen: boolean) => {
+      for (let attempt = 1; alive; attempt++) {
+        try {
+          const feedId = reopen ? (await signaling.request('feed:open', { studioId, label })).id : liveFeedId;
+          if (!alive) return;
+          await publishInto(feedId);
+          if (alive && feedId !== liveFeedId) setState({ kind: 'live', feedId });
+          return;
+        } catch (error) {
+          if (attempt >= REPUBLISH_TRIES) {
+            if (alive) setState({ kind: 'error', message: (error as Error).message });
+            return;
+          }
+          await new Promise((r) => setTimeout(r, REPUBLISH_RETRY_MS));
+        }
+      }
+    };
+    const onLost = () => void recover(false);
+    const onSession = ({ resumed }: SessionResumable) => {
+      if (!resumed) void recover(true);
+    };
+    signaling.socket.on('media:lost', onLost);
+    signaling.socket.on('session:resumable', onSession);
+    return () => {
+      alive = false;
+      signaling.socket.off('media:lost', onLost);
+      signaling.socket.off('session:resumable', onSession);
+    };
+  }, [liveFeedId, signaling, studioId, label]);
 
   const stop = () => {
     session.current?.close();
@@ -60,7 +110,8 @@ export function StudioPage() {
         if (s.type === 'outbound-rtp') bytes += (s as RTCOutboundRtpStreamStats).bytesSent ?? 0;
       });
       const now = performance.now();
-      if (last) setKbps(Math.round(((bytes - last.bytes) * 8) / (now - last.at)));
+      // Fewer bytes than before: a new session after a republish, counting from zero again.
+      if (last && bytes >= last.bytes) setKbps(Math.round(((bytes - last.bytes) * 8) / (now - last.at)));
       last = { bytes, at: now };
     }, 1000);
     return () => clearInterval(timer);
@@ -81,10 +132,9 @@ export function StudioPage() {
       preview.current!.srcObject = stream.current;
       devices.refresh();
       const feed = await signaling.request('feed:open', { studioId, label });
-      session.current = new MediaSession(signaling);
-      for (const track of stream.current.getTracks()) await session.current.publish(feed.id, track);
-      // Ending a screen share from the browser's own bar ends the feed.
-      stream.current.getVideoTracks()[0]?.addEventListener('ended', () => endFeed(feed.id));
+      await publishInto(feed.id);
+      // Ending a screen share from the browser's own bar ends the feed (whichever it is by then).
+      stream.current.getVideoTracks()[0]?.addEventListener('ended', () => endFeed(liveFeed.current));
       setState({ kind: 'live', feedId: feed.id });
     } catch (error) {
       stop();

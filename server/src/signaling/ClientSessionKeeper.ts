@@ -1,0 +1,94 @@
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { Grant } from '@hybrid-stage/shared';
+import type { ClientSession } from './ClientSession';
+
+/** One session the keeper knows: its resume token and, while its client is away, the timer that ends it. */
+interface Kept {
+  readonly session: ClientSession;
+  readonly token: string;
+  expiry: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Keeps every client's session (transports, producers, consumers, feeds) across a short drop of
+ * its signaling connection. Each session has a secret resume token, given to its client; a client
+ * that reconnects with it within `graceMs` gets the session back as it was, so the browser's media
+ * never stops. A session whose client does not come back is closed when the grace period ends.
+ * Knows nothing of sockets: the signaling layer says when a client drops, leaves or comes back.
+ */
+export class ClientSessionKeeper {
+  readonly #graceMs: number;
+  readonly #byToken = new Map<string, Kept>();
+  readonly #bySession = new Map<ClientSession, Kept>();
+  #closed = false;
+
+  /** `graceMs` 0 closes a dropped client's session at once. */
+  constructor(graceMs: number) {
+    this.#graceMs = graceMs;
+  }
+
+  /** How long a dropped client's session is kept. */
+  get graceMs(): number {
+    return this.#graceMs;
+  }
+
+  /** Sessions whose client is away and may still come back. */
+  get held(): number {
+    return [...this.#byToken.values()].filter((k) => k.expiry).length;
+  }
+
+  /**
+   * Starts keeping a new session (its client is connected); returns its resume token. Once the
+   * keeper is closed (the server is stopping) the session is closed at once and its token resumes nothing.
+   */
+  add(session: ClientSession): string {
+    if (this.#closed) {
+      session.close();
+      return randomBytes(24).toString('base64url');
+    }
+    const kept: Kept = { session, token: randomBytes(24).toString('base64url'), expiry: undefined };
+    this.#byToken.set(kept.token, kept);
+    this.#bySession.set(session, kept);
+    return kept.token;
+  }
+
+  /**
+   * The session a reconnecting client held, if `token` names one still open and granted the same
+   * role and scope as the new connection; it is no longer waiting to be closed.
+   */
+  resume(token: string, grant: Grant): ClientSession | undefined {
+    const kept = this.#byToken.get(token);
+    if (!kept || kept.session.closed || !isDeepStrictEqual(kept.session.grant, grant)) return undefined;
+    clearTimeout(kept.expiry);
+    kept.expiry = undefined;
+    return kept.session;
+  }
+
+  /** The client's connection dropped: its session is closed unless it resumes within the grace period. */
+  hold(session: ClientSession): void {
+    const kept = this.#bySession.get(session);
+    if (!kept) return;
+    if (this.#graceMs === 0) return this.release(session);
+    clearTimeout(kept.expiry);
+    kept.expiry = setTimeout(() => this.release(session), this.#graceMs);
+    kept.expiry.unref();
+  }
+
+  /** The client left for good (or its grace period ended): its session closes now. */
+  release(session: ClientSession): void {
+    const kept = this.#bySession.get(session);
+    if (kept) {
+      clearTimeout(kept.expiry);
+      this.#byToken.delete(kept.token);
+      this.#bySession.delete(session);
+    }
+    session.close();
+  }
+
+  /** Closes every session, connected or held. Safe to call twice. */
+  close(): void {
+    this.#closed = true;
+    for (const session of [...this.#bySession.keys()]) this.release(session);
+  }
+}
