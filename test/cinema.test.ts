@@ -2,12 +2,11 @@
 // requests and WebVTT tracks; admins add films by placing files or uploading them; no request
 // reaches a file outside the films directory.
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
-import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FilmInfo } from '@hybrid-stage/shared';
 import { probeMedia } from '../server/src/media/mediaProbe';
-import { startTestServer, type TestServer } from './support/server';
+import { rawGet, startTestServer, type TestServer } from './support/server';
 
 let server: TestServer;
 let filmsDir: string;
@@ -25,20 +24,6 @@ afterAll(async () => {
 
 const films = async () => (await (await fetch(`${server.url}/api/films`)).json()) as FilmInfo[];
 
-/** A GET with the path sent exactly as written (fetch would normalise "../" away). */
-function rawGet(path: string): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: 'GET' }, (res) => {
-      let body = '';
-      res.setEncoding('latin1');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('the cinema', () => {
   it('makes three short demo films with caption tracks at first start', async () => {
@@ -147,7 +132,7 @@ describe('the cinema', () => {
       '/api/films/files',
     ];
     for (const path of attempts) {
-      const { status, body } = await rawGet(path);
+      const { status, body } = await rawGet(server.url, path);
       expect([400, 404], path).toContain(status);
       const parsed = JSON.parse(body) as { error: { code: string } };
       expect(['INVALID_REQUEST', 'NOT_FOUND'], path).toContain(parsed.error.code);

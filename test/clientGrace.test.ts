@@ -13,7 +13,7 @@ import {
   type ServerToClientEvents,
   type SessionResumable,
 } from '@hybrid-stage/shared';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { startTestServer, TestClient, transportCount, type TestServer } from './support/server';
 
 const GRACE_MS = 3000;
 let server: TestServer;
@@ -26,12 +26,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Transports on every worker's router. */
-async function transports(): Promise<number> {
-  let n = 0;
-  for (const w of server.pool.workers) n += ((await w.router.dump()).transportIds as string[]).length;
-  return n;
-}
 
 /** A client as the web app connects: it reconnects by itself and sends its last resume token when it does. */
 class ResumingClient {
@@ -76,7 +70,7 @@ class ResumingClient {
 }
 
 it('gives a client that reconnects within the grace period its transports, consumers and feeds back', async () => {
-  const baseline = await transports();
+  const baseline = await transportCount(server);
   const viewer = new ResumingClient();
   const studio = new ResumingClient(await server.access.mint({ role: 'studio', studioId: 'london' }));
   await expect.poll(() => viewer.sessions.length + studio.sessions.length).toBe(2);
@@ -85,7 +79,7 @@ it('gives a client that reconnects within the grace period its transports, consu
   const { consumers } = await viewer.ok('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities: rtpCapabilities as Record<string, unknown> });
   expect(consumers).toHaveLength(2);
   const feed = await studio.ok('feed:open', { studioId: 'london', label: 'Blip camera' });
-  expect(await transports()).toBe(baseline + 1);
+  expect(await transportCount(server)).toBe(baseline + 1);
 
   viewer.drop();
   studio.drop();
@@ -96,7 +90,7 @@ it('gives a client that reconnects within the grace period its transports, consu
 
   // Past the grace period nothing was closed: the same transport and consumers answer, the feed is still listed.
   await new Promise((r) => setTimeout(r, GRACE_MS + 1000));
-  expect(await transports()).toBe(baseline + 1);
+  expect(await transportCount(server)).toBe(baseline + 1);
   await viewer.ok('transport:restartIce', { transportId: transport.id });
   for (const c of consumers) await viewer.ok('consumer:resume', { consumerId: c.id });
   expect((await viewer.ok('event:get', {})).feeds.map((f) => f.id)).toContain(feed.id);
@@ -105,14 +99,14 @@ it('gives a client that reconnects within the grace period its transports, consu
   // Leaving on purpose frees everything at once.
   viewer.close();
   studio.close();
-  await expect.poll(transports, { timeout: 5000 }).toBe(baseline);
+  await expect.poll(() => transportCount(server), { timeout: 5000 }).toBe(baseline);
   const watcher = await TestClient.connect(server.url);
   expect((await watcher.ok('event:get', {})).feeds.map((f) => f.id)).not.toContain(feed.id);
   watcher.close();
 });
 
 it('closes the transports and feeds of a client that does not come back when the grace period ends', async () => {
-  const baseline = await transports();
+  const baseline = await transportCount(server);
   const studio = new ResumingClient(await server.access.mint({ role: 'studio', studioId: 'london' }), false);
   await expect.poll(() => studio.sessions.length).toBe(1);
   await studio.ok('transport:create', { direction: 'send' });
@@ -120,15 +114,15 @@ it('closes the transports and feeds of a client that does not come back when the
   const feed = await studio.ok('feed:open', { studioId: 'london', label: 'Gone camera' });
   const producer = await TestClient.connectAs(server, { role: 'producer' });
   const feedIds = async () => (await producer.ok('event:get', {})).feeds.map((f) => f.id);
-  expect(await transports()).toBe(baseline + 2);
+  expect(await transportCount(server)).toBe(baseline + 2);
 
   studio.drop();
   // Still held a moment later: the client may yet come back.
   await new Promise((r) => setTimeout(r, GRACE_MS / 3));
-  expect(await transports()).toBe(baseline + 2);
+  expect(await transportCount(server)).toBe(baseline + 2);
   expect(await feedIds()).toContain(feed.id);
   // Then closed: the transports count is back where it started and the feed has ended.
-  await expect.poll(transports, { timeout: GRACE_MS * 3 }).toBe(baseline);
+  await expect.poll(() => transportCount(server), { timeout: GRACE_MS * 3 }).toBe(baseline);
   expect(await feedIds()).not.toContain(feed.id);
 
   // Its token no longer resumes anything.

@@ -3,7 +3,7 @@
 // server holds no more transports or file descriptors than before.
 import { readdirSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { startTestServer, TestClient, transportCount, type TestServer } from './support/server';
 
 const JOINS_PER_SECOND = 20;
 const SECONDS = 60;
@@ -19,12 +19,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Transports on every worker's router (WebRTC, plain, pipe, direct). */
-async function transports(): Promise<number> {
-  let n = 0;
-  for (const w of server.pool.workers) n += ((await w.router.dump()).transportIds as string[]).length;
-  return n;
-}
 
 const openFiles = () => readdirSync('/proc/self/fd').length;
 
@@ -58,7 +52,7 @@ it('keeps serving 200 viewers churning at 20 a second for a minute, and frees wh
   // those stay for the viewers after them. Count from there.
   await Promise.all([visit(0), visit(0)]);
   await new Promise((r) => setTimeout(r, 500));
-  const startTransports = await transports();
+  const startTransports = await transportCount(server);
   const startFiles = openFiles();
   joined = 0;
 
@@ -73,7 +67,7 @@ it('keeps serving 200 viewers churning at 20 a second for a minute, and frees wh
   expect(joined).toBe(JOINS_PER_SECOND * SECONDS);
   expect(peak).toBeGreaterThanOrEqual(150);
   // The server closes a leaver's transports as its socket goes.
-  await expect.poll(transports, { timeout: 10_000 }).toBe(startTransports);
+  await expect.poll(() => transportCount(server), { timeout: 10_000 }).toBe(startTransports);
   // Sockets of both ends live in this process; a leak of one per viewer would be over a thousand.
   await expect.poll(openFiles, { timeout: 10_000 }).toBeLessThanOrEqual(startFiles + 5);
   const health = await fetch(`${server.url}/health`);

@@ -10,13 +10,12 @@
 // goes over every field and route.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROTOCOL_VERSION, Requests, type Ack, type RegistrationResult, type RequestName } from '@hybrid-stage/shared';
-import { startTestServer, TestClient, type TestServer } from '../support/server';
+import { rawGet, startTestServer, TestClient, type TestServer } from '../support/server';
 import { launchBrowser, screenshot } from '../support/browser';
 import { DEMO_EVENT } from '../../server/src/studios/demoEvent';
 import { standWithStock } from '../support/stands';
@@ -208,20 +207,6 @@ describe('markup in every text field is shown as text, and never runs', () => {
 
 let studioClient: TestClient | undefined;
 
-/** GET with the path exactly as written (fetch would normalise `..` and backslashes away). */
-function rawGet(path: string, token?: string): Promise<{ status: number; body: string }> {
-  const { hostname, port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path, method: 'GET', headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      let body = '';
-      res.setEncoding('latin1');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
-}
 
 describe('path traversal on every route that serves a file', () => {
   const targets = ['package.json', 'hybrid-stage.db', 'access-token.key', 'etc/passwd'];
@@ -259,7 +244,7 @@ describe('path traversal on every route that serves a file', () => {
       ...escapes('/api/films/'),
     ];
     for (const path of routes) {
-      const { status, body } = await rawGet(path, producer);
+      const { status, body } = await rawGet(server.url, path, producer);
       expect([400, 404], path).toContain(status);
       expect(body, path).not.toContain('SQLite format');
       expect(body, path).not.toContain('root:x:');
@@ -269,9 +254,9 @@ describe('path traversal on every route that serves a file', () => {
       expect(JSON.parse(body), path).toMatchObject({ error: { code: expect.stringMatching(/^(INVALID_REQUEST|NOT_FOUND)$/) } });
     }
     // A missing asset is a 404 too, not the app shell; pages still get the shell.
-    expect((await rawGet('/assets/nothing-here.js')).status).toBe(404);
-    expect((await rawGet('/channel/main')).body).toContain('<div id="root">');
-    expect((await rawGet('/%')).status).toBe(400);
+    expect((await rawGet(server.url, '/assets/nothing-here.js')).status).toBe(404);
+    expect((await rawGet(server.url, '/channel/main')).body).toContain('<div id="root">');
+    expect((await rawGet(server.url, '/%')).status).toBe(400);
   });
 });
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server';
+import { startTestServer, transportCount, type TestServer } from '../support/server';
 import { launchBrowser, screenshot, videoProgress } from '../support/browser';
 
 type Common = { connection: Record<'connected' | 'restarting', string> };
@@ -40,12 +40,6 @@ async function decoding(page: Page): Promise<boolean> {
   return (await frames(page)) - first >= 8;
 }
 
-/** Transports on every worker's router. */
-async function transports(): Promise<number> {
-  let n = 0;
-  for (const w of server.pool.workers) n += ((await w.router.dump()).transportIds as string[]).length;
-  return n;
-}
 
 it('keeps playing the same stream through a signaling drop, and comes back by itself after a restart', async () => {
   // Every WebSocket's TCP connection, to cut it as a broken network path would.
@@ -55,7 +49,7 @@ it('keeps playing the same stream through a signaling drop, and comes back by it
   await page.goto(`${server.url}/channel/main`);
   await expect.poll(() => frames(page), { timeout: 20_000 }).toBeGreaterThan(10);
   expect(upgrades).toHaveLength(1);
-  const withViewer = await transports();
+  const withViewer = await transportCount(server);
   // Mark the stream being shown: a new join would bring another one.
   await page.evaluate(() => ((window as unknown as { shown?: unknown }).shown = document.querySelector('video')!.srcObject));
 
@@ -67,7 +61,7 @@ it('keeps playing the same stream through a signaling drop, and comes back by it
   expect(await page.evaluate(() => document.querySelector('video')!.srcObject === (window as unknown as { shown?: unknown }).shown)).toBe(true);
   expect(await page.getByTestId('player').getAttribute('data-state')).toBe('playing');
   // The server made nothing new for it: the same transport carries on.
-  expect(await transports()).toBe(withViewer);
+  expect(await transportCount(server)).toBe(withViewer);
 
   // A restart, in German: the page says so, then plays again on its own when the server is back.
   await page.getByTestId('ui-language').selectOption('de');

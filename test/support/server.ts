@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { request } from 'node:http';
 import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -177,4 +178,26 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
   child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
+}
+
+/** Transports on every worker's router (WebRTC, plain, pipe, direct): what a client leaves behind. */
+export async function transportCount(server: RunningServer): Promise<number> {
+  let n = 0;
+  for (const w of server.pool.workers) n += ((await w.router.dump()).transportIds as string[]).length;
+  return n;
+}
+
+/** A GET with the path sent exactly as written (fetch would normalise `..` and backslashes away). */
+export function rawGet(baseUrl: string, path: string, token?: string): Promise<{ status: number; body: string }> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const req = request({ hostname, port, path, method: 'GET', headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
+      let body = '';
+      res.setEncoding('latin1');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
