@@ -27,6 +27,12 @@ afterAll(async () => {
 });
 
 
+/** Operators see the sessions held for clients that dropped in /metrics. */
+async function heldSessions(): Promise<number> {
+  const text = await (await fetch(`${server.url}/metrics`)).text();
+  return Number(/^hybrid_stage_held_sessions (\d+)$/m.exec(text)?.[1]);
+}
+
 /** A client as the web app connects: it reconnects by itself and sends its last resume token when it does. */
 class ResumingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -121,9 +127,11 @@ it('closes the transports and feeds of a client that does not come back when the
   await new Promise((r) => setTimeout(r, GRACE_MS / 3));
   expect(await transportCount(server)).toBe(baseline + 2);
   expect(await feedIds()).toContain(feed.id);
+  expect(await heldSessions()).toBe(1);
   // Then closed: the transports count is back where it started and the feed has ended.
   await expect.poll(() => transportCount(server), { timeout: GRACE_MS * 3 }).toBe(baseline);
   expect(await feedIds()).not.toContain(feed.id);
+  expect(await heldSessions()).toBe(0);
 
   // Its token no longer resumes anything.
   const late = new ResumingClient();

@@ -171,7 +171,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     })().catch((err) => logger.error({ err }, 'cannot restore the channels on the replaced media worker'));
   });
 
-  const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => signaling.io.engine.clientsCount };
+  const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => signaling.io.engine.clientsCount, heldSessions: () => signaling.sessions.held };
   const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir: config.CLIENT_DIR,
     registrations: new RegistrationStore(db), registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);

@@ -11,6 +11,8 @@ export interface MetricsSources {
   storedCues: () => number;
   /** Connected socket.io clients. */
   sockets: () => number;
+  /** Clients whose connection dropped, their media held for the grace period. */
+  heldSessions: () => number;
 }
 
 interface Sample {
@@ -36,7 +38,7 @@ function family(name: string, type: 'gauge' | 'counter', help: string, samples: 
  * The server's state in Prometheus' text exposition format (version 0.0.4): workers, routers,
  * transports, producers, consumers, clients, feeds with their bitrate, caption cues and sockets.
  */
-export async function renderMetrics({ pool, feeds, channels, storedCues, sockets }: MetricsSources): Promise<string> {
+export async function renderMetrics({ pool, feeds, channels, storedCues, sockets, heldSessions }: MetricsSources): Promise<string> {
   const perWorker = await Promise.all(
     pool.workers.map(async (w) => {
       const alive = !w.worker.died && !w.worker.closed;
@@ -74,6 +76,7 @@ export async function renderMetrics({ pool, feeds, channels, storedCues, sockets
     family('hybrid_stage_feed_stalled', 'gauge', 'Whether the feed sent no packets for a second.', health.map((h) => ({ labels: { feed: h.feedId }, value: h.stalled ? 1 : 0 }))),
     family('hybrid_stage_caption_cues_total', 'counter', 'Caption cue revisions stored.', [{ value: storedCues() }]),
     family('hybrid_stage_sockets', 'gauge', 'Connected socket.io clients.', [{ value: sockets() }]),
+    family('hybrid_stage_held_sessions', 'gauge', 'Clients whose connection dropped, their media held for the grace period.', [{ value: heldSessions() }]),
   ];
   return `${text.join('\n')}\n`;
 }
