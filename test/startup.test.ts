@@ -14,6 +14,7 @@ it('starts, prints the links, serves the app and the API, and stops cleanly on S
     await expect.poll(server.output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
     expect(server.output()).toMatch(new RegExp(`Producer console:\\s+http://127\\.0\\.0\\.1:${port}/console\\?token=`));
     expect(server.output()).toMatch(/\/desk\/main\/en\?token=/);
+    expect(server.output()).toMatch(/A remote guest joining [^\n]*\n\s+\S+\/studio\/[a-z-]+\?token=/);
     // The admin page's link and one exhibitor link work as bearer tokens on the API.
     const admin = /Admin page[^\n]*\n\s+(\S+\/admin\?token=(\S+))/.exec(server.output());
     const exhibitor = /Exhibitor of [^\n]*\n\s+\S+\/exhibition\?stand=([a-z0-9-]+)&token=(\S+)/.exec(server.output());

@@ -25,6 +25,8 @@ const producerLink = await link({ role: 'producer' });
 const firstChannel = server.channels.list()[0]!;
 const captionerLink = await link({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] });
 const studioLinks = await Promise.all(server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${await link({ role: 'studio', studioId: s.id })}`));
+const firstStudio = server.feeds.studios[0]!;
+const guestLink = await link({ role: 'guest', studioId: firstStudio.id });
 const adminLink = await link({ role: 'admin' });
 const firstStand = server.exhibition.stands.list()[0];
 const exhibitorLink = firstStand && (await link({ role: 'exhibitor', standId: firstStand.id }));
@@ -39,6 +41,8 @@ Invite links (valid 30 days, signed with the key in ${config.DATA_DIR}):
     ${producerLink}
   Studios:
 ${studioLinks.join('\n')}
+  A remote guest joining ${firstStudio.name} (camera from home, goes on air when the producer takes it):
+    ${guestLink}
   English captions of ${firstChannel.name} (more desks: Invite in the console):
     ${captionerLink}
   Admin page (invite links for every role, registered viewers; the exhibition's admin view):
