@@ -13,6 +13,14 @@ export class RequestError extends Error {
   }
 }
 
+/** A request the server did not acknowledge in time (the connection is down or the server is stuck). */
+export class NoAnswerError extends Error {
+  constructor(readonly request: string) {
+    super(`${request}: no answer from the server`);
+    this.name = 'NoAnswerError';
+  }
+}
+
 /** How long a request may wait for its acknowledgement. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -28,7 +36,7 @@ export class SignalingClient {
     this.socket.on('session:grant', (grant) => (this.grant = grant));
   }
 
-  /** Sends a request; resolves with its data or rejects with a RequestError. */
+  /** Sends a request; resolves with its data or rejects with a RequestError (refused) or a NoAnswerError. */
   async request<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<Responses[N]> {
     const emit = this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as unknown as (
       name: N,
@@ -38,7 +46,7 @@ export class SignalingClient {
     try {
       response = await emit.call(this.socket.timeout(REQUEST_TIMEOUT_MS), name, payload);
     } catch {
-      throw new RequestError('INTERNAL', `${name}: no answer from the server`);
+      throw new NoAnswerError(name);
     }
     if (!response.ok) throw new RequestError(response.error.code, response.error.message);
     return response.data;
