@@ -43,8 +43,10 @@ export function CinemaPage() {
             ))}
           </video>
           <figcaption>
-            {/* Titles and descriptions are the admin's words: shown as written, in their own direction. */}
-            <strong dir="auto">{film.title}</strong> <span className="muted">{format.duration(film.durationMs)}</span>
+            {/* Titles and descriptions are the admin's words: shown as written, isolated in their own direction. */}
+            <strong>
+              <bdi>{film.title}</bdi>
+            </strong> <span className="muted">{format.duration(film.durationMs)}</span>
             <p dir="auto">{film.description}</p>
             <p className="muted">
               {film.tracks.length > 0 ? t('cinema.captions', { languages: format.list(film.tracks.map((track) => track.label)) }) : t('cinema.noCaptions')}
@@ -54,7 +56,9 @@ export function CinemaPage() {
         <nav className="film-list" aria-label={t('cinema.films')}>
           {films.map((f) => (
             <button key={f.id} type="button" aria-pressed={f.id === film.id} onClick={() => setFilmId(f.id)}>
-              <strong dir="auto">{f.title}</strong>
+              <strong>
+                <bdi>{f.title}</bdi>
+              </strong>
               <span className="muted">
                 {format.duration(f.durationMs)} · {t('cinema.captionLanguages', { count: f.tracks.length })}
               </span>

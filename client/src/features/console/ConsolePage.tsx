@@ -152,7 +152,7 @@ export function ConsolePage() {
       <ol className="cut-log" data-testid="cut-log">
         {channel.cuts.map((cut) => (
           <li key={cut.version}>
-            {format.time(cut.at)} · {cut.label ?? t('console.offAirLower')} · {t(`console.reason.${cut.reason}`, { by: cut.by })}
+            {format.time(cut.at)} · {cut.label ?? t('console.offAirLower')} · {t(`console.reason.${cut.reason}`, { by: t(`console.by.${cut.by}`, { defaultValue: cut.by }) })}
           </li>
         ))}
       </ol>
