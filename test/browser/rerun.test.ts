@@ -16,6 +16,7 @@ type Production = { recording: { title: string; record: string; status: Record<s
 type Exhibition = { cinema: { films: string; captions: string; captionLanguages_few: string } };
 type Common = { nav: { cinema: string } };
 const japanese = locale<Production>('ja', 'production');
+const arabicProduction = locale<Production>('ar', 'production');
 const arabic = { exhibition: locale<Exhibition>('ar', 'exhibition'), common: locale<Common>('ar', 'common') };
 
 let server: TestServer;
@@ -101,6 +102,12 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   await expect(console.getByTestId('recordings').textContent()).resolves.not.toMatch(/done|Channel|Length|State/);
   await console.getByTestId('recordings').scrollIntoViewIfNeeded();
   await screenshot(console, 'rerun-console-ja');
+  // And in Arabic, right to left.
+  await console.getByTestId('ui-language').selectOption('ar');
+  await expect.poll(() => console.evaluate(() => document.documentElement.dir)).toBe('rtl');
+  await console.getByRole('heading', { name: arabicProduction.rerun.title, exact: true }).waitFor();
+  await console.getByTestId('recordings').scrollIntoViewIfNeeded();
+  await screenshot(console, 'rerun-console-ar');
 });
 
 it('plays a film in the cinema with a caption track from the browser track list', async () => {
