@@ -17,6 +17,7 @@ type Exhibition = { cinema: { films: string; captions: string; captionLanguages_
 type Common = { nav: { cinema: string } };
 const japanese = locale<Production>('ja', 'production');
 const arabicProduction = locale<Production>('ar', 'production');
+const japaneseExhibition = locale<Exhibition>('ja', 'exhibition');
 const arabic = { exhibition: locale<Exhibition>('ar', 'exhibition'), common: locale<Common>('ar', 'common') };
 
 let server: TestServer;
@@ -140,7 +141,7 @@ it('plays a film in the cinema with a caption track from the browser track list'
   await screenshot(page, 'cinema');
 });
 
-it('shows the cinema in the UI language: Arabic texts right to left, and the Arabic captions on by default', async () => {
+it('shows the cinema in the UI language: Arabic texts right to left with Arabic captions on by default, then Japanese after switching', async () => {
   const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, locale: 'en-US' });
   await page.goto(`${server.url}/`);
   await page.getByTestId('ui-language').selectOption('ar');
@@ -163,4 +164,10 @@ it('shows the cinema in the UI language: Arabic texts right to left, and the Ara
     .poll(() => page.getByTestId('film').evaluate((v: HTMLVideoElement) => [...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)), { timeout: 10_000 })
     .toEqual(['ar']);
   await screenshot(page, 'cinema-ar');
+  // Another UI language while the film is open: the page and its captions follow.
+  await page.getByTestId('ui-language').selectOption('ja');
+  await expect.poll(() => page.locator('figcaption').textContent()).toContain(japaneseExhibition.cinema.captions.split('{{languages}}')[0]);
+  await expect
+    .poll(() => page.getByTestId('film').evaluate((v: HTMLVideoElement) => [...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)))
+    .toEqual(['ja']);
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FilmInfo } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
@@ -15,6 +15,8 @@ export function CinemaPage() {
   const [films, setFilms] = useState<FilmInfo[]>();
   const [error, setError] = useState<unknown>();
   const [filmId, setFilmId] = useState<string>();
+  const video = useRef<HTMLVideoElement>(null);
+  const uiLanguage = i18n.resolvedLanguage ?? i18n.language;
   useEffect(() => {
     let alive = true;
     exhibitionApi.films().then(
@@ -25,18 +27,26 @@ export function CinemaPage() {
       alive = false;
     };
   }, []);
+  // The UI language changed while a film is open: its captions follow (a new film starts with them by `default`).
+  useEffect(() => {
+    const tracks = video.current?.textTracks;
+    if (!tracks) return;
+    for (const track of tracks) {
+      if (track.language === uiLanguage) track.mode = 'showing';
+      else if (track.mode === 'showing') track.mode = 'disabled';
+    }
+  }, [uiLanguage]);
   if (error !== undefined) return <p role="alert">{t('cinema.loadFailed', { reason: errorText(t, error) })}</p>;
   if (!films) return <p role="status">{t('cinema.loading')}</p>;
   if (films.length === 0) return <p>{t('cinema.empty')}</p>;
   const film = films.find((f) => f.id === filmId) ?? films[0]!;
-  const uiLanguage = i18n.resolvedLanguage ?? i18n.language;
   return (
     <section>
       <h1>{t('common:nav.cinema')}</h1>
       <div className="cinema">
         <figure className="film">
           {/* key: a new film gets a fresh element, so its tracks load from the start. */}
-          <video key={film.id} controls playsInline preload="metadata" data-testid="film">
+          <video key={film.id} ref={video} controls playsInline preload="metadata" data-testid="film">
             <source src={film.src} type={film.type} />
             {film.tracks.map((track) => (
               <track key={track.language} kind="subtitles" srcLang={track.language} label={track.label} src={track.src} default={track.language === uiLanguage} />
