@@ -99,7 +99,7 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
               <th>{t('columns.end')}</th>
               <th>{t('columns.region')}</th>
               <th>{t('columns.state')}</th>
-              <td />
+              <th />
             </tr>
           </thead>
           <tbody>
