@@ -8,7 +8,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { FilmInfo } from '@hybrid-stage/shared';
 import { startTestServer, TestClient, type TestServer } from '../support/server';
-import { launchBrowser, screenshot, videoProgress } from '../support/browser';
+import { axeViolations, launchBrowser, screenshot, videoProgress } from '../support/browser';
 
 const locale = <T>(language: string, namespace: string) =>
   JSON.parse(readFileSync(join(import.meta.dirname, `../../client/src/i18n/locales/${language}/${namespace}.json`), 'utf8')) as T;
@@ -103,6 +103,7 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   await expect(console.getByTestId('recordings').textContent()).resolves.not.toMatch(/done|Channel|Length|State/);
   await console.getByTestId('recordings').scrollIntoViewIfNeeded();
   await screenshot(console, 'rerun-console-ja');
+  expect(await axeViolations(console)).toEqual([]);
   // And in Arabic, right to left.
   await console.getByTestId('ui-language').selectOption('ar');
   await expect.poll(() => console.evaluate(() => document.documentElement.dir)).toBe('rtl');
@@ -163,6 +164,7 @@ it('shows the cinema in the UI language: Arabic texts right to left with Arabic 
   await expect
     .poll(() => page.getByTestId('film').evaluate((v: HTMLVideoElement) => [...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)), { timeout: 10_000 })
     .toEqual(['ar']);
+  expect(await axeViolations(page)).toEqual([]);
   await screenshot(page, 'cinema-ar');
   // Another UI language while the film is open: the page and its captions follow.
   await page.getByTestId('ui-language').selectOption('ja');
