@@ -13,7 +13,7 @@ export class RequestError extends Error {
   }
 }
 
-/** A request the server did not acknowledge in time (the connection is down or the server is stuck). */
+/** A request the server did not acknowledge in time (the connection is down or the server is stuck); `request` rejects with it. */
 export class NoAnswerError extends Error {
   constructor(readonly request: string) {
     super(`${request}: no answer from the server`);
@@ -36,7 +36,7 @@ export class SignalingClient {
     this.socket.on('session:grant', (grant) => (this.grant = grant));
   }
 
-  /** Sends a request; resolves with its data or rejects with a RequestError (refused) or a NoAnswerError. */
+  /** Sends a request; resolves with its data or rejects with a RequestError. */
   async request<N extends RequestName>(name: N, payload: RequestOf<N>): Promise<Responses[N]> {
     const emit = this.socket.timeout(REQUEST_TIMEOUT_MS).emitWithAck as unknown as (
       name: N,
