@@ -6,6 +6,7 @@ import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
 import { requestErrorText } from '../../signaling/requestError';
 import { NoAnswerError, RequestError } from '../../signaling/SignalingClient';
+import { useFormat } from '../../i18n/useFormat';
 import { useTranslation } from 'react-i18next';
 import { IngestPanel } from './IngestPanel';
 import { useCaptureDevices } from './useCaptureDevices';
@@ -32,6 +33,7 @@ export function StudioPage() {
   const { studioId = '' } = useParams();
   const { t } = useTranslation('production');
   const { t: tCommon } = useTranslation('common');
+  const format = useFormat();
   const signaling = useSignaling();
   /** Why going live failed: the server's refusal, or the browser's capture refusal, in the UI language. */
   const publishErrorText = (error: unknown) => {
@@ -123,9 +125,9 @@ export function StudioPage() {
       {liveFeedId && (
         <p className={`tally ${onAir.length ? 'tally-program' : inPreview.length ? 'tally-preview' : 'tally-none'}`} data-testid="tally">
           {onAir.length > 0
-            ? t('studio.onAir', { channels: onAir.map((c) => c.name).join(', ') })
+            ? t('studio.onAir', { channels: format.list(onAir.map((c) => c.name)) })
             : inPreview.length > 0
-              ? t('studio.inPreview', { channels: inPreview.map((c) => c.name).join(', ') })
+              ? t('studio.inPreview', { channels: format.list(inPreview.map((c) => c.name)) })
               : t('studio.notOnAir')}
         </p>
       )}
