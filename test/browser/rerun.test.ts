@@ -1,11 +1,24 @@
 // Re-runs and the cinema in Debian's chromium: a viewer of the target channel sees the RE-RUN badge,
 // decodes the recording's frames and reads its captions; the cinema plays a film with a caption
-// track chosen from the browser's own track list.
+// track chosen from the browser's own track list. The console's panels and the cinema speak the UI
+// language (Japanese, Arabic right to left) the user picks.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import type { FilmInfo } from '@hybrid-stage/shared';
 import { startTestServer, TestClient, type TestServer } from '../support/server';
-import { launchBrowser, screenshot, videoProgress } from '../support/browser';
+import { axeViolations, launchBrowser, screenshot, videoProgress } from '../support/browser';
+
+const locale = <T>(language: string, namespace: string) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, `../../client/src/i18n/locales/${language}/${namespace}.json`), 'utf8')) as T;
+type Production = { recording: { title: string; record: string; status: Record<string, string> }; rerun: { title: string; schedule: string; status: Record<string, string> } };
+type Exhibition = { cinema: { films: string; captions: string; captionLanguages_few: string } };
+type Common = { nav: { cinema: string } };
+const japanese = locale<Production>('ja', 'production');
+const arabicProduction = locale<Production>('ar', 'production');
+const japaneseExhibition = locale<Exhibition>('ja', 'exhibition');
+const arabic = { exhibition: locale<Exhibition>('ar', 'exhibition'), common: locale<Common>('ar', 'common') };
 
 let server: TestServer;
 let browser: Browser;
@@ -79,6 +92,24 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   // At the end the channel is live again.
   await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
   await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Americas.*done/);
+
+  // The producer switches the console to Japanese: the panels' headings, buttons and states follow.
+  await console.getByTestId('ui-language').selectOption('ja');
+  await console.getByRole('heading', { name: japanese.recording.title, exact: true }).waitFor();
+  await console.getByRole('heading', { name: japanese.rerun.title, exact: true }).waitFor();
+  await console.getByRole('button', { name: japanese.recording.record.replace('{{channel}}', 'Main stage') }).waitFor();
+  await expect(console.getByTestId('recordings').textContent()).resolves.toContain(japanese.recording.status.done);
+  await expect(console.getByTestId('reruns').textContent()).resolves.toContain(japanese.rerun.status.done);
+  await expect(console.getByTestId('recordings').textContent()).resolves.not.toMatch(/done|Channel|Length|State/);
+  await console.getByTestId('recordings').scrollIntoViewIfNeeded();
+  await screenshot(console, 'rerun-console-ja');
+  expect(await axeViolations(console)).toEqual([]);
+  // And in Arabic, right to left.
+  await console.getByTestId('ui-language').selectOption('ar');
+  await expect.poll(() => console.evaluate(() => document.documentElement.dir)).toBe('rtl');
+  await console.getByRole('heading', { name: arabicProduction.rerun.title, exact: true }).waitFor();
+  await console.getByTestId('recordings').scrollIntoViewIfNeeded();
+  await screenshot(console, 'rerun-console-ar');
 });
 
 it('plays a film in the cinema with a caption track from the browser track list', async () => {
@@ -109,4 +140,36 @@ it('plays a film in the cinema with a caption track from the browser track list'
   const frames = (await videoProgress(page, '[data-testid="film"]')).frames;
   expect(frames).toBeGreaterThan(10);
   await screenshot(page, 'cinema');
+});
+
+it('shows the cinema in the UI language: Arabic texts right to left with Arabic captions on by default, then Japanese after switching', async () => {
+  const page = await browser.newPage({ viewport: { width: 1200, height: 800 }, locale: 'en-US' });
+  await page.goto(`${server.url}/`);
+  await page.getByTestId('ui-language').selectOption('ar');
+  await expect.poll(() => page.evaluate(() => document.documentElement.dir)).toBe('rtl');
+  await page.getByRole('navigation').getByRole('link', { name: arabic.common.nav.cinema, exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: arabic.common.nav.cinema }).waitFor();
+  // The film list, its caption counts and the caption line are Arabic, not English.
+  const list = page.getByRole('navigation', { name: arabic.exhibition.cinema.films });
+  const walk = list.getByRole('button', { name: /A walk around headquarters/ });
+  await walk.click();
+  const tracks = await page.getByTestId('film').evaluate((v: HTMLVideoElement) => v.textTracks.length);
+  expect(tracks).toBeGreaterThanOrEqual(3);
+  expect(tracks).toBeLessThanOrEqual(10); // Arabic's "few" form: 3 to 10.
+  await expect(walk.textContent()).resolves.toContain(arabic.exhibition.cinema.captionLanguages_few.replace('{{count, number}}', String(tracks)));
+  const caption = await page.locator('figcaption').textContent();
+  expect(caption).toContain(arabic.exhibition.cinema.captions.split('{{languages}}')[0]);
+  expect(caption).not.toMatch(/Captions|caption languages|choose/i);
+  // The UI language's track is the one the player shows without the viewer choosing.
+  await expect
+    .poll(() => page.getByTestId('film').evaluate((v: HTMLVideoElement) => [...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)), { timeout: 10_000 })
+    .toEqual(['ar']);
+  expect(await axeViolations(page)).toEqual([]);
+  await screenshot(page, 'cinema-ar');
+  // Another UI language while the film is open: the page and its captions follow.
+  await page.getByTestId('ui-language').selectOption('ja');
+  await expect.poll(() => page.locator('figcaption').textContent()).toContain(japaneseExhibition.cinema.captions.split('{{languages}}')[0]);
+  await expect
+    .poll(() => page.getByTestId('film').evaluate((v: HTMLVideoElement) => [...v.textTracks].filter((t) => t.mode === 'showing').map((t) => t.language)))
+    .toEqual(['ja']);
 });

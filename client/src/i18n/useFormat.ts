@@ -17,7 +17,15 @@ export interface Format {
   dateTime(at: string | number, timeZone?: string): string;
   /** A time zone's name as people read it ("Japan Standard Time"), at the moment `at`. */
   zoneName(timeZone: string, at?: number): string;
+  /** A length as a clock reads it ("00:06", "12:34", "1:02:03"), with the locale's digits; "…" while unknown. */
+  duration(ms: number | null): string;
+  /** Items joined as the language lists them ("A, B and C", "A、B、C"). */
+  list(items: readonly string[]): string;
 }
+
+/** Intl.DurationFormat (in browsers since 2024; not yet in TypeScript's ES2023 library). */
+type DurationFormat = { format(duration: { hours: number; minutes: number; seconds: number }): string };
+const DurationFormatCtor = (Intl as unknown as { DurationFormat?: new (locale: string, options: object) => DurationFormat }).DurationFormat;
 
 /**
  * The Intl locale for a UI language: the browser's own regional variant when it has one for that
@@ -34,6 +42,10 @@ export function useFormat(): Format {
   return useMemo(() => {
     const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
     const hm = (timeZone?: string) => dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
+    const clock = DurationFormatCtor && new DurationFormatCtor(locale, { style: 'digital', hoursDisplay: 'auto' });
+    const twoDigits = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2 });
+    const oneDigit = new Intl.NumberFormat(locale);
+    const listFormat = new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' });
     return {
       locale,
       number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
@@ -50,6 +62,16 @@ export function useFormat(): Format {
       zoneName: (timeZone, at = Date.now()) =>
         dateTimeFormat(locale, { timeZone, timeZoneName: 'long' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ??
         timeZone,
+      duration: (length) => {
+        if (length === null) return '…';
+        const total = Math.round(length / 1000);
+        const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
+        if (clock) return clock.format({ hours, minutes, seconds });
+        // Without DurationFormat (older engines): the same clock ("00:06", "1:02:03") with the locale's digits.
+        const clockTail = `${twoDigits.format(minutes)}:${twoDigits.format(seconds)}`;
+        return hours ? `${oneDigit.format(hours)}:${clockTail}` : clockTail;
+      },
+      list: (items) => listFormat.format(items),
     } satisfies Format;
   }, [locale]);
 }

@@ -19,6 +19,7 @@ function audioContext(): AudioContext {
  */
 export function AudioMeter({ stream }: { stream: MediaStream | undefined }) {
   const { t } = useTranslation('common');
+  const meter = useRef<HTMLSpanElement>(null);
   const bar = useRef<HTMLSpanElement>(null);
   useEffect(() => {
     const track = stream?.getAudioTracks()[0];
@@ -40,6 +41,9 @@ export function AudioMeter({ stream }: { stream: MediaStream | undefined }) {
         bar.current.style.width = `${(fraction * 100).toFixed(1)}%`;
         bar.current.dataset.level = fraction.toFixed(2);
       }
+      // The meter's value for assistive technology, in tenths (not a change every frame).
+      const now = fraction.toFixed(1);
+      if (meter.current && meter.current.getAttribute('aria-valuenow') !== now) meter.current.setAttribute('aria-valuenow', now);
       frame = requestAnimationFrame(draw);
     };
     draw();
@@ -49,7 +53,7 @@ export function AudioMeter({ stream }: { stream: MediaStream | undefined }) {
     };
   }, [stream]);
   return (
-    <span className="audio-meter" role="meter" aria-label={t('player.audioLevel')} aria-valuemin={0} aria-valuemax={1}>
+    <span ref={meter} className="audio-meter" role="meter" aria-label={t('player.audioLevel')} aria-valuemin={0} aria-valuemax={1} aria-valuenow={0}>
       <span ref={bar} className="audio-meter-bar" data-level="0" />
     </span>
   );

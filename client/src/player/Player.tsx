@@ -45,7 +45,7 @@ export function Player({ state, muted = true, volume = 1, idleText, endedText, t
             ? t('player.offline')
             : state.kind === 'ended'
               ? (endedText ?? t('player.ended'))
-              : t('player.error', { message: state.message });
+              : t('player.error', { message: t(`player.failure.${state.failure}`) });
   return (
     <div className="player">
       <video

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { RequestError } from '../signaling/SignalingClient';
+import { watchFailure, type WatchFailure } from './watchFailure';
 import { useSignaling } from '../signaling/SignalingContext';
 import type { Watch, WatchSource } from '../media/MediaSession';
 import { useMediaSession } from './MediaSessionContext';
@@ -14,7 +15,8 @@ export type WatchState =
   | { kind: 'offline' }
   | { kind: 'ended' }
   /** Joining failed; it is tried again shortly. */
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; failure: WatchFailure };
+
 
 /** Wait before trying again after a failed join. */
 const RETRY_MS = 1500;
@@ -64,7 +66,7 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
         if (!alive) return;
         const code = error instanceof RequestError ? error.code : 'INTERNAL';
         if (code === 'NOT_FOUND') return setState({ kind: 'ended' });
-        setState({ kind: 'error', message: (error as Error).message });
+        setState({ kind: 'error', failure: watchFailure(error) });
         // INVALID_STATE on a channel: its bus is being rebuilt on a new worker, ready in a moment.
         if (signaling.socket.connected) again(code === 'INVALID_STATE' && kind === 'channel' ? REJOIN_PROGRAM_MS : RETRY_MS);
       },

@@ -13,6 +13,14 @@ export class RequestError extends Error {
   }
 }
 
+/** A request the server did not acknowledge in time (the connection is down or the server is stuck); `request` rejects with it. */
+export class NoAnswerError extends Error {
+  constructor(readonly request: string) {
+    super(`${request}: no answer from the server`);
+    this.name = 'NoAnswerError';
+  }
+}
+
 /** How long a request may wait for its acknowledgement. */
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -72,7 +80,7 @@ export class SignalingClient {
     try {
       response = await emit.call(this.socket.timeout(REQUEST_TIMEOUT_MS), name, payload);
     } catch {
-      throw new RequestError('INTERNAL', `${name}: no answer from the server`);
+      throw new NoAnswerError(name);
     }
     if (!response.ok) throw new RequestError(response.error.code, response.error.message);
     return response.data;

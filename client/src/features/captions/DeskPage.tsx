@@ -5,6 +5,7 @@ import type { Cue, Language } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 import { useCaptionTrack } from './useCaptionTrack';
 
@@ -34,7 +35,7 @@ export function DeskPage() {
   const [text, setText] = useState('');
   const startedAt = useRef<number | undefined>(undefined);
   const [editing, setEditing] = useState<{ id: string; text: string }>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
   const [drafts, setDrafts] = useState<Cue[]>([]);
   const mine = useCaptionTrack(channelId, language);
   const english = useCaptionTrack(channelId, language === 'en' ? undefined : 'en');
@@ -56,11 +57,6 @@ export function DeskPage() {
       signaling.socket.off('connect', load);
     };
   }, [signaling, channelId, language, allowed]);
-
-  const run = (work: Promise<unknown>) => {
-    setError(undefined);
-    work.catch((e: Error) => setError(e.message));
-  };
 
   const send = () => {
     const line = text.trim();

@@ -3,6 +3,7 @@ import type { FeedHealth, ProgramAlert } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
 import { FeedTile } from './FeedTile';
@@ -26,7 +27,7 @@ export function ConsolePage() {
   const [channelId, setChannelId] = useState('main');
   const [health, setHealth] = useState<Map<string, FeedHealth>>(new Map());
   const [alerts, setAlerts] = useState<ProgramAlert[]>([]);
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
   const recordings = useRecordings();
   const channel = event?.channels.find((c) => c.id === channelId);
   const feeds = event?.feeds ?? [];
@@ -42,13 +43,6 @@ export function ConsolePage() {
     };
   }, [signaling]);
 
-  const run = useCallback(
-    (work: Promise<unknown>) => {
-      setError(undefined);
-      work.catch((e: Error) => setError(e.message));
-    },
-    [],
-  );
   const preview = useCallback(
     (feedId: string | null) => run(signaling.request('program:preview', { channelId, feedId })),
     [run, signaling, channelId],
@@ -158,7 +152,7 @@ export function ConsolePage() {
       <ol className="cut-log" data-testid="cut-log">
         {channel.cuts.map((cut) => (
           <li key={cut.version}>
-            {format.time(cut.at)} · {cut.label ?? t('console.offAirLower')} · {t(`console.reason.${cut.reason}`, { by: cut.by })}
+            {format.time(cut.at)} · {cut.label ?? t('console.offAirLower')} · {t(`console.reason.${cut.reason}`, { by: t(`console.by.${cut.by}`, { defaultValue: cut.by }) })}
           </li>
         ))}
       </ol>

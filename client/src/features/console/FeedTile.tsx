@@ -4,6 +4,7 @@ import { AudioMeter } from '../../player/AudioMeter';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useTranslation } from 'react-i18next';
+import { useFormat } from '../../i18n/useFormat';
 
 /** Props of {@link FeedTile}. */
 export interface FeedTileProps {
@@ -19,6 +20,7 @@ export interface FeedTileProps {
 /** One feed in the multiview: live thumbnail, name, health, tally. Click to preview it. */
 export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: FeedTileProps) {
   const { t } = useTranslation('production');
+  const format = useFormat();
   const source = useMemo(() => ({ kind: 'feed', id: feed.id }) as const, [feed.id]);
   const state = useWatch(source, feed.kinds.join('+'));
   return (
@@ -34,8 +36,8 @@ export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: 
             <span className="badge stalled">{t('feed.stalled')}</span>
           ) : (
             <>
-              {t('feed.health', { kbps: Math.round(health.bitrate / 1000), fps: health.framesPerSecond, loss: health.lossPercent })}
-              {health.msSinceKeyFrame !== null && ` · ${t('feed.keyframeAgo', { seconds: (health.msSinceKeyFrame / 1000).toFixed(1) })}`}
+              {t('feed.health', { kbps: format.number(Math.round(health.bitrate / 1000)), fps: format.number(health.framesPerSecond), loss: format.number(health.lossPercent, { maximumFractionDigits: 1 }) })}
+              {health.msSinceKeyFrame !== null && ` · ${t('feed.keyframeAgo', { seconds: format.number(health.msSinceKeyFrame / 1000, { minimumFractionDigits: 1, maximumFractionDigits: 1 }) })}`}
             </>
           )
         ) : (

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import type { ChannelState, Language, RequestOf, StudioInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
 
@@ -17,15 +18,11 @@ export function InvitePanel({ studios, channels }: { studios: StudioInfo[]; chan
   const [channelId, setChannelId] = useState(channels[0]?.id ?? '');
   const [language, setLanguage] = useState<Language>('en');
   const [link, setLink] = useState<{ url: string; expiresAt: string }>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
 
   const create = () => {
-    setError(undefined);
     const request: RequestOf<'invite:create'> = role === 'captioner' ? { role, channelId, languages: [language] } : { role, studioId };
-    signaling.request('invite:create', request).then(
-      ({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt }),
-      (e: Error) => setError(e.message),
-    );
+    run(signaling.request('invite:create', request).then(({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt })));
   };
 
   return (

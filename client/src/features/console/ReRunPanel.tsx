@@ -1,6 +1,9 @@
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { EventInfo, RecordingInfo, ReRunInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useRequestError } from '../../signaling/requestError';
+import { useFormat } from '../../i18n/useFormat';
 
 /** A `datetime-local` value (local time, to the second) for an ISO time. */
 function toLocalInput(iso: string): string {
@@ -10,24 +13,25 @@ function toLocalInput(iso: string): string {
 
 /** Schedules re-runs of recorded sessions on a channel for an audience region; lists, moves and removes them. */
 export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings: RecordingInfo[] }) {
+  const { t } = useTranslation('production');
+  const format = useFormat();
   const signaling = useSignaling();
   const recorded = event.sessions.filter((s) => recordings.some((r) => r.sessionId === s.id && (r.status === 'done' || r.status === 'interrupted')));
   const [sessionId, setSessionId] = useState('');
   const [channelId, setChannelId] = useState(event.channels[0]?.id ?? '');
   const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date(Date.now() + 3_600_000).toISOString()));
-  const [region, setRegion] = useState('Americas');
+  const [region, setRegion] = useState(() => t('rerun.defaultRegion'));
   const [editing, setEditing] = useState<string>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
   const title = (id: string) => event.sessions.find((s) => s.id === id)?.title ?? id;
   const channelName = (id: string) => event.channels.find((c) => c.id === id)?.name ?? id;
 
   const submit = () => {
-    setError(undefined);
     const iso = new Date(startsAt).toISOString();
     const request = editing
       ? signaling.request('rerun:update', { rerunId: editing, channelId, startsAt: iso, region })
       : signaling.request('rerun:create', { sessionId: sessionId || recorded[0]?.id || '', channelId, startsAt: iso, region });
-    request.then(() => setEditing(undefined), (e: Error) => setError(e.message));
+    run(request.then(() => setEditing(undefined)));
   };
   const edit = (r: ReRunInfo) => {
     setEditing(r.id);
@@ -36,52 +40,65 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
     setStartsAt(toLocalInput(r.startsAt));
     setRegion(r.region);
   };
-  const remove = (r: ReRunInfo) => signaling.request('rerun:delete', { rerunId: r.id }).catch((e: Error) => setError(e.message));
+  const remove = (r: ReRunInfo) => run(signaling.request('rerun:delete', { rerunId: r.id }));
 
   return (
     <section className="reruns">
-      <h2>Re-runs</h2>
+      <h2>{t('rerun.title')}</h2>
       <div className="player-controls">
-        <select aria-label="Re-run session" value={sessionId || recorded[0]?.id || ''} disabled={Boolean(editing)} onChange={(e) => setSessionId(e.target.value)}>
-          {recorded.length === 0 && <option value="">no recorded session yet</option>}
-          {recorded.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.title}
-            </option>
-          ))}
-        </select>
-        on
-        <select aria-label="Re-run channel" value={channelId} onChange={(e) => setChannelId(e.target.value)}>
-          {event.channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        at
-        <input type="datetime-local" step={1} aria-label="Re-run start" value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
-        for
-        <input aria-label="Re-run region" value={region} maxLength={60} onChange={(e) => setRegion(e.target.value)} />
+        <label>
+          {t('columns.session')}{' '}
+          <select aria-label={t('rerun.sessionLabel')} value={sessionId || recorded[0]?.id || ''} disabled={Boolean(editing)} onChange={(e) => setSessionId(e.target.value)}>
+            {recorded.length === 0 && <option value="">{t('rerun.noRecording')}</option>}
+            {recorded.map((s) => (
+              <option key={s.id} value={s.id}>
+                {s.title}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('columns.channel')}{' '}
+          <select aria-label={t('rerun.channelLabel')} value={channelId} onChange={(e) => setChannelId(e.target.value)}>
+            {event.channels.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('columns.start')}{' '}
+          <input type="datetime-local" step={1} aria-label={t('rerun.startLabel')} value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+        </label>
+        <label>
+          {t('columns.region')}{' '}
+          <input aria-label={t('rerun.regionLabel')} value={region} maxLength={60} onChange={(e) => setRegion(e.target.value)} />
+        </label>
         <button type="button" onClick={submit} disabled={!editing && recorded.length === 0}>
-          {editing ? 'Save re-run' : 'Schedule re-run'}
+          {editing ? t('rerun.save') : t('rerun.schedule')}
         </button>
         {editing && (
           <button type="button" className="secondary" onClick={() => setEditing(undefined)}>
-            Cancel
+            {t('rerun.cancel')}
           </button>
         )}
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {event.reruns.length > 0 && (
         <table data-testid="reruns">
           <thead>
             <tr>
-              <th>Session</th>
-              <th>Channel</th>
-              <th>Starts</th>
-              <th>Ends</th>
-              <th>Region</th>
-              <th>State</th>
+              <th>{t('columns.session')}</th>
+              <th>{t('columns.channel')}</th>
+              <th>{t('columns.start')}</th>
+              <th>{t('columns.end')}</th>
+              <th>{t('columns.region')}</th>
+              <th>{t('columns.state')}</th>
               <th />
             </tr>
           </thead>
@@ -90,19 +107,19 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
               <tr key={r.id}>
                 <td>{title(r.sessionId)}</td>
                 <td>{channelName(r.channelId)}</td>
-                <td>{new Date(r.startsAt).toLocaleString()}</td>
-                <td>{new Date(r.endsAt).toLocaleTimeString()}</td>
-                <td>{r.region}</td>
-                <td>{r.status}</td>
+                <td>{format.dateTime(r.startsAt)}</td>
+                <td>{format.time(r.endsAt)}</td>
+                <td dir="auto">{r.region}</td>
+                <td>{t(`rerun.status.${r.status}`)}</td>
                 <td>
                   {r.status === 'scheduled' && (
                     <button type="button" className="secondary" onClick={() => edit(r)}>
-                      Edit
+                      {t('rerun.edit')}
                     </button>
                   )}{' '}
                   {(r.status === 'scheduled' || r.status === 'playing') && (
-                    <button type="button" className="secondary" onClick={() => void remove(r)}>
-                      {r.status === 'playing' ? 'Stop' : 'Remove'}
+                    <button type="button" className="secondary" onClick={() => remove(r)}>
+                      {r.status === 'playing' ? t('rerun.stop') : t('rerun.remove')}
                     </button>
                   )}
                 </td>

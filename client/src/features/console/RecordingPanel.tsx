@@ -1,20 +1,16 @@
 import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AgendaSession, ChannelState, RecordingInfo } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useRequestError } from '../../signaling/requestError';
+import { useFormat, type Format } from '../../i18n/useFormat';
 import { useNow } from '../agenda/useNow';
 
-/** "12:34" or "1:02:03" from milliseconds. */
-export function formatDuration(ms: number | null): string {
-  if (ms === null) return '…';
-  const s = Math.round(ms / 1000);
-  const hh = Math.floor(s / 3600);
-  const mm = String(Math.floor(s / 60) % 60).padStart(hh ? 2 : 1, '0');
-  const ss = String(s % 60).padStart(2, '0');
-  return hh ? `${hh}:${mm}:${ss}` : `${mm}:${ss}`;
-}
-
-function formatSize(bytes: number): string {
-  return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(2)} GB` : `${(bytes / 1e6).toFixed(1)} MB`;
+/** A file size in megabytes, or gigabytes from 1 GB, in the UI language. */
+function fileSize(format: Format, bytes: number): string {
+  return bytes >= 1e9
+    ? format.number(bytes / 1e9, { style: 'unit', unit: 'gigabyte', maximumFractionDigits: 2 })
+    : format.number(bytes / 1e6, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 });
 }
 
 /** The recordings of every channel, kept current by `recordings:changed`. */
@@ -48,37 +44,40 @@ export function RecordingPanel({
   sessions: AgendaSession[];
   recordings: RecordingInfo[];
 }) {
+  const { t } = useTranslation('production');
+  const format = useFormat();
   const signaling = useSignaling();
   // A recording in progress grows: its length ticks every second.
   const now = useNow(1000);
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
   const active = recordings.find((r) => r.channelId === channel.id && r.status === 'recording');
-  const title = (sessionId: string | null) => sessions.find((s) => s.id === sessionId)?.title ?? '(no session)';
-  const toggle = () => {
-    setError(undefined);
-    const request = active ? signaling.request('recording:stop', { channelId: channel.id }) : signaling.request('recording:start', { channelId: channel.id });
-    request.catch((e: Error) => setError(e.message));
-  };
+  const title = (sessionId: string | null) => sessions.find((s) => s.id === sessionId)?.title ?? t('recording.noSession');
+  const toggle = () =>
+    run(active ? signaling.request('recording:stop', { channelId: channel.id }) : signaling.request('recording:start', { channelId: channel.id }));
   return (
     <section className="recordings">
-      <h2>Recordings</h2>
+      <h2>{t('recording.title')}</h2>
       <div className="player-controls">
         <button type="button" className="record-button" aria-pressed={Boolean(active)} onClick={toggle}>
-          {active ? `■ Stop recording ${channel.name}` : `● Record ${channel.name}`}
+          {t(active ? 'recording.stop' : 'recording.record', { channel: channel.name })}
         </button>
-        {active && <span className="muted">recording “{title(active.sessionId)}” since {new Date(active.startedAtMs).toLocaleTimeString()}</span>}
+        {active && <span className="muted">{t('recording.since', { session: title(active.sessionId), time: format.time(active.startedAtMs) })}</span>}
       </div>
-      {error && <p role="alert" className="error">{error}</p>}
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
       {recordings.length > 0 && (
         <table data-testid="recordings">
           <thead>
             <tr>
-              <th>Channel</th>
-              <th>Session</th>
-              <th>Started</th>
-              <th>Length</th>
-              <th>Size</th>
-              <th>State</th>
+              <th>{t('columns.channel')}</th>
+              <th>{t('columns.session')}</th>
+              <th>{t('columns.start')}</th>
+              <th>{t('columns.length')}</th>
+              <th>{t('columns.size')}</th>
+              <th>{t('columns.state')}</th>
             </tr>
           </thead>
           <tbody>
@@ -86,10 +85,10 @@ export function RecordingPanel({
               <tr key={r.id}>
                 <td>{channels.find((c) => c.id === r.channelId)?.name ?? r.channelId}</td>
                 <td>{title(r.sessionId)}</td>
-                <td>{new Date(r.startedAtMs).toLocaleString()}</td>
-                <td>{r.status === 'recording' ? formatDuration(now - r.startedAtMs) : formatDuration(r.durationMs)}</td>
-                <td>{formatSize(r.sizeBytes)}</td>
-                <td>{r.status}</td>
+                <td>{format.dateTime(r.startedAtMs)}</td>
+                <td>{format.duration(r.status === 'recording' ? now - r.startedAtMs : r.durationMs)}</td>
+                <td>{fileSize(format, r.sizeBytes)}</td>
+                <td>{t(`recording.status.${r.status}`)}</td>
               </tr>
             ))}
           </tbody>

@@ -62,11 +62,15 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   useEffect(() => {
     if (!cinema) return;
     let alive = true;
-    exhibitionApi.films().then((list) => {
-      if (!alive) return;
-      cinema.setFilms(list);
-      setFilms(list.slice(0, 3).map((f) => f.title));
-    });
+    // Without the film list the hall still opens, its screen dark.
+    exhibitionApi.films().then(
+      (list) => {
+        if (!alive) return;
+        cinema.setFilms(list);
+        setFilms(list.slice(0, 3).map((f) => f.title));
+      },
+      () => undefined,
+    );
     return () => void (alive = false);
   }, [cinema]);
   useEffect(() => cinema?.setLanguage(i18n.language), [cinema, i18n.language]);

@@ -53,6 +53,6 @@ export const exhibitionApi = {
   myGift: (id: string) => call<GiftVoucher>('GET', `${stand(id)}/gift`).catch((e: unknown) => (e instanceof ApiError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e))),
   claimGift: (id: string) => call<GiftVoucher>('POST', `${stand(id)}/gift`),
   analytics: () => call<ExhibitionAnalytics>('GET', '/exhibition/analytics'),
-  /** The cinema's films (none when the list cannot be loaded: the hall still opens). */
-  films: () => call<FilmInfo[]>('GET', '/films').catch((): FilmInfo[] => []),
+  /** The cinema's films. */
+  films: () => call<FilmInfo[]>('GET', '/films'),
 };

@@ -65,16 +65,16 @@ export function HomePage() {
       })}
       {event.reruns.some((r) => r.status === 'scheduled' || r.status === 'playing') && (
         <>
-          <h2>Re-runs for other time zones</h2>
+          <h2>{t('home.reRuns')}</h2>
           <ul className="rerun-list">
             {event.reruns
               .filter((r) => r.status === 'scheduled' || r.status === 'playing')
               .map((r) => (
                 <li key={r.id}>
-                  <Link to={`/channel/${r.channelId}`}>{event.sessions.find((s) => s.id === r.sessionId)?.title ?? 'Session'}</Link>{' '}
+                  <Link to={`/channel/${r.channelId}`}>{event.sessions.find((s) => s.id === r.sessionId)?.title ?? t('home.session')}</Link>{' '}
                   <span className="muted">
-                    · {r.region} · {event.channels.find((c) => c.id === r.channelId)?.name} ·{' '}
-                    {r.status === 'playing' ? 'on now' : new Date(r.startsAt).toLocaleString()}
+                    · <bdi>{r.region}</bdi> · {event.channels.find((c) => c.id === r.channelId)?.name} ·{' '}
+                    {r.status === 'playing' ? t('agenda.onNow') : format.dateTime(r.startsAt)}
                   </span>
                 </li>
               ))}
@@ -83,7 +83,7 @@ export function HomePage() {
       )}
       <p>
         <Link to="/cinema" className="button secondary">
-          Cinema: short films with captions
+          {t('home.cinema')}
         </Link>
       </p>
       {studios.length > 0 && grant.role !== 'viewer' && (

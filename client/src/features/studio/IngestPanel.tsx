@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { IngestInfo, IngestProtocol } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
+import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 
 /** A studio's RTP and SRT endpoints for external encoders, with the exact settings to use. */
@@ -9,19 +10,18 @@ export function IngestPanel({ studioId }: { studioId: string }) {
   const signaling = useSignaling();
   const [ingests, setIngests] = useState<IngestInfo[]>([]);
   const [label, setLabel] = useState(() => t('ingest.defaultName'));
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
 
   const load = useCallback(() => {
-    signaling.request('ingest:list', { studioId }).then(setIngests, (e: Error) => setError(e.message));
-  }, [signaling, studioId]);
+    run(signaling.request('ingest:list', { studioId }).then(setIngests));
+  }, [run, signaling, studioId]);
   useEffect(load, [load]);
 
   const create = (protocol: IngestProtocol) => {
-    setError(undefined);
-    signaling.request('ingest:create', { studioId, label, protocol }).then(load, (e: Error) => setError(e.message));
+    run(signaling.request('ingest:create', { studioId, label, protocol }).then(load));
   };
   const close = (ingestId: string) => {
-    signaling.request('ingest:close', { ingestId }).then(load, (e: Error) => setError(e.message));
+    run(signaling.request('ingest:close', { ingestId }).then(load));
   };
 
   return (

@@ -5,11 +5,24 @@ import { MediaSession } from '../../media/MediaSession';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { requestErrorText } from '../../signaling/requestError';
+import { NoAnswerError, RequestError } from '../../signaling/SignalingClient';
+import { useFormat } from '../../i18n/useFormat';
 import { useTranslation } from 'react-i18next';
 import { IngestPanel } from './IngestPanel';
 import { useCaptureDevices } from './useCaptureDevices';
 
-type PublishState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'live'; feedId: string } | { kind: 'error'; message: string };
+type PublishState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'live'; feedId: string } | { kind: 'error'; error: unknown };
+
+/** The browser's capture refusals (getUserMedia, getDisplayMedia) by their DOMException name. */
+const CAPTURE_ERRORS: Record<string, 'denied' | 'missing' | 'busy'> = {
+  NotAllowedError: 'denied',
+  SecurityError: 'denied',
+  NotFoundError: 'missing',
+  OverconstrainedError: 'missing',
+  NotReadableError: 'busy',
+  AbortError: 'busy',
+};
 type SourceKind = 'camera' | 'screen';
 
 /** Tries at republishing after the server lost the feed's media, and the wait between them. */
@@ -24,7 +37,15 @@ const REPUBLISH_RETRY_MS = 1500;
 export function StudioPage() {
   const { studioId = '' } = useParams();
   const { t } = useTranslation('production');
+  const { t: tCommon } = useTranslation('common');
+  const format = useFormat();
   const signaling = useSignaling();
+  /** Why going live failed: the server's refusal, or the browser's capture refusal, in the UI language. */
+  const publishErrorText = (error: unknown) => {
+    if (error instanceof RequestError || error instanceof NoAnswerError) return requestErrorText(tCommon, error);
+    const name = error instanceof DOMException ? CAPTURE_ERRORS[error.name] : undefined;
+    return t(`studio.captureError.${name ?? 'other'}`);
+  };
   const grant = useGrant();
   const event = useEventInfo();
   const preview = useRef<HTMLVideoElement>(null);
@@ -71,7 +92,7 @@ export function StudioPage() {
           return;
         } catch (error) {
           if (attempt >= REPUBLISH_TRIES) {
-            if (alive) setState({ kind: 'error', message: (error as Error).message });
+            if (alive) setState({ kind: 'error', error });
             return;
           }
           await new Promise((r) => setTimeout(r, REPUBLISH_RETRY_MS));
@@ -138,7 +159,7 @@ export function StudioPage() {
       setState({ kind: 'live', feedId: feed.id });
     } catch (error) {
       stop();
-      setState({ kind: 'error', message: (error as Error).message });
+      setState({ kind: 'error', error });
     }
   };
 
@@ -154,9 +175,9 @@ export function StudioPage() {
       {liveFeedId && (
         <p className={`tally ${onAir.length ? 'tally-program' : inPreview.length ? 'tally-preview' : 'tally-none'}`} data-testid="tally">
           {onAir.length > 0
-            ? t('studio.onAir', { channels: onAir.map((c) => c.name).join(', ') })
+            ? t('studio.onAir', { channels: format.list(onAir.map((c) => c.name)) })
             : inPreview.length > 0
-              ? t('studio.inPreview', { channels: inPreview.map((c) => c.name).join(', ') })
+              ? t('studio.inPreview', { channels: format.list(inPreview.map((c) => c.name)) })
               : t('studio.notOnAir')}
         </p>
       )}
@@ -234,7 +255,7 @@ export function StudioPage() {
         <span role="status" data-testid="publish-state">
           {state.kind === 'starting' && t('studio.starting')}
           {state.kind === 'live' && (kbps === undefined ? t('studio.publishing') : t('studio.publishingAt', { kbps }))}
-          {state.kind === 'error' && t('studio.cannotPublish', { message: state.message })}
+          {state.kind === 'error' && t('studio.cannotPublish', { message: publishErrorText(state.error) })}
         </span>
       </div>
       {grant.role !== 'guest' && studio && <IngestPanel studioId={studio.id} />}

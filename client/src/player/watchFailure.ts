@@ -1,0 +1,14 @@
+import { NoAnswerError, RequestError } from '../signaling/SignalingClient';
+
+/** Why joining failed, as a viewer is told: no answer, codecs this browser lacks, no right, a restarting channel, or anything else. */
+export type WatchFailure = 'noAnswer' | 'codecs' | 'forbidden' | 'restarting' | 'other';
+
+/** The failure a join's error stands for (its text is `player.failure.<failure>` in `common`). */
+export function watchFailure(error: unknown): WatchFailure {
+  if (error instanceof NoAnswerError) return 'noAnswer';
+  if (!(error instanceof RequestError)) return 'other';
+  if (error.code === 'CANNOT_CONSUME') return 'codecs';
+  if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') return 'forbidden';
+  // A channel's program bus being rebuilt (on a new media worker) refuses joins for a moment.
+  return error.code === 'INVALID_STATE' ? 'restarting' : 'other';
+}
