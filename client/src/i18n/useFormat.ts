@@ -35,6 +35,12 @@ export function intlLocale(language: string, browserLanguages: readonly string[]
   return browserLanguages.find((tag) => tag.toLowerCase().split('-')[0] === language) ?? language;
 }
 
+/** `make()`'s value, made on the first call and kept. */
+function once<T>(make: () => T): () => T {
+  let made: { value: T } | undefined;
+  return () => (made ??= { value: make() }).value;
+}
+
 /** Formatting for the current UI language. */
 export function useFormat(): Format {
   const { i18n } = useTranslation();
@@ -42,10 +48,12 @@ export function useFormat(): Format {
   return useMemo(() => {
     const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
     const hm = (timeZone?: string) => dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
-    const clock = DurationFormatCtor && new DurationFormatCtor(locale, { style: 'digital', hoursDisplay: 'auto' });
-    const twoDigits = new Intl.NumberFormat(locale, { minimumIntegerDigits: 2 });
-    const oneDigit = new Intl.NumberFormat(locale);
-    const listFormat = new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' });
+    // Made on first use: each first formatter of its kind loads locale data, which a page that
+    // never shows a length or a list should not wait for.
+    const clock = once(() => DurationFormatCtor && new DurationFormatCtor(locale, { style: 'digital', hoursDisplay: 'auto' }));
+    const twoDigits = once(() => new Intl.NumberFormat(locale, { minimumIntegerDigits: 2 }));
+    const oneDigit = once(() => new Intl.NumberFormat(locale));
+    const listFormat = once(() => new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' }));
     return {
       locale,
       number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
@@ -66,12 +74,13 @@ export function useFormat(): Format {
         if (length === null) return '…';
         const total = Math.round(length / 1000);
         const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
-        if (clock) return clock.format({ hours, minutes, seconds });
+        const digital = clock();
+        if (digital) return digital.format({ hours, minutes, seconds });
         // Without DurationFormat (older engines): the same clock ("00:06", "1:02:03") with the locale's digits.
-        const clockTail = `${twoDigits.format(minutes)}:${twoDigits.format(seconds)}`;
-        return hours ? `${oneDigit.format(hours)}:${clockTail}` : clockTail;
+        const clockTail = `${twoDigits().format(minutes)}:${twoDigits().format(seconds)}`;
+        return hours ? `${oneDigit().format(hours)}:${clockTail}` : clockTail;
       },
-      list: (items) => listFormat.format(items),
+      list: (items) => listFormat().format(items),
     } satisfies Format;
   }, [locale]);
 }

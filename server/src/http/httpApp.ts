@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { EventInfo } from '@hybrid-stage/shared';
@@ -125,13 +126,19 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
     app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
     // Client-side routes (/watch/…, /studio/…) all load the app shell; a missing file is a 404, not the shell.
-    app.get('/{*path}', (req, res) => {
+    app.get('/{*path}', (req, res, next) => {
       if (looksLikeFile(req.path)) {
         res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such file' } });
         return;
       }
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(join(clientDir, 'index.html'));
+      // The page says how viewers get in, so an anonymous event's page starts without asking first.
+      readFile(join(clientDir, 'index.html'), 'utf8').then(
+        (html) => {
+          res.setHeader('Cache-Control', 'no-cache');
+          res.type('html').send(html.replace('<head>', `<head>\n    <meta name="hybrid-stage:viewers" content="${event.viewers}" />`));
+        },
+        (err: unknown) => next(err),
+      );
     });
   }
   // Whatever else fails (a malformed URL outside /api) is answered the same way, never with a stack trace.

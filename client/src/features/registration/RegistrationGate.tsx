@@ -13,6 +13,11 @@ async function register(form: Omit<NewRegistration, 'consent'> & { consent: bool
   return body;
 }
 
+/** How viewers get in, as the server wrote it into the page (absent under Vite's dev server). */
+function announcedViewerAccess(): string | undefined {
+  return document.querySelector<HTMLMetaElement>('meta[name="hybrid-stage:viewers"]')?.content;
+}
+
 /**
  * The viewer pages (watch, agenda, exhibition, cinema) behind the event's registration: when the
  * event asks viewers to register and this browser has no token, the form; else the page. The server
@@ -21,14 +26,11 @@ async function register(form: Omit<NewRegistration, 'consent'> & { consent: bool
 export function RegistrationGate() {
   const signaling = useSignaling();
   const [registered, setRegistered] = useState(!!signaling.token);
-  const event = useEventInfo();
-  // With a token the page starts at once (the viewer's first frame is not held up by the event's details).
-  if (registered) return <Outlet />;
-  if (!event) return <RegistrationLoading />;
-  if (event.viewers !== 'registered') return <Outlet />;
+  // With a token, or at an event the page says is anonymous, the page starts at once: the viewer's
+  // first frame is not held up by asking for the event's details first.
+  if (registered || announcedViewerAccess() === 'anonymous') return <Outlet />;
   return (
-    <RegistrationForm
-      eventName={event.name}
+    <EventRegistration
       onRegistered={(token) => {
         keepViewerToken(token);
         signaling.connectWithToken(token);
@@ -36,6 +38,14 @@ export function RegistrationGate() {
       }}
     />
   );
+}
+
+/** The form when the event's details say viewers register; the page when they do not. */
+function EventRegistration({ onRegistered }: { onRegistered: (token: string) => void }) {
+  const event = useEventInfo();
+  if (!event) return <RegistrationLoading />;
+  if (event.viewers !== 'registered') return <Outlet />;
+  return <RegistrationForm eventName={event.name} onRegistered={onRegistered} />;
 }
 
 function RegistrationLoading() {
