@@ -44,6 +44,8 @@ describe('an event that asks viewers to register', () => {
     const anonymous = await TestClient.connect(server.url);
     expect(await anonymous.ok('event:get', {})).toMatchObject({ viewers: 'registered' });
     anonymous.close();
+    // The page itself says so too (an anonymous event's page starts without asking).
+    expect(await (await fetch(`${server.url}/channel/main`)).text()).toContain('<meta name="hybrid-stage:viewers" content="registered" />');
   });
 
   it('refuses every viewer action from a socket without a token with REGISTRATION_REQUIRED', async () => {

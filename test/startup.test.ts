@@ -24,7 +24,9 @@ it('starts, prints the links, serves the app and the API, and stops cleanly on S
     expect(((await analytics(admin![2]!)) as { stands: unknown[] }).stands).toHaveLength(24);
     expect(((await analytics(exhibitor![2]!)) as { stands: { standId: string }[] }).stands.map((s) => s.standId)).toEqual([exhibitor![1]]);
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
-    expect(await (await fetch(`http://127.0.0.1:${port}/channel/main`)).text()).toContain('<div id="root">');
+    const page = await (await fetch(`http://127.0.0.1:${port}/channel/main`)).text();
+    expect(page).toContain('<div id="root">');
+    expect(page).toContain('<meta name="hybrid-stage:viewers" content="anonymous" />');
     const vtt = await fetch(`http://127.0.0.1:${port}/api/channels/main/sessions/none/captions/en.vtt`);
     expect(vtt.status).toBe(404);
     const started = Date.now();
