@@ -131,9 +131,9 @@ describe('hall cinema', () => {
     await expect.poll(async () => (await cinema(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(paused.currentTime + 0.5);
     expect(await cinema(page)).toMatchObject({ film: paused.film, playing: true });
     await expect.poll(() => hud.isVisible()).toBe(true);
-    // …until the visitor walks away (further than the 1.5 m a click keeps it playing; not so far
-    // back as the stand behind, whose edge a visitor a little to the west would run into).
-    await holdUntil(page, 's', async () => (await probe(page)).position.z > clickedAt.z + 1.8);
+    // …until the visitor walks away: just past the 1.5 m a click keeps it playing, short of the
+    // stand behind (about 2 m back), whose edge would stop a visitor walking on.
+    await holdUntil(page, 's', async () => (await probe(page)).position.z > clickedAt.z + 1.6);
     await expect.poll(async () => (await cinema(page)).playing, { timeout: 5000 }).toBe(false);
 
     // Back in, and on to the 2D cinema with the HUD's link: the hall and its screen close.
