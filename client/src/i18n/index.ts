@@ -19,6 +19,7 @@ import { initReactI18next } from 'react-i18next';
 import { LANGUAGES, RTL_LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import type { Language } from '@hybrid-stage/shared';
 import { intlLocale } from './useFormat';
+import { numberFormat } from './intlFormats';
 import commonEn from './locales/en/common.json';
 import viewerEn from './locales/en/viewer.json';
 import productionEn from './locales/en/production.json';
@@ -96,7 +97,7 @@ export async function initI18n(): Promise<typeof i18next> {
     });
   // `{{count, number}}` in a text writes the number as useFormat does (with the browser's region).
   i18next.services.formatter?.add('number', (value: number, lng: string | undefined, options: Intl.NumberFormatOptions) =>
-    new Intl.NumberFormat(intlLocale(lng ?? 'en'), options).format(value),
+    numberFormat(intlLocale(lng ?? 'en'), options).format(value),
   );
   applyToDocument(initial);
   return i18next;

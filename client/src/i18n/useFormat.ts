@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateTimeFormat } from './dateTimeFormat';
+import { dateTimeFormat, numberFormat } from './intlFormats';
 
 /** Dates, times, numbers and language names in the UI language, through Intl. */
 export interface Format {
@@ -51,12 +51,10 @@ export function useFormat(): Format {
     // Made on first use: each first formatter of its kind loads locale data, which a page that
     // never shows a length or a list should not wait for.
     const clock = once(() => DurationFormatCtor && new DurationFormatCtor(locale, { style: 'digital', hoursDisplay: 'auto' }));
-    const twoDigits = once(() => new Intl.NumberFormat(locale, { minimumIntegerDigits: 2 }));
-    const oneDigit = once(() => new Intl.NumberFormat(locale));
     const listFormat = once(() => new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' }));
     return {
       locale,
-      number: (value, options) => new Intl.NumberFormat(locale, options).format(value),
+      number: (value, options) => numberFormat(locale, options).format(value),
       time: (at, timeZone) => hm(timeZone).format(ms(at)),
       timeRange: (from, to, timeZone) => {
         // Across midnight Intl would repeat both dates; two times read better (the day is shown apart).
@@ -77,8 +75,9 @@ export function useFormat(): Format {
         const digital = clock();
         if (digital) return digital.format({ hours, minutes, seconds });
         // Without DurationFormat (older engines): the same clock ("00:06", "1:02:03") with the locale's digits.
-        const clockTail = `${twoDigits().format(minutes)}:${twoDigits().format(seconds)}`;
-        return hours ? `${oneDigit().format(hours)}:${clockTail}` : clockTail;
+        const twoDigits = numberFormat(locale, { minimumIntegerDigits: 2 });
+        const clockTail = `${twoDigits.format(minutes)}:${twoDigits.format(seconds)}`;
+        return hours ? `${numberFormat(locale).format(hours)}:${clockTail}` : clockTail;
       },
       list: (items) => listFormat().format(items),
     } satisfies Format;

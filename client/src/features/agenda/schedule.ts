@@ -1,5 +1,5 @@
 import type { AgendaSession, ReRunSlot } from '@hybrid-stage/shared';
-import { dateTimeFormat } from '../../i18n/dateTimeFormat';
+import { dateTimeFormat } from '../../i18n/intlFormats';
 
 /** The event's re-runs (`EventInfo.reruns`), failed ones left out. */
 export function reRunsOf(event: { reruns?: readonly ReRunSlot[] } | undefined): ReRunSlot[] {
