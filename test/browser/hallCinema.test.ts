@@ -131,12 +131,16 @@ describe('hall cinema', () => {
     await expect.poll(async () => (await cinema(page)).currentTime, { timeout: 10_000 }).toBeGreaterThan(paused.currentTime + 0.5);
     expect(await cinema(page)).toMatchObject({ film: paused.film, playing: true });
     await expect.poll(() => hud.isVisible()).toBe(true);
-    // …until the visitor walks away: just past the 1.5 m a click keeps it playing, short of the
-    // stand behind (about 2 m back), whose edge would stop a visitor walking on.
-    await holdUntil(page, 's', async () => (await probe(page)).position.z > clickedAt.z + 1.6);
+    // …until the visitor walks away, further than the 1.5 m a click keeps it playing: east along
+    // the cinema's front towards the aisle (backwards, a stand's side wall is close behind).
+    await holdUntil(page, 'd', async () => {
+      const { x, z } = (await probe(page)).position;
+      return Math.hypot(x - clickedAt.x, z - clickedAt.z) > 1.8;
+    });
     await expect.poll(async () => (await cinema(page)).playing, { timeout: 5000 }).toBe(false);
 
-    // Back in, and on to the 2D cinema with the HUD's link: the hall and its screen close.
+    // Back in through the door, and on to the 2D cinema with the HUD's link: the hall and its screen close.
+    await holdUntil(page, 'a', async () => (await probe(page)).position.x < -13.9);
     await holdUntil(page, 'w', async () => (await probe(page)).position.z < -30);
     await expect.poll(async () => (await cinema(page)).playing, { timeout: 10_000 }).toBe(true);
     await hud.getByRole('link', { name: 'Abrir en el cine' }).click();
