@@ -1,4 +1,4 @@
-// A refused console request reads as a sentence in the UI language, chosen by its stable code, with
+// A refused request (socket or HTTP) reads as a sentence in the UI language, chosen by its stable code, with
 // the server's detail kept where it says what to fix; a request the server never answered says so.
 import { createInstance } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -32,5 +32,12 @@ describe('requestErrorText', () => {
     const t = i18n.getFixedT('en', 'common');
     expect(requestErrorText(t, new NoAnswerError('recording:start'))).toBe('The server did not answer: check your connection and try again.');
     expect(requestErrorText(t, new RequestError('INTERNAL', 'boom'))).toBe('Something went wrong on the server: please try again.');
+    // An HTTP call that never reached the server (fetch rejects with a TypeError).
+    expect(requestErrorText(t, new TypeError('Failed to fetch'))).toBe('The server did not answer: check your connection and try again.');
+  });
+
+  it('words refusals the same whichever namespace the page translates with', () => {
+    const tExhibition = i18n.getFixedT('ja', 'exhibition');
+    expect(requestErrorText(tExhibition, new RequestError('RATE_LIMITED', 'too many comments'))).toBe(ja.errors.rateLimited);
   });
 });

@@ -17,14 +17,14 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
 };
 
 /**
- * A failed signaling request as a sentence in the UI language: by its stable code (the server's
+ * A refused request (over the socket or HTTP) as a sentence in the UI language: by its stable code (the server's
  * message, which names the field or the state, is kept as the detail), or "no answer" when the
  * server never acknowledged it.
  */
-export function requestErrorText(t: TFunction<'common'>, error: unknown): string {
-  if (!(error instanceof RequestError)) return t('errors.noAnswer');
+export function requestErrorText(t: TFunction, error: unknown): string {
+  if (!(error instanceof RequestError)) return t('errors.noAnswer', { ns: 'common' });
   // The server's English detail is isolated, so it reads right inside a right-to-left sentence.
-  return t(KEYS[error.code] ?? 'errors.internal', { detail: `\u2068${error.message}\u2069` });
+  return t(KEYS[error.code] ?? 'errors.internal', { ns: 'common', detail: `\u2068${error.message}\u2069` });
 }
 
 /** What {@link useRequestError} gives a panel. */

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { FilmInfo } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
 import { exhibitionApi } from '../exhibition/exhibitionApi';
-import { errorText } from '../exhibition/errorText';
+import { requestErrorText } from '../../signaling/requestError';
 
 /**
  * The cinema: the film library, and the chosen film in the browser's own player with its caption
@@ -36,7 +36,7 @@ export function CinemaPage() {
       else if (track.mode === 'showing') track.mode = 'disabled';
     }
   }, [uiLanguage]);
-  if (error !== undefined) return <p role="alert">{t('cinema.loadFailed', { reason: errorText(t, error) })}</p>;
+  if (error !== undefined) return <p role="alert">{t('cinema.loadFailed', { reason: requestErrorText(t, error) })}</p>;
   if (!films) return <p role="status">{t('cinema.loading')}</p>;
   if (films.length === 0) return <p>{t('cinema.empty')}</p>;
   const film = films.find((f) => f.id === filmId) ?? films[0]!;

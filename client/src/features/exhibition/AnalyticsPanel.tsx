@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExhibitionAnalytics, VisitFigures } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
-import { errorText } from './errorText';
+import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
 
 const average = (f: VisitFigures) => (f.visits ? Math.round(f.dwellMs / f.visits / 1000) : 0);
@@ -14,7 +14,7 @@ export function AnalyticsPanel() {
   const [data, setData] = useState<ExhibitionAnalytics>();
   const [error, setError] = useState('');
   useEffect(() => {
-    exhibitionApi.analytics().then(setData, (e: unknown) => setError(errorText(t, e)));
+    exhibitionApi.analytics().then(setData, (e: unknown) => setError(requestErrorText(t, e)));
   }, [t]);
   if (error) return <p className="error" role="alert">{error}</p>;
   if (!data) return <p role="status">{t('loading.analytics')}</p>;

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { useGrant } from '../../signaling/SignalingContext';
 import { AnalyticsPanel } from './AnalyticsPanel';
-import { errorText } from './errorText';
+import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
 import { StandEditor } from './StandEditor';
 import { StandList } from './StandList';
@@ -110,7 +110,7 @@ function ExhibitionPage() {
       </div>
       {error !== undefined && (
         <p className="error" role="alert">
-          {t('errors.stands', { reason: errorText(t, error) })}
+          {t('errors.stands', { reason: requestErrorText(t, error) })}
         </p>
       )}
       {tool !== 'none' && (

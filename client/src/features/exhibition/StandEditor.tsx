@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REGIONS } from '@hybrid-stage/shared/vocabulary';
 import type { Region, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
-import { errorText } from './errorText';
+import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
 import { useGrant } from '../../signaling/SignalingContext';
 
@@ -107,7 +107,7 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
       setSaved(t('editor.saved'));
       onSaved(result);
     } catch (err) {
-      setError(errorText(t, err));
+      setError(requestErrorText(t, err));
     }
   };
 

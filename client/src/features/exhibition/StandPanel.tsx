@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT } from '@hybrid-stage/shared/vocabulary';
 import type { GiftVoucher, Grant, StandComment, StandInfo } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
-import { errorText } from './errorText';
+import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
 import { StandEditor } from './StandEditor';
 
@@ -161,7 +161,7 @@ function GiftSection({ stand, level: Sub }: { stand: StandInfo; level: 'h3' | 'h
     setError('');
     exhibitionApi
       .claimGift(stand.id)
-      .then(setVoucher, (e: unknown) => setError(errorText(t, e)))
+      .then(setVoucher, (e: unknown) => setError(requestErrorText(t, e)))
       .finally(() => setBusy(false));
   };
   return (
@@ -197,7 +197,7 @@ function Comments({ standId, moderator, level: Sub }: { standId: string; moderat
   const [author, setAuthor] = useState(() => localStorage.getItem(AUTHOR_KEY) ?? '');
   const [text, setText] = useState('');
   const [error, setError] = useState('');
-  const load = useCallback(() => exhibitionApi.comments(standId).then(setComments, (e: unknown) => setError(errorText(t, e))), [standId, t]);
+  const load = useCallback(() => exhibitionApi.comments(standId).then(setComments, (e: unknown) => setError(requestErrorText(t, e))), [standId, t]);
   useEffect(() => {
     setComments([]);
     void load();
@@ -211,10 +211,10 @@ function Comments({ standId, moderator, level: Sub }: { standId: string; moderat
         setText('');
         void load();
       },
-      (err: unknown) => setError(errorText(t, err)),
+      (err: unknown) => setError(requestErrorText(t, err)),
     );
   };
-  const act = (p: Promise<unknown>) => p.then(load, (e: unknown) => setError(errorText(t, e)));
+  const act = (p: Promise<unknown>) => p.then(load, (e: unknown) => setError(requestErrorText(t, e)));
   const formId = `comment-${standId}`;
   return (
     <section className="comments">

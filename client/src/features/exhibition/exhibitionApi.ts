@@ -1,5 +1,6 @@
 import type { ErrorCode, FilmInfo, ExhibitionAnalytics, GiftVoucher, NewComment, NewStand, StandComment, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
 import { currentAccessToken } from '../../signaling/accessToken';
+import { RequestError } from '../../signaling/SignalingClient';
 
 const VISITOR_KEY = 'hybrid-stage.visitor';
 
@@ -13,17 +14,6 @@ export function visitorId(): string {
   return id;
 }
 
-/** A refusal from the API, with its stable code. */
-export class ApiError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
 async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { 'x-visitor-id': visitorId() };
   const token = currentAccessToken();
@@ -32,7 +22,7 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<T>
   const res = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (res.status === 204) return undefined as T;
   const data = (await res.json().catch(() => undefined)) as { error?: { code: ErrorCode; message: string } } | undefined;
-  if (!res.ok) throw new ApiError(data?.error?.code ?? 'INTERNAL', data?.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok) throw new RequestError(data?.error?.code ?? 'INTERNAL', data?.error?.message ?? `HTTP ${res.status}`);
   return data as T;
 }
 
@@ -50,7 +40,7 @@ export const exhibitionApi = {
   moderateComment: (id: string, commentId: string, hidden: boolean) => call<StandComment>('PATCH', `${stand(id)}/comments/${encodeURIComponent(commentId)}`, { hidden }),
   deleteComment: (id: string, commentId: string) => call<void>('DELETE', `${stand(id)}/comments/${encodeURIComponent(commentId)}`),
   /** The visitor's voucher, or undefined before they claimed one. */
-  myGift: (id: string) => call<GiftVoucher>('GET', `${stand(id)}/gift`).catch((e: unknown) => (e instanceof ApiError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e))),
+  myGift: (id: string) => call<GiftVoucher>('GET', `${stand(id)}/gift`).catch((e: unknown) => (e instanceof RequestError && e.code === 'NOT_FOUND' ? undefined : Promise.reject(e))),
   claimGift: (id: string) => call<GiftVoucher>('POST', `${stand(id)}/gift`),
   analytics: () => call<ExhibitionAnalytics>('GET', '/exhibition/analytics'),
   /** The cinema's films. */
