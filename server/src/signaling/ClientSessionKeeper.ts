@@ -6,9 +6,20 @@ import type { ClientSession } from './ClientSession';
 /** One session the keeper knows: its resume token and, while its client is away, the timer that ends it. */
 interface Kept {
   readonly session: ClientSession;
-  readonly token: string;
+  /** Whether its client connected with an access token (a registered viewer's grant equals an anonymous one's). */
+  readonly withToken: boolean;
+  /** The current resume token: a new one after every resume, so a token works once. */
+  token: string;
   expiry: NodeJS.Timeout | undefined;
 }
+
+/** A session given back, with the token that resumes it next time. */
+export interface Resumed {
+  readonly session: ClientSession;
+  readonly token: string;
+}
+
+const newToken = () => randomBytes(24).toString('base64url');
 
 /**
  * Keeps every client's session (transports, producers, consumers, feeds) across a short drop of
@@ -39,30 +50,35 @@ export class ClientSessionKeeper {
   }
 
   /**
-   * Starts keeping a new session (its client is connected); returns its resume token. Once the
-   * keeper is closed (the server is stopping) the session is closed at once and its token resumes nothing.
+   * Starts keeping a new session (its client is connected, with an access token or not); returns
+   * its resume token. Once the keeper is closed (the server is stopping) the session is closed at
+   * once and its token resumes nothing.
    */
-  add(session: ClientSession): string {
+  add(session: ClientSession, withToken: boolean): string {
     if (this.#closed) {
       session.close();
-      return randomBytes(24).toString('base64url');
+      return newToken();
     }
-    const kept: Kept = { session, token: randomBytes(24).toString('base64url'), expiry: undefined };
+    const kept: Kept = { session, withToken, token: newToken(), expiry: undefined };
     this.#byToken.set(kept.token, kept);
     this.#bySession.set(session, kept);
     return kept.token;
   }
 
   /**
-   * The session a reconnecting client held, if `token` names one still open and granted the same
-   * role and scope as the new connection; it is no longer waiting to be closed.
+   * The session a reconnecting client held, if `token` names one still open and the new connection
+   * has the same grant (and an access token if the first had one); it is no longer waiting to be
+   * closed, and gets a new resume token: the one used works only once.
    */
-  resume(token: string, grant: Grant): ClientSession | undefined {
+  resume(token: string, grant: Grant, withToken: boolean): Resumed | undefined {
     const kept = this.#byToken.get(token);
-    if (!kept || kept.session.closed || !isDeepStrictEqual(kept.session.grant, grant)) return undefined;
+    if (!kept || kept.session.closed || kept.withToken !== withToken || !isDeepStrictEqual(kept.session.grant, grant)) return undefined;
     clearTimeout(kept.expiry);
     kept.expiry = undefined;
-    return kept.session;
+    this.#byToken.delete(kept.token);
+    kept.token = newToken();
+    this.#byToken.set(kept.token, kept);
+    return { session: kept.session, token: kept.token };
   }
 
   /** The client's connection dropped: its session is closed unless it resumes within the grace period. */

@@ -68,7 +68,8 @@ type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<str
 /** Which socket a session talks to now, and what it missed while its client was away. */
 interface SessionLink {
   socket: TypedSocket | undefined;
-  readonly token: string;
+  /** The resume token the client holds now (a new one after each resume). */
+  token: string;
   readonly missed: ((socket: TypedSocket) => void)[];
 }
 
@@ -151,12 +152,13 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     const log = logger.child({ socket: socket.id });
     const { grant, hasToken } = socket.data;
     // A client back from a drop within the grace period gets its session (and media) back.
-    const resumed = socket.data.resume === undefined ? undefined : sessions.resume(socket.data.resume, grant);
+    const resumed = socket.data.resume === undefined ? undefined : sessions.resume(socket.data.resume, grant, hasToken);
     let session: ClientSession;
     let link: SessionLink;
-    if (resumed && links.has(resumed)) {
-      session = resumed;
-      link = links.get(resumed)!;
+    if (resumed && links.has(resumed.session)) {
+      session = resumed.session;
+      link = links.get(session)!;
+      link.token = resumed.token;
       // The old connection may not have noticed the drop yet: this one takes over.
       const previous = link.socket;
       link.socket = socket;
@@ -169,9 +171,13 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
       };
       session = new ClientSession(pool, grant, {
         consumerClosed: (consumerId) => notify((s) => s.emit('consumer:closed', { consumerId })),
-        mediaLost: () => notify((s) => s.emit('media:lost', {})),
+        mediaLost: () => {
+          // Lost media makes every earlier notice moot: it alone must reach a client that comes back.
+          if (!link.socket?.connected) link.missed.length = 0;
+          notify((s) => s.emit('media:lost', {}));
+        },
       });
-      link = { socket, token: sessions.add(session), missed: [] };
+      link = { socket, token: sessions.add(session, hasToken), missed: [] };
       links.set(session, link);
     }
     const rooms = {
@@ -242,7 +248,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     });
     if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
     socket.emit('session:grant', grant);
-    socket.emit('session:resumable', { token: link.token, resumed: session === resumed });
+    socket.emit('session:resumable', { token: link.token, resumed: session === resumed?.session });
     for (const send of link.missed.splice(0)) send(socket);
     socket.emit('feeds:changed', feeds.list());
   });
