@@ -11,7 +11,7 @@ import { writeRegisteredEvent } from './support/registeredEvent';
 import { standWithStock } from './support/stands';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-registration-'));
-const env = { DATA_DIR: dataDir, EVENT_FILE: writeRegisteredEvent(dataDir), WORKERS: '1', TEST_PATTERNS: 'false', REGISTRATIONS_PER_MINUTE: '30' };
+const env = { DATA_DIR: dataDir, EVENT_FILE: writeRegisteredEvent(dataDir), WORKERS: '1', TEST_PATTERNS: 'false', REGISTRATIONS_PER_MINUTE: '30', TRUST_PROXY: 'loopback' };
 let server: TestServer;
 let admin: string;
 
@@ -25,11 +25,12 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function api(method: string, path: string, options: { body?: unknown; token?: string; raw?: string; visitor?: string } = {}) {
+async function api(method: string, path: string, options: { body?: unknown; token?: string; raw?: string; visitor?: string; forwardedFor?: string } = {}) {
   const headers: Record<string, string> = {};
   if (options.body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.visitor) headers['x-visitor-id'] = options.visitor;
+  if (options.forwardedFor) headers['x-forwarded-for'] = options.forwardedFor;
   const res = await fetch(`${server.url}/api${path}`, { method, headers, body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)) });
   const text = await res.text();
   const json = res.headers.get('content-type')?.includes('json') && text ? JSON.parse(text) : undefined;
@@ -153,6 +154,13 @@ describe('an event that asks viewers to register', () => {
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s === 201).length).toBeLessThanOrEqual(30);
     expect((await api('GET', '/event')).status).toBe(200);
+    // Behind a trusted proxy (TRUST_PROXY=loopback here) each viewer is counted by the address the
+    // proxy forwards, so one flood does not lock out everyone else behind it.
+    const viaProxy = (email: string, forwardedFor: string) => api('POST', '/registrations', { body: { ...form, email }, forwardedFor });
+    expect((await viaProxy('someone.else@example.com', '198.51.100.7')).status).toBe(201);
+    const fromOneHost: number[] = [];
+    for (let i = 0; i < 32; i++) fromOneHost.push((await viaProxy(`v6-${i}@example.com`, `2001:db8:77:1::${i.toString(16)}`)).status);
+    expect(fromOneHost).toContain(429);
   });
 });
 

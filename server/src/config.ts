@@ -71,6 +71,15 @@ const ConfigSchema = z.object({
   /** Viewer registrations accepted from one IP address per minute (when the event asks viewers to register). */
   REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
   /**
+   * Which proxies in front of the server to believe about the client's address (X-Forwarded-For),
+   * as express's `trust proxy`: empty trusts none; a number of hops ("1"); or addresses and subnets
+   * ("loopback", "10.0.0.0/8"). Per-address limits count the real viewer, not the proxy.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .transform((v): boolean | number | string => (v === '' ? false : /^\d+$/.test(v) ? Number(v) : v)),
+  /**
    * How long a client whose signaling connection dropped keeps its transports, producers and
    * consumers, waiting for it to reconnect and resume; 0 closes them at once.
    */

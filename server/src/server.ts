@@ -173,7 +173,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
 
   const metrics: MetricsSources = { pool, feeds, channels, storedCues: () => captionStore.count(), sockets: () => signaling.io.engine.clientsCount, heldSessions: () => signaling.sessions.held };
   const app = createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir: config.CLIENT_DIR,
-    registrations: new RegistrationStore(db), registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE, logger: logger.child({ component: 'http' }) });
+    registrations: new RegistrationStore(db), registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE, trustProxy: config.TRUST_PROXY, logger: logger.child({ component: 'http' }) });
   const httpServer = createServer(app);
   const signaling = attachSignaling(httpServer, {
     pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event,

@@ -9,8 +9,9 @@ export class ClientRateLimits {
 
   constructor(readonly perMinute: number) {}
 
-  /** Takes one request from `client`'s bucket; false when it is empty. */
-  take(client: string): boolean {
+  /** Takes one request from `address`'s bucket; false when it is empty. */
+  take(address: string): boolean {
+    const client = clientOf(address);
     let bucket = this.#buckets.get(client);
     if (!bucket) {
       if (this.#buckets.size >= MAX_CLIENTS) this.#buckets.delete(this.#buckets.keys().next().value!);
@@ -19,4 +20,18 @@ export class ClientRateLimits {
     }
     return bucket.take();
   }
+}
+
+/**
+ * Whose bucket an address fills: an IPv4 address is one client; an IPv6 one is its /64, the block
+ * a single home or host is given (else one machine would have 2^64 buckets to draw on).
+ */
+export function clientOf(address: string): string {
+  if (!address.includes(':') || address.toLowerCase().startsWith('::ffff:')) return address;
+  const [head = '', tail] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  // "::" stands for as many zero groups as make eight.
+  const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
+  return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }

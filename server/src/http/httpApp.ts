@@ -78,12 +78,15 @@ export interface HttpDeps {
   registrations: RegistrationStore;
   /** Registrations accepted from one address per minute. */
   registrationsPerMinute: number;
+  /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
+  trustProxy: boolean | number | string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger, registrations, registrationsPerMinute }: HttpDeps): Express {
+export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger, registrations, registrationsPerMinute, trustProxy }: HttpDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   app.use((_req, res, next) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     next();

@@ -217,6 +217,9 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     for (let attempt = 1; attempt <= CONTINUE_TRIES; attempt++) {
       await new Promise((r) => setTimeout(r, CONTINUE_RETRY_MS));
       if (this.#closed || this.#active.has(channelId) || this.#busy.has(channelId)) return;
+      // A session's recording goes on only while that session is still on (else the agenda follower
+      // decides, and a part started here would belong to no session and never be stopped by it).
+      if (interrupted.trigger === 'session' && this.#options.agenda.sessionAt(channelId, Date.now())?.id !== interrupted.sessionId) return;
       try {
         const part = await this.start(channelId, interrupted.trigger);
         this.#options.logger.info({ recordingId: part.id, after: interrupted.id, channelId }, 'recording goes on in a new file after the media worker restarted');
