@@ -55,7 +55,7 @@ it('asks a viewer to register, then plays the program, and does not ask again af
   await expect.poll(() => page.getByTestId('player').getAttribute('data-state'), { timeout: 20_000 }).toBe('playing');
   expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
   await page.goto(`${server.url}/agenda`);
-  await page.getByRole('link', { name: 'Agenda' }).waitFor();
+  await page.getByRole('navigation').getByRole('link', { name: 'Agenda', exact: true }).waitFor();
   expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
   await context.close();
 
@@ -115,10 +115,14 @@ it('lets a producer invite crew and viewers but not admins or exhibitors (FORBID
   expect(await producer.request('invite:create', { role: 'studio', studioId: 'paris' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
   expect(await producer.raw('invite:create', { role: 'viewer', hours: 0 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
   expect(await producer.raw('invite:create', { role: 'viewer', hours: 24, extra: 1 })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  // A guest may go on air: a producer's guest link lasts at most the usual 48 hours; an admin's may last longer.
+  expect(await producer.request('invite:create', { role: 'guest', studioId: 'moscow', hours: 24 * 30 })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  expect((await producer.ok('invite:create', { role: 'guest', studioId: 'moscow', hours: 48 })).path).toMatch(/^\/studio\/moscow\?token=/);
   producer.close();
   // An admin may invite an admin; an anonymous client in a registered event is asked to register.
   const admin = await TestClient.connectAs(server, { role: 'admin' });
   expect((await admin.ok('invite:create', { role: 'admin' })).path).toMatch(/^\/admin\?token=/);
+  expect(Date.parse((await admin.ok('invite:create', { role: 'guest', studioId: 'moscow', hours: 24 * 30 })).expiresAt) - Date.now()).toBeGreaterThan(29 * 24 * 3_600_000);
   admin.close();
   const anonymous = await TestClient.connect(server.url);
   expect(await anonymous.request('invite:create', { role: 'viewer' })).toMatchObject({ ok: false, error: { code: 'REGISTRATION_REQUIRED' } });

@@ -1,5 +1,6 @@
 import type { Grant, RequestName, Role, ViewerAccess } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
+import { DEFAULT_INVITE_HOURS } from './mintInvite';
 
 const EVERYONE = 'everyone';
 
@@ -60,8 +61,13 @@ const INVITES: Partial<Record<Role, readonly Role[]>> = {
 };
 
 /** Throws FORBIDDEN unless `grant` may mint an invite link for `role`. */
-export function assertMayInvite(grant: Grant, role: Role): void {
+export function assertMayInvite(grant: Grant, role: Role, hours?: number): void {
   if (!INVITES[grant.role]?.includes(role)) throw new AppError('FORBIDDEN', `a ${grant.role} may not invite a ${role}`);
+  // Links cannot be taken back (short of a new signing key): only an admin makes one outlive the role's usual lifetime.
+  const usual = DEFAULT_INVITE_HOURS[role];
+  if (grant.role !== 'admin' && hours !== undefined && hours > usual) {
+    throw new AppError('FORBIDDEN', `a ${grant.role} may invite a ${role} for at most ${usual} hours`);
+  }
 }
 
 /** What a client without a token may still ask when the event asks viewers to register: the event, to show the form. */

@@ -21,7 +21,7 @@ export interface InviteScopes {
 export function inviteHandlers(grant: Grant, { feeds, channelIds, stands }: InviteScopes, access: AccessTokens): Handlers<'invite:create'> {
   return {
     'invite:create': async (request) => {
-      assertMayInvite(grant, request.role);
+      assertMayInvite(grant, request.role, request.hours);
       let invited: Grant;
       switch (request.role) {
         case 'viewer':
