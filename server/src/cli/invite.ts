@@ -13,11 +13,13 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Language, Role, type Grant } from '@hybrid-stage/shared';
+import { z } from 'zod';
+import { Requests, Role, type Grant, type RequestOf } from '@hybrid-stage/shared';
+import { inviteGrant, type InviteScopes } from '../access/inviteGrant';
 import { AccessTokens } from '../access/AccessTokens';
-import { DEFAULT_INVITE_HOURS, mintInvite } from '../access/mintInvite';
+import { mintInvite } from '../access/mintInvite';
 import { loadConfig } from '../config';
-import { StartupError } from '../errors';
+import { NotFoundError, StartupError } from '../errors';
 import { DEMO_EVENT } from '../studios/demoEvent';
 import { loadEventConfig } from '../studios/eventConfig';
 
@@ -52,6 +54,29 @@ function standIds(dataDir: string): Set<string> | undefined {
   }
 }
 
+/** A scope that does not exist, said with what there is. */
+function unknownScope(request: RequestOf<'invite:create'>, scopes: InviteScopes, stands: Set<string> | undefined): string {
+  switch (request.role) {
+    case 'studio':
+    case 'guest':
+      return `no studio "${request.studioId}"; studios: ${scopes.studioIds.join(', ')}`;
+    case 'captioner':
+      return `no channel "${request.channelId}"; channels: ${scopes.channelIds.join(', ')}`;
+    case 'exhibitor':
+      return `no stand "${request.standId}"; stands: ${[...(stands ?? [])].join(', ')}`;
+    default:
+      return `nothing to invite to for ${request.role}`;
+  }
+}
+
+/** The schema's refusal in the shell's words: the argument at fault. */
+function refusal(error: z.ZodError, fields: Record<string, unknown>): string {
+  const path = error.issues[0]?.path ?? [];
+  if (path[0] === 'hours') return '--hours takes a whole number of hours, at most a year';
+  if (path[0] === 'languages' && typeof path[1] === 'number') return `"${String((fields.languages as string[])[path[1]])}" is not a caption language`;
+  return z.prettifyError(error);
+}
+
 async function main(argv: string[]): Promise<string> {
   const args = [...argv];
   const config = loadConfig();
@@ -65,42 +90,37 @@ async function main(argv: string[]): Promise<string> {
     if (scope.length !== count) throw new UsageError(`${role.data} takes ${count === 0 ? 'no' : count} argument${count === 1 ? '' : 's'}`);
   };
 
+  // The same request the console and the admin page send, checked by the same schema and scoped
+  // by the same function; only the wording of a refusal is the shell's own.
+  const fields: Record<string, unknown> = {};
+  if (role.data === 'studio' || role.data === 'guest') {
+    need(1);
+    fields.studioId = scope[0];
+  } else if (role.data === 'captioner') {
+    need(2);
+    Object.assign(fields, { channelId: scope[0], languages: scope[1]!.split(',').map((l) => l.trim()) });
+  } else if (role.data === 'exhibitor') {
+    need(1);
+    fields.standId = scope[0];
+  } else need(0);
+  if (hoursText !== undefined) fields.hours = Number(hoursText);
+  const request = Requests['invite:create'].safeParse({ role: role.data, ...fields });
+  if (!request.success) throw new UsageError(refusal(request.error, fields));
+  const stands = standIds(config.DATA_DIR);
+  const scopes: InviteScopes = {
+    studioIds: event.studios.map((s) => s.id),
+    channelIds: event.channels.map((c) => c.id),
+    // Before the first start there are no stands in the database yet: the server checks then.
+    hasStand: (standId) => !stands || stands.has(standId),
+  };
   let grant: Grant;
-  switch (role.data) {
-    case 'producer':
-    case 'admin':
-      need(0);
-      grant = { role: role.data };
-      break;
-    case 'studio':
-    case 'guest': {
-      need(1);
-      const studioId = scope[0]!;
-      if (!event.studios.some((s) => s.id === studioId)) throw new UsageError(`no studio "${studioId}"; studios: ${event.studios.map((s) => s.id).join(', ')}`);
-      grant = { role: role.data, studioId };
-      break;
-    }
-    case 'captioner': {
-      need(2);
-      const channelId = scope[0]!;
-      if (!event.channels.some((c) => c.id === channelId)) throw new UsageError(`no channel "${channelId}"; channels: ${event.channels.map((c) => c.id).join(', ')}`);
-      const languages = scope[1]!.split(',').map((l) => l.trim());
-      for (const l of languages) if (!Language.safeParse(l).success) throw new UsageError(`"${l}" is not a caption language`);
-      grant = { role: 'captioner', channelId, languages };
-      break;
-    }
-    case 'exhibitor': {
-      need(1);
-      const standId = scope[0]!;
-      const stands = standIds(config.DATA_DIR);
-      if (stands && !stands.has(standId)) throw new UsageError(`no stand "${standId}"; stands: ${[...stands].join(', ')}`);
-      grant = { role: 'exhibitor', standId };
-      break;
-    }
+  try {
+    grant = inviteGrant(request.data, scopes);
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    throw new UsageError(unknownScope(request.data, scopes, stands));
   }
-  const hours = hoursText === undefined ? DEFAULT_INVITE_HOURS[grant.role] : Number(hoursText);
-  if (!Number.isInteger(hours) || hours < 1 || hours > 366 * 24) throw new UsageError('--hours takes a whole number of hours, at most a year');
-  const { path, expiresAt } = await mintInvite(AccessTokens.inDataDir(config.DATA_DIR), grant, hours);
+  const { path, expiresAt } = await mintInvite(AccessTokens.inDataDir(config.DATA_DIR), grant, request.data.hours);
   return `${base.replace(/\/$/, '')}${path}\n(valid until ${expiresAt})`;
 }
 

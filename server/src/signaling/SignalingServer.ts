@@ -13,6 +13,7 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
+import type { InviteScopes } from '../access/inviteGrant';
 import { assertMayRequest, assertRegisteredIfAsked, isProducer } from '../access/permissions';
 import { AppError, toWireError } from '../errors';
 import type { Logger } from '../logger';
@@ -148,6 +149,12 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     });
   });
 
+  const inviteScopes: InviteScopes = {
+    studioIds: feeds.studios.map((s) => s.id),
+    channelIds: channels.list().map((c) => c.id),
+    hasStand: (standId) => exhibition.stands.has(standId),
+  };
+
   io.on('connection', (socket: TypedSocket) => {
     const log = logger.child({ socket: socket.id });
     const { grant, hasToken } = socket.data;
@@ -193,7 +200,7 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
       ...feedHandlers(session, feeds, channels, event),
       ...programHandlers(session, channels),
       ...ingestHandlers(session, ingests),
-      ...inviteHandlers(grant, { feeds, channelIds: new Set(channels.list().map((c) => c.id)), stands: exhibition.stands }, access),
+      ...inviteHandlers(grant, inviteScopes, access),
       ...recordingHandlers(recordings, reruns),
       ...captionHandlers(session, captions, rooms),
       ...exhibitionHandlers(socket.id, exhibition, rooms),
