@@ -39,6 +39,11 @@ export class ClientSession {
     return this.#closed;
   }
 
+  /** Whether it holds anything worth keeping for a client that may come back: media or feeds. */
+  get holdsMedia(): boolean {
+    return this.#media !== undefined || this.#feeds.size > 0;
+  }
+
   /** The client's media, created on first use and again if its worker died. */
   media(): Promise<MediaClient> {
     if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));

@@ -1,11 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Grant } from '@hybrid-stage/shared';
 import type { WorkerPool } from '../media/WorkerPool';
+import type { Feed } from '../studios/Feed';
 import { ClientSession } from './ClientSession';
 import { ClientSessionKeeper } from './ClientSessionKeeper';
 
-// Sessions that never asked for media need no worker: the pool is never touched.
-const session = (grant: Grant = { role: 'viewer' }) => new ClientSession({} as WorkerPool, grant, { consumerClosed: () => {}, mediaLost: () => {} });
+// The pool is never touched: each session holds one stand-in feed (so there is something to keep).
+const session = (grant: Grant = { role: 'viewer' }, holding = true) => {
+  const made = new ClientSession({} as WorkerPool, grant, { consumerClosed: () => {}, mediaLost: () => {} });
+  if (holding) made.adoptFeed({ id: 'feed', once: () => undefined, close: () => undefined } as unknown as Feed);
+  return made;
+};
 
 describe('ClientSessionKeeper', () => {
   beforeEach(() => void vi.useFakeTimers());
@@ -55,6 +60,15 @@ describe('ClientSessionKeeper', () => {
     none.add(gone, false);
     none.hold(gone);
     expect(gone.closed).toBe(true);
+  });
+
+  it('does not hold a session that has no media or feeds', () => {
+    const keeper = new ClientSessionKeeper(15_000);
+    const reader = session({ role: 'viewer' }, false);
+    keeper.add(reader, false);
+    keeper.hold(reader);
+    expect(reader.closed).toBe(true);
+    expect(keeper.held).toBe(0);
   });
 
   it('closes every session, held or connected, when closed, and any added after', () => {

@@ -81,11 +81,15 @@ export class ClientSessionKeeper {
     return { session: kept.session, token: kept.token };
   }
 
-  /** The client's connection dropped: its session is closed unless it resumes within the grace period. */
+  /**
+   * The client's connection dropped: its session is closed unless it resumes within the grace
+   * period; one that holds no media or feeds is closed at once.
+   */
   hold(session: ClientSession): void {
     const kept = this.#bySession.get(session);
     if (!kept) return;
-    if (this.#graceMs === 0) return this.release(session);
+    // Nothing held (a page that only read the agenda): nothing to wait for.
+    if (this.#graceMs === 0 || !session.holdsMedia) return this.release(session);
     clearTimeout(kept.expiry);
     kept.expiry = setTimeout(() => this.release(session), this.#graceMs);
     kept.expiry.unref();
