@@ -61,6 +61,8 @@ export class MediaSession {
   #device: Promise<Device> | undefined;
   #sendTransport: Promise<Transport> | undefined;
   #recvTransport: Promise<Transport> | undefined;
+  /** Whether a watch has begun on the current receive transport (only the first may resume early). */
+  #recvStarted = false;
   #closed = false;
   readonly #healthListeners = new Set<(health: ReceiveHealth) => void>();
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
@@ -71,14 +73,19 @@ export class MediaSession {
 
   /** Publishes a track into one of the feeds this browser opened. */
   async publish(feedId: string, track: MediaStreamTrack): Promise<Producer> {
-    const transport = await (this.#sendTransport ??= this.#createTransport('send'));
+    const transport = await (this.#sendTransport ??= this.#forgetIfFailed(this.#createTransport('send'), (p) => this.#sendTransport === p && (this.#sendTransport = undefined)));
     // The track belongs to the page: it outlives this session, to be published again on the next.
     return transport.produce({ track, appData: { feedId }, stopTracks: false });
   }
 
   /** Receives a channel's program or a feed, audio and video. */
   async watch(source: WatchSource): Promise<Watch> {
-    const [device, transport] = await Promise.all([this.#loadDevice(), (this.#recvTransport ??= this.#createTransport('recv'))]);
+    const started = this.#recvStarted;
+    this.#recvStarted = true;
+    const [device, transport] = await Promise.all([
+      this.#loadDevice(),
+      (this.#recvTransport ??= this.#forgetIfFailed(this.#createTransport('recv'), (p) => this.#recvTransport === p && (this.#recvTransport = undefined))),
+    ]);
     const rtpCapabilities = device.rtpCapabilities as unknown as Record<string, unknown>;
     const { consumers } =
       source.kind === 'channel'
@@ -89,7 +96,8 @@ export class MediaSession {
     // consumers (the connection starts with their negotiation), so the server may resume them
     // while the browser negotiates: the keyframe asked for on connecting is then the first frame.
     // On a connected transport the browser must take them first, or it would drop that keyframe.
-    const early = transport.connectionState === 'new' ? resume() : undefined;
+    // Only the first watch on a transport starts its connection; one begun beside it takes the late path.
+    const early = !started && transport.connectionState === 'new' ? resume() : undefined;
     early?.catch(() => undefined); // awaited below; this only keeps a quick refusal from being reported as unhandled
     const watch = new Watch(this.#signaling);
     try {
@@ -125,6 +133,7 @@ export class MediaSession {
   resetReceive(): void {
     const transport = this.#recvTransport;
     this.#recvTransport = undefined;
+    this.#recvStarted = false;
     void transport?.then((t) => t.close(), () => undefined);
   }
 
@@ -138,12 +147,21 @@ export class MediaSession {
   }
 
   #loadDevice(): Promise<Device> {
-    return (this.#device ??= (async () => {
+    return (this.#device ??= this.#forgetIfFailed((async () => {
       const [{ Device }, { rtpCapabilities }] = await Promise.all([mediasoupClient, this.#signaling.request('media:capabilities', {})]);
       const device = new Device();
       await device.load({ routerRtpCapabilities: rtpCapabilities as RtpCapabilities });
       return device;
-    })());
+    })(), (p) => this.#device === p && (this.#device = undefined)));
+  }
+
+  /**
+   * `work`, forgotten (by `forget`) if it fails: a capabilities or transport request lost in a
+   * connection drop is made again by the next watch or publish, not failed forever.
+   */
+  #forgetIfFailed<T>(work: Promise<T>, forget: (failed: Promise<T>) => void): Promise<T> {
+    work.catch(() => forget(work));
+    return work;
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {

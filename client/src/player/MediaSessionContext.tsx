@@ -22,6 +22,7 @@ export function MediaSessionProvider({ children }: { children: ReactNode }) {
       setSession((current = new MediaSession(signaling)));
     };
     const onSession = ({ resumed }: SessionResumable) => {
+      stopping = false;
       if (!resumed || !current) fresh();
     };
     // A server that said it is stopping will not resume this session: end it as the connection goes.

@@ -50,6 +50,7 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
     }
     let watch: Watch | undefined;
     let alive = true;
+    const onBack = () => alive && again(0);
     let timer: ReturnType<typeof setTimeout> | undefined;
     const again = (afterMs: number) => {
       clearTimeout(timer);
@@ -68,7 +69,11 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
         if (code === 'NOT_FOUND') return setState({ kind: 'ended' });
         setState({ kind: 'error', failure: watchFailure(error) });
         // INVALID_STATE on a channel: its bus is being rebuilt on a new worker, ready in a moment.
-        if (signaling.socket.connected) again(code === 'INVALID_STATE' && kind === 'channel' ? REJOIN_PROGRAM_MS : RETRY_MS);
+        const delay = code === 'INVALID_STATE' && kind === 'channel' ? REJOIN_PROGRAM_MS : RETRY_MS;
+        // Failed while the connection was down: try again once it is back (a resumed session
+        // brings no new MediaSession that would start the join over).
+        if (signaling.socket.connected) again(delay);
+        else signaling.socket.once('connect', onBack);
       },
     );
     const stopHealth = session.onReceiveHealth((health) => {
@@ -98,6 +103,7 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
       clearTimeout(timer);
       stopHealth();
       signaling.socket.off('consumer:closed', onConsumerClosed);
+      signaling.socket.off('connect', onBack);
       watch?.close();
     };
   }, [session, signaling, kind, id, revision, attempt]);

@@ -29,6 +29,8 @@ export class SignalingClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   /** Who the server takes this client to be; an anonymous viewer until it says otherwise. */
   grant: Grant = { role: 'viewer' };
+  /** Whether the server has said who this client is yet (until then `grant` is only the default). */
+  grantKnown = false;
   /** What the server said of this connection's session; undefined until it did, and while disconnected. */
   session: SessionResumable | undefined;
   /** The last session's resume token: sent when reconnecting, so a short drop keeps the media going. */
@@ -45,7 +47,10 @@ export class SignalingClient {
         send({ protocolVersion: PROTOCOL_VERSION, ...(this.token && { token: this.token }), ...(this.#resume && { resume: this.#resume }) }),
       transports: ['websocket'],
     });
-    this.socket.on('session:grant', (grant) => (this.grant = grant));
+    this.socket.on('session:grant', (grant) => {
+      this.grant = grant;
+      this.grantKnown = true;
+    });
     this.socket.on('session:resumable', (session) => {
       this.session = session;
       this.#resume = session.token;

@@ -16,6 +16,9 @@ const DAYS = [1, 2, 7, 30, 90, 365] as const;
 export function AdminPage() {
   const { t } = useTranslation('access');
   const grant = useGrant();
+  const signaling = useSignaling();
+  // Until the server has said who this is, an admin is not told the page is not for them.
+  if (!signaling.grantKnown) return <p role="status">{t('common:nav.loading')}</p>;
   if (grant.role !== 'admin') {
     return (
       <p role="alert" className="error">

@@ -82,17 +82,30 @@ export function StudioPage() {
   useEffect(() => {
     if (!liveFeedId) return;
     let alive = true;
+    // Only the newest recovery goes on (a media:lost and a fresh session can come together).
+    let generation = 0;
     const recover = async (reopen: boolean) => {
-      for (let attempt = 1; alive; attempt++) {
+      const mine = ++generation;
+      const current = () => alive && mine === generation;
+      for (let attempt = 1; current(); attempt++) {
         try {
           const feedId = reopen ? (await signaling.request('feed:open', { studioId, label })).id : liveFeedId;
-          if (!alive) return;
+          if (!current()) {
+            // Overtaken meanwhile: a feed opened for nothing is closed again.
+            if (reopen) void signaling.request('feed:close', { feedId }).catch(() => undefined);
+            return;
+          }
           await publishInto(feedId);
-          if (alive && feedId !== liveFeedId) setState({ kind: 'live', feedId });
+          if (current() && feedId !== liveFeedId) setState({ kind: 'live', feedId });
           return;
         } catch (error) {
           if (attempt >= REPUBLISH_TRIES) {
-            if (alive) setState({ kind: 'error', error });
+            // Giving up: the camera goes off and the dead feed leaves the console, as after Stop.
+            if (current()) {
+              void signaling.request('feed:close', { feedId: liveFeedId }).catch(() => undefined);
+              stop();
+              setState({ kind: 'error', error });
+            }
             return;
           }
           await new Promise((r) => setTimeout(r, REPUBLISH_RETRY_MS));
