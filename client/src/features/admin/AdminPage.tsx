@@ -2,10 +2,12 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
-import type { Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
+import type { ErrorCode, Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
 import { useFormat } from '../../i18n/useFormat';
 import { currentAccessToken } from '../../signaling/accessToken';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { RequestError } from '../../signaling/SignalingClient';
+import { useRequestError } from '../../signaling/requestError';
 import { exhibitionApi } from '../exhibition/exhibitionApi';
 
 const ROLES: readonly Role[] = ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'];
@@ -55,7 +57,7 @@ function InviteForm() {
   const [days, setDays] = useState<number>(30);
   const [link, setLink] = useState<{ url: string; expiresAt: string }>();
   const [copied, setCopied] = useState(false);
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
 
   useEffect(() => void exhibitionApi.stands().then(setStands, () => setStands([])), []);
   const studio = studioId || event?.studios[0]?.id || '';
@@ -78,13 +80,9 @@ function InviteForm() {
   };
 
   const make = () => {
-    setError(undefined);
     setLink(undefined);
     setCopied(false);
-    signaling.request('invite:create', request()).then(
-      ({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt }),
-      (e: Error) => setError(t('admin.error', { message: e.message })),
-    );
+    run(signaling.request('invite:create', request()).then(({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt })));
   };
   const copy = () => {
     if (!link) return;
@@ -194,7 +192,10 @@ function InviteForm() {
 /** Calls an admin route with the tab's token. */
 async function adminGet(path: string): Promise<Response> {
   const res = await fetch(path, { headers: { authorization: `Bearer ${currentAccessToken() ?? ''}` } });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  if (!res.ok) {
+    const body = (await res.json().catch(() => undefined)) as { error?: { code: ErrorCode; message: string } } | undefined;
+    throw new RequestError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `HTTP ${res.status}`);
+  }
   return res;
 }
 
@@ -204,18 +205,19 @@ function Registrations() {
   const format = useFormat();
   const event = useEventInfo();
   const [list, setList] = useState<{ count: number; registrations: RegistrationInfo[] }>();
-  const [error, setError] = useState<string>();
+  const { error, run } = useRequestError();
 
   useEffect(() => {
-    adminGet('/api/registrations').then(
-      (res) => res.json().then(setList),
-      (e: Error) => setError(t('admin.error', { message: e.message })),
-    );
-  }, [t]);
+    let alive = true;
+    run(adminGet('/api/registrations').then((res) => res.json().then((l: typeof list) => alive && setList(l))));
+    return () => {
+      alive = false;
+    };
+  }, [run]);
 
   const download = () => {
-    adminGet('/api/registrations.csv').then(
-      (res) =>
+    run(
+      adminGet('/api/registrations.csv').then((res) =>
         res.blob().then((blob) => {
           const a = document.createElement('a');
           a.href = URL.createObjectURL(blob);
@@ -223,7 +225,7 @@ function Registrations() {
           a.click();
           setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
         }),
-      (e: Error) => setError(t('admin.error', { message: e.message })),
+      ),
     );
   };
 
