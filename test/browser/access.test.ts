@@ -67,6 +67,17 @@ it('asks a viewer to register, then plays the program, and does not ask again af
   await german.close();
 });
 
+it('asks again a viewer whose kept token the server no longer takes, instead of leaving the page stuck', async () => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  // A token from another key (a reset event, or one made up): the server refuses it.
+  await context.addInitScript(() => localStorage.setItem('hybrid-stage.viewerToken', 'eyJhbGciOiJFUzI1NiJ9.e30.forged'));
+  const page = await context.newPage();
+  await page.goto(`${server.url}/channel/main`);
+  await page.getByRole('heading', { name: 'Register to watch' }).waitFor({ timeout: 15_000 });
+  expect(await page.evaluate(() => localStorage.getItem('hybrid-stage.viewerToken'))).toBeNull();
+  await context.close();
+});
+
 it('mints a studio link on the admin page that opens the studio with that role, and lists the registered viewer', async () => {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
   const admin = await context.newPage();

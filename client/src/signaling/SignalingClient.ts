@@ -67,8 +67,8 @@ export class SignalingClient {
     });
   }
 
-  /** Connects again with `token` (a viewer who just registered). */
-  connectWithToken(token: string): void {
+  /** Connects again with `token` (a viewer who just registered), or without one (its token was refused). */
+  connectWithToken(token: string | undefined): void {
     this.token = token;
     // A new grant: the old session is not carried over.
     this.#resume = undefined;

@@ -1,6 +1,6 @@
 import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
 import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo, ServerClosing } from '@hybrid-stage/shared';
-import { forgetAccessToken, keepViewerToken, takeAccessToken } from './accessToken';
+import { forgetAccessToken, keepViewerToken, takeAccessToken, viewerToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
 
 const SignalingContext = createContext<SignalingClient | undefined>(undefined);
@@ -14,6 +14,14 @@ export const appSignaling = new SignalingClient(takeAccessToken());
 // A viewer's invite link counts as a registration: kept for later visits, like a registered viewer's token.
 appSignaling.socket.on('session:grant', (grant) => {
   if (grant.role === 'viewer' && appSignaling.token) keepViewerToken(appSignaling.token);
+});
+
+// A registered viewer's kept token that the server no longer takes (expired, or a new signing key):
+// forgotten, and the page connects as a visitor again, so the event's form asks once more.
+appSignaling.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+  if (error.data?.code !== 'UNAUTHORIZED' || !appSignaling.token || appSignaling.token !== viewerToken()) return;
+  forgetAccessToken();
+  appSignaling.connectWithToken(undefined);
 });
 
 /** Gives the components below the app's signaling connection. */

@@ -24,6 +24,11 @@ export function keepViewerToken(token: string): void {
   localStorage.setItem(VIEWER_KEY, token);
 }
 
+/** The token this browser got by registering, if any. */
+export function viewerToken(): string | undefined {
+  return localStorage.getItem(VIEWER_KEY) ?? undefined;
+}
+
 /** Forgets the tab's token and the registered viewer's (after the server refused it). */
 export function forgetAccessToken(): void {
   sessionStorage.removeItem(STORAGE_KEY);

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { ErrorCode, NewRegistration, RegistrationResult } from '@hybrid-stage/shared';
@@ -26,6 +26,12 @@ function announcedViewerAccess(): string | undefined {
 export function RegistrationGate() {
   const signaling = useSignaling();
   const [registered, setRegistered] = useState(!!signaling.token);
+  // A kept token the server refused is dropped (see SignalingContext): the form comes back.
+  useEffect(() => {
+    const onConnect = () => setRegistered(!!signaling.token);
+    signaling.socket.on('connect', onConnect);
+    return () => void signaling.socket.off('connect', onConnect);
+  }, [signaling]);
   // With a token, or at an event the page says is anonymous, the page starts at once: the viewer's
   // first frame is not held up by asking for the event's details first.
   if (registered || announcedViewerAccess() === 'anonymous') return <Outlet />;
