@@ -20,10 +20,11 @@ export function refuseUnsafePaths(): RequestHandler {
       once = decodeURIComponent(raw);
       twice = decodeURIComponent(once);
     } catch {
-      // A lone "%" after one decoding is a literal per cent sign (harmless); before it, malformed.
+      // A lone "%" after one decoding is a literal per cent sign (harmless), unless what it hides
+      // beside it is an encoded dot, slash, backslash or NUL; before one decoding, malformed.
       try {
         once = decodeURIComponent(raw);
-        twice = once;
+        twice = /%(2e|2f|5c|00)/i.test(once) ? '..' : once;
       } catch {
         res.status(400).json({ error: { code: 'INVALID_REQUEST', message: 'the path is not valid percent-encoding' } });
         return;
