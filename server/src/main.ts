@@ -3,7 +3,7 @@ import { loadConfig } from './config';
 import { StartupError } from './errors';
 import { createLogger } from './logger';
 import { startServer } from './server';
-import { invitePath } from './access/invitePath';
+import { mintInvite } from './access/mintInvite';
 import type { Grant } from '@hybrid-stage/shared';
 
 /** Runs `start`, turning a StartupError into a one-line message and exit code 1. */
@@ -20,7 +20,7 @@ async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
 const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const server = await orExit(() => startServer(config, logger));
-const link = async (grant: Grant) => `${server.url}${invitePath(grant, await server.access.mint(grant))}`;
+const link = async (grant: Grant) => `${server.url}${(await mintInvite(server.access, grant)).path}`;
 const producerLink = await link({ role: 'producer' });
 const firstChannel = server.channels.list()[0]!;
 const captionerLink = await link({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] });
@@ -36,7 +36,7 @@ Hybrid Stage is running.
   Health:    ${server.url}/health
   WebRTC:    UDP+TCP ports ${config.RTC_PORT}-${config.RTC_PORT + config.WORKERS - 1}, announced as ${config.ANNOUNCED_IP}
 
-Invite links (valid 30 days, signed with the key in ${config.DATA_DIR}):
+Invite links (valid 30 days, the guest's 48 hours; signed with the key in ${config.DATA_DIR}):
   Producer console:
     ${producerLink}
   Studios:

@@ -13,8 +13,8 @@ export const DEFAULT_INVITE_HOURS: Record<Role, number> = {
   admin: 30 * 24,
 };
 
-/** An invite link's path (with its signed token) for `grant`, and when it stops working. */
-export async function mintInvite(access: AccessTokens, grant: Grant, hours = DEFAULT_INVITE_HOURS[grant.role]): Promise<{ path: string; expiresAt: string }> {
+/** A signed token for `grant`, the invite link's path that carries it, and when it stops working. */
+export async function mintInvite(access: AccessTokens, grant: Grant, hours = DEFAULT_INVITE_HOURS[grant.role]): Promise<{ token: string; path: string; expiresAt: string }> {
   const token = await access.mint(grant, `${hours}h`);
-  return { path: invitePath(grant, token), expiresAt: new Date(Date.now() + hours * 3_600_000).toISOString() };
+  return { token, path: invitePath(grant, token), expiresAt: new Date(Date.now() + hours * 3_600_000).toISOString() };
 }

@@ -1,4 +1,4 @@
-import type { Grant, RequestName, Role, ViewerAccess } from '@hybrid-stage/shared';
+import { Role, type Grant, type RequestName, type ViewerAccess } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 import { DEFAULT_INVITE_HOURS } from './mintInvite';
 
@@ -57,7 +57,7 @@ export function assertMayRequest(grant: Grant, request: RequestName): void {
 /** Which roles each role may invite: producers their crew and viewers, admins everyone. */
 const INVITES: Partial<Record<Role, readonly Role[]>> = {
   producer: ['viewer', 'guest', 'studio', 'captioner'],
-  admin: ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'],
+  admin: Role.options,
 };
 
 /** Throws FORBIDDEN unless `grant` may mint an invite link for `role`. */

@@ -1,5 +1,5 @@
 import type { Request } from 'express';
-import type { Grant, Role, ViewerAccess } from '@hybrid-stage/shared';
+import { Role, type Grant, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { AppError } from '../errors';
 
@@ -17,7 +17,7 @@ export async function bearerGrant(req: Request, access: AccessTokens, roles: rea
  * viewer's when it sends none, which REGISTRATION_REQUIRED refuses when the event asks viewers to register.
  */
 export async function viewerGrant(req: Request, access: AccessTokens, viewers: ViewerAccess): Promise<Grant> {
-  if (req.get('authorization')) return bearerGrant(req, access, ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']);
+  if (req.get('authorization')) return bearerGrant(req, access, Role.options);
   if (viewers === 'registered') throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first');
   return { role: 'viewer' };
 }

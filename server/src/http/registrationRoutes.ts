@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { NewRegistration, type RegistrationResult, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
+import { mintInvite } from '../access/mintInvite';
 import { AppError } from '../errors';
 import type { RegistrationStore } from '../registration/RegistrationStore';
 import { registrationsCsv } from '../registration/registrationsCsv';
@@ -9,7 +10,6 @@ import { ClientRateLimits } from './ClientRateLimits';
 import { parseBody, route } from './httpErrors';
 
 /** How long a registered viewer's token works. */
-const VIEWER_TOKEN_HOURS = 30 * 24;
 
 /**
  * Viewer registration, when the event asks viewers to register:
@@ -28,8 +28,9 @@ export function registrationRoutes(store: RegistrationStore, access: AccessToken
       if (!limits.take(req.ip ?? req.socket.remoteAddress ?? '')) throw new AppError('RATE_LIMITED', 'too many registrations from this address; try again in a minute');
       if (viewers !== 'registered') throw new AppError('INVALID_STATE', 'this event does not ask viewers to register: just watch');
       const { fresh } = store.register(parseBody(NewRegistration, req.body));
-      const token = await access.mint({ role: 'viewer' }, `${VIEWER_TOKEN_HOURS}h`);
-      const body: RegistrationResult = { token, expiresAt: new Date(Date.now() + VIEWER_TOKEN_HOURS * 3_600_000).toISOString(), fresh };
+      // A registration is a viewer invite: the same token and lifetime as a viewer link.
+      const { token, expiresAt } = await mintInvite(access, { role: 'viewer' });
+      const body: RegistrationResult = { token, expiresAt, fresh };
       res.status(fresh ? 201 : 200).json(body);
     }),
   );
