@@ -5,6 +5,15 @@ function unsafe(path: string): boolean {
   return /(^|[/\\])\.\.([/\\]|$)|\\|\0|[\u0001-\u001f\u007f]|\/\//.test(path);
 }
 
+/** `path` percent-decoded once, or undefined when it is not valid percent-encoding. */
+function decoded(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Refuses, before any route or static file, a request whose path holds `..` segments, backslashes,
  * NUL or other control characters, or empty segments (`//`), also when percent-encoded once or
@@ -14,23 +23,15 @@ function unsafe(path: string): boolean {
 export function refuseUnsafePaths(): RequestHandler {
   return (req, res, next) => {
     const raw = req.path;
-    let once: string;
-    let twice: string;
-    try {
-      once = decodeURIComponent(raw);
-      twice = decodeURIComponent(once);
-    } catch {
-      // A lone "%" after one decoding is a literal per cent sign (harmless), unless what it hides
-      // beside it is an encoded dot, slash, backslash or NUL; before one decoding, malformed.
-      try {
-        once = decodeURIComponent(raw);
-        twice = /%(2e|2f|5c|00)/i.test(once) ? '..' : once;
-      } catch {
-        res.status(400).json({ error: { code: 'INVALID_REQUEST', message: 'the path is not valid percent-encoding' } });
-        return;
-      }
+    const once = decoded(raw);
+    if (once === undefined) {
+      res.status(400).json({ error: { code: 'INVALID_REQUEST', message: 'the path is not valid percent-encoding' } });
+      return;
     }
-    if (unsafe(raw) || unsafe(once) || unsafe(twice)) {
+    // A second decoding that fails leaves a literal "%" (harmless), unless an encoded dot, slash,
+    // backslash or NUL is still there beside it.
+    const twice = decoded(once);
+    if (unsafe(raw) || unsafe(once) || (twice === undefined ? /%(2e|2f|5c|00)/i.test(once) : unsafe(twice))) {
       res.status(400).json({ error: { code: 'INVALID_REQUEST', message: 'the path holds "..", a backslash, a control character or an empty segment' } });
       return;
     }
