@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { dateTimeFormat, numberFormat } from './intlFormats';
+import { dateTimeFormat, durationFormat, listFormat, numberFormat } from './intlFormats';
 
 /** Dates, times, numbers and language names in the UI language, through Intl. */
 export interface Format {
@@ -23,9 +23,6 @@ export interface Format {
   list(items: readonly string[]): string;
 }
 
-/** Intl.DurationFormat (in browsers since 2024; not yet in TypeScript's ES2023 library). */
-type DurationFormat = { format(duration: { hours: number; minutes: number; seconds: number }): string };
-const DurationFormatCtor = (Intl as unknown as { DurationFormat?: new (locale: string, options: object) => DurationFormat }).DurationFormat;
 
 /**
  * The Intl locale for a UI language: the browser's own regional variant when it has one for that
@@ -35,12 +32,6 @@ export function intlLocale(language: string, browserLanguages: readonly string[]
   return browserLanguages.find((tag) => tag.toLowerCase().split('-')[0] === language) ?? language;
 }
 
-/** `make()`'s value, made on the first call and kept. */
-function once<T>(make: () => T): () => T {
-  let made: { value: T } | undefined;
-  return () => (made ??= { value: make() }).value;
-}
-
 /** Formatting for the current UI language. */
 export function useFormat(): Format {
   const { i18n } = useTranslation();
@@ -48,10 +39,6 @@ export function useFormat(): Format {
   return useMemo(() => {
     const ms = (at: string | number) => (typeof at === 'number' ? at : Date.parse(at));
     const hm = (timeZone?: string) => dateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone });
-    // Made on first use: each first formatter of its kind loads locale data, which a page that
-    // never shows a length or a list should not wait for.
-    const clock = once(() => DurationFormatCtor && new DurationFormatCtor(locale, { style: 'digital', hoursDisplay: 'auto' }));
-    const listFormat = once(() => new Intl.ListFormat(locale, { type: 'conjunction', style: 'narrow' }));
     return {
       locale,
       number: (value, options) => numberFormat(locale, options).format(value),
@@ -72,14 +59,14 @@ export function useFormat(): Format {
         if (length === null) return '…';
         const total = Math.round(length / 1000);
         const [hours, minutes, seconds] = [Math.floor(total / 3600), Math.floor(total / 60) % 60, total % 60];
-        const digital = clock();
+        const digital = durationFormat(locale, { style: 'digital', hoursDisplay: 'auto' });
         if (digital) return digital.format({ hours, minutes, seconds });
         // Without DurationFormat (older engines): the same clock ("00:06", "1:02:03") with the locale's digits.
         const twoDigits = numberFormat(locale, { minimumIntegerDigits: 2 });
         const clockTail = `${twoDigits.format(minutes)}:${twoDigits.format(seconds)}`;
         return hours ? `${numberFormat(locale).format(hours)}:${clockTail}` : clockTail;
       },
-      list: (items) => listFormat().format(items),
+      list: (items) => listFormat(locale, { type: 'conjunction', style: 'narrow' }).format(items),
     } satisfies Format;
   }, [locale]);
 }
