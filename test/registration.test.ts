@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION, type RegistrationInfo, type RegistrationResult } from '@hybrid-stage/shared';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { servedPageAt, startTestServer, TestClient, type TestServer } from './support/server';
 import { writeRegisteredEvent } from './support/registeredEvent';
 import { standWithStock } from './support/stands';
 
@@ -46,7 +46,7 @@ describe('an event that asks viewers to register', () => {
     expect(await anonymous.ok('event:get', {})).toMatchObject({ viewers: 'registered' });
     anonymous.close();
     // The page itself says so too (an anonymous event's page starts without asking).
-    expect(await (await fetch(`${server.url}/channel/main`)).text()).toContain('<meta name="hybrid-stage:viewers" content="registered" />');
+    expect((await servedPageAt(server.url, '/channel/main')).viewers).toBe('registered');
   });
 
   it('refuses every viewer action from a socket without a token with REGISTRATION_REQUIRED', async () => {

@@ -1,7 +1,7 @@
 // The socket.io protocol against the real server: handshake, requests, and bad input.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_VERSION } from '@hybrid-stage/shared';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { servedPageAt, startTestServer, TestClient, type TestServer } from './support/server';
 
 let server: TestServer;
 let client: TestClient;
@@ -76,6 +76,13 @@ describe('the event', () => {
     const missing = await fetch(`${server.url}/api/nothing-here`);
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('NOT_FOUND');
+  });
+
+  it('writes into the app page how viewers get in and the capabilities a client would ask for', async () => {
+    const page = await servedPageAt(server.url, '/channel/main');
+    expect(page.viewers).toBe('anonymous');
+    expect(page.rtpCapabilities).toEqual((await client.ok('media:capabilities', {})).rtpCapabilities);
+    expect(JSON.stringify(page.rtpCapabilities)).toContain('video/VP8');
   });
 
   it('tells every client when a feed opens and closes', async () => {

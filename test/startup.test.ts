@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { freePortRun, startServerProcess } from './support/server';
+import { freePortRun, servedPageAt, startServerProcess } from './support/server';
 
 it('starts, prints the links, serves the app and the API, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-start-'));
@@ -26,7 +26,7 @@ it('starts, prints the links, serves the app and the API, and stops cleanly on S
     expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
     const page = await (await fetch(`http://127.0.0.1:${port}/channel/main`)).text();
     expect(page).toContain('<div id="root">');
-    expect(page).toContain('<meta name="hybrid-stage:viewers" content="anonymous" />');
+    expect((await servedPageAt(`http://127.0.0.1:${port}`, '/channel/main')).viewers).toBe('anonymous');
     const vtt = await fetch(`http://127.0.0.1:${port}/api/channels/main/sessions/none/captions/en.vtt`);
     expect(vtt.status).toBe(404);
     const started = Date.now();

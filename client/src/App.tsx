@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { SignalingProvider, useConnectionStatus } from './signaling/SignalingContext';
 import { HomePage } from './features/home/HomePage';
 import { ChannelPage } from './features/viewer/ChannelPage';
-import { MediaSessionProvider } from './player/MediaSessionContext';
+import { WATCH_PAGES } from './media/pageMedia';
 import { LanguagePicker } from './i18n/LanguagePicker';
 import { RegistrationGate } from './features/registration/RegistrationGate';
 
@@ -94,36 +94,34 @@ function ExhibitionRoute() {
 export function App() {
   return (
     <SignalingProvider>
-      <MediaSessionProvider>
-        <BrowserRouter>
-          <Routes>
+      <BrowserRouter>
+        <Routes>
+          <Route element={<RegistrationGate />}>
+            <Route
+              path={WATCH_PAGES.kiosk}
+              element={
+                <Suspense fallback={null}>
+                  <KioskPage />
+                </Suspense>
+              }
+            />
+          </Route>
+          <Route element={<AppShell />}>
+            {/* What viewers see, behind the form when the event asks viewers to register. */}
             <Route element={<RegistrationGate />}>
-              <Route
-                path="/kiosk/:channelId"
-                element={
-                  <Suspense fallback={null}>
-                    <KioskPage />
-                  </Suspense>
-                }
-              />
+              <Route path="/" element={<HomePage />} />
+              <Route path={WATCH_PAGES.channel} element={<ChannelPage />} />
+              <Route path="/agenda" element={<AgendaPage />} />
+              <Route path="/exhibition/*" element={<ExhibitionRoute />} />
+              <Route path="/cinema" element={<CinemaPage />} />
             </Route>
-            <Route element={<AppShell />}>
-              {/* What viewers see, behind the form when the event asks viewers to register. */}
-              <Route element={<RegistrationGate />}>
-                <Route path="/" element={<HomePage />} />
-                <Route path="/channel/:channelId" element={<ChannelPage />} />
-                <Route path="/agenda" element={<AgendaPage />} />
-                <Route path="/exhibition/*" element={<ExhibitionRoute />} />
-                <Route path="/cinema" element={<CinemaPage />} />
-              </Route>
-              <Route path="/console" element={<ConsolePage />} />
-              <Route path="/desk/:channelId/:language" element={<DeskPage />} />
-              <Route path="/studio/:studioId" element={<StudioPage />} />
-              <Route path="/admin" element={<AdminPage />} />
-            </Route>
-          </Routes>
-        </BrowserRouter>
-      </MediaSessionProvider>
+            <Route path="/console" element={<ConsolePage />} />
+            <Route path="/desk/:channelId/:language" element={<DeskPage />} />
+            <Route path="/studio/:studioId" element={<StudioPage />} />
+            <Route path="/admin" element={<AdminPage />} />
+          </Route>
+        </Routes>
+      </BrowserRouter>
     </SignalingProvider>
   );
 }

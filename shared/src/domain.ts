@@ -47,6 +47,16 @@ export interface EventInfo {
 export const ViewerAccess = z.enum(['anonymous', 'registered']);
 export type ViewerAccess = z.infer<typeof ViewerAccess>;
 
+/**
+ * What the server writes into the app's page (a JSON block, `<script type="application/json"
+ * id="hybrid-stage-page">`), so a viewer's page starts without asking for it first: how viewers get
+ * in, and the media routers' RTP capabilities (the same on every router of a server).
+ */
+export interface ServedPage {
+  viewers: ViewerAccess;
+  rtpCapabilities: unknown;
+}
+
 /** One session of the agenda on one channel. */
 export interface AgendaSession {
   id: string;

@@ -14,6 +14,7 @@ import {
   type RequestName,
   type RequestOf,
   type Responses,
+  type ServedPage,
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import { loadConfig, startServer, type RunningServer } from '@hybrid-stage/server';
@@ -200,4 +201,12 @@ export function rawGet(baseUrl: string, path: string, token?: string): Promise<{
     req.on('error', reject);
     req.end();
   });
+}
+
+/** What the server wrote into the app page at `path` (its `hybrid-stage-page` JSON block). */
+export async function servedPageAt(baseUrl: string, path: string): Promise<ServedPage> {
+  const html = await (await fetch(new URL(path, baseUrl))).text();
+  const json = /<script type="application\/json" id="hybrid-stage-page">(.*?)<\/script>/s.exec(html)?.[1];
+  if (!json) throw new Error(`no served page facts in ${path}`);
+  return JSON.parse(json) as ServedPage;
 }

@@ -52,6 +52,28 @@ export class Watch {
   }
 }
 
+/** A mediasoup-client Device loaded with a router's RTP capabilities. */
+export async function loadDevice(rtpCapabilities: unknown): Promise<Device> {
+  const { Device } = await mediasoupClient;
+  const device = new Device();
+  await device.load({ routerRtpCapabilities: rtpCapabilities as RtpCapabilities });
+  return device;
+}
+
+/** What a MediaSession may be given to start with. */
+export interface MediaSessionOptions {
+  /** A device already loaded (from the capabilities the page came with); else the server is asked. */
+  device?: Promise<Device>;
+}
+
+/** A watch begun before anything asked for it, and the consumers the server closed meanwhile. */
+interface PreparedWatch {
+  source: WatchSource;
+  watch: Promise<Watch>;
+  closed: Set<string>;
+  stopListening: () => void;
+}
+
 /**
  * One browser's media against the SFU: the mediasoup-client Device and its send and receive
  * transports, created on first use. Plain TypeScript, no React.
@@ -59,6 +81,7 @@ export class Watch {
 export class MediaSession {
   readonly #signaling: SignalingClient;
   #device: Promise<Device> | undefined;
+  #prepared: PreparedWatch | undefined;
   #sendTransport: Promise<Transport> | undefined;
   #recvTransport: Promise<Transport> | undefined;
   /** Whether a watch has begun on the current receive transport (only the first may resume early). */
@@ -67,8 +90,9 @@ export class MediaSession {
   readonly #healthListeners = new Set<(health: ReceiveHealth) => void>();
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(signaling: SignalingClient) {
+  constructor(signaling: SignalingClient, { device }: MediaSessionOptions = {}) {
     this.#signaling = signaling;
+    if (device) this.#device = this.#forgetIfFailed(device, (p) => this.#device === p && (this.#device = undefined));
   }
 
   /** Publishes a track into one of the feeds this browser opened. */
@@ -78,8 +102,42 @@ export class MediaSession {
     return transport.produce({ track, appData: { feedId }, stopTracks: false });
   }
 
+  /**
+   * Starts receiving `source` before anything asks for it: a watch page's program, while the page
+   * is still drawing. The first {@link watch} of the same source takes it over.
+   */
+  prepare(source: WatchSource): void {
+    this.#dropPrepared();
+    const closed = new Set<string>();
+    const onClosed = ({ consumerId }: { consumerId: string }) => void closed.add(consumerId);
+    this.#signaling.socket.on('consumer:closed', onClosed);
+    const watch = this.#watch(source);
+    watch.catch(() => undefined); // reported to whoever takes it
+    this.#prepared = { source, watch, closed, stopListening: () => void this.#signaling.socket.off('consumer:closed', onClosed) };
+  }
+
   /** Receives a channel's program or a feed, audio and video. */
   async watch(source: WatchSource): Promise<Watch> {
+    const prepared = this.#prepared;
+    if (prepared && prepared.source.kind === source.kind && prepared.source.id === source.id) {
+      this.#prepared = undefined;
+      prepared.stopListening();
+      const watch = await prepared.watch;
+      // The server ended one of its consumers before anyone listened (a program bus rebuilt): start over.
+      if (![...prepared.closed].some((id) => watch.holds(id))) return watch;
+      watch.close();
+    } else this.#dropPrepared();
+    return this.#watch(source);
+  }
+
+  #dropPrepared(): void {
+    const prepared = this.#prepared;
+    this.#prepared = undefined;
+    prepared?.stopListening();
+    void prepared?.watch.then((w) => w.close(), () => undefined);
+  }
+
+  async #watch(source: WatchSource): Promise<Watch> {
     const started = this.#recvStarted;
     this.#recvStarted = true;
     const [device, transport] = await Promise.all([
@@ -141,18 +199,17 @@ export class MediaSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#dropPrepared();
     clearTimeout(this.#iceTimer);
     this.#healthListeners.clear();
     for (const t of [this.#sendTransport, this.#recvTransport]) void t?.then((x) => x.close(), () => undefined);
   }
 
   #loadDevice(): Promise<Device> {
-    return (this.#device ??= this.#forgetIfFailed((async () => {
-      const [{ Device }, { rtpCapabilities }] = await Promise.all([mediasoupClient, this.#signaling.request('media:capabilities', {})]);
-      const device = new Device();
-      await device.load({ routerRtpCapabilities: rtpCapabilities as RtpCapabilities });
-      return device;
-    })(), (p) => this.#device === p && (this.#device = undefined)));
+    return (this.#device ??= this.#forgetIfFailed(
+      this.#signaling.request('media:capabilities', {}).then(({ rtpCapabilities }) => loadDevice(rtpCapabilities)),
+      (p) => this.#device === p && (this.#device = undefined),
+    ));
   }
 
   /**

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { EventInfo } from '@hybrid-stage/shared';
@@ -27,6 +26,7 @@ import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import type { RegistrationStore } from '../registration/RegistrationStore';
 import { registrationRoutes } from './registrationRoutes';
+import { appShell } from './appShell';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
@@ -127,18 +127,26 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
   app.use('/api', errorHandler(logger));
 
   if (clientDir && existsSync(join(clientDir, 'index.html'))) {
-    app.use(express.static(clientDir, { index: false, maxAge: '1h' }));
+    // Built assets carry a content hash in their names: a returning viewer's browser keeps them.
+    app.use(
+      express.static(clientDir, {
+        index: false,
+        maxAge: '1h',
+        setHeaders: (res, path) => path.includes('/assets/') && res.setHeader('Cache-Control', 'public, max-age=31536000, immutable'),
+      }),
+    );
     // Client-side routes (/watch/…, /studio/…) all load the app shell; a missing file is a 404, not the shell.
     app.get('/{*path}', (req, res, next) => {
       if (looksLikeFile(req.path)) {
         res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such file' } });
         return;
       }
-      // The page says how viewers get in, so an anonymous event's page starts without asking first.
-      readFile(join(clientDir, 'index.html'), 'utf8').then(
+      // The page carries how viewers get in and the routers' capabilities, so a viewer's page starts
+      // its join without asking for them first.
+      appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0]?.router.rtpCapabilities }).then(
         (html) => {
           res.setHeader('Cache-Control', 'no-cache');
-          res.type('html').send(html.replace('<head>', `<head>\n    <meta name="hybrid-stage:viewers" content="${event.viewers}" />`));
+          res.type('html').send(html);
         },
         (err: unknown) => next(err),
       );

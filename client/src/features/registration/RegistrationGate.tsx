@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { ErrorCode, NewRegistration, RegistrationResult } from '@hybrid-stage/shared';
 import { keepViewerToken } from '../../signaling/accessToken';
 import { useEventInfo, useSignaling } from '../../signaling/SignalingContext';
+import { servedPage } from '../../servedPage';
 
 /** Sends the form; resolves with the viewer token or rejects with the server's error code. */
 async function register(form: Omit<NewRegistration, 'consent'> & { consent: boolean }): Promise<RegistrationResult> {
@@ -11,11 +12,6 @@ async function register(form: Omit<NewRegistration, 'consent'> & { consent: bool
   const body = (await res.json().catch(() => undefined)) as (RegistrationResult & { error?: { code: ErrorCode } }) | undefined;
   if (!res.ok || !body) throw new Error(body?.error?.code ?? 'INTERNAL');
   return body;
-}
-
-/** How viewers get in, as the server wrote it into the page (absent under Vite's dev server). */
-function announcedViewerAccess(): string | undefined {
-  return document.querySelector<HTMLMetaElement>('meta[name="hybrid-stage:viewers"]')?.content;
 }
 
 /**
@@ -34,7 +30,7 @@ export function RegistrationGate() {
   }, [signaling]);
   // With a token, or at an event the page says is anonymous, the page starts at once: the viewer's
   // first frame is not held up by asking for the event's details first.
-  if (registered || announcedViewerAccess() === 'anonymous') return <Outlet />;
+  if (registered || servedPage().viewers === 'anonymous') return <Outlet />;
   return (
     <EventRegistration
       onRegistered={(token) => {

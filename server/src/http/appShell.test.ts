@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { withServedPage } from './appShell';
+
+const HTML = '<!doctype html>\n<html lang="en">\n  <head>\n    <title>Hybrid Stage</title>\n  </head>\n  <body></body>\n</html>';
+
+describe('withServedPage', () => {
+  it('writes the page facts into the head as a JSON block', () => {
+    const html = withServedPage(HTML, { viewers: 'registered', rtpCapabilities: { codecs: [] } });
+    const json = /<head>\s*<script type="application\/json" id="hybrid-stage-page">(.*)<\/script>/.exec(html)?.[1];
+    expect(JSON.parse(json!)).toEqual({ viewers: 'registered', rtpCapabilities: { codecs: [] } });
+  });
+
+  it('cannot be closed early by what the data holds', () => {
+    const html = withServedPage(HTML, { viewers: 'anonymous', rtpCapabilities: { note: '</script><script>alert(1)</script>' } });
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    const json = /id="hybrid-stage-page">(.*)<\/script>/.exec(html)?.[1];
+    expect(JSON.parse(json!).rtpCapabilities.note).toBe('</script><script>alert(1)</script>');
+  });
+});
