@@ -62,8 +62,8 @@ export async function loadDevice(rtpCapabilities: unknown): Promise<Device> {
 
 /** What a MediaSession may be given to start with. */
 export interface MediaSessionOptions {
-  /** A device already loaded (from the capabilities the page came with); else the server is asked. */
-  device?: Promise<Device>;
+  /** The router's RTP capabilities, when known already (the page came with them); else the server is asked. */
+  rtpCapabilities?: unknown;
 }
 
 /** A watch begun before anything asked for it, and the consumers the server closed meanwhile. */
@@ -90,9 +90,11 @@ export class MediaSession {
   readonly #healthListeners = new Set<(health: ReceiveHealth) => void>();
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(signaling: SignalingClient, { device }: MediaSessionOptions = {}) {
+  #rtpCapabilities: unknown;
+
+  constructor(signaling: SignalingClient, { rtpCapabilities }: MediaSessionOptions = {}) {
     this.#signaling = signaling;
-    if (device) this.#device = this.#forgetIfFailed(device, (p) => this.#device === p && (this.#device = undefined));
+    this.#rtpCapabilities = rtpCapabilities;
   }
 
   /** Publishes a track into one of the feeds this browser opened. */
@@ -206,9 +208,14 @@ export class MediaSession {
   }
 
   #loadDevice(): Promise<Device> {
+    const known = this.#rtpCapabilities;
     return (this.#device ??= this.#forgetIfFailed(
-      this.#signaling.request('media:capabilities', {}).then(({ rtpCapabilities }) => loadDevice(rtpCapabilities)),
-      (p) => this.#device === p && (this.#device = undefined),
+      known ? loadDevice(known) : this.#signaling.request('media:capabilities', {}).then(({ rtpCapabilities }) => loadDevice(rtpCapabilities)),
+      (p) => {
+        if (this.#device !== p) return;
+        this.#device = undefined;
+        this.#rtpCapabilities = undefined; // the next try asks the server
+      },
     ));
   }
 

@@ -3,7 +3,7 @@ import type { SessionResumable } from '@hybrid-stage/shared';
 import { appSignaling } from '../signaling/SignalingContext';
 import type { SignalingClient } from '../signaling/SignalingClient';
 import { servedPage } from '../servedPage';
-import { loadDevice, MediaSession, type WatchSource } from './MediaSession';
+import { MediaSession, type WatchSource } from './MediaSession';
 
 /** The pages that show a channel's program as soon as they open (App's routes use these paths). */
 export const WATCH_PAGES = { channel: '/channel/:channelId', kiosk: '/kiosk/:channelId' } as const;
@@ -19,8 +19,8 @@ export function watchOnOpening(pathname: string): WatchSource | undefined {
 
 /** How the page's first media session starts. */
 export interface FirstSession {
-  /** A device loaded from the capabilities the page came with. */
-  device?: ReturnType<typeof loadDevice>;
+  /** The routers' RTP capabilities the page came with. */
+  rtpCapabilities?: unknown;
   /** What to start receiving at once. */
   watch?: WatchSource;
 }
@@ -48,9 +48,9 @@ export class PageMedia {
     this.#first = first;
     const fresh = () => {
       this.#session?.close();
-      const { device, watch } = this.#first ?? {};
+      const { rtpCapabilities, watch } = this.#first ?? {};
       this.#first = undefined;
-      this.#set(new MediaSession(signaling, { device }));
+      this.#set(new MediaSession(signaling, { rtpCapabilities }));
       if (watch) this.#session!.prepare(watch);
     };
     // A server that said it is stopping will not resume this session: end it as the connection goes.
@@ -92,10 +92,8 @@ function admitted(signaling: SignalingClient): boolean {
   return !!signaling.token || servedPage().viewers !== 'registered';
 }
 
-const { rtpCapabilities } = servedPage();
-
 /** The app's media, started with the page: the device loads and a watch page's program is asked for while the page draws. */
 export const pageMedia = new PageMedia(appSignaling, {
-  device: rtpCapabilities ? loadDevice(rtpCapabilities) : undefined,
+  rtpCapabilities: servedPage().rtpCapabilities,
   watch: admitted(appSignaling) ? watchOnOpening(location.pathname) : undefined,
 });

@@ -6,6 +6,7 @@ import { Player } from '../../player/Player';
 import { useVideoStats } from '../../player/useVideoStats';
 import { useWatch } from '../../player/useWatch';
 import { useBackOnAir } from '../../player/useBackOnAir';
+import { usePictureFirst } from '../../player/usePictureFirst';
 import { useEventInfo } from '../../signaling/SignalingContext';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
@@ -21,7 +22,8 @@ import { OnAirBadge } from './OnAirBadge';
 
 /**
  * The watch page: a channel's program with captions, what is on now and next, controls and
- * statistics, and the list of channels to switch to (without reloading). Recovers by itself.
+ * statistics, and the list of channels to switch to (without reloading). Recovers by itself. The
+ * picture comes first: what surrounds it is drawn once it shows (see usePictureFirst).
  */
 export function ChannelPage() {
   const { channelId = '' } = useParams();
@@ -44,6 +46,7 @@ export function ChannelPage() {
   const slots = useSlots(event);
   const { now: current, next } = nowAndNext(slots, channelId, now);
   const onAir = event?.feeds.find((f) => f.id === channel?.program);
+  const surroundings = usePictureFirst(state, video);
 
   useEffect(() => {
     document.title = channel ? `${channel.name} · Hybrid Stage` : 'Hybrid Stage';
@@ -65,45 +68,49 @@ export function ChannelPage() {
             {captionLanguage && <CaptionOverlay cues={cues} language={captionLanguage} size={captionSize} />}
           </Player>
         </div>
-        <ViewerControls
-          muted={muted}
-          onMuted={setMuted}
-          volume={Number(volume)}
-          onVolume={(v) => setVolume(String(v))}
-          stage={stage}
-          video={video}
-          captionLanguage={captionLanguage}
-          onCaptionLanguage={setCaptionLanguage}
-          captionSize={captionSize}
-          onCaptionSize={setCaptionSize}
-        />
-        <div className="now-next">
-          <div className="now-next-item" data-testid="now-playing">
-            <span className="label">{t('watch.now')}</span>
-            {current ? (
-              <>
-                <strong>{current.session.title}</strong>
-                <span className="muted">
-                  {format.timeRange(current.startMs, current.endMs)}
-                  {current.session.speakers.length > 0 && ` · ${current.session.speakers.join(', ')}`}
-                  {current.reRun && ` · ${t('agenda.reRunFor', { region: current.reRun.region })}`}
-                </span>
-              </>
-            ) : (
-              <span className="muted">{t('watch.nothingScheduled')}</span>
-            )}
-          </div>
-          {next && (
-            <div className="now-next-item">
-              <span className="label">{t('watch.next')}</span>
-              <strong>{next.session.title}</strong>
-              <span className="muted">{format.time(next.startMs)}</span>
+        {surroundings && (
+          <>
+            <ViewerControls
+              muted={muted}
+              onMuted={setMuted}
+              volume={Number(volume)}
+              onVolume={(v) => setVolume(String(v))}
+              stage={stage}
+              video={video}
+              captionLanguage={captionLanguage}
+              onCaptionLanguage={setCaptionLanguage}
+              captionSize={captionSize}
+              onCaptionSize={setCaptionSize}
+            />
+            <div className="now-next">
+              <div className="now-next-item" data-testid="now-playing">
+                <span className="label">{t('watch.now')}</span>
+                {current ? (
+                  <>
+                    <strong>{current.session.title}</strong>
+                    <span className="muted">
+                      {format.timeRange(current.startMs, current.endMs)}
+                      {current.session.speakers.length > 0 && ` · ${current.session.speakers.join(', ')}`}
+                      {current.reRun && ` · ${t('agenda.reRunFor', { region: current.reRun.region })}`}
+                    </span>
+                  </>
+                ) : (
+                  <span className="muted">{t('watch.nothingScheduled')}</span>
+                )}
+              </div>
+              {next && (
+                <div className="now-next-item">
+                  <span className="label">{t('watch.next')}</span>
+                  <strong>{next.session.title}</strong>
+                  <span className="muted">{format.time(next.startMs)}</span>
+                </div>
+              )}
             </div>
-          )}
-        </div>
-        <StatsPanel stats={stats} />
+            <StatsPanel stats={stats} />
+          </>
+        )}
       </section>
-      {event && <ChannelList channels={event.channels} slots={slots} now={now} current={channelId} />}
+      {surroundings && event && <ChannelList channels={event.channels} slots={slots} now={now} current={channelId} />}
     </div>
   );
 }
