@@ -71,7 +71,7 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
     this.feed = feed;
   }
 
-  /** Opens the feed, starts ffmpeg and takes the feed on air at its first keyframe. */
+  /** Opens the feed, readies the channel to take it at its first keyframe, then starts ffmpeg. */
   static async start(options: ReRunPlayerOptions): Promise<ReRunPlayer> {
     const { feeds, channels, router, label } = options;
     const bus = channels.bus(options.channelId);
@@ -83,6 +83,14 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
     try {
       const tap = channels.tap(feed.id);
       tap.once('rtp', () => player.#onFirstPacket());
+      await tap.ready();
+      // Right after a start the channel's own feed may still be waiting for its first keyframe:
+      // that one is what the channel goes back to.
+      player.#previousFeedId = bus.programFeedId ?? bus.state().pending ?? undefined;
+      // The take waits for the feed's first keyframe before ffmpeg sends it: the picture starts with
+      // the recording's first frame, on the captions' clock (a recording only has keyframes it was
+      // made with: one missed would hold the picture back until the next).
+      await channels.take(options.channelId, feed.id, 'rerun');
       const out = ffmpegRtpOutputs(endpoint.targets);
       // Input seeking to the keyframe: both streams start there, at output time 0.
       const seek = fromMs > 0 ? ['-ss', (fromMs / 1000).toFixed(3)] : [];
@@ -93,11 +101,6 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
         what: `re-run on ${options.channelId}`,
       });
       player.#ffmpeg.once('exit', (code) => void player.#end(code === 0 || player.#stopRequested));
-      await tap.ready();
-      // Right after a start the channel's own feed may still be waiting for its first keyframe:
-      // that one is what the channel goes back to.
-      player.#previousFeedId = bus.programFeedId ?? bus.state().pending ?? undefined;
-      await channels.take(options.channelId, feed.id, 'rerun');
       return player;
     } catch (error) {
       player.close();
