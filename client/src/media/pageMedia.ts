@@ -35,9 +35,9 @@ export interface FirstSession {
  * under it died, so everything watching joins again on the new one. A server that announced it is
  * stopping ends it as the connection goes.
  *
- * The first session starts with what the page brought: the device loaded while the page loaded, and
- * the watch page's program already being received. Later ones ask the server (a restarted server may
- * have other codecs).
+ * The first session starts with what the page brought: the routers' RTP capabilities (so its device
+ * loads without asking) and, on a watch page, its program, received at once. Later sessions ask the
+ * server for the capabilities (a restarted server may have other codecs).
  */
 export class PageMedia {
   #session: MediaSession | undefined;
@@ -92,7 +92,7 @@ function admitted(signaling: SignalingClient): boolean {
   return !!signaling.token || servedPage().viewers !== 'registered';
 }
 
-/** The app's media, started with the page: the device loads and a watch page's program is asked for while the page draws. */
+/** The app's media, started with the page: a watch page's program is asked for while the page draws. */
 export const pageMedia = new PageMedia(appSignaling, {
   rtpCapabilities: servedPage().rtpCapabilities,
   watch: admitted(appSignaling) ? watchOnOpening(location.pathname) : undefined,
