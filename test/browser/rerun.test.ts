@@ -67,9 +67,10 @@ it('records from the console, schedules a re-run there, and shows it with its ba
     const d = new Date(Date.now() + 5000);
     return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 19);
   });
-  await console.getByLabel('Re-run channel').selectOption('europe');
-  await console.getByLabel('Re-run start').fill(start);
-  await console.getByLabel('Re-run region').fill('Americas');
+  const form = console.getByRole('region', { name: 'Re-runs' });
+  await form.getByLabel('Channel').selectOption('europe');
+  await form.getByLabel('Start').fill(start);
+  await form.getByLabel('Region').fill('Americas');
   await console.getByRole('button', { name: 'Schedule re-run' }).click();
   await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Europe.*Americas.*scheduled/);
   await console.getByTestId('reruns').scrollIntoViewIfNeeded();

@@ -43,12 +43,14 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
   const remove = (r: ReRunInfo) => run(signaling.request('rerun:delete', { rerunId: r.id }));
 
   return (
-    <section className="reruns">
-      <h2>{t('rerun.title')}</h2>
+    // A named region: its fields' visible labels ("Channel", "Start") are their names, and the
+    // region says which form they belong to.
+    <section className="reruns" aria-labelledby="reruns-title">
+      <h2 id="reruns-title">{t('rerun.title')}</h2>
       <div className="player-controls">
         <label>
           {t('columns.session')}{' '}
-          <select aria-label={t('rerun.sessionLabel')} value={sessionId || recorded[0]?.id || ''} disabled={Boolean(editing)} onChange={(e) => setSessionId(e.target.value)}>
+          <select value={sessionId || recorded[0]?.id || ''} disabled={Boolean(editing)} onChange={(e) => setSessionId(e.target.value)}>
             {recorded.length === 0 && <option value="">{t('rerun.noRecording')}</option>}
             {recorded.map((s) => (
               <option key={s.id} value={s.id}>
@@ -59,7 +61,7 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
         </label>
         <label>
           {t('columns.channel')}{' '}
-          <select aria-label={t('rerun.channelLabel')} value={channelId} onChange={(e) => setChannelId(e.target.value)}>
+          <select value={channelId} onChange={(e) => setChannelId(e.target.value)}>
             {event.channels.map((c) => (
               <option key={c.id} value={c.id}>
                 {c.name}
@@ -69,11 +71,11 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
         </label>
         <label>
           {t('columns.start')}{' '}
-          <input type="datetime-local" step={1} aria-label={t('rerun.startLabel')} value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
+          <input type="datetime-local" step={1} value={startsAt} onChange={(e) => setStartsAt(e.target.value)} />
         </label>
         <label>
           {t('columns.region')}{' '}
-          <input aria-label={t('rerun.regionLabel')} value={region} maxLength={60} onChange={(e) => setRegion(e.target.value)} />
+          <input value={region} maxLength={60} onChange={(e) => setRegion(e.target.value)} />
         </label>
         <button type="button" onClick={submit} disabled={!editing && recorded.length === 0}>
           {editing ? t('rerun.save') : t('rerun.schedule')}
