@@ -19,8 +19,6 @@ export interface RegistrationResult {
   token: string;
   /** ISO time the token stops working. */
   expiresAt: string;
-  /** false when this email had registered before: the first registration is kept, a new token given. */
-  fresh: boolean;
 }
 
 /** One registration, as admins see it. */

@@ -14,7 +14,8 @@ import { parseBody, route } from './httpErrors';
 /**
  * Viewer registration, when the event asks viewers to register:
  *   POST /api/registrations      {name, email, organisation, country, consent: true}
- *                                → 201 {token, expiresAt, fresh: true}; the same email again → 200 with a new token, fresh: false
+ *                                → 201 {token, expiresAt}; the same email again gets the same answer (a new
+ *                                  token; the first registration is kept), so nobody learns who registered
  *   GET  /api/registrations      admin: {count, registrations}
  *   GET  /api/registrations.csv  admin: every registration as CSV
  */
@@ -27,11 +28,11 @@ export function registrationRoutes(store: RegistrationStore, access: AccessToken
     route(async (req, res) => {
       if (!limits.take(req.ip ?? req.socket.remoteAddress ?? '')) throw new AppError('RATE_LIMITED', 'too many registrations from this address; try again in a minute');
       if (viewers !== 'registered') throw new AppError('INVALID_STATE', 'this event does not ask viewers to register: just watch');
-      const { fresh } = store.register(parseBody(NewRegistration, req.body));
+      store.register(parseBody(NewRegistration, req.body));
       // A registration is a viewer invite: the same token and lifetime as a viewer link.
       const { token, expiresAt } = await mintInvite(access, { role: 'viewer' });
-      const body: RegistrationResult = { token, expiresAt, fresh };
-      res.status(fresh ? 201 : 200).json(body);
+      const body: RegistrationResult = { token, expiresAt };
+      res.status(201).json(body);
     }),
   );
   router.get(
