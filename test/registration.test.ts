@@ -1,11 +1,12 @@
 // An event that asks viewers to register: the server refuses viewer actions from clients without a
 // token (over the socket and HTTP) with REGISTRATION_REQUIRED; a registration is checked, stored,
 // answered with a viewer token that works, kept across a restart, and listed for admins.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROTOCOL_VERSION, type RegistrationInfo, type RegistrationResult } from '@hybrid-stage/shared';
+import { PROTOCOL_VERSION, type FilmInfo, type RegistrationInfo, type RegistrationResult } from '@hybrid-stage/shared';
 import { servedPageAt, startTestServer, TestClient, type TestServer } from './support/server';
 import { writeRegisteredEvent } from './support/registeredEvent';
 import { standWithStock } from './support/stands';
@@ -76,6 +77,33 @@ describe('an event that asks viewers to register', () => {
     const { token } = (await api('POST', '/registrations', { body: { ...form, email: 'commenter@example.com' } })).body as RegistrationResult;
     expect((await api('POST', '/stands/reg-stand/comments', { visitor: 'visitor-0001', token, body: comment })).status).toBe(201);
     expect((await api('GET', '/stands/reg-stand/comments', { token })).body).toMatchObject([{ author: 'Ada', text: 'Hello' }]);
+  });
+
+  it('serves films and caption files only to registered viewers, through signed links', async () => {
+    // A one-second film with an English track, placed in the cinema's directory as an admin would.
+    const filmsDir = join(dataDir, 'films');
+    mkdirSync(filmsDir, { recursive: true });
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=160x90:r=10:d=1', '-c:v', 'libvpx', join(filmsDir, 'members-only.webm')]);
+    writeFileSync(join(filmsDir, 'members-only.en.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nFor registered eyes\n');
+    expect((await api('GET', '/films')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
+    expect((await api('GET', '/films/members-only')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
+    const plain = await fetch(`${server.url}/api/films/files/members-only.webm`);
+    expect(plain.status).toBe(401);
+    expect((await plain.json()).error.code).toBe('REGISTRATION_REQUIRED');
+    expect((await api('GET', '/channels/main/sessions/none/captions/en.vtt')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
+
+    const { token } = (await api('POST', '/registrations', { body: { ...form, email: 'cinema@example.com' } })).body as RegistrationResult;
+    const film = ((await api('GET', '/films', { token })).body as FilmInfo[]).find((f) => f.id === 'members-only')!;
+    expect(film.src).toMatch(/^\/api\/films\/files\/members-only\.webm\?expires=\d+&signature=/);
+    // The signed links are what <video> and <track> load: no token needed.
+    const video = await fetch(`${server.url}${film.src}`, { headers: { Range: 'bytes=0-99' } });
+    expect(video.status).toBe(206);
+    expect(await (await fetch(`${server.url}${film.tracks[0]!.src}`)).text()).toContain('For registered eyes');
+    // A signature is for its own file and its own expiry.
+    const query = film.src.slice(film.src.indexOf('?'));
+    expect((await fetch(`${server.url}/api/films/files/members-only.en.vtt${query}`)).status).toBe(401);
+    expect((await fetch(`${server.url}${film.src.replace(/expires=(\d+)/, (_, e: string) => `expires=${Number(e) + 1000}`)}`)).status).toBe(401);
+    expect((await api('GET', '/channels/main/sessions/none/captions/en.vtt', { token })).body).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
   it('registers a viewer, whose token then joins channels and captions', async () => {

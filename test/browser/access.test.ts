@@ -1,7 +1,8 @@
 // Who gets in, in a real browser. An event that asks viewers to register shows the form on the watch
 // page; once filled in, the program plays, and a reload does not ask again. The admin page mints a
 // studio operator's link that opens the studio with that role, and sees the registered viewer.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -57,6 +58,21 @@ it('asks a viewer to register, then plays the program, and does not ask again af
   await page.goto(`${server.url}/agenda`);
   await page.getByRole('navigation').getByRole('link', { name: 'Agenda', exact: true }).waitFor();
   expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
+
+  // The cinema's files are served only through signed links, which the registered viewer's page gets.
+  const filmsDir = join(dataDir, 'films');
+  mkdirSync(filmsDir, { recursive: true });
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=320x180:r=25:d=4', '-c:v', 'libvpx', join(filmsDir, 'members-film.webm')]);
+  writeFileSync(join(filmsDir, 'members-film.en.vtt'), 'WEBVTT\n\n00:00.000 --> 00:04.000\nOnly for registered partners\n');
+  await page.getByRole('navigation').getByRole('link', { name: 'Cinema', exact: true }).click();
+  const film = page.getByTestId('film');
+  await film.evaluate((v: HTMLVideoElement) => {
+    v.muted = true;
+    return v.play();
+  });
+  await expect.poll(() => film.evaluate((v: HTMLVideoElement) => v.currentTime), { timeout: 10_000 }).toBeGreaterThan(0.5);
+  await film.evaluate((v: HTMLVideoElement) => void (v.textTracks[0]!.mode = 'showing'));
+  await expect.poll(() => film.evaluate((v: HTMLVideoElement) => [...(v.textTracks[0]!.activeCues ?? [])].map((c) => (c as VTTCue).text).join()), { timeout: 10_000 }).toBe('Only for registered partners');
   await context.close();
 
   // Another browser, not registered, is asked on the agenda too, in its own language.

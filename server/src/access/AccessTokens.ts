@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
@@ -59,5 +59,26 @@ export class AccessTokens {
     if (typeof payload.standId === 'string') grant.standId = payload.standId;
     if (Array.isArray(payload.languages) && payload.languages.every((l) => typeof l === 'string')) grant.languages = payload.languages as string[];
     return grant;
+  }
+
+  /**
+   * `path` with a signature that lets whoever holds the URL fetch it for `lifetimeMs`: for files a
+   * page loads through `<video>` and `<track>`, which cannot send a token.
+   */
+  signPath(path: string, lifetimeMs: number, now = Date.now()): string {
+    const expires = now + lifetimeMs;
+    return `${path}?expires=${expires}&signature=${this.#pathSignature(path, expires)}`;
+  }
+
+  /** Whether `expires` and `signature` (from the query) were made by {@link signPath} for `path` and have not run out. */
+  verifyPath(path: string, expires: unknown, signature: unknown, now = Date.now()): boolean {
+    if (typeof expires !== 'string' || typeof signature !== 'string' || !/^\d{1,15}$/.test(expires) || Number(expires) < now) return false;
+    const expected = Buffer.from(this.#pathSignature(path, Number(expires)));
+    const given = Buffer.from(signature);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  #pathSignature(path: string, expires: number): string {
+    return createHmac('sha256', this.#key).update(`path ${path} ${expires}`).digest('base64url');
   }
 }

@@ -19,7 +19,8 @@ type VideoExtension = keyof typeof VIDEO_TYPES;
 const FILE_NAME = /^([a-z0-9][a-z0-9-]{0,62})(?:\.(webm|mp4|json)|\.([a-z]{2})\.vtt)$/;
 
 /** Where the library serves its files. */
-const FILE_URL = '/api/films/files/';
+/** Where the films' files are served (see filmRoutes). */
+export const FILE_URL = '/api/films/files/';
 
 /** Options of a {@link FilmLibrary}. */
 export interface FilmLibraryOptions {

@@ -1,13 +1,13 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { IngestCue, Language, MAX_INGEST_BATCH } from '@hybrid-stage/shared';
+import { IngestCue, Language, MAX_INGEST_BATCH, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayCaption } from '../access/permissions';
 import type { Agenda } from '../agenda/Agenda';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { MAX_VTT_BYTES, parseWebVtt, writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
-import { bearerGrant } from './bearer';
+import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
 const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) });
@@ -16,9 +16,10 @@ const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_ING
  * Captions over HTTP:
  *   POST /api/channels/:channelId/captions                      {cues: [...]} a provider's batch (captioner token)
  *   GET  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a session's captions as WebVTT
+ *                                                                            (a viewer token when the event asks viewers to register)
  *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token)
  */
-export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens): Router {
+export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens, viewers: ViewerAccess): Router {
   const router = Router();
   const language = (value: string) => {
     const parsed = Language.safeParse(value);
@@ -45,6 +46,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
   router.get(
     '/channels/:channelId/sessions/:sessionId/captions/:language.vtt',
     route(async (req, res) => {
+      await viewerGrant(req, access, viewers);
       const found = session(String(req.params.channelId), String(req.params.sessionId));
       const lang = language(String(req.params.language));
       const origin = Date.parse(found.startsAt);

@@ -1,14 +1,17 @@
 import express, { Router, type Request } from 'express';
-import { FilmDetails, FilmId, Language } from '@hybrid-stage/shared';
+import { FilmDetails, FilmId, Language, type FilmInfo, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
-import type { FilmLibrary } from '../cinema/FilmLibrary';
+import { FILE_URL, type FilmLibrary } from '../cinema/FilmLibrary';
 import { MAX_VTT_BYTES } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
-import { bearerGrant } from './bearer';
+import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
 /** Who manages the films. */
 const FILM_ADMINS = ['producer', 'admin'] as const;
+
+/** How long a registered viewer's film and track URLs work: a long evening in the cinema. */
+const FILM_URL_LIFETIME_MS = 12 * 3600_000;
 
 function filmId(req: Request): string {
   const parsed = FilmId.safeParse(req.params.filmId);
@@ -21,24 +24,38 @@ function filmId(req: Request): string {
  *   GET    /api/films                              every film with its video and caption tracks
  *   GET    /api/films/:filmId                      one film
  *   GET    /api/films/files/:name                  a film's video (range requests) or WebVTT track
+ * At an event that asks viewers to register, the lists need a token (REGISTRATION_REQUIRED without)
+ * and give the files' URLs signed for 12 hours: `<video>` and `<track>` cannot send a token, so a
+ * file is served only through such a URL.
  *   PUT    /api/films/:filmId/video                upload the video (video/webm or video/mp4 body; producer token)
  *   PUT    /api/films/:filmId/captions/:lang.vtt   upload a caption track (text/vtt; producer token)
  *   PUT    /api/films/:filmId  {title, description} set its details (producer token)
  *   DELETE /api/films/:filmId                      remove it (producer token)
  */
-export function filmRoutes(films: FilmLibrary, access: AccessTokens): Router {
+export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: ViewerAccess): Router {
   const router = Router();
+  const registered = viewers === 'registered';
+  const signed = (src: string) => access.signPath(src, FILM_URL_LIFETIME_MS);
+  /** A film as a viewer gets it: with signed file URLs at a registered event. */
+  const forViewer = (film: FilmInfo): FilmInfo =>
+    registered ? { ...film, src: signed(film.src), tracks: film.tracks.map((t) => ({ ...t, src: signed(t.src) })) } : film;
 
   router.get(
     '/films',
-    route(async (_req, res) => {
-      res.json(await films.list());
+    route(async (req, res) => {
+      await viewerGrant(req, access, viewers);
+      res.json((await films.list()).map(forViewer));
     }),
   );
   router.get(
     '/films/files/{*name}',
     route(async (req, res) => {
       const segments = (req.params as { name?: string[] }).name ?? [];
+      if (registered) {
+        const { expires, signature } = req.query;
+        if (expires === undefined && signature === undefined) throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first; film files are linked from /api/films');
+        if (!access.verifyPath(FILE_URL + segments.join('/'), expires, signature)) throw new AppError('UNAUTHORIZED', 'this film link is not valid or has expired; open the cinema again');
+      }
       const path = films.resolve(segments.join('/'));
       await new Promise<void>((resolve, reject) =>
         res.sendFile(path, { dotfiles: 'deny', maxAge: '1h' }, (error) =>
@@ -50,7 +67,8 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens): Router {
   router.get(
     '/films/:filmId',
     route(async (req, res) => {
-      res.json(await films.get(filmId(req)));
+      await viewerGrant(req, access, viewers);
+      res.json(forViewer(await films.get(filmId(req))));
     }),
   );
   router.put(

@@ -114,12 +114,12 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
   });
 
   app.use('/api', ingestRoutes(ingests, access));
-  app.use('/api', captionRoutes(captions, agenda, access));
+  app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
   app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access));
-  app.use('/api', filmRoutes(films, access));
+  app.use('/api', filmRoutes(films, access, event.viewers));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

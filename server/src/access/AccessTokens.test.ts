@@ -1,0 +1,25 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { AccessTokens } from './AccessTokens';
+
+describe('signed paths', () => {
+  const tokens = new AccessTokens(randomBytes(32));
+  const now = 1_800_000_000_000;
+  const parts = (url: string) => Object.fromEntries(new URL(url, 'http://x').searchParams) as { expires: string; signature: string };
+
+  it('lets a signed path through until it expires', () => {
+    const { expires, signature } = parts(tokens.signPath('/api/films/files/a.webm', 60_000, now));
+    expect(tokens.verifyPath('/api/films/files/a.webm', expires, signature, now + 59_000)).toBe(true);
+    expect(tokens.verifyPath('/api/films/files/a.webm', expires, signature, now + 61_000)).toBe(false);
+  });
+
+  it('refuses another path, another expiry, another key and malformed values', () => {
+    const { expires, signature } = parts(tokens.signPath('/api/films/files/a.webm', 60_000, now));
+    expect(tokens.verifyPath('/api/films/files/b.webm', expires, signature, now)).toBe(false);
+    expect(tokens.verifyPath('/api/films/files/a.webm', String(Number(expires) + 1), signature, now)).toBe(false);
+    expect(new AccessTokens(randomBytes(32)).verifyPath('/api/films/files/a.webm', expires, signature, now)).toBe(false);
+    expect(tokens.verifyPath('/api/films/files/a.webm', undefined, signature, now)).toBe(false);
+    expect(tokens.verifyPath('/api/films/files/a.webm', expires, ['x'], now)).toBe(false);
+    expect(tokens.verifyPath('/api/films/files/a.webm', '1e99', signature, now)).toBe(false);
+  });
+});
