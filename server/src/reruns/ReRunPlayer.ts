@@ -26,7 +26,7 @@ export interface ReRunPlayerEvents {
 export interface ReRunPlayerOptions {
   /** The channel to put the re-run on. */
   channelId: string;
-  /** The feed's label in the console, e.g. "Re-run: Keynote · Americas". */
+  /** The feed's label, e.g. "Keynote · Americas" (pages mark it as a re-run in their own language). */
   label: string;
   recording: StoredRecording;
   /** The recording's file. */

@@ -199,7 +199,8 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
       if (!recording || recording.id !== rerun.recordingId) throw new AppError('INVALID_STATE', 'the recording is gone');
       player = await ReRunPlayer.start({
         channelId: rerun.channelId,
-        label: `Re-run: ${agenda.get(rerun.sessionId)?.title ?? rerun.sessionId} · ${rerun.region}`,
+        // People's words only: the pages say "re-run" in the viewer's language (the feed's source is `recording`).
+        label: `${agenda.get(rerun.sessionId)?.title ?? rerun.sessionId} · ${rerun.region}`,
         recording,
         file: recordings.file(recording.id),
         offsetMs,

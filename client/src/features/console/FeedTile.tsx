@@ -28,7 +28,8 @@ export function FeedTile({ feed, hotkey, studioName, health, tally, onSelect }: 
       <Player state={state} />
       <AudioMeter stream={state.kind === 'playing' ? state.watch.stream : undefined} />
       <span className="feed-tile-name">
-        {hotkey !== undefined && <kbd>{hotkey}</kbd>} {feed.label} <span className="muted">{studioName}</span>
+        {hotkey !== undefined && <kbd>{hotkey}</kbd>} {feed.label}{' '}
+        {feed.source === 'recording' ? <span className="badge badge-rerun">{t('badge.reRun', { ns: 'viewer' })}</span> : <span className="muted">{studioName}</span>}
       </span>
       <span className="feed-tile-health">
         {health ? (
