@@ -121,7 +121,7 @@ describe('the backup feed', () => {
     // London's encoder stops sending: the SFU gets no more packets from it.
     for (const { producer: p } of london.tracks) await p.pause();
     try {
-      expect((await alert).message).toMatch(/London test pattern stalled.*backup, Singapore test pattern/);
+      expect(await alert).toMatchObject({ kind: 'stalledToBackup', feed: 'London test pattern', backup: 'Singapore test pattern' });
       const state = (await failedOver) as ChannelState;
       expect(state.cuts[0]).toMatchObject({ feedId: singapore.id, reason: 'failover', by: 'automatic' });
       const stalled = await producer.next('feeds:health', (h) => h.some((f) => f.feedId === london.id && f.stalled));

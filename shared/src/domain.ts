@@ -134,7 +134,17 @@ export interface ChannelState extends ChannelConfig {
 export interface ProgramAlert {
   channelId: string;
   at: string;
-  message: string;
+  /**
+   * What happened, for the console to say in its language: the program feed ended or stalled and the
+   * channel cut to its backup (`endedToBackup`, `stalledToBackup`); it ended with no backup, so the
+   * channel is off air (`offAir`); it stalled with no healthy backup (`stalledNoBackup`); it did not
+   * come back after a media worker restarted (`notRestored`).
+   */
+  kind: 'endedToBackup' | 'stalledToBackup' | 'offAir' | 'stalledNoBackup' | 'notRestored';
+  /** The label of the feed it is about. */
+  feed: string;
+  /** The backup's label, when the channel cut to it. */
+  backup?: string;
 }
 
 /** How a feed is doing, as the producer console shows it. */

@@ -5,7 +5,7 @@
  */
 
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The caption (and UI) languages, English first: BCP 47 primary tags. */
 export const LANGUAGES = ['en', 'ja', 'zh', 'ko', 'ru', 'ar', 'es', 'pt', 'de', 'fr', 'it', 'tr'] as const;

@@ -87,4 +87,13 @@ it('cuts the main channel between studios for every viewer, from two consoles', 
   await expect.poll(() => console2.getByTestId('cut-log').locator('li').count()).toBe(3);
   await screenshot(console1, 'console-after-cuts');
   await screenshot(viewer, 'viewer-after-cuts');
+
+  // With a backup set, the channel cuts to it by itself when the program feed ends, and every
+  // console says what happened, in its own words.
+  await console2.getByLabel('Backup').selectOption({ label: 'Moscow green' });
+  await studioPages.get('singapore')!.getByRole('button', { name: 'End feed' }).click();
+  for (const page of consoles) {
+    await expect.poll(() => page.locator('.alerts').textContent(), { timeout: 10_000 }).toMatch(/Singapore red ended: Main stage cut to the backup, Moscow green$/);
+  }
+  await expect.poll(() => videoColourAt(viewer, 0.5, 0.5).then((c) => looksLike(STUDIOS[1].rgb, c)), { timeout: 10_000 }).toBe(true);
 });

@@ -124,7 +124,7 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
         await program.ready();
         if (!bus.closed && !program.closed) bus.take(program, 'automatic', 'recovery');
       } else if (remembered?.program) {
-        this.emit('alert', { channelId, at: new Date().toISOString(), message: `${remembered.program.label} did not come back after the media worker restarted: take another feed` });
+        this.emit('alert', { channelId, at: new Date().toISOString(), kind: 'notRestored', feed: remembered.program.label });
       }
     }
   }
@@ -212,7 +212,7 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
         }
         this.emit('changed', state);
       });
-      bus.on('alert', (message) => this.emit('alert', { channelId: id, at: new Date().toISOString(), message }));
+      bus.on('alert', (alert) => this.emit('alert', { channelId: id, at: new Date().toISOString(), ...alert }));
     }
     for (const feed of feeds.feeds) if (!this.#taps.has(feed.id)) this.#tap(feed);
   }

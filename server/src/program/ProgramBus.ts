@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { randomInt } from 'node:crypto';
 import type { types } from 'mediasoup';
-import type { ChannelConfig, ChannelState, CutInfo, CutReason, MediaKind } from '@hybrid-stage/shared';
+import type { ChannelConfig, ChannelState, CutInfo, CutReason, MediaKind, ProgramAlert } from '@hybrid-stage/shared';
 import { AppError, InvalidStateError } from '../errors';
 import type { Logger } from '../logger';
 import { isVp8KeyFrame, parseRtcpRequests, readVp8Numbering, rewriteRtpHeader, shiftVp8Numbering, type RtpPacket } from '../media/rtp';
@@ -19,7 +19,7 @@ export interface ProgramBusEvents {
   /** The bus's state changed; read {@link ProgramBus.state}. */
   changed: [];
   /** Something producers must know at once, in a sentence. */
-  alert: [message: string];
+  alert: [alert: Omit<ProgramAlert, 'channelId' | 'at'>];
   close: [];
 }
 
@@ -262,29 +262,29 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   };
 
   readonly #onProgramClosed = (): void => {
-    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label;
+    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label ?? '';
     this.#setSources(undefined);
-    if (this.#failOver(`${label} ended`)) return;
+    if (this.#failOver(label, 'endedToBackup')) return;
     this.#version++;
     this.#log({ feedId: null, label: null, reason: 'feed-ended', by: 'automatic' });
     this.#logger.warn({ channelId: this.config.id, label }, 'program feed ended');
-    this.emit('alert', `${label} ended and there is no backup: ${this.config.name} is off air`);
+    this.emit('alert', { kind: 'offAir', feed: label });
     this.emit('changed');
   };
 
   readonly #onProgramStalled = (): void => {
-    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label;
+    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label ?? '';
     if (this.#pending) return; // a producer is already cutting away
-    if (!this.#failOver(`${label} stalled`)) this.emit('alert', `${label} stalled on ${this.config.name} and there is no healthy backup`);
+    if (!this.#failOver(label, 'stalledToBackup')) this.emit('alert', { kind: 'stalledNoBackup', feed: label });
   };
 
   /** Cuts to the backup feed, if there is a healthy one; says so to producers. */
-  #failOver(why: string): boolean {
+  #failOver(label: string, kind: 'endedToBackup' | 'stalledToBackup'): boolean {
     const backup = this.#backup;
     if (!backup || backup.closed || backup.stalled || backup.feed.id === this.programFeedId) return false;
     this.take(backup, 'automatic', 'failover');
-    this.#logger.warn({ channelId: this.config.id, backup: backup.feed.label, why }, 'failing over to backup');
-    this.emit('alert', `${why}: ${this.config.name} cuts to the backup, ${backup.feed.label}`);
+    this.#logger.warn({ channelId: this.config.id, backup: backup.feed.label, feed: label, kind }, 'failing over to backup');
+    this.emit('alert', { kind, feed: label, backup: backup.feed.label });
     return true;
   }
 

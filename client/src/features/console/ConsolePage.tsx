@@ -91,8 +91,8 @@ export function ConsolePage() {
       {alerts.length > 0 && (
         <ul className="alerts" role="alert">
           {alerts.map((a) => (
-            <li key={`${a.at}-${a.message}`}>
-              {format.time(a.at)} · {a.message}
+            <li key={`${a.at}-${a.kind}-${a.feed}`}>
+              {format.time(a.at)} · {t(`alerts.${a.kind}`, { feed: a.feed, backup: a.backup, channel: event.channels.find((c) => c.id === a.channelId)?.name ?? a.channelId })}
             </li>
           ))}
         </ul>
