@@ -1,5 +1,6 @@
 // A join storm: sixty viewers of a channel ask for a keyframe at the same moment. The studio feed on
-// air gets a handful of requests, not sixty: the program bus passes them on at most every 300 ms.
+// air gets a handful of requests, not sixty: the program bus holds requests back while the keyframe
+// asked for is on its way. A viewer who asks after it went by is passed on at once.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestServer, TestClient, type TestServer } from './support/server';
 import { RtpGenerator } from './support/RtpGenerator';
@@ -27,7 +28,7 @@ it('passes a storm of viewers\' keyframe requests to the feed on air as a few', 
     kind: 'video',
     rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: vp8.preferredPayloadType!, clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] }], encodings: [{ ssrc }] },
   });
-  const generator = new RtpGenerator(transport.tuple.localPort, ssrc, vp8.preferredPayloadType!);
+  const generator = new RtpGenerator(transport.tuple.localPort, ssrc, vp8.preferredPayloadType!, { answersKeyFrameRequests: true });
   const feed = server.feeds.open('london', 'London encoder', 'rtp');
   feed.addTrack(producer, router);
   const sinks: Sink[] = [];
@@ -48,6 +49,16 @@ it('passes a storm of viewers\' keyframe requests to the feed on air as a few', 
     expect(reached).toBeLessThanOrEqual(5);
     // And every viewer gets the keyframe that answered them.
     await expect.poll(() => sinks.filter((s) => s.packets.length > 0).length, { timeout: 5_000 }).toBe(60);
+
+    // A viewer joining just after the keyframe went by is not left waiting for the next one: its
+    // request reaches the feed at once.
+    const latecomer = await Sink.of(bus.router, bus.producers.video, { requestKeyFrame: false });
+    sinks.push(latecomer);
+    await sinks[0]!.requestKeyFrame();
+    await expect.poll(() => generator.keyFrameRequests, { timeout: 2000 }).toBe(before + reached + 1);
+    await sleep(100); // the answering keyframe (next frame, 40 ms) has gone by
+    await latecomer.requestKeyFrame();
+    await expect.poll(() => generator.keyFrameRequests, { timeout: 2000 }).toBe(before + reached + 2);
   } finally {
     for (const s of sinks) s.close();
     producerClient.close();

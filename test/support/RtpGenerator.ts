@@ -10,7 +10,7 @@ export const PACKETS_PER_SECOND = PACKETS_PER_FRAME * FRAMES_PER_SECOND;
 /**
  * Sends a VP8-shaped RTP stream with a keyframe every second to a port, and counts what it sent.
  * It can pause, so counters are read while nothing is in flight, and counts the keyframe requests
- * that come back.
+ * that come back; told to, it answers each with a keyframe in its next frame, as an encoder does.
  */
 export class RtpGenerator {
   readonly #socket = createSocket('udp4');
@@ -26,16 +26,22 @@ export class RtpGenerator {
   sent = 0;
   /** Keyframe requests (PLI, FIR) received for the stream so far. */
   keyFrameRequests = 0;
+  /** Whether the next frame is a keyframe, to answer a request. */
+  #keyFrameAsked = false;
 
   /** Sends to 127.0.0.1:`port`, which answers with RTCP to this socket (comedia). */
-  constructor(port: number, ssrc: number, payloadType: number) {
+  constructor(port: number, ssrc: number, payloadType: number, { answersKeyFrameRequests = false } = {}) {
     this.#socket.on('message', (packet) => {
-      if (parseRtcpRequests(packet).keyFrameSsrcs.includes(ssrc)) this.keyFrameRequests++;
+      if (!parseRtcpRequests(packet).keyFrameSsrcs.includes(ssrc)) return;
+      this.keyFrameRequests++;
+      if (answersKeyFrameRequests) this.#keyFrameAsked = true;
     });
     this.#timer = setInterval(() => {
       if (!this.running) return;
       this.#frame++;
       this.#ts += 90000 / FRAMES_PER_SECOND;
+      const keyFrame = this.#frame % FRAMES_PER_SECOND === 1 || this.#keyFrameAsked;
+      this.#keyFrameAsked = false;
       for (let i = 0; i < PACKETS_PER_FRAME; i++) {
         const packet = Buffer.alloc(PACKET_BYTES);
         packet[0] = 0x80;
@@ -48,7 +54,7 @@ export class RtpGenerator {
         packet[12] = 0x80 | (i === 0 ? 0x10 : 0x00);
         packet[13] = 0x80;
         packet.writeUInt16BE(0x8000 | (this.#frame & 0x7fff), 14);
-        packet[16] = i === 0 && this.#frame % FRAMES_PER_SECOND === 1 ? 0x00 : 0x01;
+        packet[16] = i === 0 && keyFrame ? 0x00 : 0x01;
         this.#socket.send(packet, port, '127.0.0.1');
         this.sent++;
       }

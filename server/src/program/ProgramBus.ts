@@ -11,8 +11,12 @@ import type { FeedTap } from './FeedTap';
 const CUT_LOG_LENGTH = 20;
 /** While a take waits for a keyframe, it asks again this often (a request can be ignored or lost). */
 const KEYFRAME_RETRY_MS = 250;
-/** Viewers' keyframe requests reach the on-air feed at most this often: a join storm is one request. */
-const KEYFRAME_COALESCE_MS = 300;
+/**
+ * A viewer's keyframe request is not passed on while one passed before is still unanswered (the
+ * keyframe coming will reach this viewer too: a join storm is one request), for at most this long
+ * (a request may be lost, or the feed may not answer).
+ */
+const KEYFRAME_ANSWER_WAIT_MS = 500;
 
 /** Events of a {@link ProgramBus}. */
 export interface ProgramBusEvents {
@@ -79,7 +83,8 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   #backup: FeedTap | undefined;
   #version = 0;
   #cuts: CutInfo[] = [];
-  #lastKeyFrameRequest = 0;
+  /** When viewers' keyframe request was last passed on to the feed on air and not answered yet (performance.now()). */
+  #keyFrameAskedAt: number | undefined;
   #closed = false;
 
   private constructor(
@@ -361,6 +366,8 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     }
     clock.started = true;
     this.#producers[kind].send(out);
+    // The keyframe viewers asked for has gone out: the next viewer to ask is passed on at once.
+    if (kind === 'video' && this.#keyFrameAskedAt !== undefined && isVp8KeyFrame(packet.payload)) this.#keyFrameAskedAt = undefined;
   }
 
   /** Viewers' keyframe requests for the program go to the feed on air, coalesced. */
@@ -368,8 +375,8 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     const { keyFrameSsrcs } = parseRtcpRequests(packet);
     if (!keyFrameSsrcs.includes(this.#clocks.video.ssrc)) return;
     const now = performance.now();
-    if (now - this.#lastKeyFrameRequest < KEYFRAME_COALESCE_MS) return;
-    this.#lastKeyFrameRequest = now;
+    if (this.#keyFrameAskedAt !== undefined && now - this.#keyFrameAskedAt < KEYFRAME_ANSWER_WAIT_MS) return;
+    this.#keyFrameAskedAt = now;
     this.#video?.tap.requestKeyFrame();
   }
 
