@@ -1,3 +1,4 @@
+import { SERVED_PAGE_ID } from '@hybrid-stage/shared/vocabulary';
 import type { ServedPage } from '@hybrid-stage/shared';
 
 let read: Partial<ServedPage> | undefined;
@@ -9,7 +10,7 @@ let read: Partial<ServedPage> | undefined;
 export function servedPage(): Partial<ServedPage> {
   if (read) return read;
   try {
-    read = JSON.parse(document.getElementById('hybrid-stage-page')?.textContent ?? '{}') as Partial<ServedPage>;
+    read = JSON.parse(document.getElementById(SERVED_PAGE_ID)?.textContent ?? '{}') as Partial<ServedPage>;
   } catch {
     read = {};
   }

@@ -7,6 +7,9 @@
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
 export const PROTOCOL_VERSION = 4;
 
+/** The id of the JSON block the server writes into the app's page (`ServedPage`). */
+export const SERVED_PAGE_ID = 'hybrid-stage-page';
+
 /** The caption (and UI) languages, English first: BCP 47 primary tags. */
 export const LANGUAGES = ['en', 'ja', 'zh', 'ko', 'ru', 'ar', 'es', 'pt', 'de', 'fr', 'it', 'tr'] as const;
 

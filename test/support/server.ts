@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import {
   PROTOCOL_VERSION,
+  SERVED_PAGE_ID,
   type Ack,
   type ClientToServerEvents,
   type Grant,
@@ -206,7 +207,7 @@ export function rawGet(baseUrl: string, path: string, token?: string): Promise<{
 /** What the server wrote into the app page at `path` (its `hybrid-stage-page` JSON block). */
 export async function servedPageAt(baseUrl: string, path: string): Promise<ServedPage> {
   const html = await (await fetch(new URL(path, baseUrl))).text();
-  const json = /<script type="application\/json" id="hybrid-stage-page">(.*?)<\/script>/s.exec(html)?.[1];
+  const json = new RegExp(`<script type="application/json" id="${SERVED_PAGE_ID}">(.*?)</script>`, 's').exec(html)?.[1];
   if (!json) throw new Error(`no served page facts in ${path}`);
   return JSON.parse(json) as ServedPage;
 }

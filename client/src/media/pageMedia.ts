@@ -21,8 +21,8 @@ export function watchOnOpening(pathname: string): WatchSource | undefined {
 export interface FirstSession {
   /** The routers' RTP capabilities the page came with. */
   rtpCapabilities?: unknown;
-  /** What to start receiving at once. */
-  watch?: WatchSource;
+  /** What to start receiving at once, asked when the session starts (the viewer may have moved on). */
+  watch?: () => WatchSource | undefined;
 }
 
 /**
@@ -51,7 +51,8 @@ export class PageMedia {
       const { rtpCapabilities, watch } = this.#first ?? {};
       this.#first = undefined;
       this.#set(new MediaSession(signaling, { rtpCapabilities }));
-      if (watch) this.#session!.prepare(watch);
+      const opening = watch?.();
+      if (opening) this.#session!.prepare(opening);
     };
     // A server that said it is stopping will not resume this session: end it as the connection goes.
     let stopping = false;
@@ -95,5 +96,5 @@ function admitted(signaling: SignalingClient): boolean {
 /** The app's media, started with the page: a watch page's program is asked for while the page draws. */
 export const pageMedia = new PageMedia(appSignaling, {
   rtpCapabilities: servedPage().rtpCapabilities,
-  watch: admitted(appSignaling) ? watchOnOpening(location.pathname) : undefined,
+  watch: () => (admitted(appSignaling) ? watchOnOpening(location.pathname) : undefined),
 });

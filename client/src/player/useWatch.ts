@@ -3,7 +3,7 @@ import { RequestError } from '../signaling/SignalingClient';
 import { watchFailure, type WatchFailure } from './watchFailure';
 import { useSignaling } from '../signaling/SignalingContext';
 import type { Watch, WatchSource } from '../media/MediaSession';
-import { useMediaSession } from './MediaSessionContext';
+import { useMediaSession } from './useMediaSession';
 
 /** Where receiving stands, as a viewer would be told. */
 export type WatchState =

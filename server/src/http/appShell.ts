@@ -1,9 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ServedPage } from '@hybrid-stage/shared';
-
-/** The id of the JSON block the page facts travel in (read by the client's `servedPage`). */
-export const SERVED_PAGE_ID = 'hybrid-stage-page';
+import { SERVED_PAGE_ID, type ServedPage } from '@hybrid-stage/shared';
 
 /**
  * `html` (the built client's index.html) with `page` written into its head as a JSON block. `<` is
