@@ -57,8 +57,7 @@ it.each(['rtp', 'srt'] as const)('takes a feed from an encoder over %s and puts 
 
   runShownCommand(info);
   await healthy(info.feedId);
-  await producer.ok('program:take', { channelId: 'b2b', feedId: info.feedId });
-  await producer.next('channel:changed', (c) => c.id === 'b2b' && c.program === info.feedId);
+  await producer.take('b2b', info.feedId);
 
   await studio.ok('ingest:close', { ingestId: info.id });
   expect((await studio.ok('event:get', {})).feeds.map((f) => f.id)).not.toContain(info.feedId);

@@ -47,8 +47,7 @@ it.each(['rtp', 'srt'] as const)('puts an encoder sending %s that keeps sending 
   let encoderErrors = '';
   encoder.stderr!.on('data', (d: Buffer) => (encoderErrors += d.toString()));
   await expect.poll(() => server.feeds.get(info.feedId).tracks.length, { timeout: 15_000 }).toBe(2);
-  await producer.ok('program:take', { channelId: 'main', feedId: info.feedId });
-  await producer.next('channel:changed', (c: ChannelState) => c.id === 'main' && c.program === info.feedId, 20_000);
+  await producer.take('main', info.feedId, 20_000);
   const before = await programKeyFrames('main');
   await expect.poll(() => before.packets.filter((p) => isVp8KeyFrame(p.payload)).length, { timeout: 10_000 }).toBeGreaterThan(0);
   before.close();

@@ -79,8 +79,7 @@ describe('a take', () => {
     const program = await Sink.of(bus.router, bus.producers.audio);
     const fromSingapore = await Sink.of(singapore.track('audio')!.router, singapore.track('audio')!.producer);
     try {
-      await producer.ok('program:take', { channelId: 'europe', feedId: singapore.id });
-      await producer.next('channel:changed', (c) => c.id === 'europe' && c.program === singapore.id);
+      await producer.take('europe', singapore.id);
       await sleep(1000);
     } finally {
       program.close();
@@ -112,8 +111,7 @@ describe('the backup feed', () => {
   it('takes over by itself when the program stalls, and the producers are told', async () => {
     const london = feedOf('london');
     const singapore = feedOf('singapore');
-    await producer.ok('program:take', { channelId: 'b2c', feedId: london.id });
-    await producer.next('channel:changed', (c) => c.id === 'b2c' && c.program === london.id);
+    await producer.take('b2c', london.id);
     await producer.ok('program:backup', { channelId: 'b2c', feedId: singapore.id });
 
     const alert = producer.next('program:alert', (a) => a.channelId === 'b2c');
@@ -142,8 +140,7 @@ describe('the backup feed', () => {
       logger: createLogger('warn'),
     });
     try {
-      await producer.ok('program:take', { channelId: 'industrial', feedId: feed.id });
-      await producer.next('channel:changed', (c) => c.id === 'industrial' && c.program === feed.id);
+      await producer.take('industrial', feed.id);
       await producer.ok('program:backup', { channelId: 'industrial', feedId: singapore.id });
       const failedOver = producer.next('channel:changed', (c) => c.id === 'industrial' && c.program === singapore.id);
       pattern.close(); // the camera's encoder goes away and its feed ends

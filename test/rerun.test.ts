@@ -181,11 +181,9 @@ describe('a re-run of a recorded session', () => {
     const onAir = (await producer.next('channel:changed', (c) => c.id === 'africa-turkey' && c.programSource === 'recording', 10_000)) as ChannelState;
     const rerunFeed = onAir.program!;
     const host = server.feeds.feeds.find((f) => f.studioId === 'singapore' && f.source === 'test-pattern')!;
-    await producer.ok('program:take', { channelId: 'africa-turkey', feedId: host.id });
-    const live = (await producer.next('channel:changed', (c) => c.id === 'africa-turkey' && c.program === host.id)) as ChannelState;
+    const live = await producer.take('africa-turkey', host.id);
     expect(live.programSource).toBe('test-pattern');
-    await producer.ok('program:take', { channelId: 'africa-turkey', feedId: rerunFeed });
-    const back = (await producer.next('channel:changed', (c) => c.id === 'africa-turkey' && c.program === rerunFeed)) as ChannelState;
+    const back = await producer.take('africa-turkey', rerunFeed);
     expect(back.programSource).toBe('recording');
     // Stopping it early keeps it in the schedule as done, and the channel goes back to what it had.
     const previous = server.channels.bus('africa-turkey').state().cuts.find((c) => c.feedId !== rerunFeed && c.feedId !== host.id)?.feedId;

@@ -10,6 +10,7 @@ import {
   PROTOCOL_VERSION,
   SERVED_PAGE_ID,
   type Ack,
+  type ChannelState,
   type ClientToServerEvents,
   type Grant,
   type RequestName,
@@ -130,6 +131,17 @@ export class TestClient {
       };
       this.socket.on(event, listener as never);
     });
+  }
+
+  /**
+   * TAKE, resolved with the channel's state once `feedId` is on its program. It listens before it
+   * takes: a cut at a keyframe that comes at once may arrive with the TAKE's answer.
+   */
+  async take(channelId: string, feedId: string, ms = 10_000): Promise<ChannelState> {
+    const onAir = this.next('channel:changed', (c) => c.id === channelId && c.program === feedId, ms);
+    onAir.catch(() => undefined); // awaited below, after the TAKE's own answer
+    await this.ok('program:take', { channelId, feedId });
+    return (await onAir) as ChannelState;
   }
 
   /** Sends any event name and payload, as a buggy or hostile client could. */
