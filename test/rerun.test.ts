@@ -3,6 +3,7 @@
 // the captions come again at their recorded offsets, corrections included. A recording whose ffmpeg
 // is killed stays playable. Bad schedules are refused with stable codes and change nothing.
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelState, Cue, ReRunInfo, RecordingInfo } from '@hybrid-stage/shared';
 import { vp8DescriptorLength, type RtpPacket } from '../server/src/media/rtp';
@@ -321,5 +322,47 @@ describe('bad input', () => {
     const head = await fetch(fileUrl, { headers: { Authorization: `Bearer ${token}`, Range: 'bytes=0-3' } });
     expect(head.status).toBe(206);
     expect(Buffer.from(await head.arrayBuffer()).toString('hex')).toBe('1a45dfa3');
+  });
+});
+
+describe('deleting a recording', () => {
+  it('deletes a finished recording and its file, but not one still running or one a re-run is scheduled from', async () => {
+    const refusal = async (client: TestClient, recordingId: string) => {
+      const ack = await client.raw('recording:delete', { recordingId });
+      return ack.ok ? 'accepted' : ack.error.code;
+    };
+    // Still running: refused.
+    const running = await producer.ok('recording:start', { channelId: 'industrial' });
+    expect(await refusal(producer, running.id)).toBe('INVALID_STATE');
+    await sleep(2500);
+    const manual = await producer.ok('recording:stop', { channelId: 'industrial' });
+    // Not a producer's, or no such recording.
+    const viewer = await TestClient.connect(server.url);
+    expect(await refusal(viewer, manual.id)).toBe('FORBIDDEN');
+    viewer.close();
+    expect(await refusal(producer, 'nope')).toBe('NOT_FOUND');
+
+    // A re-run scheduled from the main channel's recording keeps it until the re-run is removed.
+    const recorded = (await producer.ok('recording:list', {})).find((r) => r.channelId === 'main' && r.status === 'done')!;
+    const rerun = await producer.ok('rerun:create', { sessionId: recorded.sessionId!, channelId: 'b2b', startsAt: new Date(Date.now() + 600_000).toISOString(), region: 'Americas' });
+    expect(rerun.recordingId).toBe(recorded.id);
+    expect(await refusal(producer, recorded.id)).toBe('INVALID_STATE');
+    expect(existsSync(recordingFile(recorded))).toBe(true);
+    await producer.ok('rerun:delete', { rerunId: rerun.id });
+    const file = recordingFile(recorded);
+    const listed = producer.next('recordings:changed', (list) => !list.some((r) => r.id === recorded.id));
+    await producer.ok('recording:delete', { recordingId: recorded.id });
+    await listed;
+    expect(existsSync(file)).toBe(false);
+    expect((await producer.ok('recording:list', {})).some((r) => r.id === recorded.id)).toBe(false);
+
+    // Over HTTP, for producers only.
+    const url = `${server.url}/api/recordings/${manual.id}`;
+    const manualFile = recordingFile(manual);
+    expect((await fetch(url, { method: 'DELETE' })).status).toBe(401);
+    const token = await server.access.mint({ role: 'producer' });
+    expect((await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(204);
+    expect(existsSync(manualFile)).toBe(false);
+    expect((await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(404);
   });
 });

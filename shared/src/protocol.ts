@@ -121,6 +121,7 @@ export const Requests = {
   'recording:start': z.strictObject({ channelId: Id }),
   'recording:stop': z.strictObject({ channelId: Id }),
   'recording:list': z.strictObject({}),
+  'recording:delete': z.strictObject({ recordingId: Id }),
   'rerun:create': z.strictObject({ sessionId: Id, channelId: Id, startsAt: IsoTime, region: RegionLabel }),
   'rerun:update': z.strictObject({ rerunId: Id, channelId: Id.optional(), startsAt: IsoTime.optional(), region: RegionLabel.optional() }),
   'rerun:delete': z.strictObject({ rerunId: Id }),
@@ -182,6 +183,7 @@ export interface Responses {
   'recording:start': RecordingInfo;
   'recording:stop': RecordingInfo;
   'recording:list': RecordingInfo[];
+  'recording:delete': Record<string, never>;
   'rerun:create': ReRunInfo;
   'rerun:update': ReRunInfo;
   'rerun:delete': Record<string, never>;

@@ -39,8 +39,8 @@ export interface ReRunInfo {
   /** The audience it is for, e.g. "Americas". */
   region: string;
   status: ReRunStatus;
-  /** The recording it plays. */
-  recordingId: string;
+  /** The recording it plays; null once a producer deleted that recording (a re-run that was). */
+  recordingId: string | null;
   /** Program-clock time (Unix ms) the replay's first moment went out, while or after playing. */
   playedFromMs: number | null;
 }

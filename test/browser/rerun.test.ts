@@ -2,7 +2,7 @@
 // decodes the recording's frames and reads its captions; the cinema plays a film with a caption
 // track chosen from the browser's own track list. The console's panels and the cinema speak the UI
 // language (Japanese, Arabic right to left) the user picks.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -12,7 +12,7 @@ import { axeViolations, launchBrowser, screenshot, videoProgress } from '../supp
 
 const locale = <T>(language: string, namespace: string) =>
   JSON.parse(readFileSync(join(import.meta.dirname, `../../client/src/i18n/locales/${language}/${namespace}.json`), 'utf8')) as T;
-type Production = { recording: { title: string; record: string; status: Record<string, string> }; rerun: { title: string; schedule: string; status: Record<string, string> } };
+type Production = { recording: { title: string; record: string; delete: string; status: Record<string, string> }; rerun: { title: string; schedule: string; status: Record<string, string> } };
 type Exhibition = { cinema: { films: string; captions: string; captionLanguages_few: string } };
 type Common = { nav: { cinema: string } };
 const japanese = locale<Production>('ja', 'production');
@@ -112,6 +112,19 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   await console.getByRole('heading', { name: arabicProduction.rerun.title, exact: true }).waitFor();
   await console.getByTestId('recordings').scrollIntoViewIfNeeded();
   await screenshot(console, 'rerun-console-ar');
+
+  // The re-run is done: the producer deletes its recording, confirming the question that names it.
+  const rows = await console.getByTestId('recordings').locator('tbody tr').count();
+  const file = server.recordings.file(recording.id);
+  let asked = '';
+  console.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.accept();
+  });
+  await console.getByTestId('recordings').locator('tbody tr').first().getByRole('button', { name: arabicProduction.recording.delete }).click();
+  await expect.poll(() => console.getByTestId('recordings').locator('tbody tr').count()).toBe(rows - 1);
+  expect(asked).toContain('«');
+  expect(existsSync(file)).toBe(false);
 });
 
 it('plays a film in the cinema with a caption track from the browser track list', async () => {

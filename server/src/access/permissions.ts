@@ -41,6 +41,7 @@ export const REQUEST_ROLES: Record<RequestName, readonly Role[] | typeof EVERYON
   'recording:start': ['producer', 'admin'],
   'recording:stop': ['producer', 'admin'],
   'recording:list': ['producer', 'admin'],
+  'recording:delete': ['producer', 'admin'],
   'rerun:create': ['producer', 'admin'],
   'rerun:update': ['producer', 'admin'],
   'rerun:delete': ['producer', 'admin'],

@@ -118,7 +118,7 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
   app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
-  app.use('/api', recordingRoutes(recordings, reruns, captions, access));
+  app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));
   app.use('/api', filmRoutes(films, access, event.viewers));
 
   app.use('/api', (_req, res) => {

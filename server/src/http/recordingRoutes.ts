@@ -1,12 +1,12 @@
 import { Router } from 'express';
-import { Language, Requests } from '@hybrid-stage/shared';
+import { Language, Requests, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import type { ReRunScheduler } from '../reruns/ReRunScheduler';
-import { bearerGrant } from './bearer';
+import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
 const PRODUCERS = ['producer', 'admin'] as const;
@@ -20,13 +20,15 @@ const UpdateReRun = Requests['rerun:update'].omit({ rerunId: true });
  *   POST   /api/channels/:channelId/recording               start recording a channel's program (producer token)
  *   DELETE /api/channels/:channelId/recording               stop it (producer token)
  *   GET    /api/recordings/:recordingId/file                the WebM file, with range requests (producer token)
+ *   DELETE /api/recordings/:recordingId                     delete a finished recording no re-run still needs (producer token)
  *   GET    /api/recordings/:recordingId/captions/:lang.vtt  its captions, times from the recording's start
+ *                                                            (a viewer token when the event asks viewers to register)
  *   GET    /api/reruns                                      the re-run schedule
  *   POST   /api/reruns  {sessionId, channelId, startsAt, region}   schedule one (producer token)
  *   PATCH  /api/reruns/:rerunId  {channelId?, startsAt?, region?}  move one (producer token)
  *   DELETE /api/reruns/:rerunId                              remove one, or stop it playing (producer token)
  */
-export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunScheduler, captions: CaptionPipeline, access: AccessTokens): Router {
+export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunScheduler, captions: CaptionPipeline, access: AccessTokens, viewers: ViewerAccess): Router {
   const router = Router();
 
   router.get(
@@ -62,9 +64,18 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
       );
     }),
   );
+  router.delete(
+    '/recordings/:recordingId',
+    route(async (req, res) => {
+      await bearerGrant(req, access, PRODUCERS);
+      reruns.deleteRecording(String(req.params.recordingId));
+      res.status(204).end();
+    }),
+  );
   router.get(
     '/recordings/:recordingId/captions/:language.vtt',
     route(async (req, res) => {
+      await viewerGrant(req, access, viewers);
       const recording = recordings.get(String(req.params.recordingId));
       const language = Language.safeParse(req.params.language);
       if (!language.success) throw new AppError('INVALID_REQUEST', 'unknown language');

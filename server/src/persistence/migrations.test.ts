@@ -7,6 +7,8 @@ import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { CaptionStore, type StoredCue } from '../captions/CaptionStore';
 import { createLogger } from '../logger';
+import { RecordingStore } from '../recording/RecordingStore';
+import { ReRunStore } from '../reruns/ReRunStore';
 import { closeDatabase, openDatabase } from './Database';
 import { MIGRATIONS } from './migrations';
 
@@ -35,4 +37,27 @@ it('brings a database with only the first migration up to date and keeps its cue
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     closeDatabase(db);
   }
+});
+
+it('keeps the re-runs of a database from before migration 5, and keeps them when their recording is deleted', () => {
+  const file = join(dir, 'reruns.db');
+  // The database as release 4 left it: a recording and a re-run played from it.
+  const old = new BetterSqlite3(file);
+  old.pragma('foreign_keys = ON');
+  for (const migration of MIGRATIONS.slice(0, 4)) old.exec(migration);
+  old.pragma('user_version = 4');
+  old.exec(`INSERT INTO recordings (id, channel_id, session_id, file, started_at_ms, ended_at_ms, duration_ms, status, trigger)
+    VALUES ('rec-1', 'main', 'keynote', 'rec-1.webm', 1000, 11000, 10000, 'done', 'manual')`);
+  old.exec(`INSERT INTO reruns (id, session_id, channel_id, recording_id, starts_at_ms, ends_at_ms, region, status, played_from_ms)
+    VALUES ('rerun-1', 'keynote', 'europe', 'rec-1', 50000, 60000, 'Americas', 'done', 50000)`);
+  old.close();
+
+  const db = openDatabase(file, createLogger('silent'));
+  const rerun = () => new ReRunStore(db).all().find((r) => r.id === 'rerun-1');
+  expect(rerun()).toMatchObject({ recordingId: 'rec-1', region: 'Americas', status: 'done', playedFromMs: 50000 });
+  new RecordingStore(db).delete('rec-1');
+  expect(rerun()).toMatchObject({ recordingId: null, region: 'Americas', status: 'done' });
+  expect(db.pragma('foreign_key_check')).toEqual([]);
+  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+  closeDatabase(db);
 });

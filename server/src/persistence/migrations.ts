@@ -96,4 +96,22 @@ export const MIGRATIONS: readonly string[] = [
      country TEXT NOT NULL,
      registered_at INTEGER NOT NULL
    ) STRICT;`,
+  // 5: a re-run outlives its recording: deleting a recording keeps the re-runs played from it,
+  // without one (SQLite changes a foreign key only by rebuilding the table).
+  `CREATE TABLE reruns_v5 (
+     id TEXT PRIMARY KEY,
+     session_id TEXT NOT NULL,
+     channel_id TEXT NOT NULL,
+     recording_id TEXT REFERENCES recordings (id) ON DELETE SET NULL,
+     starts_at_ms INTEGER NOT NULL,
+     ends_at_ms INTEGER NOT NULL,
+     region TEXT NOT NULL,
+     status TEXT NOT NULL,
+     played_from_ms INTEGER
+   ) STRICT;
+   INSERT INTO reruns_v5 (id, session_id, channel_id, recording_id, starts_at_ms, ends_at_ms, region, status, played_from_ms)
+     SELECT id, session_id, channel_id, recording_id, starts_at_ms, ends_at_ms, region, status, played_from_ms FROM reruns;
+   DROP TABLE reruns;
+   ALTER TABLE reruns_v5 RENAME TO reruns;
+   CREATE INDEX reruns_by_channel ON reruns (channel_id, starts_at_ms);`,
 ];

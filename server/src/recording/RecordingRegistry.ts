@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordingInfo, RecordingStatus } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
@@ -95,6 +95,19 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   /** The newest finished recording of a session, if there is one. */
   playable(sessionId: string): StoredRecording | undefined {
     return this.#options.store.playable(sessionId);
+  }
+
+  /**
+   * Deletes a finished recording: its file and its entry. INVALID_STATE while it is still being
+   * recorded. (Re-runs from it are the ReRunScheduler's to check: see its `deleteRecording`.)
+   */
+  deleteRecording(recordingId: string): void {
+    const recording = this.#stored(recordingId);
+    if (recording.status === 'recording') throw new AppError('INVALID_STATE', 'this recording is still running: stop it first');
+    this.#options.store.delete(recordingId);
+    rmSync(join(this.#options.dir, recording.file), { force: true });
+    this.#options.logger.info({ recordingId, file: recording.file }, 'recording deleted');
+    this.emit('changed');
   }
 
   /** The recording in progress on a channel, if any. */

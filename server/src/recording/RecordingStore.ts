@@ -47,6 +47,7 @@ export class RecordingStore {
   readonly #all;
   readonly #unfinished;
   readonly #playable;
+  readonly #delete;
 
   constructor(db: Db) {
     this.#insert = db.prepare(`INSERT INTO recordings (id, channel_id, session_id, file, started_at_ms, ended_at_ms, duration_ms, status, trigger)
@@ -55,6 +56,7 @@ export class RecordingStore {
     this.#get = db.prepare<[string], Row>('SELECT * FROM recordings WHERE id = ?');
     this.#all = db.prepare<[], Row>('SELECT * FROM recordings ORDER BY started_at_ms DESC');
     this.#unfinished = db.prepare<[], Row>("SELECT * FROM recordings WHERE status = 'recording'");
+    this.#delete = db.prepare<[string]>('DELETE FROM recordings WHERE id = ?');
     this.#playable = db.prepare<[string], Row>(
       "SELECT * FROM recordings WHERE session_id = ? AND status IN ('done', 'interrupted') AND duration_ms > 0 ORDER BY started_at_ms DESC LIMIT 1",
     );
@@ -84,6 +86,11 @@ export class RecordingStore {
   /** Recordings still marked as being written (after a crash, none is). */
   unfinished(): StoredRecording[] {
     return this.#unfinished.all().map(toRecording);
+  }
+
+  /** Forgets a recording. */
+  delete(id: string): void {
+    this.#delete.run(id);
   }
 
   /** The newest finished recording of a session with something in it. */

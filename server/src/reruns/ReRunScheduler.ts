@@ -125,6 +125,17 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   }
 
   /** Removes a scheduled re-run, or stops one playing (it is kept as done). */
+  /**
+   * Deletes a recording (see RecordingRegistry.deleteRecording), unless a re-run is scheduled from it
+   * or playing it: INVALID_STATE then, naming when, so the producer removes that re-run first.
+   */
+  deleteRecording(recordingId: string): void {
+    this.#assertOpen();
+    const user = this.#options.store.all().find((r) => r.recordingId === recordingId && (r.status === 'scheduled' || r.status === 'playing'));
+    if (user) throw new AppError('INVALID_STATE', `a re-run on ${user.channelId} at ${new Date(user.startsAtMs).toISOString()} is ${user.status} from this recording: remove it first`);
+    this.#options.recordings.deleteRecording(recordingId);
+  }
+
   delete(rerunId: string): void {
     this.#assertOpen();
     const rerun = this.#stored(rerunId);

@@ -6,7 +6,8 @@ export interface StoredReRun {
   id: string;
   sessionId: string;
   channelId: string;
-  recordingId: string;
+  /** Null once the recording was deleted. */
+  recordingId: string | null;
   startsAtMs: number;
   endsAtMs: number;
   region: string;
@@ -18,7 +19,7 @@ interface Row {
   id: string;
   session_id: string;
   channel_id: string;
-  recording_id: string;
+  recording_id: string | null;
   starts_at_ms: number;
   ends_at_ms: number;
   region: string;

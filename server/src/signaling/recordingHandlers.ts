@@ -6,11 +6,15 @@ import type { Handlers } from './handlers';
 export function recordingHandlers(
   recordings: RecordingRegistry,
   reruns: ReRunScheduler,
-): Handlers<'recording:start' | 'recording:stop' | 'recording:list' | 'rerun:create' | 'rerun:update' | 'rerun:delete'> {
+): Handlers<'recording:start' | 'recording:stop' | 'recording:list' | 'recording:delete' | 'rerun:create' | 'rerun:update' | 'rerun:delete'> {
   return {
     'recording:start': async ({ channelId }) => recordings.start(channelId),
     'recording:stop': async ({ channelId }) => recordings.stop(channelId),
     'recording:list': async () => recordings.list(),
+    'recording:delete': async ({ recordingId }) => {
+      reruns.deleteRecording(recordingId);
+      return {};
+    },
     'rerun:create': async (request) => reruns.create(request),
     'rerun:update': async ({ rerunId, ...changes }) => reruns.update(rerunId, changes),
     'rerun:delete': async ({ rerunId }) => {

@@ -32,7 +32,7 @@ export function useRecordings(): RecordingInfo[] {
   return recordings;
 }
 
-/** Record / Stop for one channel's program, and the list of recordings with length, size and state. */
+/** Record / Stop for one channel's program, and the list of recordings with length, size and state, each deletable once finished. */
 export function RecordingPanel({
   channel,
   channels,
@@ -54,6 +54,12 @@ export function RecordingPanel({
   const title = (sessionId: string | null) => sessions.find((s) => s.id === sessionId)?.title ?? t('recording.noSession');
   const toggle = () =>
     run(active ? signaling.request('recording:stop', { channelId: channel.id }) : signaling.request('recording:start', { channelId: channel.id }));
+  // Deleting removes the file for good: the producer confirms, naming what goes.
+  const remove = (r: RecordingInfo) => {
+    if (window.confirm(t('recording.confirmDelete', { session: title(r.sessionId), time: format.dateTime(r.startedAtMs) }))) {
+      run(signaling.request('recording:delete', { recordingId: r.id }));
+    }
+  };
   return (
     <section className="recordings">
       <h2>{t('recording.title')}</h2>
@@ -78,6 +84,7 @@ export function RecordingPanel({
               <th>{t('columns.length')}</th>
               <th>{t('columns.size')}</th>
               <th>{t('columns.state')}</th>
+              <th />
             </tr>
           </thead>
           <tbody>
@@ -89,6 +96,13 @@ export function RecordingPanel({
                 <td>{format.duration(r.status === 'recording' ? now - r.startedAtMs : r.durationMs)}</td>
                 <td>{fileSize(format, r.sizeBytes)}</td>
                 <td>{t(`recording.status.${r.status}`)}</td>
+                <td>
+                  {r.status !== 'recording' && (
+                    <button type="button" className="secondary" onClick={() => remove(r)}>
+                      {t('recording.delete')}
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
