@@ -236,9 +236,12 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         ingests.close();
         for (const p of patterns) p.close();
         feeds.close();
-        await signaling.close();
-        // Keep-alive HTTP connections would otherwise hold the server open.
+        const closed = signaling.close();
+        // Once the server stops listening, the HTTP connections left are cut: keep-alive ones, and
+        // the spare ones browsers open and never send on, which would hold the close for a minute.
+        while (httpServer.listening) await new Promise((resolve) => setImmediate(resolve));
         httpServer.closeAllConnections();
+        await closed;
         exhibition.close();
         pool.close();
         closeDatabase(db);
