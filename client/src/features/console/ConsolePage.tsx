@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FeedHealth, ProgramAlert } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
@@ -51,21 +51,27 @@ export function ConsolePage() {
     if (channel?.preview) run(signaling.request('program:take', { channelId, feedId: channel.preview }));
   }, [run, signaling, channelId, channel?.preview]);
 
+  // The keys act on what the console shows: the handler reads the state of the last commit (set in a
+  // layout effect, before the screen shows it), never that of an effect not yet run after a change.
+  const keys = useRef({ feeds, preview, take });
+  useLayoutEffect(() => {
+    keys.current = { feeds, preview, take };
+  });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
       if (target.closest('input, select, textarea')) return;
       if (/^[1-9]$/.test(e.key)) {
-        const feed = feeds[Number(e.key) - 1];
-        if (feed) preview(feed.id);
+        const feed = keys.current.feeds[Number(e.key) - 1];
+        if (feed) keys.current.preview(feed.id);
       } else if (e.key === ' ' || e.key === 'Enter') {
         e.preventDefault();
-        take();
+        keys.current.take();
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [feeds, preview, take]);
+  }, []);
 
   const programSource = useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]);
   const previewSource = useMemo(() => (channel?.preview ? ({ kind: 'feed', id: channel.preview } as const) : undefined), [channel?.preview]);
