@@ -54,7 +54,7 @@ function udpPortIsFree(port: number): Promise<boolean> {
 }
 
 /** An even UDP port whose odd neighbour is free too, for ffmpeg's RTP and RTCP. */
-async function freeRtpPort(): Promise<number> {
+async function freeRtpPort(taken: readonly number[]): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
     const port = await new Promise<number>((resolve, reject) => {
       const socket = createSocket('udp4');
@@ -65,7 +65,7 @@ async function freeRtpPort(): Promise<number> {
       });
     });
     const even = port & ~1;
-    if (even >= 1024 && even < 65534 && (await udpPortIsFree(even)) && (await udpPortIsFree(even + 1))) return even;
+    if (even >= 1024 && even < 65534 && !taken.includes(even) && (await udpPortIsFree(even)) && (await udpPortIsFree(even + 1))) return even;
   }
   throw new Error('no free UDP port pair for the recorder');
 }
@@ -112,10 +112,12 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     try {
       const media: string[] = [];
       const ports: number[] = [];
-      for (const kind of ['video', 'audio'] as const) {
-        const port = await freeRtpPort();
-        const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false });
-        transports.push(transport);
+      // The worker's own sockets are bound before ffmpeg's ports are chosen, so they cannot take one
+      // of them; the two kinds get different pairs.
+      for (let i = 0; i < 2; i++) transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
+      for (const [i, kind] of (['video', 'audio'] as const).entries()) {
+        const port = await freeRtpPort(ports);
+        const transport = transports[i]!;
         await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
         const consumer = await transport.consume({ producerId: producers[kind].id, rtpCapabilities: router.rtpCapabilities, paused: true });
         consumers.push(consumer);
