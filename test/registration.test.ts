@@ -91,6 +91,7 @@ describe('an event that asks viewers to register', () => {
     expect(plain.status).toBe(401);
     expect((await plain.json()).error.code).toBe('REGISTRATION_REQUIRED');
     expect((await api('GET', '/channels/main/sessions/none/captions/en.vtt')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
+    expect((await api('GET', '/recordings/none/captions/en.vtt')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
 
     const { token } = (await api('POST', '/registrations', { body: { ...form, email: 'cinema@example.com' } })).body as RegistrationResult;
     const film = ((await api('GET', '/films', { token })).body as FilmInfo[]).find((f) => f.id === 'members-only')!;
@@ -104,6 +105,7 @@ describe('an event that asks viewers to register', () => {
     expect((await fetch(`${server.url}/api/films/files/members-only.en.vtt${query}`)).status).toBe(401);
     expect((await fetch(`${server.url}${film.src.replace(/expires=(\d+)/, (_, e: string) => `expires=${Number(e) + 1000}`)}`)).status).toBe(401);
     expect((await api('GET', '/channels/main/sessions/none/captions/en.vtt', { token })).body).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await api('GET', '/recordings/none/captions/en.vtt', { token })).body).toMatchObject({ error: { code: 'NOT_FOUND' } });
   });
 
   it('registers a viewer, whose token then joins channels and captions', async () => {
