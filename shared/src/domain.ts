@@ -1,6 +1,7 @@
 /** Domain types shared by server and client. */
 import { z } from 'zod';
 import type { ReRunInfo } from './recording';
+import { ROLES } from './vocabulary';
 
 /** A media track's kind. */
 export const MediaKind = z.enum(['audio', 'video']);
@@ -69,7 +70,7 @@ export interface AgendaSession {
 }
 
 /** What a person may do, carried in their access token. */
-export const Role = z.enum(['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** A role and what it is limited to (e.g. the studio a studio operator works in). */
