@@ -1,5 +1,6 @@
 /** Domain types shared by server and client. */
 import { z } from 'zod';
+import type { RtpCapabilities } from 'mediasoup-client/types';
 import type { ReRunInfo } from './recording';
 import { ROLES } from './vocabulary';
 
@@ -55,7 +56,7 @@ export type ViewerAccess = z.infer<typeof ViewerAccess>;
  */
 export interface ServedPage {
   viewers: ViewerAccess;
-  rtpCapabilities: unknown;
+  rtpCapabilities: RtpCapabilities | undefined;
 }
 
 /** One session of the agenda on one channel. */

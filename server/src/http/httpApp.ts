@@ -15,6 +15,7 @@ import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
 import { appShell } from './appShell';
+import { forClient } from '../media/forClient';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
@@ -124,7 +125,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
       }
       // The page carries how viewers get in and the routers' capabilities, so a viewer's page starts
       // its join without asking for them first.
-      appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0]?.router.rtpCapabilities }).then(
+      appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0] && forClient(pool.workers[0].router.rtpCapabilities) }).then(
         (html) => {
           res.setHeader('Cache-Control', 'no-cache');
           res.type('html').send(html);
