@@ -37,7 +37,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const { httpServer, io } = front;
     front.serve(
       createHttpApp(services, {
-        metrics: { ...services, storedCues: () => services.captions.storedCues(), sockets: () => io.engine.clientsCount, heldSessions: () => services.sessions.held },
+        metrics: {
+          pool: services.pool,
+          feeds: services.feeds,
+          channels: services.channels,
+          storedCues: () => services.captions.storedCues(),
+          sockets: () => io.engine.clientsCount,
+          heldSessions: () => services.sessions.held,
+        },
         clientDir: config.CLIENT_DIR,
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,

@@ -49,7 +49,8 @@ export interface WorkerPoolEvents {
 
 /**
  * The mediasoup workers of this process, one router each. A worker that dies is replaced with a
- * new one on the same ports; listeners of `replaced` rebuild what lived on it.
+ * new one on the same ports; the services that lived on the ingest worker rebuild themselves on its
+ * replacement through {@link followIngest}, stage by stage.
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #options: WorkerPoolOptions;
