@@ -82,7 +82,7 @@ it('gives a client that reconnects within the grace period its transports, consu
   await expect.poll(() => viewer.sessions.length + studio.sessions.length).toBe(2);
   const { rtpCapabilities } = await viewer.ok('media:capabilities', {});
   const transport = await viewer.ok('transport:create', { direction: 'recv' });
-  const { consumers } = await viewer.ok('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities: rtpCapabilities as Record<string, unknown> });
+  const { consumers } = await viewer.ok('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities });
   expect(consumers).toHaveLength(2);
   const feed = await studio.ok('feed:open', { studioId: 'london', label: 'Blip camera' });
   expect(await transportCount(server)).toBe(baseline + 1);

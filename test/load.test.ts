@@ -36,7 +36,7 @@ it('keeps serving 200 viewers churning at 20 a second for a minute, and frees wh
       peak = Math.max(peak, connected);
       const { rtpCapabilities } = await viewer.ok('media:capabilities', {});
       const transport = await viewer.ok('transport:create', { direction: 'recv' });
-      const { consumers } = await viewer.ok('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities: rtpCapabilities as Record<string, unknown> });
+      const { consumers } = await viewer.ok('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities });
       if (consumers.length !== 2) failures.push(`got ${consumers.length} consumers`);
       joined++;
       await new Promise((r) => setTimeout(r, stayMs));

@@ -177,7 +177,7 @@ describe('bad input', () => {
   it('refuses invalid rtpParameters with INVALID_REQUEST, not a crash', async () => {
     const feed = await client.ok('feed:open', { studioId: 'london', label: 'Camera 3' });
     const transport = await client.ok('transport:create', { direction: 'send' });
-    const response = await client.request('feed:produce', {
+    const response = await client.raw('feed:produce', {
       feedId: feed.id,
       transportId: transport.id,
       kind: 'video',

@@ -19,3 +19,11 @@ it('imports run-time values from the shared vocabulary only, and types alone fro
   );
   expect(valueImports).toEqual([]);
 });
+
+// The client imports the permission rules at run time (to decide what to show): they must bring no zod with them.
+it('loads nothing from the shared permissions at run time but the vocabulary', () => {
+  const shared = join(import.meta.dirname, '..', '..', 'shared', 'src');
+  const valueImports = [...readFileSync(join(shared, 'permissions.ts'), 'utf8').matchAll(/^import (?!type )[^;]*from '([^']+)';/gm)].map((m) => m[1]);
+  expect(valueImports).toEqual(['./vocabulary']);
+  expect(readFileSync(join(shared, 'vocabulary.ts'), 'utf8')).not.toMatch(/^import /m);
+});

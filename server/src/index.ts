@@ -1,2 +1,3 @@
 export { loadConfig, type Config } from './config';
 export { startServer, type RunningServer } from './server';
+export type { Services } from './services';

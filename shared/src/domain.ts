@@ -1,6 +1,8 @@
 /** Domain types shared by server and client. */
 import { z } from 'zod';
+import type { RtpCapabilities } from 'mediasoup-client/types';
 import type { ReRunInfo } from './recording';
+import { ROLES } from './vocabulary';
 
 /** A media track's kind. */
 export const MediaKind = z.enum(['audio', 'video']);
@@ -54,7 +56,7 @@ export type ViewerAccess = z.infer<typeof ViewerAccess>;
  */
 export interface ServedPage {
   viewers: ViewerAccess;
-  rtpCapabilities: unknown;
+  rtpCapabilities: RtpCapabilities | undefined;
 }
 
 /** One session of the agenda on one channel. */
@@ -69,7 +71,7 @@ export interface AgendaSession {
 }
 
 /** What a person may do, carried in their access token. */
-export const Role = z.enum(['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin']);
+export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 
 /** A role and what it is limited to (e.g. the studio a studio operator works in). */

@@ -3,6 +3,9 @@
  * inferred from them, and the acknowledgement envelope every request is answered with.
  */
 import { z } from 'zod';
+// The SFU's own messages, typed as mediasoup-client declares them (types only: nothing of it at run time).
+import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
+export type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters };
 import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
 import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
@@ -27,10 +30,16 @@ const Id = z.string().min(1).max(64);
 // mediasoup's parameter objects are validated field by field by the worker itself; here they are
 // bounded in size and shape so nothing huge or non-object reaches it.
 // The shape is walked without recursion first: a deeply nested payload must not overflow the stack.
-const MediaParameters = z.record(z.string().max(64), z.unknown()).refine(
+const BoundedParameters = z.record(z.string().max(64), z.unknown()).refine(
   (value) => nestingAtMost(value, 12) && JSON.stringify(value).length <= 16_384,
   'parameters too large or too deeply nested',
 );
+
+/**
+ * A bounded parameter object, typed as the mediasoup message `T` it carries. The one cast of the
+ * SFU's messages: zod checks the bounds, the worker checks the fields (and refuses with INVALID_REQUEST).
+ */
+const MediaParameters = <T>() => BoundedParameters as unknown as z.ZodType<T>;
 
 /** Whether `value` nests objects and arrays at most `depth` deep (walked with a stack, not recursion). */
 function nestingAtMost(value: unknown, depth: number): boolean {
@@ -68,20 +77,20 @@ export const Requests = {
   'event:get': z.strictObject({}),
   'media:capabilities': z.strictObject({}),
   'transport:create': z.strictObject({ direction: z.enum(['send', 'recv']) }),
-  'transport:connect': z.strictObject({ transportId: Id, dtlsParameters: MediaParameters }),
+  'transport:connect': z.strictObject({ transportId: Id, dtlsParameters: MediaParameters<DtlsParameters>() }),
   'transport:restartIce': z.strictObject({ transportId: Id }),
   'feed:open': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80) }),
   'feed:produce': z.strictObject({
     feedId: Id,
     transportId: Id,
     kind: MediaKind,
-    rtpParameters: MediaParameters,
+    rtpParameters: MediaParameters<RtpParameters>(),
   }),
   'feed:close': z.strictObject({ feedId: Id }),
   'feed:consume': z.strictObject({
     feedId: Id,
     transportId: Id,
-    rtpCapabilities: MediaParameters,
+    rtpCapabilities: MediaParameters<RtpCapabilities>(),
   }),
   'consumer:resume': z.strictObject({ consumerId: Id }),
   'consumer:close': z.strictObject({ consumerId: Id }),
@@ -110,7 +119,7 @@ export const Requests = {
   'program:consume': z.strictObject({
     channelId: Id,
     transportId: Id,
-    rtpCapabilities: MediaParameters,
+    rtpCapabilities: MediaParameters<RtpCapabilities>(),
   }),
   'program:preview': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
   'program:take': z.strictObject({ channelId: Id, feedId: Id }),
@@ -133,9 +142,9 @@ export type RequestName = keyof typeof Requests;
 /** A transport the client creates on its side with mediasoup-client. */
 export const TransportOptions = z.object({
   id: z.string(),
-  iceParameters: z.unknown(),
-  iceCandidates: z.array(z.unknown()),
-  dtlsParameters: z.unknown(),
+  iceParameters: z.custom<IceParameters>(),
+  iceCandidates: z.array(z.custom<IceCandidate>()),
+  dtlsParameters: z.custom<DtlsParameters>(),
 });
 export type TransportOptions = z.infer<typeof TransportOptions>;
 
@@ -144,18 +153,18 @@ export const ConsumerOptions = z.object({
   id: z.string(),
   producerId: z.string(),
   kind: MediaKind,
-  rtpParameters: z.unknown(),
+  rtpParameters: z.custom<RtpParameters>(),
 });
 export type ConsumerOptions = z.infer<typeof ConsumerOptions>;
 
 /** What each request's acknowledgement carries on success. */
 export interface Responses {
   'event:get': EventInfo;
-  'media:capabilities': { rtpCapabilities: unknown };
+  'media:capabilities': { rtpCapabilities: RtpCapabilities };
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
   /** The transport's new ICE parameters, for mediasoup-client's `restartIce`. */
-  'transport:restartIce': { iceParameters: unknown };
+  'transport:restartIce': { iceParameters: IceParameters };
   'feed:open': FeedInfo;
   'feed:produce': { producerId: string };
   'feed:close': Record<string, never>;

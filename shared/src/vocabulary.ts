@@ -7,6 +7,9 @@
 /** Bumped whenever a message changes shape; a client with another version is told to reload. */
 export const PROTOCOL_VERSION = 4;
 
+/** What a person may do, carried in their access token (see `permissions.ts` for what each may do). */
+export const ROLES = ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'] as const;
+
 /** The id of the JSON block the server writes into the app's page (`ServedPage`). */
 export const SERVED_PAGE_ID = 'hybrid-stage-page';
 

@@ -1,4 +1,4 @@
-import type { Consumer, Device, Producer, RtpCapabilities, RtpParameters, Transport, TransportOptions } from 'mediasoup-client/types';
+import type { Consumer, Device, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import type { SignalingClient } from '../signaling/SignalingClient';
 
 /**
@@ -53,17 +53,17 @@ export class Watch {
 }
 
 /** A mediasoup-client Device loaded with a router's RTP capabilities. */
-export async function loadDevice(rtpCapabilities: unknown): Promise<Device> {
+export async function loadDevice(rtpCapabilities: RtpCapabilities): Promise<Device> {
   const { Device } = await mediasoupClient;
   const device = new Device();
-  await device.load({ routerRtpCapabilities: rtpCapabilities as RtpCapabilities });
+  await device.load({ routerRtpCapabilities: rtpCapabilities });
   return device;
 }
 
 /** What a MediaSession may be given to start with. */
 export interface MediaSessionOptions {
   /** The router's RTP capabilities, when known already (the page came with them); else the server is asked. */
-  rtpCapabilities?: unknown;
+  rtpCapabilities?: RtpCapabilities | undefined;
 }
 
 /** A watch begun before anything asked for it, and the consumers the server closed meanwhile. */
@@ -90,7 +90,7 @@ export class MediaSession {
   readonly #healthListeners = new Set<(health: ReceiveHealth) => void>();
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
-  #rtpCapabilities: unknown;
+  #rtpCapabilities: RtpCapabilities | undefined;
 
   constructor(signaling: SignalingClient, { rtpCapabilities }: MediaSessionOptions = {}) {
     this.#signaling = signaling;
@@ -146,7 +146,7 @@ export class MediaSession {
       this.#loadDevice(),
       (this.#recvTransport ??= this.#forgetIfFailed(this.#createTransport('recv'), (p) => this.#recvTransport === p && (this.#recvTransport = undefined))),
     ]);
-    const rtpCapabilities = device.rtpCapabilities as unknown as Record<string, unknown>;
+    const { rtpCapabilities } = device;
     const { consumers } =
       source.kind === 'channel'
         ? await this.#signaling.request('program:consume', { channelId: source.id, transportId: transport.id, rtpCapabilities })
@@ -163,7 +163,7 @@ export class MediaSession {
     try {
       // Taken together, the consumers are negotiated in one offer and answer.
       const taken = await Promise.allSettled(
-        consumers.map((c) => transport.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters as RtpParameters })),
+        consumers.map((c) => transport.consume({ id: c.id, producerId: c.producerId, kind: c.kind, rtpParameters: c.rtpParameters })),
       );
       for (const t of taken) if (t.status === 'fulfilled') watch.add(t.value);
       for (const t of taken) if (t.status === 'rejected') throw t.reason;
@@ -231,11 +231,10 @@ export class MediaSession {
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
     // The server makes the transport while the browser loads the device.
     const [device, options] = await Promise.all([this.#loadDevice(), this.#signaling.request('transport:create', { direction })]);
-    const params = options as unknown as TransportOptions;
-    const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
       this.#signaling
-        .request('transport:connect', { transportId: transport.id, dtlsParameters: dtlsParameters as unknown as Record<string, unknown> })
+        .request('transport:connect', { transportId: transport.id, dtlsParameters })
         .then(() => done(), fail);
     });
     transport.on('produce', ({ kind, rtpParameters, appData }, done, fail) => {
@@ -244,7 +243,7 @@ export class MediaSession {
           feedId: String(appData.feedId),
           transportId: transport.id,
           kind,
-          rtpParameters: rtpParameters as unknown as Record<string, unknown>,
+          rtpParameters,
         })
         .then(({ producerId }) => done({ id: producerId }), fail);
     });
@@ -268,7 +267,7 @@ export class MediaSession {
     if (this.#closed || transport.closed) return;
     try {
       const { iceParameters } = await this.#signaling.request('transport:restartIce', { transportId: transport.id });
-      await transport.restartIce({ iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'] });
+      await transport.restartIce({ iceParameters });
     } catch {
       // The server no longer knows the transport (or cannot be reached): the player re-joins instead.
     }

@@ -1,5 +1,5 @@
 import { matchPath } from 'react-router';
-import type { SessionResumable } from '@hybrid-stage/shared';
+import type { RtpCapabilities, SessionResumable } from '@hybrid-stage/shared';
 import { appSignaling } from '../signaling/SignalingContext';
 import type { SignalingClient } from '../signaling/SignalingClient';
 import { servedPage } from '../servedPage';
@@ -20,7 +20,7 @@ export function watchOnOpening(pathname: string): WatchSource | undefined {
 /** How the page's first media session starts. */
 export interface FirstSession {
   /** The routers' RTP capabilities the page came with. */
-  rtpCapabilities?: unknown;
+  rtpCapabilities?: RtpCapabilities | undefined;
   /** What to start receiving at once, asked when the session starts (the viewer may have moved on). */
   watch?: () => WatchSource | undefined;
 }

@@ -63,6 +63,11 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     this.#options = options;
   }
 
+  /** Caption cue revisions stored so far (for the operators' metrics). */
+  storedCues(): number {
+    return this.#options.store.count();
+  }
+
   /** The languages machine translation covers. */
   get machineLanguages(): Language[] {
     return [...this.#options.translators.keys()];

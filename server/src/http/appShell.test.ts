@@ -11,9 +11,10 @@ describe('withServedPage', () => {
   });
 
   it('cannot be closed early by what the data holds', () => {
-    const html = withServedPage(HTML, { viewers: 'anonymous', rtpCapabilities: { note: '</script><script>alert(1)</script>' } });
+    const mimeType = '</script><script>alert(1)</script>';
+    const html = withServedPage(HTML, { viewers: 'anonymous', rtpCapabilities: { codecs: [{ kind: 'audio', mimeType, clockRate: 48000, preferredPayloadType: 100 }] } });
     expect(html.match(/<\/script>/g)).toHaveLength(1);
     const json = /id="hybrid-stage-page">(.*)<\/script>/.exec(html)?.[1];
-    expect(JSON.parse(json!).rtpCapabilities.note).toBe('</script><script>alert(1)</script>');
+    expect(JSON.parse(json!).rtpCapabilities.codecs[0].mimeType).toBe(mimeType);
   });
 });

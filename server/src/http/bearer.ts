@@ -1,14 +1,23 @@
 import type { Request } from 'express';
-import { Role, type Grant, type ViewerAccess } from '@hybrid-stage/shared';
+import type { Grant, Operation, ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
+import { assertMay } from '../access/permissions';
 import { AppError } from '../errors';
 
-/** Reads `Authorization: Bearer <token>`: UNAUTHORIZED without a valid one, FORBIDDEN for other roles. */
-export async function bearerGrant(req: Request, access: AccessTokens, roles: readonly Role[]): Promise<Grant> {
+/** The grant of `Authorization: Bearer <token>`: UNAUTHORIZED without a valid one. */
+async function tokenGrant(req: Request, access: AccessTokens): Promise<Grant> {
   const match = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '');
   if (!match) throw new AppError('UNAUTHORIZED', 'send an access token as "Authorization: Bearer <token>"');
-  const grant = await access.verify(match[1]!);
-  if (!roles.includes(grant.role)) throw new AppError('FORBIDDEN', `this needs one of these roles: ${roles.join(', ')} (you are ${grant.role})`);
+  return access.verify(match[1]!);
+}
+
+/**
+ * The caller's grant for `operation`, from `Authorization: Bearer <token>`: UNAUTHORIZED without a
+ * valid token, FORBIDDEN when the operation table does not allow its role (the same table as the socket's).
+ */
+export async function bearerGrant(req: Request, access: AccessTokens, operation: Operation): Promise<Grant> {
+  const grant = await tokenGrant(req, access);
+  assertMay(grant, operation);
   return grant;
 }
 
@@ -17,7 +26,7 @@ export async function bearerGrant(req: Request, access: AccessTokens, roles: rea
  * viewer's when it sends none, which REGISTRATION_REQUIRED refuses when the event asks viewers to register.
  */
 export async function viewerGrant(req: Request, access: AccessTokens, viewers: ViewerAccess): Promise<Grant> {
-  if (req.get('authorization')) return bearerGrant(req, access, Role.options);
+  if (req.get('authorization')) return tokenGrant(req, access);
   if (viewers === 'registered') throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first');
   return { role: 'viewer' };
 }

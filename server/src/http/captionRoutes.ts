@@ -35,7 +35,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
   router.post(
     '/channels/:channelId/captions',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, ['captioner', 'producer', 'admin']);
+      const grant = await bearerGrant(req, access, 'captions:ingest');
       const channelId = String(req.params.channelId);
       const { cues } = parseBody(IngestBatch, req.body);
       for (const cue of cues) assertMayCaption(grant, channelId, cue.language);
@@ -59,7 +59,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
     '/channels/:channelId/sessions/:sessionId/captions/:language.vtt',
     express.text({ type: ['text/vtt', 'text/plain'], limit: MAX_VTT_BYTES }),
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, ['captioner', 'producer', 'admin']);
+      const grant = await bearerGrant(req, access, 'captions:import');
       const channelId = String(req.params.channelId);
       const lang = language(String(req.params.language));
       assertMayCaption(grant, channelId, lang);

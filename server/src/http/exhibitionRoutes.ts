@@ -49,7 +49,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   router.post(
     '/stands',
     route(async (req, res) => {
-      await bearerGrant(req, access, ['admin']);
+      await bearerGrant(req, access, 'stand:add');
       res.status(201).json(stands.add(parseBody(NewStand, req.body)));
     }),
   );
@@ -59,7 +59,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   router.put(
     '/stands/:standId',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const grant = await bearerGrant(req, access, 'stand:edit');
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
       res.json(stands.updateContent(standId, parseBody(StandContent, req.body)));
@@ -69,7 +69,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   router.put(
     '/stands/:standId/placement',
     route(async (req, res) => {
-      await bearerGrant(req, access, ['admin']);
+      await bearerGrant(req, access, 'stand:place');
       res.json(stands.place(standIdOf(req), parseBody(StandPlacement, req.body)));
     }),
   );
@@ -98,7 +98,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   router.patch(
     '/stands/:standId/comments/:commentId',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const grant = await bearerGrant(req, access, 'comment:moderate');
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
       const { hidden } = parseBody(CommentModeration, req.body);
@@ -109,7 +109,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   router.delete(
     '/stands/:standId/comments/:commentId',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const grant = await bearerGrant(req, access, 'comment:moderate');
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
       comments.delete(standId, String(req.params.commentId));
@@ -143,7 +143,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   router.get(
     '/exhibition/analytics',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, ['exhibitor', 'admin']);
+      const grant = await bearerGrant(req, access, 'exhibition:analytics');
       res.json(visits.analytics(grant.role === 'admin' ? undefined : new Set(grant.standId ? [grant.standId] : [])));
     }),
   );

@@ -7,9 +7,6 @@ import { AppError, NotFoundError } from '../errors';
 import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
-/** Who manages the films. */
-const FILM_ADMINS = ['producer', 'admin'] as const;
-
 /** How long a registered viewer's film and track URLs work: a long evening in the cinema. */
 const FILM_URL_LIFETIME_MS = 12 * 3600_000;
 
@@ -74,7 +71,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
   router.put(
     '/films/:filmId/video',
     route(async (req, res) => {
-      await bearerGrant(req, access, FILM_ADMINS);
+      await bearerGrant(req, access, 'film:manage');
       const id = filmId(req);
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       try {
@@ -90,7 +87,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
     '/films/:filmId/captions/:language.vtt',
     express.text({ type: ['text/vtt', 'text/plain'], limit: MAX_VTT_BYTES }),
     route(async (req, res) => {
-      await bearerGrant(req, access, FILM_ADMINS);
+      await bearerGrant(req, access, 'film:manage');
       const id = filmId(req);
       const language = Language.safeParse(req.params.language);
       if (!language.success) throw new AppError('INVALID_REQUEST', 'unknown language');
@@ -101,7 +98,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
   router.put(
     '/films/:filmId',
     route(async (req, res) => {
-      await bearerGrant(req, access, FILM_ADMINS);
+      await bearerGrant(req, access, 'film:manage');
       const id = filmId(req);
       res.json(await films.saveDetails(id, parseBody(FilmDetails, req.body)));
     }),
@@ -109,7 +106,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
   router.delete(
     '/films/:filmId',
     route(async (req, res) => {
-      await bearerGrant(req, access, FILM_ADMINS);
+      await bearerGrant(req, access, 'film:manage');
       await films.delete(filmId(req));
       res.status(204).end();
     }),

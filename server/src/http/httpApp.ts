@@ -2,31 +2,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
 import type { EventInfo } from '@hybrid-stage/shared';
-import type { WorkerPool } from '../media/WorkerPool';
-import type { ChannelRegistry } from '../program/ChannelRegistry';
-import type { AccessTokens } from '../access/AccessTokens';
-import type { IngestRegistry } from '../ingest/IngestRegistry';
 import type { Logger } from '../logger';
+import type { Services } from '../services';
 import { errorHandler } from './httpErrors';
 import { renderMetrics, type MetricsSources } from './metrics';
 import { ingestRoutes } from './ingestRoutes';
 import { captionRoutes } from './captionRoutes';
 import { agendaRoutes } from './agendaRoutes';
-import type { CaptionPipeline } from '../captions/CaptionPipeline';
-import type { Agenda } from '../agenda/Agenda';
-import type { EventSummary } from '../signaling/feedHandlers';
-import type { FeedRegistry } from '../studios/FeedRegistry';
-import type { RecordingRegistry } from '../recording/RecordingRegistry';
-import type { ReRunScheduler } from '../reruns/ReRunScheduler';
-import type { FilmLibrary } from '../cinema/FilmLibrary';
 import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
-import type { Exhibition } from '../exhibition/Exhibition';
 import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
-import type { RegistrationStore } from '../registration/RegistrationStore';
 import { registrationRoutes } from './registrationRoutes';
 import { appShell } from './appShell';
+import { forClient } from '../media/forClient';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
@@ -55,27 +44,19 @@ const SECURITY_HEADERS = {
   'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=()',
 };
 
-/** What the HTTP layer serves. */
-export interface HttpDeps {
-  pool: WorkerPool;
-  feeds: FeedRegistry;
-  channels: ChannelRegistry;
-  ingests: IngestRegistry;
-  captions: CaptionPipeline;
-  exhibition: Exhibition;
-  recordings: RecordingRegistry;
-  reruns: ReRunScheduler;
-  films: FilmLibrary;
-  agenda: Agenda;
-  access: AccessTokens;
-  event: EventSummary;
+/** The services the HTTP layer serves. */
+export type HttpServices = Pick<
+  Services,
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
+>;
+
+/** How the HTTP layer is set up. */
+export interface HttpOptions {
   /** What `/metrics` reports. */
   metrics: MetricsSources;
   logger: Logger;
   /** Directory of the built client, or '' to serve none. */
   clientDir: string;
-  /** Viewers who registered (when the event asks them to). */
-  registrations: RegistrationStore;
   /** Registrations accepted from one address per minute. */
   registrationsPerMinute: number;
   /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
@@ -83,7 +64,8 @@ export interface HttpDeps {
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, metrics, clientDir, logger, registrations, registrationsPerMinute, trustProxy }: HttpDeps): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy }: HttpOptions): Express {
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -143,7 +125,7 @@ export function createHttpApp({ pool, feeds, channels, ingests, captions, exhibi
       }
       // The page carries how viewers get in and the routers' capabilities, so a viewer's page starts
       // its join without asking for them first.
-      appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0]?.router.rtpCapabilities }).then(
+      appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0] && forClient(pool.workers[0].router.rtpCapabilities) }).then(
         (html) => {
           res.setHeader('Cache-Control', 'no-cache');
           res.type('html').send(html);

@@ -7,7 +7,6 @@ import type { IngestRegistry } from '../ingest/IngestRegistry';
 import { bearerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
-const INGEST_ROLES = ['studio', 'producer', 'admin'] as const;
 const CreateIngest = z.strictObject({ label: z.string().trim().min(1).max(80), protocol: IngestProtocol });
 
 /**
@@ -21,7 +20,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
   router.post(
     '/studios/:studioId/ingests',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, INGEST_ROLES);
+      const grant = await bearerGrant(req, access, 'ingest:create');
       const studioId = String(req.params.studioId);
       assertMayPublishIn(grant, studioId);
       const { label, protocol } = parseBody(CreateIngest, req.body);
@@ -31,7 +30,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
   router.get(
     '/studios/:studioId/ingests',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, INGEST_ROLES);
+      const grant = await bearerGrant(req, access, 'ingest:list');
       const studioId = String(req.params.studioId);
       assertMayPublishIn(grant, studioId);
       res.json(ingests.list(studioId));
@@ -40,7 +39,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
   router.delete(
     '/ingests/:ingestId',
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, INGEST_ROLES);
+      const grant = await bearerGrant(req, access, 'ingest:close');
       const ingest = ingests.get(String(req.params.ingestId));
       assertMayPublishIn(grant, ingest.feed.studioId);
       ingest.close();

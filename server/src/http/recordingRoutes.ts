@@ -9,7 +9,6 @@ import type { ReRunScheduler } from '../reruns/ReRunScheduler';
 import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
-const PRODUCERS = ['producer', 'admin'] as const;
 // The same requests as over the socket; over HTTP the re-run's id is in the path.
 const CreateReRun = Requests['rerun:create'];
 const UpdateReRun = Requests['rerun:update'].omit({ rerunId: true });
@@ -34,28 +33,28 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
   router.get(
     '/recordings',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'recording:list');
       res.json(recordings.list());
     }),
   );
   router.post(
     '/channels/:channelId/recording',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'recording:start');
       res.status(201).json(await recordings.start(String(req.params.channelId)));
     }),
   );
   router.delete(
     '/channels/:channelId/recording',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'recording:stop');
       res.json(await recordings.stop(String(req.params.channelId)));
     }),
   );
   router.get(
     '/recordings/:recordingId/file',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'recording:download');
       const file = recordings.file(String(req.params.recordingId));
       await new Promise<void>((resolve, reject) =>
         res.sendFile(file, { headers: { 'Content-Type': 'video/webm' } }, (error) =>
@@ -67,7 +66,7 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
   router.delete(
     '/recordings/:recordingId',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'recording:delete');
       reruns.deleteRecording(String(req.params.recordingId));
       res.status(204).end();
     }),
@@ -94,21 +93,21 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
   router.post(
     '/reruns',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'rerun:create');
       res.status(201).json(reruns.create(parseBody(CreateReRun, req.body)));
     }),
   );
   router.patch(
     '/reruns/:rerunId',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'rerun:update');
       res.json(reruns.update(String(req.params.rerunId), parseBody(UpdateReRun, req.body)));
     }),
   );
   router.delete(
     '/reruns/:rerunId',
     route(async (req, res) => {
-      await bearerGrant(req, access, PRODUCERS);
+      await bearerGrant(req, access, 'rerun:delete');
       reruns.delete(String(req.params.rerunId));
       res.status(204).end();
     }),

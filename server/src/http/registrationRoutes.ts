@@ -38,14 +38,14 @@ export function registrationRoutes(store: RegistrationStore, access: AccessToken
   router.get(
     '/registrations',
     route(async (req, res) => {
-      await bearerGrant(req, access, ['admin']);
+      await bearerGrant(req, access, 'registration:list');
       res.json({ count: store.count(), registrations: store.list() });
     }),
   );
   router.get(
     '/registrations.csv',
     route(async (req, res) => {
-      await bearerGrant(req, access, ['admin']);
+      await bearerGrant(req, access, 'registration:list');
       res.type('text/csv; charset=utf-8').attachment('registrations.csv').send(registrationsCsv(store.list()));
     }),
   );

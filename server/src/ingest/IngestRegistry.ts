@@ -2,6 +2,7 @@ import type { types } from 'mediasoup';
 import type { IngestInfo, IngestProtocol } from '@hybrid-stage/shared';
 import { AppError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
+import type { WorkerPool } from '../media/WorkerPool';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { Ingest } from './Ingest';
 
@@ -11,8 +12,8 @@ const MAX_INGESTS_PER_STUDIO = 8;
 /** Options of an {@link IngestRegistry}. */
 export interface IngestRegistryOptions {
   feeds: FeedRegistry;
-  /** The router ingests land on. */
-  router: () => types.Router;
+  /** Ingests land on its ingest worker, and open again on its replacement when it dies. */
+  pool: WorkerPool;
   listenIp: string;
   announcedIp: string;
   srtPortRange: [number, number];
@@ -23,21 +24,24 @@ export interface IngestRegistryOptions {
 export class IngestRegistry {
   readonly #options: IngestRegistryOptions;
   readonly #ingests = new Map<string, Ingest>();
+  readonly #unfollow: () => void;
 
   constructor(options: IngestRegistryOptions) {
     this.#options = options;
+    // First after a replacement: the ingests open again on the same ports before anything else takes them.
+    this.#unfollow = options.pool.followIngest('ports', (worker) => this.#moveTo(worker.router));
   }
 
   /** Opens an endpoint feeding a new feed of `studioId`. */
   async open(studioId: string, label: string, protocol: IngestProtocol): Promise<IngestInfo> {
-    const { feeds, router, listenIp, announcedIp, logger } = this.#options;
+    const { feeds, pool, listenIp, announcedIp, logger } = this.#options;
     if (this.list(studioId).length >= MAX_INGESTS_PER_STUDIO) {
       throw new AppError('INVALID_STATE', `at most ${MAX_INGESTS_PER_STUDIO} ingests per studio; close one first`);
     }
     const srtPort = protocol === 'srt' ? this.#freeSrtPort() : undefined;
     const feed = feeds.open(studioId, label, protocol);
     try {
-      const ingest = await Ingest.open({ protocol, feed, router: router(), listenIp, announcedIp, srtPort, logger });
+      const ingest = await Ingest.open({ protocol, feed, router: pool.ingest.router, listenIp, announcedIp, srtPort, logger });
       this.#ingests.set(ingest.id, ingest);
       feed.once('close', () => this.#ingests.delete(ingest.id));
       logger.info({ studioId, label, protocol, ingestId: ingest.id }, 'ingest opened');
@@ -64,7 +68,7 @@ export class IngestRegistry {
    * Opens every ingest again on `router`, after the worker they lived on died and was replaced;
    * one that cannot be opened again is closed (its feed ends) and logged.
    */
-  async moveTo(router: types.Router): Promise<void> {
+  async #moveTo(router: types.Router): Promise<void> {
     for (const ingest of [...this.#ingests.values()]) {
       try {
         await ingest.moveTo(router);
@@ -78,6 +82,7 @@ export class IngestRegistry {
 
   /** Closes every ingest. */
   close(): void {
+    this.#unfollow();
     for (const ingest of [...this.#ingests.values()]) ingest.close();
   }
 

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import type { ConsumerOptions, MediaKind, TransportOptions } from '@hybrid-stage/shared';
+import type { ConsumerOptions, DtlsParameters, IceParameters, MediaKind, RtpCapabilities, RtpParameters, TransportOptions } from '@hybrid-stage/shared';
 import { AppError, InvalidStateError, NotFoundError } from '../errors';
+import { forClient } from './forClient';
 import type { MediaWorker, WorkerPool } from './WorkerPool';
 
 /** A console watching every feed holds two per feed; more than this is a leak or abuse. */
@@ -58,8 +59,8 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   }
 
   /** What the client's mediasoup-client Device loads. */
-  get rtpCapabilities(): types.RtpCapabilities {
-    return this.#worker.router.rtpCapabilities;
+  get rtpCapabilities(): RtpCapabilities {
+    return forClient(this.#worker.router.rtpCapabilities);
   }
 
   /** Creates a WebRTC transport on the worker's WebRtcServer. */
@@ -83,35 +84,34 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
-      iceCandidates: transport.iceCandidates,
-      dtlsParameters: transport.dtlsParameters,
+      iceCandidates: forClient(transport.iceCandidates),
+      dtlsParameters: forClient(transport.dtlsParameters),
     };
   }
 
   /** Completes the DTLS handshake parameters of one of the client's transports. */
-  async connectTransport(transportId: string, dtlsParameters: unknown): Promise<void> {
+  async connectTransport(transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     const transport = this.#transport(transportId);
-    await rejectAsInvalid('dtlsParameters', transport.connect({ dtlsParameters: dtlsParameters as types.DtlsParameters }));
+    await rejectAsInvalid('dtlsParameters', transport.connect({ dtlsParameters }));
   }
 
   /** New ICE credentials for one of the client's transports, after its network path broke. */
-  async restartIce(transportId: string): Promise<unknown> {
+  async restartIce(transportId: string): Promise<IceParameters> {
     return this.#transport(transportId).restartIce();
   }
 
   /** Receives a track from the client on one of its send transports. */
-  async produce(transportId: string, kind: MediaKind, rtpParameters: unknown): Promise<types.Producer> {
+  async produce(transportId: string, kind: MediaKind, rtpParameters: RtpParameters): Promise<types.Producer> {
     const transport = this.#transport(transportId, 'send');
-    return rejectAsInvalid('rtpParameters', transport.produce({ kind, rtpParameters: rtpParameters as types.RtpParameters }));
+    return rejectAsInvalid('rtpParameters', transport.produce({ kind, rtpParameters }));
   }
 
   /**
    * Creates paused consumers of the given tracks on one of the client's receive transports,
    * piping each producer to this client's router first when it lives elsewhere.
    */
-  async consume(transportId: string, tracks: ConsumableTrack[], rtpCapabilities: unknown): Promise<ConsumerOptions[]> {
+  async consume(transportId: string, tracks: ConsumableTrack[], caps: RtpCapabilities): Promise<ConsumerOptions[]> {
     const transport = this.#transport(transportId, 'recv');
-    const caps = rtpCapabilities as types.RtpCapabilities;
     const result: ConsumerOptions[] = [];
     for (const track of tracks) {
       if (this.#consumers.size >= MAX_CONSUMERS_PER_CLIENT) {
@@ -128,7 +128,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
         consumer.close();
         this.emit('consumerClosed', consumer.id);
       });
-      result.push({ id: consumer.id, producerId: track.producer.id, kind: consumer.kind, rtpParameters: consumer.rtpParameters });
+      result.push({ id: consumer.id, producerId: track.producer.id, kind: consumer.kind, rtpParameters: forClient(consumer.rtpParameters) });
     }
     return result;
   }

@@ -29,6 +29,18 @@ export interface MediaWorker {
   readonly router: types.Router;
 }
 
+/**
+ * The order in which what lived on a replaced ingest worker is rebuilt on the new one: what holds
+ * fixed ports first (so nothing else takes them), then the program buses, then the sources that
+ * feed them (a feed opened before its bus exists would be tapped on the dead router), then what
+ * was on air (which needs those sources back).
+ */
+export const RECOVERY_STAGES = ['ports', 'buses', 'sources', 'onAir'] as const;
+export type RecoveryStage = (typeof RECOVERY_STAGES)[number];
+
+/** Rebuilds, on the replacement of the ingest worker, what lived on the old one. */
+export type RecoveryStep = (worker: MediaWorker) => Promise<void>;
+
 /** Events of a {@link WorkerPool}. */
 export interface WorkerPoolEvents {
   /** A worker died and a new one took its place; everything on the old one is gone. */
@@ -37,7 +49,8 @@ export interface WorkerPoolEvents {
 
 /**
  * The mediasoup workers of this process, one router each. A worker that dies is replaced with a
- * new one on the same ports; listeners of `replaced` rebuild what lived on it.
+ * new one on the same ports; the services that lived on the ingest worker rebuild themselves on its
+ * replacement through {@link followIngest}, stage by stage.
  */
 export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #options: WorkerPoolOptions;
@@ -46,6 +59,8 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   readonly #pipes = new Map<string, Promise<types.Producer>>();
   /** Clients placed on each live worker and not yet released. */
   readonly #clients = new Map<MediaWorker, number>();
+  /** What each service rebuilds when the ingest worker is replaced, by stage, in the order followed. */
+  readonly #recovery = new Map<RecoveryStage, Set<RecoveryStep>>(RECOVERY_STAGES.map((stage) => [stage, new Set()]));
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
@@ -128,6 +143,17 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return piped;
   }
 
+  /**
+   * Calls `step` with the new ingest worker whenever the old one died and was replaced, in `stage`
+   * (stages run one after another; steps of one stage in the order they were added). The one way
+   * a service follows the ingest worker; returns the function that stops following.
+   */
+  followIngest(stage: RecoveryStage, step: RecoveryStep): () => void {
+    const steps = this.#recovery.get(stage)!;
+    steps.add(step);
+    return () => void steps.delete(step);
+  }
+
   /** Closes every worker. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
@@ -184,11 +210,22 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         this.#clients.delete(this.#workers[index]!);
         this.#workers[index] = replacement;
         this.emit('replaced', replacement);
+        if (index === 0) await this.#recoverIngest(replacement);
         return;
       } catch (error) {
         this.#options.logger.error({ err: error, index, attempt }, 'could not replace mediasoup worker');
         await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
       }
+    }
+  }
+
+  /** Runs every service's recovery step on the new ingest worker; the first that fails stops the rest. */
+  async #recoverIngest(worker: MediaWorker): Promise<void> {
+    try {
+      for (const stage of RECOVERY_STAGES) for (const step of [...this.#recovery.get(stage)!]) if (!this.#closed) await step(worker);
+      if (!this.#closed) this.#options.logger.info('channels restored on the replaced media worker');
+    } catch (err) {
+      this.#options.logger.error({ err }, 'cannot restore the channels on the replaced media worker');
     }
   }
 

@@ -23,9 +23,8 @@ export interface ChannelRegistryEvents {
 export interface ChannelRegistryOptions {
   channels: readonly ChannelConfig[];
   feeds: FeedRegistry;
+  /** The buses run on its ingest worker (feeds on other routers are piped there), and move to its replacement. */
   pool: WorkerPool;
-  /** Where the buses run; feeds on other routers are piped here. */
-  router: types.Router;
   logger: Logger;
 }
 
@@ -58,20 +57,28 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   readonly #healthTimer: NodeJS.Timeout;
   #router: types.Router;
   #transport: types.DirectTransport;
+  readonly #unfollow: (() => void)[];
   #closed = false;
 
-  private constructor(options: ChannelRegistryOptions, transport: types.DirectTransport) {
+  private constructor(options: ChannelRegistryOptions, router: types.Router, transport: types.DirectTransport) {
     super();
     this.#options = options;
-    this.#router = options.router;
+    this.#router = router;
     this.#transport = transport;
     this.#healthTimer = setInterval(() => void this.#sendHealth(), HEALTH_INTERVAL_MS);
+    // When the ingest worker is replaced the buses are rebuilt on the new one, and once the sources
+    // are back (a test pattern restarts as a new feed), each channel gets back what it had on air.
+    this.#unfollow = [
+      options.pool.followIngest('buses', (worker) => this.#moveTo(worker.router)),
+      options.pool.followIngest('onAir', () => this.#restoreOnAir()),
+    ];
   }
 
   /** Creates the buses and taps every feed there is and every feed that opens later. */
   static async start(options: ChannelRegistryOptions): Promise<ChannelRegistry> {
-    const transport = await options.router.createDirectTransport({ maxMessageSize: 262144 });
-    const registry = new ChannelRegistry(options, transport);
+    const { router } = options.pool.ingest;
+    const transport = await router.createDirectTransport({ maxMessageSize: 262144 });
+    const registry = new ChannelRegistry(options, router, transport);
     try {
       await registry.#createBuses();
       options.feeds.on('opened', registry.#onFeedOpened);
@@ -89,10 +96,10 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
 
   /**
    * Rebuilds every bus and tap on `router` after the worker they ran on died (everything on it
-   * closed with it). Each bus continues its version and cut log; {@link restoreOnAir} then puts
+   * closed with it). Each bus continues its version and cut log; {@link #restoreOnAir} then puts
    * back what was on air.
    */
-  async moveTo(router: types.Router): Promise<void> {
+  async #moveTo(router: types.Router): Promise<void> {
     if (this.#closed) return;
     // The closed buses stay listed until their successors replace them: a viewer asking for a
     // channel meanwhile gets INVALID_STATE (try again), not NOT_FOUND (no such channel).
@@ -108,11 +115,11 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   }
 
   /**
-   * Puts each channel's program and backup back as they were before {@link moveTo}, on the live
+   * Puts each channel's program and backup back as they were before {@link #moveTo}, on the live
    * feed of the same studio, label and source (a test pattern restarted on the new worker is a
    * new feed with the old name). Channels whose feed is gone stay dark, and producers are told.
    */
-  async restoreOnAir(): Promise<void> {
+  async #restoreOnAir(): Promise<void> {
     const find = (want: FeedIdentity | undefined) =>
       want && [...this.#taps.values()].find((t) => !t.closed && t.feed.studioId === want.studioId && t.feed.label === want.label && t.feed.source === want.source);
     for (const [channelId, bus] of this.#buses) {
@@ -185,6 +192,7 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    for (const unfollow of this.#unfollow) unfollow();
     clearInterval(this.#healthTimer);
     this.#options.feeds.off('opened', this.#onFeedOpened);
     for (const bus of this.#buses.values()) bus.close();

@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { types } from 'mediasoup';
 import type { ReRunInfo } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { AppError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
+import type { WorkerPool } from '../media/WorkerPool';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
@@ -33,8 +33,8 @@ export interface ReRunSchedulerOptions {
   channels: ChannelRegistry;
   feeds: FeedRegistry;
   captions: CaptionPipeline;
-  /** Where re-run feeds are made (the ingest router, which may be replaced). */
-  router: () => types.Router;
+  /** Re-run feeds are made on its ingest worker (whichever it is at the time: it may have been replaced). */
+  pool: WorkerPool;
   logger: Logger;
 }
 
@@ -218,7 +218,7 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
         feeds: this.#options.feeds,
         channels: this.#options.channels,
         captions: this.#options.captions,
-        router: this.#options.router(),
+        router: this.#options.pool.ingest.router,
         logger,
       });
     } catch (error) {

@@ -2,36 +2,37 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Grant } from '@hybrid-stage/shared';
 import type { ClientSession } from './ClientSession';
+import { ClientLink, type LinkSocket } from './ClientLink';
 
-/** One session the keeper knows: its resume token and, while its client is away, the timer that ends it. */
-interface Kept {
-  readonly session: ClientSession;
-  /** Whether its client connected with an access token (a registered viewer's grant equals an anonymous one's). */
-  readonly withToken: boolean;
-  /** The current resume token: a new one after every resume, so a token works once. */
-  token: string;
-  expiry: NodeJS.Timeout | undefined;
+/** Who is connecting: the grant of its access token, and the resume token it sent if it is coming back. */
+export interface Connecting {
+  grant: Grant;
+  /** Whether it connected with an access token (an invite link or a viewer registration). */
+  withToken: boolean;
+  /** The resume token of the session it held before its connection dropped. */
+  resume?: string | undefined;
 }
 
-/** A session given back, with the token that resumes it next time. */
-export interface Resumed {
-  readonly session: ClientSession;
-  readonly token: string;
+/** A client's link on connect, and whether it is the one the client had before a drop. */
+export interface Connected<S extends LinkSocket> {
+  readonly link: ClientLink<S>;
+  readonly resumed: boolean;
 }
 
 const newToken = () => randomBytes(24).toString('base64url');
 
 /**
  * Keeps every client's session (transports, producers, consumers, feeds) across a short drop of
- * its signaling connection. Each session has a secret resume token, given to its client; a client
- * that reconnects with it within `graceMs` gets the session back as it was, so the browser's media
- * never stops. A session whose client does not come back is closed when the grace period ends.
- * Knows nothing of sockets: the signaling layer says when a client drops, leaves or comes back.
+ * its signaling connection, as one {@link ClientLink} per client. Each has a secret resume token,
+ * given to its client; a client that reconnects with it within `graceMs` gets the session back as
+ * it was, so the browser's media never stops, and the notices it missed. A session whose client
+ * does not come back is closed when the grace period ends. The one owner of resume: the signaling
+ * layer only says when a connection comes and goes.
  */
-export class ClientSessionKeeper {
+export class ClientSessionKeeper<S extends LinkSocket = LinkSocket> {
   readonly #graceMs: number;
-  readonly #byToken = new Map<string, Kept>();
-  readonly #bySession = new Map<ClientSession, Kept>();
+  readonly #byToken = new Map<string, ClientLink<S>>();
+  readonly #links = new Set<ClientLink<S>>();
   #closed = false;
 
   /** `graceMs` 0 closes a dropped client's session at once. */
@@ -46,69 +47,74 @@ export class ClientSessionKeeper {
 
   /** Sessions whose client is away and may still come back. */
   get held(): number {
-    return [...this.#byToken.values()].filter((k) => k.expiry).length;
+    return [...this.#links].filter((l) => l.expiry).length;
   }
 
   /**
-   * Starts keeping a new session (its client is connected, with an access token or not); returns
-   * its resume token. Once the keeper is closed (the server is stopping) the session is closed at
-   * once and its token resumes nothing.
+   * A client connected on `socket`. If its resume token names a session still open and it has the
+   * same grant (and an access token if the first connection had one), it gets that link back: no
+   * longer waiting to be closed, on this connection, with a new resume token (the one used works
+   * once). Otherwise a new link with the session `open` makes. Once the keeper is closed (the server
+   * is stopping) a new session is closed at once and its token resumes nothing.
    */
-  add(session: ClientSession, withToken: boolean): string {
-    if (this.#closed) {
-      session.close();
-      return newToken();
+  connect(socket: S, client: Connecting, open: (link: ClientLink<S>) => ClientSession): Connected<S> {
+    const resumed = client.resume === undefined ? undefined : this.#resume(client.resume, client);
+    if (resumed) {
+      resumed.attach(socket);
+      return { link: resumed, resumed: true };
     }
-    const kept: Kept = { session, withToken, token: newToken(), expiry: undefined };
-    this.#byToken.set(kept.token, kept);
-    this.#bySession.set(session, kept);
-    return kept.token;
-  }
-
-  /**
-   * The session a reconnecting client held, if `token` names one still open and the new connection
-   * has the same grant (and an access token if the first had one); it is no longer waiting to be
-   * closed, and gets a new resume token: the one used works only once.
-   */
-  resume(token: string, grant: Grant, withToken: boolean): Resumed | undefined {
-    const kept = this.#byToken.get(token);
-    if (!kept || kept.session.closed || kept.withToken !== withToken || !isDeepStrictEqual(kept.session.grant, grant)) return undefined;
-    clearTimeout(kept.expiry);
-    kept.expiry = undefined;
-    this.#byToken.delete(kept.token);
-    kept.token = newToken();
-    this.#byToken.set(kept.token, kept);
-    return { session: kept.session, token: kept.token };
-  }
-
-  /**
-   * The client's connection dropped: its session is closed unless it resumes within the grace
-   * period; one that holds no media or feeds is closed at once.
-   */
-  hold(session: ClientSession): void {
-    const kept = this.#bySession.get(session);
-    if (!kept) return;
-    // Nothing held (a page that only read the agenda): nothing to wait for.
-    if (this.#graceMs === 0 || !session.holdsMedia) return this.release(session);
-    clearTimeout(kept.expiry);
-    kept.expiry = setTimeout(() => this.release(session), this.#graceMs);
-    kept.expiry.unref();
-  }
-
-  /** The client left for good (or its grace period ended): its session closes now. */
-  release(session: ClientSession): void {
-    const kept = this.#bySession.get(session);
-    if (kept) {
-      clearTimeout(kept.expiry);
-      this.#byToken.delete(kept.token);
-      this.#bySession.delete(session);
+    const link = new ClientLink(socket, client.withToken, newToken(), open);
+    if (this.#closed) link.session.close();
+    else {
+      this.#byToken.set(link.token, link);
+      this.#links.add(link);
     }
-    session.close();
+    return { link, resumed: false };
+  }
+
+  /**
+   * `socket` dropped. Nothing changes if a newer connection took the link over. A client that left
+   * for good (closed its connection itself) has its session closed now; any other drop may be a
+   * network blip: the session waits the grace period, unless it holds no media or feeds.
+   */
+  disconnected(link: ClientLink<S>, socket: S, leftForGood: boolean): void {
+    if (!link.detach(socket)) return;
+    if (leftForGood) this.#release(link);
+    else this.#hold(link);
   }
 
   /** Closes every session, connected or held. Safe to call twice. */
   close(): void {
     this.#closed = true;
-    for (const session of [...this.#bySession.keys()]) this.release(session);
+    for (const link of [...this.#links]) this.#release(link);
+  }
+
+  #resume(token: string, { grant, withToken }: Connecting): ClientLink<S> | undefined {
+    const link = this.#byToken.get(token);
+    if (!link || link.session.closed || link.withToken !== withToken || !isDeepStrictEqual(link.session.grant, grant)) return undefined;
+    clearTimeout(link.expiry);
+    link.expiry = undefined;
+    this.#byToken.delete(link.token);
+    link.token = newToken();
+    this.#byToken.set(link.token, link);
+    return link;
+  }
+
+  #hold(link: ClientLink<S>): void {
+    if (!this.#links.has(link)) return;
+    // Nothing held (a page that only read the agenda): nothing to wait for.
+    if (this.#graceMs === 0 || !link.session.holdsMedia) return this.#release(link);
+    clearTimeout(link.expiry);
+    link.expiry = setTimeout(() => this.#release(link), this.#graceMs);
+    link.expiry.unref();
+  }
+
+  /** The client left for good (or its grace period ended): its session closes now. */
+  #release(link: ClientLink<S>): void {
+    clearTimeout(link.expiry);
+    link.expiry = undefined;
+    this.#byToken.delete(link.token);
+    this.#links.delete(link);
+    link.session.close();
   }
 }

@@ -1,59 +1,39 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import { z } from 'zod';
 import {
   HandshakeAuth,
   PROTOCOL_VERSION,
   Requests,
-  type Ack,
   type ClientToServerEvents,
   type ClosingReason,
   type Grant,
   type RequestName,
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
-import type { AccessTokens } from '../access/AccessTokens';
 import type { InviteScopes } from '../access/inviteGrant';
-import { assertMayRequest, assertRegisteredIfAsked, isProducer } from '../access/permissions';
-import { AppError, toWireError } from '../errors';
+import { isProducer } from '../access/permissions';
+import type { AppError } from '../errors';
 import type { Logger } from '../logger';
-import type { WorkerPool } from '../media/WorkerPool';
-import type { ChannelRegistry } from '../program/ChannelRegistry';
-import type { FeedRegistry } from '../studios/FeedRegistry';
+import type { Services } from '../services';
 import { ClientSession } from './ClientSession';
-import { ClientSessionKeeper } from './ClientSessionKeeper';
-import { feedHandlers, type EventSummary } from './feedHandlers';
+import type { ClientLink } from './ClientLink';
+import { dispatch, type Caller } from './dispatch';
+import { feedHandlers } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
 import { inviteHandlers } from './inviteHandlers';
 import { captionHandlers, captionRoom, draftRoom } from './captionHandlers';
-import { toWire, type CaptionPipeline } from '../captions/CaptionPipeline';
-import type { IngestRegistry } from '../ingest/IngestRegistry';
-import type { Handlers } from './handlers';
+import { toWire } from '../captions/CaptionPipeline';
 import { mediaHandlers } from './mediaHandlers';
 import { programHandlers } from './programHandlers';
 import { RateLimiter } from './RateLimiter';
-import type { Exhibition } from '../exhibition/Exhibition';
 import { EXHIBITION_ROOM, exhibitionHandlers } from './exhibitionHandlers';
-import type { RecordingRegistry } from '../recording/RecordingRegistry';
-import type { ReRunScheduler } from '../reruns/ReRunScheduler';
 import { recordingHandlers } from './recordingHandlers';
 
-/** What the signaling layer drives. */
-export interface SignalingDeps {
-  pool: WorkerPool;
-  feeds: FeedRegistry;
-  channels: ChannelRegistry;
-  ingests: IngestRegistry;
-  captions: CaptionPipeline;
-  exhibition: Exhibition;
-  recordings: RecordingRegistry;
-  reruns: ReRunScheduler;
-  access: AccessTokens;
-  event: EventSummary;
-  /** How long a dropped client's session waits for it to resume (CLIENT_GRACE_MS). */
-  clientGraceMs: number;
-  logger: Logger;
-}
+/** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
+export type SignalingServices = Pick<
+  Services,
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions'
+>;
 
 /** What the handshake leaves on each socket. */
 interface SocketData {
@@ -64,34 +44,22 @@ interface SocketData {
   resume?: string;
 }
 
-type TypedSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** The socket.io server, typed with the protocol. */
+export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+/** One client's connection. */
+export type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
-/** Which socket a session talks to now, and what it missed while its client was away. */
-interface SessionLink {
-  socket: TypedSocket | undefined;
-  /** The resume token the client holds now (a new one after each resume). */
-  token: string;
-  readonly missed: ((socket: TypedSocket) => void)[];
-}
-
-/** At most this many notifications wait for a client that is away (a media:lost makes the rest moot). */
-const MAX_MISSED = 64;
-
-/** The socket.io server with the client sessions behind it. */
+/** The wired signaling layer. */
 export interface Signaling {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents>;
-  /** Every client's session, kept across short drops of its connection. */
-  readonly sessions: ClientSessionKeeper;
   /** Tells every connected client the server is about to stop. */
   announceClosing(reason: ClosingReason): void;
-  /** Closes every client's session (transports, producers, consumers, feeds). Safe to call twice. */
-  closeSessions(): void;
-  /** Closes the sessions, disconnects every client and stops accepting new ones. */
-  close(): Promise<void>;
 }
 
 /** Room of the sockets that get producer-only broadcasts. */
 const PRODUCERS_ROOM = 'producers';
+
+/** Largest socket.io message accepted, in bytes. */
+const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A handshake refusal the client can read: `connect_error` carries `data.code`. */
 function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): Error {
@@ -100,21 +68,18 @@ function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): E
   return error;
 }
 
-/** Largest socket.io message accepted, in bytes. */
-const MAX_MESSAGE_BYTES = 64 * 1024;
+/** socket.io on the HTTP server, accepting nothing until {@link attachSignaling} wires it. */
+export function createSignalingIo(httpServer: HttpServer): SignalingIo {
+  return new Server(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false });
+}
 
 /**
- * socket.io on the HTTP server: checks the protocol version at connect, then for every request
- * parses the payload with its zod schema, calls the domain and acknowledges with the envelope.
+ * Wires socket.io to the services: checks the protocol version and the access token at connect,
+ * hands each connection to the session keeper (which gives a returning client its session back),
+ * sends every request through {@link dispatch}, and broadcasts what changes.
  */
-export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, logger } = deps;
-  const sessions = new ClientSessionKeeper(deps.clientGraceMs);
-  const links = new WeakMap<ClientSession, SessionLink>();
-  const io = new Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>(httpServer, {
-    maxHttpBufferSize: MAX_MESSAGE_BYTES,
-    serveClient: false,
-  });
+export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions } = services;
 
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -155,38 +120,21 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
     hasStand: (standId) => exhibition.stands.has(standId),
   };
 
-  io.on('connection', (socket: TypedSocket) => {
+  /** A new client's session: its notices go through its link, to whichever connection it has then. */
+  const openSession = (grant: Grant) => (link: ClientLink<ClientSocket>) =>
+    new ClientSession(pool, grant, {
+      consumerClosed: (consumerId) => link.notify((s) => s.emit('consumer:closed', { consumerId })),
+      // Lost media makes every earlier notice moot.
+      mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
+    });
+
+  io.on('connection', (socket: ClientSocket) => {
     const log = logger.child({ socket: socket.id });
     const { grant, hasToken } = socket.data;
     // A client back from a drop within the grace period gets its session (and media) back.
-    const resumed = socket.data.resume === undefined ? undefined : sessions.resume(socket.data.resume, grant, hasToken);
-    let session: ClientSession;
-    let link: SessionLink;
-    if (resumed && links.has(resumed.session)) {
-      session = resumed.session;
-      link = links.get(session)!;
-      link.token = resumed.token;
-      // The old connection may not have noticed the drop yet: this one takes over.
-      const previous = link.socket;
-      link.socket = socket;
-      if (previous?.connected) previous.disconnect(true);
-      log.debug('client resumed its session');
-    } else {
-      const notify = (send: (s: TypedSocket) => void) => {
-        if (link.socket?.connected) send(link.socket);
-        else if (link.missed.length < MAX_MISSED) link.missed.push(send);
-      };
-      session = new ClientSession(pool, grant, {
-        consumerClosed: (consumerId) => notify((s) => s.emit('consumer:closed', { consumerId })),
-        mediaLost: () => {
-          // Lost media makes every earlier notice moot: it alone must reach a client that comes back.
-          if (!link.socket?.connected) link.missed.length = 0;
-          notify((s) => s.emit('media:lost', {}));
-        },
-      });
-      link = { socket, token: sessions.add(session, hasToken), missed: [] };
-      links.set(session, link);
-    }
+    const { link, resumed } = sessions.connect(socket, { grant, withToken: hasToken, resume: socket.data.resume }, openSession(grant));
+    if (resumed) log.debug('client resumed its session');
+    const { session } = link;
     const rooms = {
       join: (room: string) => void socket.join(room),
       leave: (room: string) => void socket.leave(room),
@@ -195,68 +143,40 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
         return socket.rooms.size;
       },
     };
-    const handlers: Handlers = {
-      ...mediaHandlers(session),
-      ...feedHandlers(session, feeds, channels, event),
-      ...programHandlers(session, channels),
-      ...ingestHandlers(session, ingests),
-      ...inviteHandlers(grant, inviteScopes, access),
-      ...recordingHandlers(recordings, reruns),
-      ...captionHandlers(session, captions, rooms),
-      ...exhibitionHandlers(socket.id, exhibition, rooms),
+    const caller: Caller = {
+      grant,
+      hasToken,
+      viewers: event.viewers,
+      handlers: {
+        ...mediaHandlers(session),
+        ...feedHandlers(session, feeds, channels, event),
+        ...programHandlers(session, channels),
+        ...ingestHandlers(session, ingests),
+        ...inviteHandlers(grant, inviteScopes, access),
+        ...recordingHandlers(recordings, reruns),
+        ...captionHandlers(session, captions, rooms),
+        ...exhibitionHandlers(socket.id, exhibition, rooms),
+      },
+      limiter: new RateLimiter(50, 100),
+      logger: log,
     };
-    const limiter = new RateLimiter(50, 100);
-
     for (const name of Object.keys(Requests) as RequestName[]) {
       socket.on(name, (payload: unknown, ack: unknown) => {
         if (typeof ack !== 'function') return; // every request is acknowledged; others are dropped
-        const reply = ack as (response: Ack<unknown>) => void;
-        if (!limiter.take()) {
-          reply({ ok: false, error: { code: 'RATE_LIMITED', message: 'too many requests; slow down' } });
-          return;
-        }
-        try {
-          assertRegisteredIfAsked(event.viewers, hasToken, name);
-          assertMayRequest(grant, name);
-        } catch (error) {
-          reply({ ok: false, error: toWireError(error) });
-          return;
-        }
-        let parsed;
-        try {
-          parsed = Requests[name].safeParse(payload);
-        } catch {
-          // A payload that makes a check itself fail is refused like any bad one, never thrown out of the listener.
-          parsed = { success: false as const, error: new z.ZodError([{ code: 'custom', message: 'payload cannot be checked', path: [] }]) };
-        }
-        if (!parsed.success) {
-          reply({ ok: false, error: { code: 'INVALID_REQUEST', message: `${name}: ${z.prettifyError(parsed.error)}` } });
-          return;
-        }
-        const handler = handlers[name] as (request: unknown) => Promise<unknown>;
-        handler(parsed.data).then(
-          (data) => reply({ ok: true, data }),
-          (error: unknown) => {
-            if (!(error instanceof AppError)) log.error({ err: error, request: name }, 'request failed');
-            reply({ ok: false, error: toWireError(error) });
-          },
-        );
+        void dispatch(caller, name, payload).then(ack as (response: unknown) => void);
       });
     }
 
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'client disconnected');
       exhibition.presence.leave(socket.id);
-      if (link.socket !== socket) return; // a newer connection took the session over
-      link.socket = undefined;
       // A client that closed its connection itself is gone; any other drop may be a network blip.
-      if (reason === 'client namespace disconnect') sessions.release(session);
-      else sessions.hold(session);
+      sessions.disconnected(link, socket, reason === 'client namespace disconnect');
     });
     if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
     socket.emit('session:grant', grant);
-    socket.emit('session:resumable', { token: link.token, resumed: session === resumed?.session });
-    for (const send of link.missed.splice(0)) send(socket);
+    socket.emit('session:resumable', { token: link.token, resumed });
+    link.deliverMissed();
     socket.emit('feeds:changed', feeds.list());
   });
 
@@ -269,14 +189,5 @@ export function attachSignaling(httpServer: HttpServer, deps: SignalingDeps): Si
   recordings.on('changed', () => io.to(PRODUCERS_ROOM).emit('recordings:changed', recordings.list()));
   reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
-  return {
-    io,
-    sessions,
-    announceClosing: (reason) => void io.emit('server:closing', { reason }),
-    closeSessions: () => sessions.close(),
-    close: async () => {
-      sessions.close();
-      await io.close();
-    },
-  };
+  return { announceClosing: (reason) => void io.emit('server:closing', { reason }) };
 }

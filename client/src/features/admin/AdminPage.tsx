@@ -3,6 +3,7 @@ import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import type { ErrorCode, Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
+import { may } from '@hybrid-stage/shared/permissions';
 import { useFormat } from '../../i18n/useFormat';
 import { currentAccessToken } from '../../signaling/accessToken';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
@@ -21,7 +22,7 @@ export function AdminPage() {
   const signaling = useSignaling();
   // Until the server has said who this is, an admin is not told the page is not for them.
   if (!signaling.grantKnown) return <p role="status">{t('common:nav.loading')}</p>;
-  if (grant.role !== 'admin') {
+  if (!may(grant, 'registration:list')) {
     return (
       <p role="alert" className="error">
         {t('admin.needsAdmin')}

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { useParams } from 'react-router';
 import { LANGUAGE_NAMES, LANGUAGES, RTL_LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import type { Cue, Language } from '@hybrid-stage/shared';
+import { mayCaption } from '@hybrid-stage/shared/permissions';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
@@ -40,7 +41,7 @@ export function DeskPage() {
   const mine = useCaptionTrack(channelId, language);
   const english = useCaptionTrack(channelId, language === 'en' ? undefined : 'en');
   const rtl = RTL_LANGUAGES.has(language);
-  const allowed = grant.role === 'producer' || grant.role === 'admin' || (grant.role === 'captioner' && grant.channelId === channelId && grant.languages?.includes(language));
+  const allowed = mayCaption(grant, channelId, language);
 
   // Machine drafts for this language, when translation runs in review mode.
   useEffect(() => {

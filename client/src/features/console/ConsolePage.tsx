@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FeedHealth, ProgramAlert } from '@hybrid-stage/shared';
+import { isProducer } from '@hybrid-stage/shared/permissions';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
@@ -78,7 +79,7 @@ export function ConsolePage() {
   const programState = useWatch(programSource);
   const previewState = useWatch(previewSource, feeds.find((f) => f.id === channel?.preview)?.kinds.join('+'));
 
-  if (grant.role !== 'producer' && grant.role !== 'admin') {
+  if (!isProducer(grant)) {
     return <p role="alert">{t('console.needsProducer')}</p>;
   }
   if (!event || !channel) return <p>{t('common:loading')}</p>;

@@ -2,6 +2,7 @@ import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Link, Route, Routes, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
+import { may } from '@hybrid-stage/shared/permissions';
 import { useGrant } from '../../signaling/SignalingContext';
 import { AnalyticsPanel } from './AnalyticsPanel';
 import { requestErrorText } from '../../signaling/requestError';
@@ -80,7 +81,7 @@ function ExhibitionPage() {
     });
 
   const open = stands?.find((s) => s.id === openStand);
-  const manager = grant.role === 'admin' || grant.role === 'exhibitor';
+  const manager = may(grant, 'exhibition:analytics');
   return (
     <section className={`exhibition exhibition-${view}`}>
       <div className="exhibition-bar">
@@ -101,7 +102,7 @@ function ExhibitionPage() {
             {t('bar.analytics')}
           </button>
         )}
-        {grant.role === 'admin' && (
+        {may(grant, 'stand:add') && (
           <button type="button" className="secondary" aria-pressed={tool === 'add'} onClick={() => setTool((current) => (current === 'add' ? 'none' : 'add'))}>
             {t('bar.addStand')}
           </button>

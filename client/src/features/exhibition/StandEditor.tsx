@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REGIONS } from '@hybrid-stage/shared/vocabulary';
 import type { Region, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
+import { may } from '@hybrid-stage/shared/permissions';
 import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
 import { useGrant } from '../../signaling/SignalingContext';
@@ -88,7 +89,7 @@ export function StandEditor({ stand, onSaved }: StandEditorProps) {
   const [placement, setPlacement] = useState<StandPlacement>(stand?.placement ?? { x: 0, z: 26, rotation: 270 });
   const [error, setError] = useState('');
   const [saved, setSaved] = useState('');
-  const admin = grant.role === 'admin';
+  const admin = may(grant, 'stand:place');
   const set = (key: keyof ReturnType<typeof toForm>) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [key]: e.target.value }));
 
   const save = async (e: FormEvent) => {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT } from '@hybrid-stage/shared/vocabulary';
 import type { GiftVoucher, Grant, StandComment, StandInfo } from '@hybrid-stage/shared';
+import { mayManageStand } from '@hybrid-stage/shared/permissions';
 import { useFormat } from '../../i18n/useFormat';
 import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
@@ -30,7 +31,7 @@ export function StandPanel({ stand, visitors, grant, onChanged, onClose, level =
   const { t } = useTranslation('exhibition');
   const Heading = `h${level}` as const;
   const Sub = `h${level + 1}` as 'h3' | 'h4';
-  const moderator = grant.role === 'admin' || (grant.role === 'exhibitor' && grant.standId === stand.id);
+  const moderator = mayManageStand(grant, stand.id);
   const [editing, setEditing] = useState(false);
   return (
     <article className="stand-panel" aria-labelledby={`stand-${stand.id}-name`} data-testid="stand-panel" style={{ ['--brand' as string]: stand.colours.primary, ['--accent' as string]: stand.colours.accent }}>

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { isProducer, may, mayPublishIn } from '@hybrid-stage/shared/permissions';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useEventInfo, useGrant } from '../../signaling/SignalingContext';
@@ -17,16 +18,16 @@ export function HomePage() {
   const slots = useSlots(event);
   if (!event) return <p>{t('common:loading')}</p>;
   const feedLabel = (id: string | null) => event.feeds.find((f) => f.id === id)?.label;
-  const studios = event.studios.filter((s) => grant.role === 'producer' || grant.role === 'admin' || s.id === grant.studioId);
+  const studios = event.studios.filter((s) => mayPublishIn(grant, s.id));
   return (
     <section>
       <h1>{event.name}</h1>
-      {(grant.role === 'producer' || grant.role === 'admin') && (
+      {isProducer(grant) && (
         <p>
           <Link to="/console" className="button">
             {t('home.openConsole')}
           </Link>
-          {grant.role === 'admin' && (
+          {may(grant, 'registration:list') && (
             <>
               {' '}
               <Link to="/admin" className="button secondary">

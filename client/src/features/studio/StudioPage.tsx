@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SessionResumable } from '@hybrid-stage/shared';
+import { may } from '@hybrid-stage/shared/permissions';
 import { useParams } from 'react-router';
 import { MediaSession } from '../../media/MediaSession';
 import { Player } from '../../player/Player';
@@ -271,7 +272,7 @@ export function StudioPage() {
           {state.kind === 'error' && t('studio.cannotPublish', { message: publishErrorText(state.error) })}
         </span>
       </div>
-      {grant.role !== 'guest' && studio && <IngestPanel studioId={studio.id} />}
+      {may(grant, 'ingest:create') && studio && <IngestPanel studioId={studio.id} />}
     </section>
   );
 }

@@ -1,0 +1,191 @@
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { AccessTokens } from './access/AccessTokens';
+import { Agenda } from './agenda/Agenda';
+import { demoAgenda, demoStart } from './agenda/demoAgenda';
+import { CaptionPipeline } from './captions/CaptionPipeline';
+import { CaptionStore } from './captions/CaptionStore';
+import { machineTranslators } from './captions/translation/machineTranslators';
+import { FilmLibrary } from './cinema/FilmLibrary';
+import { Exhibition } from './exhibition/Exhibition';
+import { IngestRegistry } from './ingest/IngestRegistry';
+import type { DisposalStack } from './lifecycle/DisposalStack';
+import { WorkerPool } from './media/WorkerPool';
+import { closeDatabase, openDatabase } from './persistence/Database';
+import { ChannelRegistry } from './program/ChannelRegistry';
+import { RecordingRegistry } from './recording/RecordingRegistry';
+import { RecordingStore } from './recording/RecordingStore';
+import { RegistrationStore } from './registration/RegistrationStore';
+import { ReRunScheduler } from './reruns/ReRunScheduler';
+import { ReRunStore } from './reruns/ReRunStore';
+import { ClientSessionKeeper } from './signaling/ClientSessionKeeper';
+import type { EventSummary } from './signaling/feedHandlers';
+import { createSignalingIo, type ClientSocket, type SignalingIo } from './signaling/SignalingServer';
+import { FeedRegistry } from './studios/FeedRegistry';
+import { loadEventConfig } from './studios/eventConfig';
+import { TestPatterns } from './studios/TestPatterns';
+
+/** Everything the server is made of: the one list the HTTP API, the signaling layer and tests read. */
+export interface Services {
+  readonly pool: WorkerPool;
+  readonly feeds: FeedRegistry;
+  readonly channels: ChannelRegistry;
+  readonly ingests: IngestRegistry;
+  readonly captions: CaptionPipeline;
+  /** The virtual exhibition's stands, comments, gifts and visits. */
+  readonly exhibition: Exhibition;
+  readonly recordings: RecordingRegistry;
+  readonly reruns: ReRunScheduler;
+  readonly films: FilmLibrary;
+  readonly agenda: Agenda;
+  /** Mints and checks the access tokens in invite links. */
+  readonly access: AccessTokens;
+  /** Viewers who registered (when the event asks them to). */
+  readonly registrations: RegistrationStore;
+  /** Every client's session, kept across short drops of its connection. */
+  readonly sessions: ClientSessionKeeper<ClientSocket>;
+  /** The event as clients are told it, with its re-runs as they are when asked. */
+  readonly event: EventSummary;
+}
+
+/** The HTTP server and socket.io on it, built before what they serve and listening only once all is built. */
+export interface FrontDoor {
+  readonly httpServer: HttpServer;
+  readonly io: SignalingIo;
+  /** Answers HTTP requests (other than socket.io's) with `app`, once it is built. */
+  serve(app: RequestListener): void;
+}
+
+/**
+ * Builds every service, in an order whose reverse is the stop order: each pushes its closer on
+ * `stack` as soon as it is built, so a stop and a start that fails half-way unwind the same way.
+ * Last out: re-runs, then recordings (each ffmpeg finishes its file while the program still flows),
+ * the clients' sessions (their transports and feeds), the buses, ingests, test patterns and feeds,
+ * then the front door, the exhibition, the workers (which close their WebRTC servers and routers
+ * last) and the database.
+ */
+export async function buildServices(config: Config, logger: Logger, stack: DisposalStack): Promise<{ services: Services; front: FrontDoor }> {
+  mkdirSync(config.DATA_DIR, { recursive: true });
+  const setup = loadEventConfig(config.EVENT_FILE || undefined);
+  const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
+
+  const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
+  stack.push('database', () => closeDatabase(db));
+
+  const pool = new WorkerPool({
+    workers: config.WORKERS,
+    rtcPort: config.RTC_PORT,
+    listenIp: config.RTC_LISTEN_IP,
+    announcedIp: config.ANNOUNCED_IP,
+    portRange: config.MEDIA_PORT_RANGE,
+    logger: logger.child({ component: 'workers' }),
+  });
+  stack.push('media workers', () => pool.close());
+  await pool.start();
+
+  const exhibition = new Exhibition(db);
+  stack.push('exhibition', () => exhibition.close());
+  if (!config.EVENT_FILE && exhibition.seedDemoIfEmpty()) logger.info('seeded the demo exhibition');
+
+  // Built before the media it serves, so it closes after it: clients keep their connection while the
+  // media drains. It listens only once everything is built (see startServer).
+  // socket.io takes over the server's request listener, passing on what is not its own: that
+  // listener is there from the start, and hands requests to the app once the app is built.
+  let app: RequestListener | undefined;
+  const httpServer = createServer((req, res) => (app ? app(req, res) : void res.writeHead(503).end()));
+  const io = createSignalingIo(httpServer);
+  stack.push('signaling and HTTP', async () => {
+    const closed = io.close();
+    // Once the server stops listening, the HTTP connections left are cut: keep-alive ones, and
+    // the spare ones browsers open and never send on, which would hold the close for a minute.
+    while (httpServer.listening) await new Promise((resolve) => setImmediate(resolve));
+    httpServer.closeAllConnections();
+    await closed;
+  });
+
+  const captions = new CaptionPipeline({
+    store: new CaptionStore(db),
+    agenda,
+    channelIds: new Set(setup.channels.map((c) => c.id)),
+    translators: machineTranslators(config),
+    review: config.MT_REVIEW,
+    logger: logger.child({ component: 'captions' }),
+  });
+
+  const feeds = new FeedRegistry(setup.studios);
+  stack.push('feeds', () => feeds.close());
+
+  if (config.TEST_PATTERNS) {
+    const patterns = await TestPatterns.start({ feeds, pool, size: config.TEST_PATTERN_SIZE, logger: logger.child({ component: 'test-pattern' }) });
+    stack.push('test patterns', () => patterns.close());
+  }
+
+  const ingests = new IngestRegistry({
+    feeds,
+    pool,
+    listenIp: config.RTC_LISTEN_IP,
+    announcedIp: config.ANNOUNCED_IP,
+    srtPortRange: config.SRT_PORT_RANGE,
+    logger: logger.child({ component: 'ingest' }),
+  });
+  stack.push('ingests', () => ingests.close());
+
+  const channels = await ChannelRegistry.start({ channels: setup.channels, feeds, pool, logger: logger.child({ component: 'program' }) });
+  stack.push('channels', () => channels.close());
+  // The demo starts with each channel on a studio's test pattern, so viewers see a picture at once.
+  for (const channel of setup.channels) {
+    const patternOf = (studioId: string | undefined) => feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern');
+    const program = patternOf(channel.startsOn);
+    const backup = patternOf(channel.backup);
+    if (program) await channels.take(channel.id, program.id, 'automatic');
+    if (backup) channels.setBackup(channel.id, backup.id);
+  }
+
+  const sessions = new ClientSessionKeeper<ClientSocket>(config.CLIENT_GRACE_MS);
+  stack.push('client sessions', () => sessions.close());
+
+  const access = AccessTokens.inDataDir(config.DATA_DIR);
+
+  const recordings = new RecordingRegistry({
+    store: new RecordingStore(db),
+    channels,
+    agenda,
+    dir: join(config.DATA_DIR, 'recordings'),
+    recordSessions: config.RECORD_SESSIONS,
+    logger: logger.child({ component: 'recording' }),
+  });
+  stack.push('recordings', () => recordings.close());
+  await recordings.recover();
+
+  const reruns = new ReRunScheduler({
+    store: new ReRunStore(db),
+    recordings,
+    agenda,
+    channels,
+    feeds,
+    captions,
+    pool,
+    logger: logger.child({ component: 'reruns' }),
+  });
+  stack.push('re-runs', () => reruns.close());
+  reruns.start();
+
+  const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
+  const event: EventSummary = {
+    name: setup.name,
+    timeZone: setup.timeZone,
+    viewers: setup.viewers,
+    sessions: [...agenda.sessions],
+    get reruns() {
+      return reruns.list();
+    },
+  };
+  const services: Services = {
+    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
+    registrations: new RegistrationStore(db),
+  };
+  return { services, front: { httpServer, io, serve: (built) => void (app = built) } };
+}
