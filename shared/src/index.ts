@@ -6,3 +6,4 @@ export * from './captions';
 export * from './exhibition';
 export * from './recording';
 export * from './registration';
+export * from './pages';
