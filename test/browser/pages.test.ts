@@ -3,7 +3,8 @@
 // HQ stroll included) and logs no error to the console. The phone screenshots are left in
 // test-results/pages-<name>-phone.png for people to look at. An unknown address shows "page not
 // found" in the UI language with the ways back, and the app has its icon and web app manifest.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,14 +32,14 @@ const PAGES: ProductPage[] = [
   { name: 'kiosk', path: anyone('/kiosk/main'), ready: playing },
   { name: 'agenda', path: anyone('/agenda'), ready: (page) => page.getByTestId('session-time').first().waitFor({ timeout: 20_000 }) },
   { name: 'console', path: async (s) => `/console?token=${await s.access.mint({ role: 'producer' })}`, ready: (page) => page.getByTestId('program-label').first().waitFor({ timeout: 20_000 }) },
-  { name: 'studio', path: async (s) => `/studio/london?token=${await s.access.mint({ role: 'studio', studioId: 'london' })}`, ready: (page) => page.getByTestId('publish-state').waitFor({ timeout: 20_000 }) },
+  { name: 'studio', path: async (s) => `/studio/london?token=${await s.access.mint({ role: 'studio', studioId: 'london' })}`, ready: (page) => page.getByRole('button', { name: 'Go live' }).waitFor({ timeout: 20_000 }) },
   { name: 'desk', path: async (s) => `/desk/main/ja?token=${await s.access.mint({ role: 'captioner', channelId: 'main', languages: ['ja'] })}`, ready: (page) => page.getByTestId('desk-input').waitFor({ timeout: 20_000 }) },
-  { name: 'cinema', path: anyone('/cinema'), ready: heading },
+  { name: 'cinema', path: anyone('/cinema'), ready: (page) => page.getByTestId('film').waitFor({ timeout: 20_000 }) },
   { name: 'exhibition-list', path: anyone('/exhibition?view=list'), ready: (page) => page.getByTestId('stand-list').waitFor({ timeout: 20_000 }) },
   {
     name: 'exhibition-hall',
     path: anyone('/exhibition'),
-    ready: (page) => page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 }),
+    ready: (page) => page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 60_000 }),
   },
   {
     name: 'exhibition-hq',
@@ -74,7 +75,9 @@ async function visit(server: TestServer, browser: Browser, options: BrowserConte
     const url = `${server.url}${await entry.path(server)}`;
     const response = await page.goto(url);
     expect(response?.status(), entry.name).toBe(entry.status ?? 200);
-    await entry.ready(page);
+    await entry.ready(page).catch((error: unknown) => {
+      throw new Error(`${entry.name} on ${viewport} did not show`, { cause: error });
+    });
     // What the page does right after it shows (lazy chunks, first requests) may still log.
     await page.waitForTimeout(500);
     expect(await axeViolations(page), `${entry.name} on ${viewport}`).toEqual([]);
@@ -93,6 +96,11 @@ describe('every page', () => {
 
   beforeAll(async () => {
     server = await startTestServer({ WORKERS: '1' });
+    // The cinema with a film in its library, as an event shows it.
+    const films = join(server.dataDir, 'films');
+    mkdirSync(films, { recursive: true });
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=320x180:r=25:d=4', '-c:v', 'libvpx', join(films, 'opening-film.webm')]);
+    writeFileSync(join(films, 'opening-film.en.vtt'), 'WEBVTT\n\n00:00.000 --> 00:04.000\nWelcome to the conference\n');
     // Software WebGL, so the 3D hall and the HQ stroll draw (and are checked) too.
     browser = await launchBrowser(SOFTWARE_WEBGL);
   });
@@ -103,7 +111,7 @@ describe('every page', () => {
   });
 
   for (const { name, options } of VIEWPORTS) {
-    it(`opens each page on a ${name}: right status, no serious axe finding, no console error`, { timeout: 300_000 }, async () => {
+    it(`opens each page on a ${name}: right status, no serious axe finding, no console error`, { timeout: 900_000 }, async () => {
       for (const entry of PAGES) await visit(server, browser, options, name, entry);
     });
   }
