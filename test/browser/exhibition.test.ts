@@ -141,6 +141,9 @@ describe('3D hall', () => {
     const toggle = page.getByRole('button', { name: 'Map', exact: true });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByTestId('minimap').count()).toBe(0);
+    // The hall fits the screen below the header: its button is there without scrolling.
+    const button = (await toggle.boundingBox())!;
+    expect(button.y + button.height).toBeLessThanOrEqual(page.viewportSize()!.height);
     await page.waitForTimeout(500);
     await screenshot(page, 'exhibition-hall-phone');
 
