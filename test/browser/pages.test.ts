@@ -179,7 +179,7 @@ describe('the registration form', () => {
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('opens on a desktop and a phone with no serious axe finding and no console error', async () => {
+  it('opens on a desktop and a phone with no serious axe finding and no console error', { timeout: 180_000 }, async () => {
     for (const { name, options } of VIEWPORTS) {
       await visit(server, browser, options, name, { name: 'registration', path: anyone('/channel/main'), ready: (page) => page.getByRole('heading', { name: 'Register to watch' }).waitFor({ timeout: 20_000 }) });
     }
