@@ -7,6 +7,7 @@ import { ChannelPage } from './features/viewer/ChannelPage';
 import { WATCH_PAGES } from './media/pageMedia';
 import { LanguagePicker } from './i18n/LanguagePicker';
 import { RegistrationGate } from './features/registration/RegistrationGate';
+import { NotFoundPage } from './features/notFound/NotFoundPage';
 
 // The watch pages are in the first chunk, so a viewer's first frame comes fast; every other page is
 // a chunk of its own, loaded when opened. The exhibition brings three.js with it.
@@ -90,7 +91,10 @@ function ExhibitionRoute() {
   );
 }
 
-/** The app: the shell with each feature's routes, and full-screen venue screens without it. */
+/**
+ * The app: the shell with each feature's routes, and full-screen venue screens without it. A page
+ * added here is added to APP_PAGES (shared/src/pages.ts) too, or the server answers it with 404.
+ */
 export function App() {
   return (
     <SignalingProvider>
@@ -119,6 +123,7 @@ export function App() {
             <Route path="/desk/:channelId/:language" element={<DeskPage />} />
             <Route path="/studio/:studioId" element={<StudioPage />} />
             <Route path="/admin" element={<AdminPage />} />
+            <Route path="*" element={<NotFoundPage />} />
           </Route>
         </Routes>
       </BrowserRouter>

@@ -7,3 +7,4 @@ export * from './exhibition';
 export * from './recording';
 export * from './registration';
 export * from './permissions';
+export * from './pages';

@@ -4,7 +4,7 @@
 // stand action and passes axe-core. Both speak the visitor's language (Russian plurals, Arabic
 // right to left) and the HQ stroll draws its signs again when the language changes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { devices, type Browser, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
 import { canvasGrey, canvasLuminance, holdUntil, probe, SOFTWARE_WEBGL } from '../support/hall';
@@ -43,6 +43,8 @@ describe('3D hall', () => {
     // The big screen plays the main channel's program (frames decoded from this viewer's consumer).
     await expect.poll(async () => (await probe(page)).mainStage, { timeout: 20_000 }).toBe('live');
     await screenshot(page, 'exhibition-hall');
+    // On a desktop the map of the hall is unfolded from the start.
+    expect(await page.getByTestId('minimap').isVisible()).toBe(true);
 
     // A click on the floor ahead walks there.
     const before = (await probe(page)).position;
@@ -128,6 +130,36 @@ describe('3D hall', () => {
     await touch('touchEnd', []);
     const walked = (await probe(page)).position;
     expect(Math.hypot(walked.x - turned.x, walked.z - turned.z)).toBeGreaterThan(3);
+    await context.close();
+  }, 120_000);
+
+  it('lays the hall out for a phone: its map folded away, unfolded small and low on demand', async () => {
+    const context = await browser.newContext({ ...devices['Pixel 5'] });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/exhibition`);
+    await page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    const toggle = page.getByRole('button', { name: 'Map', exact: true });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByTestId('minimap').count()).toBe(0);
+    // The hall fits the screen below the header: its button is there without scrolling.
+    const button = (await toggle.boundingBox())!;
+    expect(button.y + button.height).toBeLessThanOrEqual(page.viewportSize()!.height);
+    await page.waitForTimeout(500);
+    await screenshot(page, 'exhibition-hall-phone');
+
+    // Unfolded, the map stays in the lower half of the hall, clear of the main stage's banner above.
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-expanded')).toBe('true');
+    const hall = (await page.getByTestId('hall').boundingBox())!;
+    const map = (await page.getByTestId('minimap').boundingBox())!;
+    expect(map.y).toBeGreaterThan(hall.y + hall.height / 2);
+    expect(map.y + map.height).toBeLessThanOrEqual(hall.y + hall.height);
+    expect(map.width).toBeLessThan(hall.width / 4);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.waitForTimeout(300);
+    await screenshot(page, 'exhibition-hall-phone-map');
+    await toggle.click();
+    expect(await page.getByTestId('minimap').count()).toBe(0);
     await context.close();
   }, 120_000);
 

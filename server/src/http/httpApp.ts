@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import type { EventInfo } from '@hybrid-stage/shared';
+import { isAppPage, type EventInfo } from '@hybrid-stage/shared';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { errorHandler } from './httpErrors';
@@ -128,6 +128,9 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
       appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0] && forClient(pool.workers[0].router.rtpCapabilities) }).then(
         (html) => {
           res.setHeader('Cache-Control', 'no-cache');
+          // A path the app has no page for gets the shell too (it shows "page not found" in the
+          // visitor's language), with the status that says so.
+          res.status(isAppPage(req.path) ? 200 : 404);
           res.type('html').send(html);
         },
         (err: unknown) => next(err),

@@ -11,6 +11,7 @@ import { StandEditor } from './StandEditor';
 import { StandList } from './StandList';
 import { StandPanel } from './StandPanel';
 import { usePresence } from './usePresence';
+import { NotFoundPage } from '../notFound/NotFoundPage';
 import './exhibition.css';
 
 // three.js comes only with the views that draw in 3D.
@@ -42,6 +43,7 @@ export default function ExhibitionRoutes() {
           </Suspense>
         }
       />
+      <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );
 }

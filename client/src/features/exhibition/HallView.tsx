@@ -106,6 +106,10 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
         camera={{ fov: 70, near: 0.1, far: 120, position: [ENTRANCE.x, 1.7, ENTRANCE.z] }}
         dpr={software ? 1 : [1, 1.5]}
         gl={{ antialias: !software, powerPreference: 'high-performance', preserveDrawingBuffer: true }}
+        // The canvas's container is a picture to assistive technology (an aria-label needs a role):
+        // not role="application", because the walking keys are listened to on the window, not on a
+        // focused element, and the hall's accessible equivalent is the list view (`?view=list`).
+        role="img"
         aria-label={t('hall.canvas')}
       >
         {cinema && (

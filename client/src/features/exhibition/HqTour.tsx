@@ -187,7 +187,9 @@ export default function HqTour() {
         onPointerUp={() => (drag.current = null)}
         onPointerLeave={() => (drag.current = null)}
       >
-        <Canvas camera={{ fov: 75, position: [0, 0, 0.01] }} dpr={[1, 1.5]} gl={{ preserveDrawingBuffer: true }} aria-label={t('hq.view', { place: t(`hq.places.${place.id}.title`) })}>
+        {/* A picture to assistive technology, as the hall (see HallView): the arrow keys are heard on
+            the window, and the buttons under the caption go on to the other places. */}
+        <Canvas camera={{ fov: 75, position: [0, 0, 0.01] }} dpr={[1, 1.5]} gl={{ preserveDrawingBuffer: true }} role="img" aria-label={t('hq.view', { place: t(`hq.places.${place.id}.title`) })}>
           <mesh geometry={sphere}>
             <meshBasicMaterial map={texture} toneMapped={false} />
           </mesh>

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { CINEMA, HALL, MAIN_SCREEN, STAND_SOLIDS, rectToHall } from './hallLayout';
@@ -6,13 +6,20 @@ import type { Player } from './Walker';
 
 const SCALE = 4; // pixels per metre
 
+/** Screens this narrow (phones upright) open the hall with its map folded away. */
+const NARROW = '(max-width: 700px)';
+
 /**
  * A map of the hall in a corner: stands in their colours, the cinema and the main stage, and the
- * visitor as an arrow. Drawn on its own canvas each animation frame from the player ref.
+ * visitor as an arrow. Drawn on its own canvas each animation frame from the player ref. A button
+ * folds it away: on a phone the map would hide much of the hall (the main stage's banner), so there
+ * it starts folded.
  */
 export function Minimap({ stands, player, openStand }: { stands: readonly StandInfo[]; player: React.RefObject<Player>; openStand: string | null }) {
   const { t } = useTranslation('exhibition');
   const canvas = useRef<HTMLCanvasElement>(null);
+  const [shown, setShown] = useState(() => !window.matchMedia(NARROW).matches);
+  const id = useId();
   useEffect(() => {
     const c = canvas.current;
     const ctx = c?.getContext('2d');
@@ -62,16 +69,24 @@ export function Minimap({ stands, player, openStand }: { stands: readonly StandI
     };
     draw();
     return () => cancelAnimationFrame(frame);
-  }, [stands, player, openStand]);
+  }, [stands, player, openStand, shown]);
   return (
-    <canvas
-      ref={canvas}
-      className="minimap"
-      width={(HALL.maxX - HALL.minX) * SCALE}
-      height={(HALL.maxZ - HALL.minZ) * SCALE}
-      role="img"
-      aria-label={t('hall.minimap')}
-      data-testid="minimap"
-    />
+    <div className="minimap-box">
+      {shown && (
+        <canvas
+          ref={canvas}
+          id={id}
+          className="minimap"
+          width={(HALL.maxX - HALL.minX) * SCALE}
+          height={(HALL.maxZ - HALL.minZ) * SCALE}
+          role="img"
+          aria-label={t('hall.minimap')}
+          data-testid="minimap"
+        />
+      )}
+      <button type="button" className="minimap-toggle secondary" aria-expanded={shown} aria-controls={shown ? id : undefined} onClick={() => setShown((s) => !s)}>
+        {t('hall.map')}
+      </button>
+    </div>
   );
 }

@@ -19,6 +19,7 @@ import { ChannelList } from './ChannelList';
 import { ViewerControls } from './ViewerControls';
 import { StatsPanel } from './StatsPanel';
 import { OnAirBadge } from './OnAirBadge';
+import { NotFoundPage } from '../notFound/NotFoundPage';
 
 /**
  * The watch page: a channel's program with captions, what is on now and next, controls and
@@ -32,7 +33,9 @@ export function ChannelPage() {
   const event = useEventInfo();
   const now = useNow();
   const channel = event?.channels.find((c) => c.id === channelId);
-  const source = useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]);
+  // Once the event is known, a channel it does not have is a page that does not exist: nothing to join.
+  const unknown = !!event && !channel;
+  const source = useMemo(() => (unknown ? undefined : ({ kind: 'channel', id: channelId } as const)), [channelId, unknown]);
   // Join again when the channel comes back on air; a cut between feeds keeps the same consumers.
   const state = useWatch(source, useBackOnAir(channel?.program));
   const stats = useVideoStats(state.kind === 'playing' ? state.watch : undefined);
@@ -49,9 +52,10 @@ export function ChannelPage() {
   const surroundings = usePictureFirst(state, video);
 
   useEffect(() => {
-    document.title = channel ? `${channel.name} · Hybrid Stage` : 'Hybrid Stage';
-  }, [channel]);
+    if (!unknown) document.title = channel ? `${channel.name} · Hybrid Stage` : 'Hybrid Stage';
+  }, [channel, unknown]);
 
+  if (unknown) return <NotFoundPage />;
   return (
     <div className="watch-layout">
       <section className="watch" aria-labelledby="watch-title">
