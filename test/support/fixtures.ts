@@ -1,7 +1,7 @@
 // Shared vitest fixtures (test.extend) for integration and browser tests, instead of each file's
-// own beforeAll/afterAll: one real server (and browser) per file, started by the first test that
-// asks for it and stopped when the file ends, whatever happened; and socket clients and pages per
-// test, closed after it even when it failed half-way (a page left playing would load the next test).
+// own beforeAll/afterAll: one real server (and browser) per file, started before its first test and
+// stopped when the file ends, whatever happened; and socket clients and pages per test, closed after
+// it even when it failed half-way (a page left playing would load the next test).
 //
 //   const test = serverTest({ WORKERS: '1' });
 //   test('…', async ({ server, clients }) => { const producer = await clients.as({ role: 'producer' }); … });
@@ -30,7 +30,7 @@ export interface TestPages {
  * {@link startTestServer}'s loopback defaults, with a `clients` fixture for socket.io clients.
  */
 export function serverTest(env: Record<string, string> = {}) {
-  return base
+  const test = base
     .extend('server', { scope: 'file' }, async ({}, { onCleanup }): Promise<TestServer> => {
       const server = await startTestServer(env);
       onCleanup(() => server.close());
@@ -47,6 +47,10 @@ export function serverTest(env: Record<string, string> = {}) {
         as: async (grant) => keep(await TestClient.connectAs(server, grant)),
       };
     });
+  // Started in a hook, as the beforeAll it replaces was: under hookTimeout, not in the time of the
+  // file's first test (a slow start on a busy machine would time that test out).
+  test.beforeAll(async ({ server }) => void server);
+  return test;
 }
 
 /**
@@ -55,7 +59,7 @@ export function serverTest(env: Record<string, string> = {}) {
  * before it.
  */
 export function browserTest(env: Record<string, string> = {}, launchArgs: string[] = []) {
-  return serverTest(env)
+  const test = serverTest(env)
     .extend('browser', { scope: 'file' }, async ({ server }, { onCleanup }): Promise<Browser> => {
       void server; // asked for so that the server starts first and stops last
       const browser = await launchBrowser(launchArgs);
@@ -76,4 +80,6 @@ export function browserTest(env: Record<string, string> = {}, launchArgs: string
         },
       };
     });
+  test.beforeAll(async ({ browser }) => void browser);
+  return test;
 }
