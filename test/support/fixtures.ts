@@ -27,7 +27,8 @@ export interface TestPages {
 
 /**
  * A `test` whose tests share one real server per file, started with `env` on top of
- * {@link startTestServer}'s loopback defaults, with a `clients` fixture for socket.io clients.
+ * {@link startTestServer}'s loopback defaults, with a `clients` fixture for socket.io clients and a
+ * `producer` client shared by the file's tests.
  */
 export function serverTest(env: Record<string, string> = {}) {
   const test = base
@@ -46,6 +47,12 @@ export function serverTest(env: Record<string, string> = {}) {
         connect: async (auth) => keep(await TestClient.connect(server.url, auth)),
         as: async (grant) => keep(await TestClient.connectAs(server, grant)),
       };
+    })
+    // One producer console for the whole file, for files whose tests take turns on one event.
+    .extend('producer', { scope: 'file' }, async ({ server }, { onCleanup }): Promise<TestClient> => {
+      const producer = await TestClient.connectAs(server, { role: 'producer' });
+      onCleanup(() => producer.close());
+      return producer;
     });
   // Started in a hook, as the beforeAll it replaces was: under hookTimeout, not in the time of the
   // file's first test (a slow start on a busy machine would time that test out).
