@@ -1,23 +1,31 @@
 // Machine translation in review mode: Spanish drafts wait for a translator's desk, and only what the
 // translator accepts (as it is or corrected) reaches Spanish viewers.
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Cue } from '@hybrid-stage/shared';
-import { serverTest } from './support/fixtures';
+import { startTestServer, TestClient, type TestServer } from './support/server';
 
-const test = serverTest({ MT_REVIEW: 'true', TEST_PATTERNS: 'false', WORKERS: '1' });
+let server: TestServer;
 
-test('holds Spanish drafts for the translator and sends out what they accept', async ({ clients }) => {
-  const viewer = await clients.connect();
+beforeAll(async () => {
+  server = await startTestServer({ MT_REVIEW: 'true', TEST_PATTERNS: 'false', WORKERS: '1' });
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+it('holds Spanish drafts for the translator and sends out what they accept', async () => {
+  const viewer = await TestClient.connect(server.url);
   const seen: Cue[] = [];
   viewer.socket.on('captions:cue', (cue) => seen.push(cue));
   await viewer.ok('captions:join', { channelId: 'main', language: 'es' });
 
-  const translator = await clients.as({ role: 'captioner', channelId: 'main', languages: ['es'] });
+  const translator = await TestClient.connectAs(server, { role: 'captioner', channelId: 'main', languages: ['es'] });
   const drafts: Cue[] = [];
   translator.socket.on('captions:draft', (cue) => drafts.push(cue));
   await translator.ok('captions:drafts', { channelId: 'main', language: 'es' });
 
-  const english = await clients.as({ role: 'captioner', channelId: 'main', languages: ['en'] });
+  const english = await TestClient.connectAs(server, { role: 'captioner', channelId: 'main', languages: ['en'] });
   const now = Date.now();
   await english.ok('captions:commit', { channelId: 'main', language: 'en', text: 'Thank you for coming.', startMs: now - 1000, endMs: now + 2000 });
   await english.ok('captions:commit', { channelId: 'main', language: 'en', text: 'The products are new.', startMs: now, endMs: now + 2000 });
@@ -36,4 +44,5 @@ test('holds Spanish drafts for the translator and sends out what they accept', a
   await expect.poll(() => seen.map((c) => c.text), { timeout: 5000 }).toEqual([first.text, 'Estos productos son totalmente nuevos.']);
   // A late translator desk still finds no waiting drafts: both went out.
   expect((await translator.ok('captions:drafts', { channelId: 'main', language: 'es' })).drafts).toEqual([]);
+  for (const c of [viewer, translator, english]) c.close();
 });

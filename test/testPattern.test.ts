@@ -1,12 +1,20 @@
 // The built-in test pattern carries real media: VP8 keyframes and Opus packets relayed by mediasoup,
 // also to a router on another worker (pipeToRouter).
 import { createSocket, type Socket } from 'node:dgram';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { types } from 'mediasoup';
 import { isVp8KeyFrame, parseRtp } from '../server/src/media/rtp';
-import { serverTest } from './support/fixtures';
+import { startTestServer, type TestServer } from './support/server';
 
-const test = serverTest();
+let server: TestServer;
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
 
 /** Consumes a producer through a PlainTransport into a UDP socket; returns what arrives in `ms`. */
 async function receive(router: types.Router, producer: types.Producer, ms: number) {
@@ -25,7 +33,7 @@ async function receive(router: types.Router, producer: types.Producer, ms: numbe
   return packets.map(parseRtp).filter((p) => p?.payloadType === payloadType);
 }
 
-test('sends VP8 video with a keyframe at least every second, and Opus audio', async ({ server }) => {
+it('sends VP8 video with a keyframe at least every second, and Opus audio', async () => {
   const feed = server.feeds.get(server.feeds.list().find((f) => f.studioId === 'london')!.id);
   const video = feed.track('video')!;
   const audio = feed.track('audio')!;
@@ -41,7 +49,7 @@ test('sends VP8 video with a keyframe at least every second, and Opus audio', as
   expect(audioPackets.length).toBeGreaterThan(30); // Opus: 50 packets a second
 });
 
-test('reaches a router on another worker through a pipe', async ({ server }) => {
+it('reaches a router on another worker through a pipe', async () => {
   const feed = server.feeds.get(server.feeds.list().find((f) => f.studioId === 'singapore')!.id);
   const video = feed.track('video')!;
   const other = server.pool.workers.find((w) => w.router !== video.router)!.router;
