@@ -1,11 +1,22 @@
 // Live captions in real browsers: a captioner invited from the console types Japanese at a desk,
 // a viewer with Japanese selected sees it over the video, then the correction; Arabic runs right to left.
-import { expect } from 'vitest';
-import type { Page } from 'playwright-core';
-import { screenshot } from '../support/browser';
-import { browserTest } from '../support/fixtures';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import { launchBrowser, screenshot } from '../support/browser';
 
-const test = browserTest({ WORKERS: '1' });
+let server: TestServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = await startTestServer({ WORKERS: '1' });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
 
 async function type(desk: Page, text: string) {
   const input = desk.getByTestId('desk-input');
@@ -13,8 +24,8 @@ async function type(desk: Page, text: string) {
   await input.press('Enter');
 }
 
-test('shows a Japanese desk cue to a Japanese viewer, then its correction, and Arabic right to left', async ({ server, pages }) => {
-  const console = await pages.open({ viewport: { width: 1400, height: 1100 } });
+it('shows a Japanese desk cue to a Japanese viewer, then its correction, and Arabic right to left', async () => {
+  const console = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   await console.goto(`${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`);
   await console.getByLabel('Invite role').selectOption('captioner');
   await console.getByLabel('Invite channel').selectOption('main');
@@ -23,11 +34,11 @@ test('shows a Japanese desk cue to a Japanese viewer, then its correction, and A
   const link = await console.getByLabel('Invite link').inputValue();
   expect(link).toMatch(/\/desk\/main\/ja\?token=/);
 
-  const viewer = await pages.open({ viewport: { width: 1100, height: 800 } });
+  const viewer = await browser.newPage({ viewport: { width: 1100, height: 800 } });
   await viewer.goto(`${server.url}/channel/main`);
   await viewer.getByLabel('Captions').selectOption('ja');
 
-  const desk = await pages.open({ viewport: { width: 1200, height: 1000 } });
+  const desk = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   await desk.goto(link);
   await desk.getByTestId('desk-input').waitFor();
   await type(desk, 'パートナーの皆さん、ようこそ');
@@ -41,7 +52,7 @@ test('shows a Japanese desk cue to a Japanese viewer, then its correction, and A
   await screenshot(viewer, 'captions-japanese');
 
   // An Arabic desk; the viewer switches language and gets only Arabic, right to left.
-  const arabicDesk = await pages.open();
+  const arabicDesk = await browser.newPage();
   await arabicDesk.goto(`${server.url}/desk/main/ar?token=${await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['ar'] })}`);
   await viewer.getByLabel('Captions').selectOption('ar');
   await type(arabicDesk, 'أهلا بكم في المؤتمر');
@@ -53,7 +64,7 @@ test('shows a Japanese desk cue to a Japanese viewer, then its correction, and A
   await screenshot(viewer, 'captions-arabic');
 
   // A captioner link for Japanese does not open the Arabic desk.
-  const wrong = await pages.open();
+  const wrong = await browser.newPage();
   await wrong.goto(link.replace('/ja?', '/ar?'));
   await expect.poll(() => wrong.getByRole('alert').textContent()).toMatch(/needs a captioner link/);
 });

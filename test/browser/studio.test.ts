@@ -1,13 +1,25 @@
 // The studio side in real browsers: a producer invites a remote guest, the guest publishes and
 // watches the program as a return feed, and the console hears each feed on its audio meter.
-import { expect } from 'vitest';
-import { isRed, screenshot, videoColourAt, videoProgress } from '../support/browser';
-import { browserTest } from '../support/fixtures';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/server';
+import { isRed, launchBrowser, screenshot, videoColourAt, videoProgress } from '../support/browser';
 
-const test = browserTest();
+let server: TestServer;
+let browser: Browser;
 
-test('invites a remote guest who publishes, sees the program as a return feed, and goes on air', async ({ server, pages }) => {
-  const console = await pages.open({ viewport: { width: 1400, height: 1100 } });
+beforeAll(async () => {
+  server = await startTestServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+it('invites a remote guest who publishes, sees the program as a return feed, and goes on air', async () => {
+  const console = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   await console.goto(`${server.url}/console?token=${await server.access.mint({ role: 'producer' })}`);
   await console.getByLabel('Invite role').selectOption('guest');
   await console.getByLabel('Invite studio').selectOption('moscow');
@@ -15,7 +27,7 @@ test('invites a remote guest who publishes, sees the program as a return feed, a
   const link = await console.getByLabel('Invite link').inputValue();
   expect(link).toMatch(/\/studio\/moscow\?token=/);
 
-  const guest = await pages.open({ viewport: { width: 1200, height: 900 } });
+  const guest = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await guest.goto(link);
   await expect.poll(() => guest.getByRole('heading').first().textContent()).toBe('Guest in Moscow');
   // Guests do not manage encoders.
@@ -45,8 +57,8 @@ test('invites a remote guest who publishes, sees the program as a return feed, a
   await screenshot(guest, 'guest-on-air');
 });
 
-test("shows a studio operator the settings for an SRT encoder", async ({ server, pages }) => {
-  const studio = await pages.open({ viewport: { width: 1200, height: 1000 } });
+it("shows a studio operator the settings for an SRT encoder", async () => {
+  const studio = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   await studio.goto(`${server.url}/studio/london?token=${await server.access.mint({ role: 'studio', studioId: 'london' })}`);
   await studio.getByRole('textbox', { name: 'Encoder name' }).fill('London OBS');
   await studio.getByRole('button', { name: /New SRT endpoint/ }).click();
