@@ -1,12 +1,44 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * How many integration and browser test files run at the same time (default 1). Each starts real
+ * mediasoup workers, ffmpeg and chromium and checks media flowing in real time, which two cores
+ * cannot do for two files at once without timing out. The test servers mostly take ports of their
+ * own (HTTP on port 0, RTC ports probed free, SRT ranges set per file), but every one shares the
+ * default MEDIA_PORT_RANGE, where mediasoup and the recorder's ffmpeg pick ports: more than one at a
+ * time is for a machine with cores to spare, and is not yet shown to be safe:
+ * `TEST_INTEGRATION_FILES=2 npm test`.
+ */
+const integrationFiles = Math.max(1, Number(process.env.TEST_INTEGRATION_FILES ?? 1) || 1);
+
 export default defineConfig({
   test: {
-    include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts', 'test/**/*.test.ts'],
-    // Integration tests start real workers and browsers: one file at a time on a 2-core machine.
-    fileParallelism: false,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    projects: [
+      {
+        // Pure logic, no ports, no processes: every file at once, before the integration files
+        // (groupOrder), so they never compete with a test that measures media in real time.
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['shared/src/**/*.test.ts', 'server/src/**/*.test.ts', 'client/src/**/*.test.ts'],
+          fileParallelism: true,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        // The real server with real workers, sockets, ffmpeg and chromium (test/support/fixtures.ts).
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          fileParallelism: integrationFiles > 1,
+          maxWorkers: integrationFiles,
+          sequence: { groupOrder: 1 },
+        },
+      },
+    ],
   },
 });

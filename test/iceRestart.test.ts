@@ -1,19 +1,13 @@
 // ICE restart: a viewer whose network path broke asks for new ICE credentials for its transport
 // instead of joining again; the server hands them out only for its own transports, and checks input.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { expect } from 'vitest';
+import { serverTest } from './support/fixtures';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false' });
-});
-afterAll(async () => {
-  await server?.close();
-});
+const test = serverTest({ WORKERS: '1', TEST_PATTERNS: 'false' });
 
-it('gives a viewer new ICE credentials for its receive transport, and refuses others', async () => {
-  const viewer = await TestClient.connect(server.url);
-  const other = await TestClient.connect(server.url);
+test('gives a viewer new ICE credentials for its receive transport, and refuses others', async ({ clients }) => {
+  const viewer = await clients.connect();
+  const other = await clients.connect();
   const transport = await viewer.ok('transport:create', { direction: 'recv' });
   const before = transport.iceParameters as { usernameFragment: string; password: string };
 
@@ -30,6 +24,4 @@ it('gives a viewer new ICE credentials for its receive transport, and refuses ot
   expect(extra.ok ? 'ok' : extra.error.code).toBe('INVALID_REQUEST');
   const empty = await viewer.raw('transport:restartIce', { transportId: '' });
   expect(empty.ok ? 'ok' : empty.error.code).toBe('INVALID_REQUEST');
-  viewer.close();
-  other.close();
 });

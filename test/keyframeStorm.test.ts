@@ -1,24 +1,16 @@
 // A join storm: sixty viewers of a channel ask for a keyframe at the same moment. The studio feed on
 // air gets a handful of requests, not sixty: the program bus holds requests back while the keyframe
 // asked for is on its way. A viewer who asks after it went by is passed on at once.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { expect } from 'vitest';
+import { serverTest } from './support/fixtures';
 import { RtpGenerator } from './support/RtpGenerator';
 import { Sink } from './support/rtpSink';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '1' });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const test = serverTest({ WORKERS: '1' });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-it('passes a storm of viewers\' keyframe requests to the feed on air as a few', async () => {
+test('passes a storm of viewers\' keyframe requests to the feed on air as a few', async ({ server, clients }) => {
   // An encoder's feed whose RTCP comes back to the test, so every keyframe request it gets is counted.
   const router = server.pool.ingest.router;
   const transport = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
@@ -32,7 +24,7 @@ it('passes a storm of viewers\' keyframe requests to the feed on air as a few', 
   const feed = server.feeds.open('london', 'London encoder', 'rtp');
   feed.addTrack(producer, router);
   const sinks: Sink[] = [];
-  const producerClient = await TestClient.connectAs(server, { role: 'producer' });
+  const producerClient = await clients.as({ role: 'producer' });
   try {
     await producerClient.ok('program:take', { channelId: 'b2b', feedId: feed.id });
     const bus = server.channels.bus('b2b');
@@ -61,7 +53,6 @@ it('passes a storm of viewers\' keyframe requests to the feed on air as a few', 
     await expect.poll(() => generator.keyFrameRequests, { timeout: 2000 }).toBe(before + reached + 2);
   } finally {
     for (const s of sinks) s.close();
-    producerClient.close();
     generator.close();
     feed.close();
     transport.close();

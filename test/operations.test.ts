@@ -1,20 +1,13 @@
 // What operators and browsers get from the HTTP server besides the API: Prometheus metrics that
 // follow what happens, and security headers on every response.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { expect } from 'vitest';
+import { serverTest } from './support/fixtures';
+import type { TestServer } from './support/server';
 
-let server: TestServer;
+const test = serverTest();
 
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-/** The samples of `/metrics` as "name{labels}" → value. */
-async function metrics(): Promise<Map<string, number>> {
+/** The samples of `server`'s `/metrics` as "name{labels}" → value. */
+async function metrics(server: TestServer): Promise<Map<string, number>> {
   const response = await fetch(`${server.url}/metrics`);
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -28,15 +21,15 @@ async function metrics(): Promise<Map<string, number>> {
   return samples;
 }
 
-it('reports workers, feeds with their bitrate, sockets and caption cues in Prometheus format', async () => {
+test('reports workers, feeds with their bitrate, sockets and caption cues in Prometheus format', async ({ server, clients }) => {
   const feeds = server.feeds.list();
   await expect
     .poll(async () => {
-      const m = await metrics();
+      const m = await metrics(server);
       return feeds.every((f) => (m.get(`hybrid_stage_feed_bitrate_bits_per_second{feed="${f.id}",studio="${f.studioId}"}`) ?? 0) > 100_000);
     }, { timeout: 10_000 })
     .toBe(true);
-  const before = await metrics();
+  const before = await metrics(server);
   expect(before.get('hybrid_stage_worker_up{worker="0"}')).toBe(1);
   expect(before.get('hybrid_stage_worker_up{worker="1"}')).toBe(1);
   expect(before.get('hybrid_stage_feeds')).toBe(3);
@@ -44,16 +37,16 @@ it('reports workers, feeds with their bitrate, sockets and caption cues in Prome
   // The test patterns' producers and the buses' taps live on the first worker.
   expect(before.get('hybrid_stage_consumers{worker="0"}')).toBeGreaterThan(0);
 
-  const captioner = await TestClient.connectAs(server, { role: 'captioner', channelId: 'main', languages: ['en'] });
+  const captioner = await clients.as({ role: 'captioner', channelId: 'main', languages: ['en'] });
   await captioner.ok('captions:commit', { channelId: 'main', language: 'en', text: 'Metrics count this cue.', startMs: Date.now() - 500, endMs: Date.now() + 2000 });
-  const after = await metrics();
+  const after = await metrics(server);
   expect(after.get('hybrid_stage_sockets')).toBe((before.get('hybrid_stage_sockets') ?? 0) + 1);
   expect(after.get('hybrid_stage_caption_cues_total')).toBeGreaterThan(before.get('hybrid_stage_caption_cues_total')!);
   captioner.close();
-  await expect.poll(async () => (await metrics()).get('hybrid_stage_sockets')).toBe(before.get('hybrid_stage_sockets'));
+  await expect.poll(async () => (await metrics(server)).get('hybrid_stage_sockets')).toBe(before.get('hybrid_stage_sockets'));
 });
 
-it('sends a Content-Security-Policy and other security headers with pages and API answers', async () => {
+test('sends a Content-Security-Policy and other security headers with pages and API answers', async ({ server }) => {
   for (const path of ['/', '/channel/main', '/api/event', '/api/nothing-here', '/metrics']) {
     const response = await fetch(`${server.url}${path}`);
     const csp = response.headers.get('content-security-policy') ?? '';

@@ -1,37 +1,27 @@
 // The program bus with real workers and ffmpeg test patterns: a take cuts the program to another
 // feed at its keyframe, and viewers' packets stay one stream (one SSRC, continuous numbering).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import type { ChannelState } from '@hybrid-stage/shared';
 import { createLogger } from '../server/src/logger';
 import { TestPattern } from '../server/src/studios/TestPattern';
 import { isVp8KeyFrame, vp8DescriptorLength, type RtpPacket } from '../server/src/media/rtp';
+import { serverTest } from './support/fixtures';
 import { Sink } from './support/rtpSink';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import type { TestServer } from './support/server';
 
-let server: TestServer;
-let producer: TestClient;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  producer = await TestClient.connectAs(server, { role: 'producer' });
-});
-
-afterAll(async () => {
-  producer?.close();
-  await server?.close();
-});
+const test = serverTest();
 
 /** A VP8 packet's coded bytes, without the descriptor the bus renumbers. */
 const body = (p: RtpPacket) => p.payload.subarray(vp8DescriptorLength(p.payload)).toString('base64');
 
-const feedOf = (studioId: string) => server.feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern')!;
+const feedOf = (server: TestServer, studioId: string) => server.feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern')!;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a take', () => {
-  it('cuts the program to the new feed at its keyframe, as one continuous stream', async () => {
+  test('cuts the program to the new feed at its keyframe, as one continuous stream', async ({ server, producer }) => {
     const bus = server.channels.bus('main');
-    const london = feedOf('london');
-    const moscow = feedOf('moscow');
+    const london = feedOf(server, 'london');
+    const moscow = feedOf(server, 'moscow');
     // The demo starts Main stage on London, at London's first keyframe.
     await expect.poll(() => bus.programFeedId, { timeout: 5000 }).toBe(london.id);
 
@@ -73,9 +63,9 @@ describe('a take', () => {
     expect(packets.slice(firstMoscow).every((p) => moscowBodies.has(body(p)))).toBe(true);
   });
 
-  it('sends audio from the new feed too', async () => {
+  test('sends audio from the new feed too', async ({ server, producer }) => {
     const bus = server.channels.bus('europe');
-    const singapore = feedOf('singapore');
+    const singapore = feedOf(server, 'singapore');
     const program = await Sink.of(bus.router, bus.producers.audio);
     const fromSingapore = await Sink.of(singapore.track('audio')!.router, singapore.track('audio')!.producer);
     try {
@@ -92,12 +82,12 @@ describe('a take', () => {
     expect(new Set(program.packets.map((p) => p.ssrc)).size).toBe(1);
   });
 
-  it('reaches every producer console with the same state and a version that only grows', async () => {
-    const other = await TestClient.connectAs(server, { role: 'producer' });
+  test('reaches every producer console with the same state and a version that only grows', async ({ server, producer, clients }) => {
+    const other = await clients.as({ role: 'producer' });
     try {
       const before = (await other.ok('event:get', {})).channels.find((c) => c.id === 'b2b')!;
-      const seen = other.next('channel:changed', (c) => c.id === 'b2b' && c.preview === feedOf('moscow').id);
-      const mine = await producer.ok('program:preview', { channelId: 'b2b', feedId: feedOf('moscow').id });
+      const seen = other.next('channel:changed', (c) => c.id === 'b2b' && c.preview === feedOf(server, 'moscow').id);
+      const mine = await producer.ok('program:preview', { channelId: 'b2b', feedId: feedOf(server, 'moscow').id });
       const theirs = (await seen) as ChannelState;
       expect(theirs).toEqual(mine);
       expect(theirs.version).toBeGreaterThan(before.version);
@@ -108,9 +98,9 @@ describe('a take', () => {
 });
 
 describe('the backup feed', () => {
-  it('takes over by itself when the program stalls, and the producers are told', async () => {
-    const london = feedOf('london');
-    const singapore = feedOf('singapore');
+  test('takes over by itself when the program stalls, and the producers are told', async ({ server, producer }) => {
+    const london = feedOf(server, 'london');
+    const singapore = feedOf(server, 'singapore');
     await producer.take('b2c', london.id);
     await producer.ok('program:backup', { channelId: 'b2c', feedId: singapore.id });
 
@@ -129,8 +119,8 @@ describe('the backup feed', () => {
     }
   });
 
-  it('takes over when the program feed ends', async () => {
-    const singapore = feedOf('singapore');
+  test('takes over when the program feed ends', async ({ server, producer }) => {
+    const singapore = feedOf(server, 'singapore');
     const feed = server.feeds.open('moscow', 'Moscow camera 2', 'test-pattern');
     const pattern = await TestPattern.start({
       studio: server.feeds.studios.find((s) => s.id === 'moscow')!,
@@ -152,12 +142,12 @@ describe('the backup feed', () => {
 });
 
 describe('bad takes', () => {
-  it('refuses unknown feeds and channels and other roles, and changes nothing', async () => {
+  test('refuses unknown feeds and channels and other roles, and changes nothing', async ({ server, producer, clients }) => {
     const before = (await producer.ok('event:get', {})).channels;
-    const viewer = await TestClient.connect(server.url);
-    const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'london' });
+    const viewer = await clients.connect();
+    const studio = await clients.as({ role: 'studio', studioId: 'london' });
     try {
-      const feedId = feedOf('moscow').id;
+      const feedId = feedOf(server, 'moscow').id;
       expect(await producer.request('program:take', { channelId: 'main', feedId: 'no-such-feed' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(await producer.request('program:take', { channelId: 'no-such-channel', feedId })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
       expect(await viewer.request('program:take', { channelId: 'main', feedId })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });

@@ -1,23 +1,15 @@
 // kill -9 of the media worker under a channel that is being recorded: the file written so far is
 // finished and kept as interrupted, playable; recording goes on by itself in a new file once the
 // channel is rebuilt on the replacement worker, and that file is whole when stopped.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { RecordingInfo } from '@hybrid-stage/shared';
+import { serverTest } from './support/fixtures';
 import { expectPlayableRecording } from './support/playable';
-import { startTestServer, TestClient, type TestServer } from './support/server';
 
-let server: TestServer;
+const test = serverTest({ WORKERS: '1' });
 
-beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '1' });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-it('keeps the part recorded before a worker died and records on in a new file after', async () => {
-  const producer = await TestClient.connectAs(server, { role: 'producer' });
+test('keeps the part recorded before a worker died and records on in a new file after', async ({ server, clients }) => {
+  const producer = await clients.as({ role: 'producer' });
   await expect.poll(() => server.channels.bus('main').state().program, { timeout: 10_000 }).not.toBeNull();
   const first = await producer.ok('recording:start', { channelId: 'main' });
   await expect.poll(() => server.recordings.get(first.id).sizeBytes, { timeout: 15_000, interval: 500 }).toBeGreaterThan(100_000);
@@ -36,5 +28,4 @@ it('keeps the part recorded before a worker died and records on in a new file af
   expect(stopped).toMatchObject({ id: (await second())!.id, status: 'done' });
   expect(stopped.durationMs).toBeGreaterThan(1000);
   await expectPlayableRecording(server.recordings.file(stopped.id), { evenAudio: false });
-  producer.close();
 });

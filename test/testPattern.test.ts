@@ -1,20 +1,12 @@
 // The built-in test pattern carries real media: VP8 keyframes and Opus packets relayed by mediasoup,
 // also to a router on another worker (pipeToRouter).
 import { createSocket, type Socket } from 'node:dgram';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { types } from 'mediasoup';
 import { isVp8KeyFrame, parseRtp } from '../server/src/media/rtp';
-import { startTestServer, type TestServer } from './support/server';
+import { serverTest } from './support/fixtures';
 
-let server: TestServer;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-
-afterAll(async () => {
-  await server?.close();
-});
+const test = serverTest();
 
 /** Consumes a producer through a PlainTransport into a UDP socket; returns what arrives in `ms`. */
 async function receive(router: types.Router, producer: types.Producer, ms: number) {
@@ -33,7 +25,7 @@ async function receive(router: types.Router, producer: types.Producer, ms: numbe
   return packets.map(parseRtp).filter((p) => p?.payloadType === payloadType);
 }
 
-it('sends VP8 video with a keyframe at least every second, and Opus audio', async () => {
+test('sends VP8 video with a keyframe at least every second, and Opus audio', async ({ server }) => {
   const feed = server.feeds.get(server.feeds.list().find((f) => f.studioId === 'london')!.id);
   const video = feed.track('video')!;
   const audio = feed.track('audio')!;
@@ -49,7 +41,7 @@ it('sends VP8 video with a keyframe at least every second, and Opus audio', asyn
   expect(audioPackets.length).toBeGreaterThan(30); // Opus: 50 packets a second
 });
 
-it('reaches a router on another worker through a pipe', async () => {
+test('reaches a router on another worker through a pipe', async ({ server }) => {
   const feed = server.feeds.get(server.feeds.list().find((f) => f.studioId === 'singapore')!.id);
   const video = feed.track('video')!;
   const other = server.pool.workers.find((w) => w.router !== video.router)!.router;

@@ -1,25 +1,17 @@
 // A mediasoup worker killed with SIGKILL in the middle of the broadcast: the pool replaces it, the
 // channels' buses are rebuilt on the new worker with what they had on air, and clients whose
 // transports lived there are told to make new ones.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import type { ChannelState } from '@hybrid-stage/shared';
 import { isVp8KeyFrame } from '../server/src/media/rtp';
-import { startTestServer, TestClient, type TestServer } from './support/server';
+import { serverTest } from './support/fixtures';
 import { Sink } from './support/rtpSink';
 
-let server: TestServer;
+const test = serverTest({ WORKERS: '2' });
 
-beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '2' });
-});
-
-afterAll(async () => {
-  await server?.close();
-});
-
-it('rebuilds the channels on a replaced worker with the same feeds on air, and tells clients their media is gone', async () => {
-  const producer = await TestClient.connectAs(server, { role: 'producer' });
-  const viewer = await TestClient.connect(server.url);
+test('rebuilds the channels on a replaced worker with the same feeds on air, and tells clients their media is gone', async ({ server, clients }) => {
+  const producer = await clients.as({ role: 'producer' });
+  const viewer = await clients.connect();
   // The first client to ask for media is placed on the first worker, where the buses run.
   await viewer.ok('transport:create', { direction: 'recv' });
   expect(server.pool.clientsOn(server.pool.ingest)).toBe(1);
@@ -60,6 +52,4 @@ it('rebuilds the channels on a replaced worker with the same feeds on air, and t
   expect(await health.json()).toEqual({ status: 'ok', workers: 2 });
   // The viewer's old place is released; its next request for media lands on a live worker.
   await viewer.ok('transport:create', { direction: 'recv' });
-  producer.close();
-  viewer.close();
 });

@@ -1,24 +1,13 @@
 // Fan-out across workers: viewers are spread over every worker, and a viewer on a worker other
 // than the one where the channel's bus runs decodes the program piped to it.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server';
-import { isRed, launchBrowser, videoColourAt, videoProgress } from '../support/browser';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { isRed, videoColourAt, videoProgress } from '../support/browser';
+import { browserTest } from '../support/fixtures';
 
-let server: TestServer;
-let browser: Browser;
+const test = browserTest({ WORKERS: '2' });
 
-beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '2' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-it('spreads viewers over both workers and plays the program piped to the second', async () => {
+test('spreads viewers over both workers and plays the program piped to the second', async ({ server, pages }) => {
   const [first, second] = server.pool.workers as [typeof server.pool.ingest, typeof server.pool.ingest];
   // The channels' buses run on the ingest worker's router.
   expect(server.channels.bus('main').router).toBe(first.router);
@@ -26,7 +15,7 @@ it('spreads viewers over both workers and plays the program piped to the second'
 
   const viewers: Page[] = [];
   for (let i = 0; i < 3; i++) {
-    const page = await browser.newPage({ viewport: { width: 800, height: 600 } });
+    const page = await pages.open({ viewport: { width: 800, height: 600 } });
     await page.goto(`${server.url}/channel/main`);
     await expect.poll(async () => (await videoProgress(page)).frames, { timeout: 20_000 }).toBeGreaterThan(0);
     viewers.push(page);

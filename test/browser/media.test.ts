@@ -1,24 +1,12 @@
 // Media through mediasoup into a real browser: Debian's chromium decodes a channel's program.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server';
-import { isRed, launchBrowser, screenshot, videoColourAt, videoProgress } from '../support/browser';
+import { expect } from 'vitest';
+import { isRed, screenshot, videoColourAt, videoProgress } from '../support/browser';
+import { browserTest } from '../support/fixtures';
 
-let server: TestServer;
-let browser: Browser;
+const test = browserTest();
 
-beforeAll(async () => {
-  server = await startTestServer();
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-it('plays the main channel from the home page: the London test pattern', async () => {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
+test('plays the main channel from the home page: the London test pattern', async ({ server, pages }) => {
+  const page = await pages.open({ viewport: { width: 1200, height: 800 } });
   // Keep the page's peer connections reachable, to read what the browser receives over RTCP.
   await page.addInitScript({
     content: `window.peerConnections = []; const Native = window.RTCPeerConnection;

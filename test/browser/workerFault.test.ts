@@ -1,22 +1,11 @@
 // kill -9 of the media worker that runs the channels' buses, in the middle of the broadcast: the
 // viewers on it and the viewers on the other worker play the program again without a reload.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../support/server';
-import { isRed, launchBrowser, screenshot, videoColourAt, videoProgress } from '../support/browser';
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { isRed, screenshot, videoColourAt, videoProgress } from '../support/browser';
+import { browserTest } from '../support/fixtures';
 
-let server: TestServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '2' });
-  browser = await launchBrowser();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const test = browserTest({ WORKERS: '2' });
 
 /** The issue's bar: a viewer decodes again within 5 s of the kill. */
 const RECOVERY_MS = 5_000;
@@ -30,10 +19,10 @@ async function decoding(page: Page): Promise<boolean> {
   return (await frames(page)) - first >= 8;
 }
 
-it('plays the program again on every viewer within seconds after the worker with the buses is killed', async () => {
+test('plays the program again on every viewer within seconds after the worker with the buses is killed', async ({ server, pages }) => {
   const viewers: Page[] = [];
   for (let i = 0; i < 2; i++) {
-    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const page = await pages.open({ viewport: { width: 900, height: 700 } });
     await page.goto(`${server.url}/channel/main`);
     await expect.poll(() => frames(page), { timeout: 20_000 }).toBeGreaterThan(10);
     viewers.push(page);

@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
 import { AppError, InvalidStateError, StartupError } from '../errors';
 import { MEDIA_CODECS } from './codecs';
+import { ClientPlacement } from './placement';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -58,7 +59,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   /** Producers already piped to a router, keyed `producerId routerId`. */
   readonly #pipes = new Map<string, Promise<types.Producer>>();
   /** Clients placed on each live worker and not yet released. */
-  readonly #clients = new Map<MediaWorker, number>();
+  readonly #clients = new ClientPlacement<MediaWorker>();
   /** What each service rebuilds when the ingest worker is replaced, by stage, in the order followed. */
   readonly #recovery = new Map<RecoveryStage, Set<RecoveryStep>>(RECOVERY_STAGES.map((stage) => [stage, new Set()]));
   #closed = false;
@@ -105,22 +106,19 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   placeClient(): MediaWorker {
     this.#assertOpen();
     // A dead worker stays in its slot until its replacement is ready.
-    const live = this.#workers.filter((w) => !w.worker.died && !w.worker.closed);
-    if (live.length === 0) throw new AppError('INVALID_STATE', 'the media workers are restarting: try again in a moment');
-    const best = live.reduce((a, b) => (this.clientsOn(b) < this.clientsOn(a) ? b : a));
-    this.#clients.set(best, this.clientsOn(best) + 1);
+    const best = this.#clients.place(this.#workers, (w) => !w.worker.died && !w.worker.closed);
+    if (!best) throw new AppError('INVALID_STATE', 'the media workers are restarting: try again in a moment');
     return best;
   }
 
   /** Gives back the place of a client from {@link placeClient}. */
   release(worker: MediaWorker): void {
-    const clients = this.#clients.get(worker);
-    if (clients) this.#clients.set(worker, clients - 1);
+    this.#clients.release(worker);
   }
 
   /** Clients placed on `worker` and not yet released. */
   clientsOn(worker: MediaWorker): number {
-    return this.#clients.get(worker) ?? 0;
+    return this.#clients.clientsOn(worker);
   }
 
   /**
@@ -207,7 +205,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
           replacement.worker.close();
           return;
         }
-        this.#clients.delete(this.#workers[index]!);
+        this.#clients.forget(this.#workers[index]!);
         this.#workers[index] = replacement;
         this.emit('replaced', replacement);
         if (index === 0) await this.#recoverIngest(replacement);

@@ -4,8 +4,9 @@ import type { types } from 'mediasoup';
 import type { ChannelConfig, ChannelState, CutInfo, CutReason, MediaKind, ProgramAlert } from '@hybrid-stage/shared';
 import { AppError, InvalidStateError } from '../errors';
 import type { Logger } from '../logger';
-import { isVp8KeyFrame, parseRtcpRequests, readVp8Numbering, rewriteRtpHeader, shiftVp8Numbering, type RtpPacket } from '../media/rtp';
+import { isVp8KeyFrame, parseRtcpRequests, type RtpPacket } from '../media/rtp';
 import type { FeedTap } from './FeedTap';
+import { StreamRewriter } from './StreamRewriter';
 
 /** How many cuts a channel remembers for the producers' log. */
 const CUT_LOG_LENGTH = 20;
@@ -33,26 +34,6 @@ export interface BusHistory {
   cuts: CutInfo[];
 }
 
-/** Where one kind's output stands, so the next source continues its numbering. */
-interface OutputClock {
-  readonly clockRate: number;
-  readonly payloadType: number;
-  readonly ssrc: number;
-  sequenceNumber: number;
-  timestamp: number;
-  sentAt: number;
-  pictureId: number;
-  tl0PicIdx: number;
-  started: boolean;
-}
-
-/** How one source's packets map into the output. */
-interface SourceMapping {
-  readonly tap: FeedTap;
-  /** Set from the source's first forwarded packet. */
-  offsets?: { sequenceNumber: number; timestamp: number; pictureId: number; tl0PicIdx: number };
-}
-
 /** A take to be completed at the new feed's next keyframe. */
 interface PendingCut {
   readonly tap: FeedTap;
@@ -74,10 +55,11 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   readonly router: types.Router;
   readonly #transport: types.DirectTransport;
   readonly #producers: Record<MediaKind, types.Producer>;
-  readonly #clocks: Record<MediaKind, OutputClock>;
+  /** Per kind, the output's numbering, which each new source continues. */
+  readonly #rewriters: Record<MediaKind, StreamRewriter>;
   readonly #logger: Logger;
-  #video: SourceMapping | undefined;
-  #audio: SourceMapping | undefined;
+  /** The feed on air (both kinds come from it). */
+  #program: FeedTap | undefined;
   #pending: PendingCut | undefined;
   #preview: FeedTap | undefined;
   #backup: FeedTap | undefined;
@@ -103,21 +85,20 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     this.#transport = transport;
     this.#producers = producers;
     this.#logger = logger;
-    const clock = (kind: MediaKind): OutputClock => {
+    const rewriter = (kind: MediaKind): StreamRewriter => {
       const rtp = producers[kind].rtpParameters;
-      return {
+      return new StreamRewriter({
         clockRate: rtp.codecs[0]!.clockRate,
         payloadType: rtp.codecs[0]!.payloadType,
         ssrc: rtp.encodings![0]!.ssrc!,
+        vp8: kind === 'video', // create() gives the video producer VP8
         sequenceNumber: randomInt(0, 0x8000),
         timestamp: randomInt(0, 0x7fffffff),
-        sentAt: 0,
         pictureId: randomInt(0, 0x8000),
         tl0PicIdx: randomInt(0, 256),
-        started: false,
-      };
+      });
     };
-    this.#clocks = { video: clock('video'), audio: clock('audio') };
+    this.#rewriters = { video: rewriter('video'), audio: rewriter('audio') };
     transport.on('rtcp', (packet) => this.#onViewerRtcp(packet));
     router.observer.once('close', () => this.close());
   }
@@ -163,7 +144,7 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
 
   /** The feed on air, if any. */
   get programFeedId(): string | undefined {
-    return this.#video?.tap.feed.id ?? this.#audio?.tap.feed.id;
+    return this.#program?.feed.id;
   }
 
   /** The feed set as backup, if any. */
@@ -176,7 +157,7 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     return {
       ...this.config,
       program: this.programFeedId ?? null,
-      programSource: (this.#video ?? this.#audio)?.tap.feed.source ?? null,
+      programSource: this.#program?.feed.source ?? null,
       pending: this.#pending?.tap.feed.id ?? null,
       preview: this.#preview?.feed.id ?? null,
       backup: this.#backup?.feed.id ?? null,
@@ -262,12 +243,11 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   readonly #onBackupClosed = (): void => this.setBackup(undefined);
 
   readonly #onProgramRtp = (kind: MediaKind, raw: Buffer, packet: RtpPacket): void => {
-    const source = kind === 'video' ? this.#video : this.#audio;
-    if (source) this.#forward(kind, raw, packet);
+    if (this.#program) this.#forward(kind, raw, packet);
   };
 
   readonly #onProgramClosed = (): void => {
-    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label ?? '';
+    const label = this.#program?.feed.label ?? '';
     this.#setSources(undefined);
     if (this.#failOver(label, 'endedToBackup')) return;
     this.#version++;
@@ -278,7 +258,7 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   };
 
   readonly #onProgramStalled = (): void => {
-    const label = this.#video?.tap.feed.label ?? this.#audio?.tap.feed.label ?? '';
+    const label = this.#program?.feed.label ?? '';
     if (this.#pending) return; // a producer is already cutting away
     if (!this.#failOver(label, 'stalledToBackup')) this.emit('alert', { kind: 'stalledNoBackup', feed: label });
   };
@@ -302,7 +282,7 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   }
 
   #setSources(tap: FeedTap | undefined): void {
-    const previous = this.#video?.tap ?? this.#audio?.tap;
+    const previous = this.#program;
     if (previous && previous !== tap) {
       previous.off('rtp', this.#onProgramRtp);
       previous.off('close', this.#onProgramClosed);
@@ -313,8 +293,10 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
       tap.once('close', this.#onProgramClosed);
       tap.on('stalled', this.#onProgramStalled);
     }
-    this.#video = tap ? { tap } : undefined;
-    this.#audio = tap ? { tap } : undefined;
+    this.#program = tap;
+    // Even the same feed taken again starts afresh: its next packets continue the output.
+    this.#rewriters.video.newSource();
+    this.#rewriters.audio.newSource();
   }
 
   #log(cut: Omit<CutInfo, 'at' | 'version'>): void {
@@ -332,40 +314,8 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
 
   /** Copies one packet of the source on air into the output with the output's numbering. */
   #forward(kind: MediaKind, raw: Buffer, packet: RtpPacket): void {
-    const source = kind === 'video' ? this.#video : this.#audio;
-    const clock = this.#clocks[kind];
-    if (!source || this.#closed) return;
-    const now = performance.now();
-    const vp8 = kind === 'video' ? readVp8Numbering(packet.payload) : {};
-    if (!source.offsets) {
-      // The first packet of a new source continues the output: next sequence number, a timestamp
-      // advanced by the wall-clock time since the last packet, the next picture numbers.
-      const elapsed = clock.started ? Math.max(1, Math.round(((now - clock.sentAt) * clock.clockRate) / 1000)) : 0;
-      source.offsets = {
-        sequenceNumber: clock.sequenceNumber + (clock.started ? 1 : 0) - packet.sequenceNumber,
-        timestamp: clock.timestamp + elapsed - packet.timestamp,
-        pictureId: vp8.pictureId === undefined ? 0 : clock.pictureId + (clock.started ? 1 : 0) - vp8.pictureId,
-        tl0PicIdx: vp8.tl0PicIdx === undefined ? 0 : clock.tl0PicIdx + (clock.started ? 1 : 0) - vp8.tl0PicIdx,
-      };
-    }
-    const out = Buffer.from(raw);
-    const sequenceNumber = (packet.sequenceNumber + source.offsets.sequenceNumber) & 0xffff;
-    const timestamp = (packet.timestamp + source.offsets.timestamp) >>> 0;
-    rewriteRtpHeader(out, { payloadType: clock.payloadType, sequenceNumber, timestamp, ssrc: clock.ssrc });
-    if (kind === 'video') {
-      const payloadStart = out.length - packet.payload.length - paddingLength(out);
-      shiftVp8Numbering(out.subarray(payloadStart), source.offsets.pictureId, source.offsets.tl0PicIdx);
-      if (vp8.pictureId !== undefined) clock.pictureId = (vp8.pictureId + source.offsets.pictureId) & 0x7fff;
-      if (vp8.tl0PicIdx !== undefined) clock.tl0PicIdx = (vp8.tl0PicIdx + source.offsets.tl0PicIdx) & 0xff;
-    }
-    // Keep the highest sequence number and timestamp sent, so a late packet does not move them back.
-    if (!clock.started || ((sequenceNumber - clock.sequenceNumber) & 0xffff) < 0x8000) {
-      clock.sequenceNumber = sequenceNumber;
-      clock.timestamp = timestamp;
-      clock.sentAt = now;
-    }
-    clock.started = true;
-    this.#producers[kind].send(out);
+    if (!this.#program || this.#closed) return;
+    this.#producers[kind].send(this.#rewriters[kind].rewrite(raw, packet, performance.now()));
     // The keyframe viewers asked for has gone out: the next viewer to ask is passed on at once.
     if (kind === 'video' && this.#keyFrameAskedAt !== undefined && isVp8KeyFrame(packet.payload)) this.#keyFrameAskedAt = undefined;
   }
@@ -373,18 +323,14 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   /** Viewers' keyframe requests for the program go to the feed on air, coalesced. */
   #onViewerRtcp(packet: Buffer): void {
     const { keyFrameSsrcs } = parseRtcpRequests(packet);
-    if (!keyFrameSsrcs.includes(this.#clocks.video.ssrc)) return;
+    if (!keyFrameSsrcs.includes(this.#rewriters.video.ssrc)) return;
     const now = performance.now();
     if (this.#keyFrameAskedAt !== undefined && now - this.#keyFrameAskedAt < KEYFRAME_ANSWER_WAIT_MS) return;
     this.#keyFrameAskedAt = now;
-    this.#video?.tap.requestKeyFrame();
+    this.#program?.requestKeyFrame();
   }
 
   #assertOpen(): void {
     if (this.#closed) throw new InvalidStateError(`channel ${this.config.id} is closed`);
   }
-}
-
-function paddingLength(packet: Buffer): number {
-  return packet[0]! & 0x20 ? packet[packet.length - 1]! : 0;
 }
