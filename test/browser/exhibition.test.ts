@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
 import { canvasGrey, canvasLuminance, holdUntil, probe, SOFTWARE_WEBGL } from '../support/hall';
 import type { StandPlacement } from '@hybrid-stage/shared';
-import { standAt } from '../../client/src/features/exhibition/hallLayout';
+import { standAt } from '../../client/src/features/exhibition/hall/hallLayout';
 
 describe('3D hall', () => {
   let server: TestServer;

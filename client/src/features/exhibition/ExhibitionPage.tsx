@@ -3,19 +3,19 @@ import { Link, Route, Routes, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { useGrant } from '../../signaling/SignalingContext';
-import { AnalyticsPanel } from './AnalyticsPanel';
+import { AnalyticsPanel } from './stands/AnalyticsPanel';
 import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
-import { StandEditor } from './StandEditor';
-import { StandList } from './StandList';
-import { StandPanel } from './StandPanel';
+import { StandEditor } from './stands/StandEditor';
+import { StandList } from './stands/StandList';
+import { StandPanel } from './stands/StandPanel';
 import { usePresence } from './usePresence';
 import './exhibition.css';
 
 // three.js comes only with the views that draw in 3D.
-const loadHallView = () => import('./HallView');
+const loadHallView = () => import('./hall/HallView');
 const HallView = lazy(loadHallView);
-const HqTour = lazy(() => import('./HqTour'));
+const HqTour = lazy(() => import('./hq/HqTour'));
 
 /** Whether this browser can draw WebGL (else the hall falls back to the list). */
 function hasWebGl(): boolean {

@@ -2,9 +2,9 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REGIONS } from '@hybrid-stage/shared/vocabulary';
 import type { Region, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
-import { requestErrorText } from '../../signaling/requestError';
-import { exhibitionApi } from './exhibitionApi';
-import { useGrant } from '../../signaling/SignalingContext';
+import { requestErrorText } from '../../../signaling/requestError';
+import { exhibitionApi } from '../exhibitionApi';
+import { useGrant } from '../../../signaling/SignalingContext';
 
 /** Lines of "a | b | c" into objects with `keys`; blank lines are skipped. */
 function parseLines<K extends string>(text: string, keys: readonly K[]): Record<K, string>[] {

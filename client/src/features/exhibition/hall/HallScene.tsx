@@ -5,10 +5,10 @@ import { BoxGeometry, CylinderGeometry, InstancedMesh, Matrix4, MeshBasicMateria
 import type { Region, StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
-import { directionOf } from '../../i18n';
+import { directionOf } from '../../../i18n';
 import { hallGeometry, logosGeometry, standsGeometry } from './hallGeometry';
-import type { CinemaPlayer } from './CinemaPlayer';
-import { CinemaScreen } from './CinemaScreen';
+import type { CinemaPlayer } from '../cinema/CinemaPlayer';
+import { CinemaScreen } from '../cinema/CinemaScreen';
 import type { Player } from './Walker';
 import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN, frontOf, toHall } from './hallLayout';
 

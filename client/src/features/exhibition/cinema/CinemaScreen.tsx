@@ -2,8 +2,8 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { MeshBasicMaterial, SRGBColorSpace, VideoTexture, type Texture } from 'three';
 import type { CinemaPlayer } from './CinemaPlayer';
-import { CINEMA, CINEMA_SCREEN, inCinema } from './hallLayout';
-import type { Player } from './Walker';
+import { CINEMA, CINEMA_SCREEN, inCinema } from '../hall/hallLayout';
+import type { Player } from '../hall/Walker';
 
 /** How far a visitor may move from where they clicked the screen before it pauses (m). */
 const CLICK_STAY_RADIUS = 1.5;

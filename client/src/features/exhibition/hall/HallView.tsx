@@ -2,12 +2,12 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Canvas } from '@react-three/fiber';
 import { useTranslation } from 'react-i18next';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
-import { useWatch } from '../../player/useWatch';
-import { useBackOnAir } from '../../player/useBackOnAir';
-import { useEventInfo } from '../../signaling/SignalingContext';
-import { CinemaHud } from './CinemaHud';
-import { CinemaPlayer } from './CinemaPlayer';
-import { exhibitionApi } from './exhibitionApi';
+import { useWatch } from '../../../player/useWatch';
+import { useBackOnAir } from '../../../player/useBackOnAir';
+import { useEvent } from '../../../signaling/EventStore';
+import { CinemaHud } from '../cinema/CinemaHud';
+import { CinemaPlayer } from '../cinema/CinemaPlayer';
+import { exhibitionApi } from '../exhibitionApi';
 import { HallScene } from './HallScene';
 import { ENTRANCE, frontOf, nearestStand, standAt, yawTowards } from './hallLayout';
 import { Minimap } from './Minimap';
@@ -47,7 +47,7 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   const [cinema, setCinema] = useState<CinemaPlayer | null>(null);
   const line = films.length ? t('scene.nowShowing', { titles: films.join(' · ') }) : t('scene.filmsSoon');
   const [software] = useState(softwareRenderer);
-  const event = useEventInfo();
+  const event = useEvent();
   const mainChannel = event?.channels.find((c) => c.kind === 'main') ?? event?.channels[0];
   const source = useMemo(() => (mainChannel ? ({ kind: 'channel', id: mainChannel.id } as const) : undefined), [mainChannel?.id]);
   // A cut between feeds keeps the consumers; a channel back on air after a gap is joined again.

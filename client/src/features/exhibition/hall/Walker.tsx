@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import type { StandInfo } from '@hybrid-stage/shared';
-import type { CinemaProbe } from './CinemaScreen';
+import type { CinemaProbe } from '../cinema/CinemaScreen';
 import { HINT_RADIUS, VISIT_RADIUS, isFree, move, nearestStand, solids, yawTowards } from './hallLayout';
 
 /** Where the visitor is and looks; lives in a ref, changed every frame, never React state. */

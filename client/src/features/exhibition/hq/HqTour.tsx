@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useTranslation } from 'react-i18next';
 import { CanvasTexture, SphereGeometry, SRGBColorSpace } from 'three';
-import { directionOf } from '../../i18n';
+import { directionOf } from '../../../i18n';
 import { PANORAMAS, type Hotspot } from './panoramas';
 
 /** Equirectangular size drawn per panorama. */
