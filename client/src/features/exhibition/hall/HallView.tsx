@@ -12,6 +12,7 @@ import { HallScene } from './HallScene';
 import { ENTRANCE, frontOf, nearestStand, standAt, yawTowards } from './hallLayout';
 import { Minimap } from './Minimap';
 import { Walker, type Player } from './Walker';
+import { useHallInput } from '../useHallInput';
 
 /** Props of {@link HallView}. */
 export interface HallViewProps {
@@ -87,16 +88,15 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
     [stands, onOpen],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const el = e.target as HTMLElement;
-      if (e.key.toLowerCase() !== 'e' || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) return;
-      const nearest = nearestStand(player.current.x, player.current.z, stands);
-      if (near && nearest) visit(nearest.stand.id);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [near, stands, visit]);
+  // E visits the stand nearby (the hint button says so).
+  useHallInput({
+    onPress: {
+      e: () => {
+        const nearest = nearestStand(player.current.x, player.current.z, stands);
+        if (near && nearest) visit(nearest.stand.id);
+      },
+    },
+  });
 
   const nearStand = stands.find((s) => s.id === near);
   return (
