@@ -10,6 +10,7 @@ import { StandEditor } from './stands/StandEditor';
 import { StandList } from './stands/StandList';
 import { StandPanel } from './stands/StandPanel';
 import { usePresence } from './usePresence';
+import { useHallInput } from './useHallInput';
 import './exhibition.css';
 
 // three.js comes only with the views that draw in 3D.
@@ -67,11 +68,9 @@ function ExhibitionPage() {
   }, []);
   // Fetch three.js while the stands load, not after.
   useEffect(() => void (view === 'hall' && loadHallView()), [view]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpenStand(null);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // The page's own key (the hall and the HQ tour add theirs through the same hook); loaded with the
+  // page, the hook stays out of the chunk the 3D views share with three.js.
+  useHallInput({ onEscape: () => setOpenStand(null) });
   const changed = useCallback((stand: StandInfo) => setStands((list) => (list?.some((s) => s.id === stand.id) ? list.map((s) => (s.id === stand.id ? stand : s)) : [...(list ?? []), stand])), []);
   const setView = (next: 'hall' | 'list') =>
     setParams((p) => {

@@ -10,6 +10,8 @@ export interface HallInputOptions {
   onHold?: () => void;
   /** Keys that act once when pressed, by `KeyboardEvent.key` in lower case ('e' visits the stand nearby). */
   onPress?: Readonly<Record<string, () => void>>;
+  /** Escape was pressed, in a form field too: close what is open (the stand panel). */
+  onEscape?: () => void;
   /** One pointer (a mouse, a finger) dragged by `dx`, `dy` pixels: look around. */
   onLook?: (dx: number, dy: number) => void;
   /** Two fingers' spread grew by `grow` pixels (shrank, when negative): walk. */
@@ -23,9 +25,9 @@ function typing(target: EventTarget | null): boolean {
 }
 
 /**
- * The exhibition's one input handling, for the hall and the HQ tour: held keys (WASD, arrows) read
- * each frame from `held`, keys that act once, dragging to look with a mouse or one finger and
- * pinching with two. Keys typed into a form field, or with Ctrl, Alt or Meta, are not movements;
+ * The exhibition's one input handling, for the page, the hall and the HQ tour: held keys (WASD,
+ * arrows) read each frame from `held`, keys that act once, Escape, dragging to look with a mouse or
+ * one finger and pinching with two. Keys typed into a form field, or with Ctrl, Alt or Meta, are not movements;
  * held keys are let go when the window loses focus (the key-up would never come). A drag that leaves
  * the surface goes on until the pointer is released.
  */
@@ -37,6 +39,7 @@ export function useHallInput(options: HallInputOptions): { held: RefObject<Set<s
 
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') return latest.current.onEscape?.();
       if (typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
       const key = e.key.toLowerCase();
       const { holdKeys, onHold, onPress } = latest.current;
