@@ -85,7 +85,9 @@ export class EventStore {
 export function useEvent(): EventInfo | undefined {
   const store = EventStore.of(useSignaling());
   const event = useSyncExternalStore(store.subscribe, store.current);
-  // The page drawn from a new event is deferred: React yields while drawing it, so media messages
-  // arriving meanwhile (a viewer's join) are not held up behind it (a store's own updates render at once).
-  return useDeferredValue(event);
+  // The page's first drawing from the event is deferred (a store's own updates render at once): React
+  // yields while drawing it, so media messages arriving meanwhile (a viewer's join) are not held up
+  // behind it. Changes after that (a take, a feed) show at once.
+  const deferred = useDeferredValue(event);
+  return deferred === undefined ? undefined : event;
 }
