@@ -1,7 +1,5 @@
-import { useDeferredValue, useSyncExternalStore } from 'react';
 import type { ChannelState, EventInfo, FeedInfo, ReRunInfo } from '@hybrid-stage/shared';
 import type { SignalingClient } from './SignalingClient';
-import { useSignaling } from './SignalingContext';
 
 /**
  * The event as this tab knows it: its studios, feeds, channels, agenda and re-runs, kept outside React
@@ -76,18 +74,4 @@ export class EventStore {
     this.#event = event;
     for (const listener of this.#listeners) listener();
   }
-}
-
-/**
- * The event with its live feeds, channels and re-runs, from the app's {@link EventStore}; undefined
- * until the server answered.
- */
-export function useEvent(): EventInfo | undefined {
-  const store = EventStore.of(useSignaling());
-  const event = useSyncExternalStore(store.subscribe, store.current);
-  // The page's first drawing from the event is deferred (a store's own updates render at once): React
-  // yields while drawing it, so media messages arriving meanwhile (a viewer's join) are not held up
-  // behind it. Changes after that (a take, a feed) show at once.
-  const deferred = useDeferredValue(event);
-  return deferred === undefined ? undefined : event;
 }

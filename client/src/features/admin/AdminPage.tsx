@@ -6,7 +6,7 @@ import type { Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hy
 import { useFormat } from '../../i18n/useFormat';
 import { getBlob, getJson } from '../../http/api';
 import { useGrant, useSignaling } from '../../signaling/SignalingContext';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { exhibitionApi } from '../exhibition/exhibitionApi';
 

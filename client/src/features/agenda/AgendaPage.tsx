@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { AgendaSession } from '@hybrid-stage/shared';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { useStoredState } from '../../player/useStoredState';
 import { useFormat, type Format } from '../../i18n/useFormat';
 import type { ReRunSlot } from '@hybrid-stage/shared';

@@ -5,7 +5,7 @@ import type { Cue, Language } from '@hybrid-stage/shared';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useGrant, useSignaling } from '../../signaling/SignalingContext';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 import { useCaptionTrack } from './useCaptionTrack';

@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { useGrant } from '../../signaling/SignalingContext';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { nowAndNext } from '../agenda/schedule';
 import { useSlots } from '../agenda/useSlots';
 import { useNow } from '../agenda/useNow';

@@ -5,7 +5,7 @@ import type { NewRegistration, RegistrationResult } from '@hybrid-stage/shared';
 import { postJson } from '../../http/api';
 import { keepViewerToken } from '../../signaling/accessToken';
 import { useSignaling } from '../../signaling/SignalingContext';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { servedPage } from '../../servedPage';
 import { RequestError } from '../../signaling/SignalingClient';
 

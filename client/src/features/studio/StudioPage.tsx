@@ -3,7 +3,7 @@ import { useParams } from 'react-router';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useGrant, useSignaling } from '../../signaling/SignalingContext';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { requestErrorText } from '../../signaling/requestError';
 import { NoAnswerError, RequestError } from '../../signaling/SignalingClient';
 import { useFormat } from '../../i18n/useFormat';

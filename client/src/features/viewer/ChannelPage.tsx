@@ -7,7 +7,7 @@ import { useVideoStats } from '../../player/useVideoStats';
 import { useWatch } from '../../player/useWatch';
 import { useBackOnAir } from '../../player/useBackOnAir';
 import { usePictureFirst } from '../../player/usePictureFirst';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
 import { useStoredState } from '../../player/useStoredState';

@@ -5,7 +5,7 @@ import { LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useBackOnAir } from '../../player/useBackOnAir';
-import { useEvent } from '../../signaling/EventStore';
+import { useEvent } from '../../signaling/useEvent';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
 import { useSlots } from '../agenda/useSlots';

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { useWatch } from '../../../player/useWatch';
 import { useBackOnAir } from '../../../player/useBackOnAir';
-import { useEvent } from '../../../signaling/EventStore';
+import { useEvent } from '../../../signaling/useEvent';
 import { CinemaHud } from '../cinema/CinemaHud';
 import { CinemaPlayer } from '../cinema/CinemaPlayer';
 import { exhibitionApi } from '../exhibitionApi';
