@@ -42,7 +42,7 @@ export async function measureExhibition(): Promise<Map<FigureKey, Figure>> {
       const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
       const page = await context.newPage();
       await page.goto(`${server.url}/exhibition`);
-      await page.waitForFunction(() => (window as unknown as { __exhibition?: HallProbe }).__exhibition?.firstRenderMs, undefined, { timeout: 60_000 });
+      await page.waitForFunction(() => window.__exhibition?.firstRenderMs, undefined, { timeout: 60_000 });
       times.push((await probe(page)).firstRenderMs!);
       progress(`exhibition load ${i + 1}/${LOADS}: first render ${times.at(-1)} ms`);
       if (i === 0) {

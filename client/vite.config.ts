@@ -28,7 +28,18 @@ export default defineConfig(({ command }) => ({
   // react-router's package exports name only its development build; a production bundle takes the
   // production one beside it (no dev-time checks and warnings on the viewer's first load).
   resolve: command === 'build' ? { alias: { 'react-router': fileURLToPath(import.meta.resolve('react-router').replace('/development/', '/production/')) } } : {},
-  build: { outDir: 'dist', emptyOutDir: true, sourcemap: true },
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    rolldownOptions: {
+      output: {
+        // The chunk the exhibition's 3D views share is three.js (with react-three-fiber) and is named
+        // so, whichever small module of ours (the test probes) rides along and would name it.
+        chunkFileNames: (chunk) => `assets/${!chunk.isDynamicEntry && chunk.moduleIds.some((id) => /[\\/]node_modules[\\/]three[\\/]/.test(id)) ? 'three' : '[name]'}-[hash].js`,
+      },
+    },
+  },
   server: {
     proxy: {
       '/api': api,

@@ -9,7 +9,7 @@ import { startTestServer, type TestServer } from '../support/server';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
 import { canvasGrey, canvasLuminance, holdUntil, probe, SOFTWARE_WEBGL } from '../support/hall';
 import type { StandPlacement } from '@hybrid-stage/shared';
-import { standAt } from '../../client/src/features/exhibition/hallLayout';
+import { standAt } from '../../client/src/features/exhibition/hall/hallLayout';
 
 describe('3D hall', () => {
   let server: TestServer;
@@ -34,7 +34,7 @@ describe('3D hall', () => {
     const context = await browser.newContext({ viewport: { width: 1400, height: 860 } });
     const page = await context.newPage();
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
     await page.waitForTimeout(500);
     const picture = await canvasLuminance(page);
     expect(picture.variance).toBeGreaterThan(200);
@@ -107,7 +107,7 @@ describe('3D hall', () => {
     const context = await browser.newContext({ viewport: { width: 800, height: 700 }, hasTouch: true, isMobile: true });
     const page = await context.newPage();
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
     const box = (await page.locator('[data-testid="hall"] canvas[data-engine]').boundingBox())!;
     const cx = box.x + box.width / 2;
     const cy = box.y + box.height / 2;
@@ -202,12 +202,12 @@ describe('3D hall', () => {
     expect((await canvasGrey(page, hq, 48)).grey).toEqual(english);
 
     // The panorama is drawn again for the new language (drawing one sets this).
-    await page.evaluate(() => delete (window as { __hqPanoramaMs?: number }).__hqPanoramaMs);
+    await page.evaluate(() => delete window.__hqPanoramaMs);
     await page.getByTestId('ui-language').selectOption('ja');
     await page.getByRole('heading', { name: '本社ロビー' }).waitFor();
     await page.getByRole('navigation', { name: '移動先' }).getByRole('button', { name: '放送スタジオ' }).waitFor();
     expect(await page.getByRole('link', { name: '会場に戻る' }).isVisible()).toBe(true);
-    await expect.poll(() => page.evaluate(() => (window as { __hqPanoramaMs?: number }).__hqPanoramaMs), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.evaluate(() => window.__hqPanoramaMs), { timeout: 15_000 }).toBeGreaterThan(0);
     // The panorama's signs and the hotspot's label are drawn again, in Japanese: the same view now looks different.
     await expect
       .poll(async () => {

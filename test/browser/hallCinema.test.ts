@@ -48,7 +48,7 @@ describe('hall cinema', () => {
     expect(films.map((f) => f.id)).toEqual(['headquarters-tour', 'growing-together', 'factory-of-the-future']);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: { cinema?: unknown } }).__exhibition?.cinema, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__exhibition?.cinema, undefined, { timeout: 30_000 });
     const outside = await probe(page);
     expect(outside.cinema).toMatchObject({ film: null, playing: false });
     expect(await page.getByTestId('cinema-hud').count()).toBe(0);
@@ -146,7 +146,7 @@ describe('hall cinema', () => {
     await hud.getByRole('link', { name: 'Abrir en el cine' }).click();
     await page.getByTestId('film').waitFor();
     expect(new URL(page.url()).pathname).toBe('/cinema');
-    expect(await page.evaluate(() => (window as unknown as { __exhibition?: { cinema?: unknown } }).__exhibition?.cinema)).toBeUndefined();
+    expect(await page.evaluate(() => window.__exhibition?.cinema)).toBeUndefined();
     await page.close();
   }, 240_000);
 });

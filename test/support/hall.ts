@@ -1,21 +1,16 @@
 // Driving and reading the exhibition's 3D hall in headless chromium, for tests and the bench.
 import type { Page } from 'playwright-core';
+import type { ExhibitionProbe } from '../../client/src/testProbes';
 
 /** Chromium draws WebGL on the CPU with SwiftShader (through ANGLE); --disable-gpu alone turns WebGL off. */
 export const SOFTWARE_WEBGL = ['--use-gl=angle', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
-/** What the hall publishes as `window.__exhibition` for tests and the bench. */
-export interface HallProbe {
-  drawCalls: number;
-  firstRenderMs: number | null;
-  position: { x: number; z: number; yaw: number };
-  mainStage: 'live' | 'card';
-  cinema?: { film: string | null; playing: boolean; currentTime: number; frames: number; muted: boolean };
-}
+/** What the hall publishes as `window.__exhibition` for tests and the bench (declared with the client's other probes). */
+export type HallProbe = ExhibitionProbe;
 
 /** The hall's probe; fails when the hall is not on the page. */
 export async function probe(page: Page): Promise<HallProbe> {
-  const value = await page.evaluate(() => (window as unknown as { __exhibition?: HallProbe }).__exhibition);
+  const value = await page.evaluate(() => window.__exhibition);
   if (!value) throw new Error('the exhibition hall is not on the page');
   return value;
 }

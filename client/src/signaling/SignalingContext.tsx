@@ -1,5 +1,5 @@
-import { createContext, startTransition, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { ChannelState, EventInfo, FeedInfo, Grant, ReRunInfo, ServerClosing } from '@hybrid-stage/shared';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import type { Grant, ServerClosing } from '@hybrid-stage/shared';
 import { forgetAccessToken, keepViewerToken, takeAccessToken, viewerToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
 
@@ -78,33 +78,4 @@ export function useGrant(): Grant {
     return () => void signaling.socket.off('session:grant', setGrant);
   }, [signaling]);
   return grant;
-}
-
-/** The event with its live feeds, channels and re-runs, kept current by `feeds:changed`, `channel:changed` and `reruns:changed`. */
-export function useEventInfo(): EventInfo | undefined {
-  const signaling = useSignaling();
-  const [event, setEvent] = useState<EventInfo>();
-  useEffect(() => {
-    let alive = true;
-    // The page drawn from the event is a transition: React yields while drawing it, so media
-    // messages arriving meanwhile (a viewer's join) are not held up behind it.
-    const load = () => signaling.request('event:get', {}).then((e) => alive && startTransition(() => setEvent(e)), () => undefined);
-    const onFeeds = (feeds: FeedInfo[]) => setEvent((e) => (e ? { ...e, feeds } : e));
-    const onChannel = (channel: ChannelState) =>
-      setEvent((e) => e && { ...e, channels: e.channels.map((c) => (c.id === channel.id && c.version <= channel.version ? channel : c)) });
-    const onReRuns = (reruns: ReRunInfo[]) => setEvent((e) => (e ? { ...e, reruns } : e));
-    signaling.socket.on('connect', load);
-    signaling.socket.on('feeds:changed', onFeeds);
-    signaling.socket.on('channel:changed', onChannel);
-    signaling.socket.on('reruns:changed', onReRuns);
-    if (signaling.socket.connected) void load();
-    return () => {
-      alive = false;
-      signaling.socket.off('connect', load);
-      signaling.socket.off('feeds:changed', onFeeds);
-      signaling.socket.off('channel:changed', onChannel);
-      signaling.socket.off('reruns:changed', onReRuns);
-    };
-  }, [signaling]);
-  return event;
 }

@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
-import type { ErrorCode, Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
+import type { Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
 import { may } from '@hybrid-stage/shared/permissions';
 import { useFormat } from '../../i18n/useFormat';
-import { currentAccessToken } from '../../signaling/accessToken';
-import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
-import { RequestError } from '../../signaling/SignalingClient';
+import { getBlob, getJson } from '../../http/api';
+import { useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { exhibitionApi } from '../exhibition/exhibitionApi';
 
@@ -48,7 +48,7 @@ function InviteForm() {
   const { t } = useTranslation('access');
   const format = useFormat();
   const signaling = useSignaling();
-  const event = useEventInfo();
+  const event = useEvent();
   const [stands, setStands] = useState<StandInfo[]>([]);
   const [role, setRole] = useState<Role>('studio');
   const [studioId, setStudioId] = useState('');
@@ -190,27 +190,17 @@ function InviteForm() {
   );
 }
 
-/** Calls an admin route with the tab's token. */
-async function adminGet(path: string): Promise<Response> {
-  const res = await fetch(path, { headers: { authorization: `Bearer ${currentAccessToken() ?? ''}` } });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => undefined)) as { error?: { code: ErrorCode; message: string } } | undefined;
-    throw new RequestError(body?.error?.code ?? 'INTERNAL', body?.error?.message ?? `HTTP ${res.status}`);
-  }
-  return res;
-}
-
 /** The viewers who registered: how many, the newest, and all of them as a CSV file. */
 function Registrations() {
   const { t } = useTranslation('access');
   const format = useFormat();
-  const event = useEventInfo();
+  const event = useEvent();
   const [list, setList] = useState<{ count: number; registrations: RegistrationInfo[] }>();
   const { error, run } = useRequestError();
 
   useEffect(() => {
     let alive = true;
-    run(adminGet('/api/registrations').then((res) => res.json().then((l: typeof list) => alive && setList(l))));
+    run(getJson<typeof list>('/api/registrations').then((l) => alive && setList(l)));
     return () => {
       alive = false;
     };
@@ -218,15 +208,13 @@ function Registrations() {
 
   const download = () => {
     run(
-      adminGet('/api/registrations.csv').then((res) =>
-        res.blob().then((blob) => {
-          const a = document.createElement('a');
-          a.href = URL.createObjectURL(blob);
-          a.download = 'registrations.csv';
-          a.click();
-          setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-        }),
-      ),
+      getBlob('/api/registrations.csv').then((blob) => {
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(blob);
+        a.download = 'registrations.csv';
+        a.click();
+        setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      }),
     );
   };
 

@@ -2,7 +2,7 @@ import { useEffect, useId, useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import type { AgendaSession } from '@hybrid-stage/shared';
-import { useEventInfo } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { useStoredState } from '../../player/useStoredState';
 import { useFormat, type Format } from '../../i18n/useFormat';
 import type { ReRunSlot } from '@hybrid-stage/shared';
@@ -23,7 +23,7 @@ function detectedTimeZone(): string {
 export function AgendaPage() {
   const { t } = useTranslation('viewer');
   const format = useFormat();
-  const event = useEventInfo();
+  const event = useEvent();
   const now = useNow();
   const [stored, setTimeZone] = useStoredState<string>('agenda.timeZone', '');
   const timeZone = stored && isKnownTimeZone(stored) ? stored : detectedTimeZone();

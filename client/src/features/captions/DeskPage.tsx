@@ -5,7 +5,8 @@ import type { Cue, Language } from '@hybrid-stage/shared';
 import { mayCaption } from '@hybrid-stage/shared/permissions';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
-import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 import { useCaptionTrack } from './useCaptionTrack';
@@ -29,7 +30,7 @@ export function DeskPage() {
   const { t } = useTranslation('production');
   const signaling = useSignaling();
   const grant = useGrant();
-  const event = useEventInfo();
+  const event = useEvent();
   const channel = event?.channels.find((c) => c.id === channelId);
   const program = useWatch(useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]));
   const [muted, setMuted] = useState(false);

@@ -3,7 +3,8 @@ import type { FeedHealth, ProgramAlert } from '@hybrid-stage/shared';
 import { isProducer } from '@hybrid-stage/shared/permissions';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
-import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
@@ -24,7 +25,7 @@ export function ConsolePage() {
   const format = useFormat();
   const grant = useGrant();
   const signaling = useSignaling();
-  const event = useEventInfo();
+  const event = useEvent();
   const [channelId, setChannelId] = useState('main');
   const [health, setHealth] = useState<Map<string, FeedHealth>>(new Map());
   const [alerts, setAlerts] = useState<ProgramAlert[]>([]);

@@ -4,20 +4,21 @@ import { useTranslation } from 'react-i18next';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { may } from '@hybrid-stage/shared/permissions';
 import { useGrant } from '../../signaling/SignalingContext';
-import { AnalyticsPanel } from './AnalyticsPanel';
+import { AnalyticsPanel } from './stands/AnalyticsPanel';
 import { requestErrorText } from '../../signaling/requestError';
 import { exhibitionApi } from './exhibitionApi';
-import { StandEditor } from './StandEditor';
-import { StandList } from './StandList';
-import { StandPanel } from './StandPanel';
+import { StandEditor } from './stands/StandEditor';
+import { StandList } from './stands/StandList';
+import { StandPanel } from './stands/StandPanel';
 import { usePresence } from './usePresence';
 import { NotFoundPage } from '../notFound/NotFoundPage';
+import { useHallInput } from './useHallInput';
 import './exhibition.css';
 
 // three.js comes only with the views that draw in 3D.
-const loadHallView = () => import('./HallView');
+const loadHallView = () => import('./hall/HallView');
 const HallView = lazy(loadHallView);
-const HqTour = lazy(() => import('./HqTour'));
+const HqTour = lazy(() => import('./hq/HqTour'));
 
 /** Whether this browser can draw WebGL (else the hall falls back to the list). */
 function hasWebGl(): boolean {
@@ -70,11 +71,9 @@ function ExhibitionPage() {
   }, []);
   // Fetch three.js while the stands load, not after.
   useEffect(() => void (view === 'hall' && loadHallView()), [view]);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpenStand(null);
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // The page's own key (the hall and the HQ tour add theirs through the same hook); loaded with the
+  // page, the hook stays out of the chunk the 3D views share with three.js.
+  useHallInput({ onEscape: () => setOpenStand(null) });
   const changed = useCallback((stand: StandInfo) => setStands((list) => (list?.some((s) => s.id === stand.id) ? list.map((s) => (s.id === stand.id ? stand : s)) : [...(list ?? []), stand])), []);
   const setView = (next: 'hall' | 'list') =>
     setParams((p) => {

@@ -1,5 +1,5 @@
-import type { ErrorCode, FilmInfo, ExhibitionAnalytics, GiftVoucher, NewComment, NewStand, StandComment, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
-import { currentAccessToken } from '../../signaling/accessToken';
+import type { FilmInfo, ExhibitionAnalytics, GiftVoucher, NewComment, NewStand, StandComment, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
+import { sendJson } from '../../http/api';
 import { RequestError } from '../../signaling/SignalingClient';
 
 const VISITOR_KEY = 'hybrid-stage.visitor';
@@ -14,16 +14,9 @@ export function visitorId(): string {
   return id;
 }
 
-async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { 'x-visitor-id': visitorId() };
-  const token = currentAccessToken();
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`/api${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (res.status === 204) return undefined as T;
-  const data = (await res.json().catch(() => undefined)) as { error?: { code: ErrorCode; message: string } } | undefined;
-  if (!res.ok) throw new RequestError(data?.error?.code ?? 'INTERNAL', data?.error?.message ?? `HTTP ${res.status}`);
-  return data as T;
+/** An exhibition route under `/api`, with this browser's visitor id beside the tab's token. */
+function call<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  return sendJson<T>(method, `/api${path}`, body, { 'x-visitor-id': visitorId() });
 }
 
 const stand = (id: string) => `/stands/${encodeURIComponent(id)}`;

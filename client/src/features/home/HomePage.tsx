@@ -2,7 +2,8 @@ import { useMemo } from 'react';
 import { isProducer, may, mayPublishIn } from '@hybrid-stage/shared/permissions';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { useEventInfo, useGrant } from '../../signaling/SignalingContext';
+import { useGrant } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { nowAndNext } from '../agenda/schedule';
 import { useSlots } from '../agenda/useSlots';
 import { useNow } from '../agenda/useNow';
@@ -12,7 +13,7 @@ import { useFormat } from '../../i18n/useFormat';
 export function HomePage() {
   const { t } = useTranslation('viewer');
   const format = useFormat();
-  const event = useEventInfo();
+  const event = useEvent();
   const grant = useGrant();
   const now = useNow();
   const slots = useSlots(event);

@@ -1,17 +1,17 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Outlet } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { ErrorCode, NewRegistration, RegistrationResult } from '@hybrid-stage/shared';
+import type { NewRegistration, RegistrationResult } from '@hybrid-stage/shared';
+import { postJson } from '../../http/api';
 import { keepViewerToken } from '../../signaling/accessToken';
-import { useEventInfo, useSignaling } from '../../signaling/SignalingContext';
+import { useSignaling } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { servedPage } from '../../servedPage';
+import { RequestError } from '../../signaling/SignalingClient';
 
-/** Sends the form; resolves with the viewer token or rejects with the server's error code. */
-async function register(form: Omit<NewRegistration, 'consent'> & { consent: boolean }): Promise<RegistrationResult> {
-  const res = await fetch('/api/registrations', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(form) });
-  const body = (await res.json().catch(() => undefined)) as (RegistrationResult & { error?: { code: ErrorCode } }) | undefined;
-  if (!res.ok || !body) throw new Error(body?.error?.code ?? 'INTERNAL');
-  return body;
+/** Sends the form; resolves with the viewer token or rejects with the server's refusal (a RequestError with its code). */
+function register(form: Omit<NewRegistration, 'consent'> & { consent: boolean }): Promise<RegistrationResult> {
+  return postJson<RegistrationResult>('/api/registrations', form);
 }
 
 /**
@@ -44,7 +44,7 @@ export function RegistrationGate() {
 
 /** The form when the event's details say viewers register; the page when they do not. */
 function EventRegistration({ onRegistered }: { onRegistered: (token: string) => void }) {
-  const event = useEventInfo();
+  const event = useEvent();
   if (!event) return <RegistrationLoading />;
   if (event.viewers !== 'registered') return <Outlet />;
   return <RegistrationForm eventName={event.name} onRegistered={onRegistered} />;
@@ -69,9 +69,10 @@ function RegistrationForm({ eventName, onRegistered }: { eventName: string; onRe
     setError(undefined);
     register({ name: text('name'), email: text('email'), organisation: text('organisation'), country: text('country'), consent: data.get('consent') === 'on' }).then(
       ({ token }) => onRegistered(token),
-      (failure: Error) => {
+      (failure: unknown) => {
         setSending(false);
-        setError(failure.message === 'INVALID_REQUEST' ? t('register.invalid') : failure.message === 'RATE_LIMITED' ? t('register.rateLimited') : t('register.failed'));
+        const code = failure instanceof RequestError ? failure.code : undefined;
+        setError(code === 'INVALID_REQUEST' ? t('register.invalid') : code === 'RATE_LIMITED' ? t('register.rateLimited') : t('register.failed'));
       },
     );
   };

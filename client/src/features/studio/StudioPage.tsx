@@ -1,19 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { SessionResumable } from '@hybrid-stage/shared';
 import { may } from '@hybrid-stage/shared/permissions';
 import { useParams } from 'react-router';
-import { MediaSession } from '../../media/MediaSession';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
-import { useEventInfo, useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useGrant, useSignaling } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { requestErrorText } from '../../signaling/requestError';
 import { NoAnswerError, RequestError } from '../../signaling/SignalingClient';
 import { useFormat } from '../../i18n/useFormat';
 import { useTranslation } from 'react-i18next';
 import { IngestPanel } from './IngestPanel';
 import { useCaptureDevices } from './useCaptureDevices';
-
-type PublishState = { kind: 'idle' } | { kind: 'starting' } | { kind: 'live'; feedId: string } | { kind: 'error'; error: unknown };
+import { usePublisher } from './usePublisher';
 
 /** The browser's capture refusals (getUserMedia, getDisplayMedia) by their DOMException name. */
 const CAPTURE_ERRORS: Record<string, 'denied' | 'missing' | 'busy'> = {
@@ -25,10 +23,6 @@ const CAPTURE_ERRORS: Record<string, 'denied' | 'missing' | 'busy'> = {
   AbortError: 'busy',
 };
 type SourceKind = 'camera' | 'screen';
-
-/** Tries at republishing after the server lost the feed's media, and the wait between them. */
-const REPUBLISH_TRIES = 5;
-const REPUBLISH_RETRY_MS = 1500;
 
 /**
  * A studio's desk (and a remote guest's): publish a camera and microphone or a screen as a feed,
@@ -48,11 +42,10 @@ export function StudioPage() {
     return t(`studio.captureError.${name ?? 'other'}`);
   };
   const grant = useGrant();
-  const event = useEventInfo();
+  const event = useEvent();
   const preview = useRef<HTMLVideoElement>(null);
-  const session = useRef<MediaSession>(undefined);
-  const stream = useRef<MediaStream>(undefined);
-  const [state, setState] = useState<PublishState>({ kind: 'idle' });
+  // The publish/retry state machine lives in the Publisher; the page renders its state.
+  const { publisher, state } = usePublisher(signaling);
   const [label, setLabel] = useState(() => (grant.role === 'guest' ? t('studio.defaultGuest') : t('studio.defaultCamera')));
   const [source, setSource] = useState<SourceKind>('camera');
   const devices = useCaptureDevices();
@@ -63,83 +56,17 @@ export function StudioPage() {
   const [kbps, setKbps] = useState<number>();
   const studio = event?.studios.find((s) => s.id === studioId);
   const liveFeedId = state.kind === 'live' ? state.feedId : undefined;
-  const liveFeed = useRef<string>(undefined);
-  liveFeed.current = liveFeedId;
   const onAir = event?.channels.filter((c) => liveFeedId && c.program === liveFeedId) ?? [];
   const inPreview = event?.channels.filter((c) => liveFeedId && (c.preview === liveFeedId || c.pending === liveFeedId)) ?? [];
   const returnSource = useMemo(() => ({ kind: 'channel', id: returnChannel }) as const, [returnChannel]);
   const returnFeed = useWatch(returnSource);
-
-  // Publishes the captured tracks into `feedId` on a new media session (the old one's transports are gone).
-  const publishInto = async (feedId: string) => {
-    session.current?.close();
-    session.current = new MediaSession(signaling);
-    for (const track of stream.current?.getTracks() ?? []) await session.current.publish(feedId, track);
-  };
-
-  // While live, the page puts the feed back by itself: after its media worker died (`media:lost`:
-  // the feed stays, its tracks are published again), and after a reconnect that did not resume the
-  // session (the server restarted or the page was away too long: the feed is opened again).
-  useEffect(() => {
-    if (!liveFeedId) return;
-    let alive = true;
-    // Only the newest recovery goes on (a media:lost and a fresh session can come together).
-    let generation = 0;
-    const recover = async (reopen: boolean) => {
-      const mine = ++generation;
-      const current = () => alive && mine === generation;
-      for (let attempt = 1; current(); attempt++) {
-        try {
-          const feedId = reopen ? (await signaling.request('feed:open', { studioId, label })).id : liveFeedId;
-          if (!current()) {
-            // Overtaken meanwhile: a feed opened for nothing is closed again.
-            if (reopen) void signaling.request('feed:close', { feedId }).catch(() => undefined);
-            return;
-          }
-          await publishInto(feedId);
-          if (current() && feedId !== liveFeedId) setState({ kind: 'live', feedId });
-          return;
-        } catch (error) {
-          if (attempt >= REPUBLISH_TRIES) {
-            // Giving up: the camera goes off and the dead feed leaves the console, as after Stop.
-            if (current()) {
-              void signaling.request('feed:close', { feedId: liveFeedId }).catch(() => undefined);
-              stop();
-              setState({ kind: 'error', error });
-            }
-            return;
-          }
-          await new Promise((r) => setTimeout(r, REPUBLISH_RETRY_MS));
-        }
-      }
-    };
-    const onLost = () => void recover(false);
-    const onSession = ({ resumed }: SessionResumable) => {
-      if (!resumed) void recover(true);
-    };
-    signaling.socket.on('media:lost', onLost);
-    signaling.socket.on('session:resumable', onSession);
-    return () => {
-      alive = false;
-      signaling.socket.off('media:lost', onLost);
-      signaling.socket.off('session:resumable', onSession);
-    };
-  }, [liveFeedId, signaling, studioId, label]);
-
-  const stop = () => {
-    session.current?.close();
-    session.current = undefined;
-    stream.current?.getTracks().forEach((t) => t.stop());
-    stream.current = undefined;
-  };
-  useEffect(() => stop, []);
 
   // Outgoing bitrate, from the send transport's statistics.
   useEffect(() => {
     if (!liveFeedId) return setKbps(undefined);
     let last: { bytes: number; at: number } | undefined;
     const timer = setInterval(async () => {
-      const report = await session.current?.sendStats().catch(() => undefined);
+      const report = await publisher?.sendStats().catch(() => undefined);
       let bytes = 0;
       report?.forEach((s) => {
         if (s.type === 'outbound-rtp') bytes += (s as RTCOutboundRtpStreamStats).bytesSent ?? 0;
@@ -150,7 +77,7 @@ export function StudioPage() {
       last = { bytes, at: now };
     }, 1000);
     return () => clearInterval(timer);
-  }, [liveFeedId]);
+  }, [liveFeedId, publisher]);
 
   const capture = async (): Promise<MediaStream> => {
     if (source === 'screen') return navigator.mediaDevices.getDisplayMedia({ video: { frameRate: 30 }, audio: true });
@@ -160,28 +87,16 @@ export function StudioPage() {
     });
   };
 
-  const goLive = async () => {
-    setState({ kind: 'starting' });
-    try {
-      stream.current = await capture();
-      preview.current!.srcObject = stream.current;
-      devices.refresh();
-      const feed = await signaling.request('feed:open', { studioId, label });
-      await publishInto(feed.id);
-      // Ending a screen share from the browser's own bar ends the feed (whichever it is by then).
-      stream.current.getVideoTracks()[0]?.addEventListener('ended', () => endFeed(liveFeed.current));
-      setState({ kind: 'live', feedId: feed.id });
-    } catch (error) {
-      stop();
-      setState({ kind: 'error', error });
-    }
-  };
-
-  const endFeed = (feedId = liveFeedId) => {
-    if (feedId) void signaling.request('feed:close', { feedId }).catch(() => undefined);
-    stop();
-    setState({ kind: 'idle' });
-  };
+  const goLive = () =>
+    void publisher?.goLive({
+      studioId,
+      label,
+      capture,
+      onCaptured: (stream) => {
+        preview.current!.srcObject = stream;
+        devices.refresh();
+      },
+    });
 
   return (
     <section className="studio">
@@ -258,11 +173,11 @@ export function StudioPage() {
           <input value={label} maxLength={80} onChange={(e) => setLabel(e.target.value)} disabled={state.kind !== 'idle'} />
         </label>
         {state.kind === 'live' ? (
-          <button type="button" onClick={() => endFeed()}>
+          <button type="button" onClick={() => publisher?.end()}>
             {t('studio.endFeed')}
           </button>
         ) : (
-          <button type="button" onClick={goLive} disabled={state.kind === 'starting' || !studio}>
+          <button type="button" onClick={goLive} disabled={state.kind === 'starting' || !studio || !publisher}>
             {t('studio.goLive')}
           </button>
         )}

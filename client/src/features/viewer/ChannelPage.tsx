@@ -7,7 +7,7 @@ import { useVideoStats } from '../../player/useVideoStats';
 import { useWatch } from '../../player/useWatch';
 import { useBackOnAir } from '../../player/useBackOnAir';
 import { usePictureFirst } from '../../player/usePictureFirst';
-import { useEventInfo } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
 import { useStoredState } from '../../player/useStoredState';
@@ -30,7 +30,7 @@ export function ChannelPage() {
   const { channelId = '' } = useParams();
   const { t } = useTranslation('viewer');
   const format = useFormat();
-  const event = useEventInfo();
+  const event = useEvent();
   const now = useNow();
   const channel = event?.channels.find((c) => c.id === channelId);
   // Once the event is known, a channel it does not have is a page that does not exist: nothing to join.

@@ -5,7 +5,7 @@ import { LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
 import { useBackOnAir } from '../../player/useBackOnAir';
-import { useEventInfo } from '../../signaling/SignalingContext';
+import { useEvent } from '../../signaling/useEvent';
 import { CaptionOverlay, type CaptionSize } from '../captions/CaptionOverlay';
 import { useCaptionTrack } from '../captions/useCaptionTrack';
 import { useSlots } from '../agenda/useSlots';
@@ -26,7 +26,7 @@ export function KioskPage() {
   const [query] = useSearchParams();
   const { t, i18n } = useTranslation('viewer');
   const format = useFormat();
-  const event = useEventInfo();
+  const event = useEvent();
   const now = useNow(10_000);
   const captions = query.get('captions');
   const captionLanguage = LANGUAGES.find((l) => l === captions);

@@ -2,23 +2,12 @@ import { useEffect, useMemo, useRef } from 'react';
 import { useFrame, type ThreeEvent } from '@react-three/fiber';
 import { MeshBasicMaterial, SRGBColorSpace, VideoTexture, type Texture } from 'three';
 import type { CinemaPlayer } from './CinemaPlayer';
-import { CINEMA, CINEMA_SCREEN, inCinema } from './hallLayout';
-import type { Player } from './Walker';
+import { CINEMA, CINEMA_SCREEN, inCinema } from '../hall/hallLayout';
+import type { Player } from '../hall/Walker';
+import { updateHallProbe } from '../../../testProbes';
 
 /** How far a visitor may move from where they clicked the screen before it pauses (m). */
 const CLICK_STAY_RADIUS = 1.5;
-
-/** What a bench or test reads about the hall cinema from `window.__exhibition.cinema`. */
-export interface CinemaProbe {
-  /** The id of the film on the screen, or null. */
-  film: string | null;
-  playing: boolean;
-  /** Seconds into that film. */
-  currentTime: number;
-  /** Frames the video element has decoded so far (getVideoPlaybackQuality). */
-  frames: number;
-  muted: boolean;
-}
 
 /** Props of {@link CinemaScreen}. */
 export interface CinemaScreenProps {
@@ -43,12 +32,7 @@ export function CinemaScreen({ cinema, player, card }: CinemaScreenProps) {
   useEffect(() => () => texture.dispose(), [texture]);
   const material = useRef<MeshBasicMaterial>(null);
   const clickedFrom = useRef<{ x: number; z: number } | null>(null);
-  useEffect(
-    () => () => {
-      if (window.__exhibition) window.__exhibition.cinema = undefined;
-    },
-    [],
-  );
+  useEffect(() => () => updateHallProbe({ cinema: undefined }), []);
 
   const onClick = (e: ThreeEvent<MouseEvent>) => {
     if (e.delta > 6) return; // a drag to look around
@@ -70,15 +54,15 @@ export function CinemaScreen({ cinema, player, card }: CinemaScreenProps) {
       material.current.map = map;
       material.current.needsUpdate = true;
     }
-    if (window.__exhibition) {
-      window.__exhibition.cinema = {
+    updateHallProbe({
+      cinema: {
         film: film?.id ?? null,
         playing: !video.paused && !video.ended,
         currentTime: video.currentTime,
         frames: video.getVideoPlaybackQuality().totalVideoFrames,
         muted: video.muted,
-      };
-    }
+      },
+    });
   });
 
   return (

@@ -3,20 +3,18 @@ import { Link } from 'react-router';
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
 import { useTranslation } from 'react-i18next';
 import { CanvasTexture, SphereGeometry, SRGBColorSpace } from 'three';
-import { directionOf } from '../../i18n';
+import { directionOf } from '../../../i18n';
 import { PANORAMAS, type Hotspot } from './panoramas';
+import { reportPanoramaMs } from '../../../testProbes';
+import { useHallInput } from '../useHallInput';
 
 /** Equirectangular size drawn per panorama. */
 const WIDTH = 2048;
 const HEIGHT = 1024;
 const KEY_TURN = 1.4;
-
-declare global {
-  interface Window {
-    /** How long the last panorama took to draw (for a look in tests and benches). */
-    __hqPanoramaMs?: number;
-  }
-}
+const LOOK_PER_PIXEL = 0.004;
+/** Keys that turn the view, by `KeyboardEvent.key` (lower case). */
+const KEYS = new Set(['arrowleft', 'arrowright', 'arrowup', 'arrowdown', 'a', 'd', 'w', 's']);
 
 /** Panoramas already drawn this page load, by place and language (drawing one takes about a second). */
 const drawn = new Map<string, HTMLCanvasElement>();
@@ -100,7 +98,6 @@ export default function HqTour() {
   const [placeId, setPlaceId] = useState('lobby');
   const place = PANORAMAS.find((p) => p.id === placeId)!;
   const view = useRef<View>({ yaw: yawOf(place.hotspots[0]!.angle), pitch: 0 });
-  const keys = useRef(new Set<string>());
   const [orientation, setOrientation] = useState(false);
   const texture = useMemo(() => {
     const key = `${place.id}:${language}`;
@@ -108,7 +105,7 @@ export default function HqTour() {
     if (!picture) {
       const started = performance.now();
       picture = place.draw(WIDTH, HEIGHT, (sign) => t(`hq.signs.${sign}`));
-      window.__hqPanoramaMs = Math.round(performance.now() - started);
+      reportPanoramaMs(Math.round(performance.now() - started));
       drawn.set(key, picture);
     }
     const map = new CanvasTexture(picture);
@@ -127,23 +124,15 @@ export default function HqTour() {
     view.current = { yaw: back ? yawOf(back.angle + Math.PI) : view.current.yaw, pitch: 0 };
   };
 
-  useEffect(() => {
-    const down = (e: KeyboardEvent) => {
-      if ((e.target as HTMLElement).tagName === 'INPUT') return;
-      const k = e.key.toLowerCase();
-      if (['arrowleft', 'arrowright', 'arrowup', 'arrowdown', 'a', 'd', 'w', 's'].includes(k)) {
-        e.preventDefault();
-        keys.current.add(k);
-      }
-    };
-    const up = (e: KeyboardEvent) => keys.current.delete(e.key.toLowerCase());
-    window.addEventListener('keydown', down);
-    window.addEventListener('keyup', up);
-    return () => {
-      window.removeEventListener('keydown', down);
-      window.removeEventListener('keyup', up);
-    };
-  }, []);
+  const [surface, setSurface] = useState<HTMLDivElement | null>(null);
+  const { held: keys } = useHallInput({
+    surface,
+    holdKeys: KEYS,
+    onLook: (dx, dy) => {
+      view.current.yaw += dx * LOOK_PER_PIXEL;
+      view.current.pitch = Math.max(-1.4, Math.min(1.4, view.current.pitch + dy * LOOK_PER_PIXEL));
+    },
+  });
 
   useEffect(() => {
     if (!orientation) return;
@@ -162,7 +151,6 @@ export default function HqTour() {
     setOrientation((o) => !o);
   };
 
-  const drag = useRef<{ x: number; y: number } | null>(null);
   return (
     <section className="exhibition hq">
       <div className="exhibition-bar">
@@ -177,15 +165,7 @@ export default function HqTour() {
       <div
         className="hq-view"
         data-testid="hq-view"
-        onPointerDown={(e) => (drag.current = { x: e.clientX, y: e.clientY })}
-        onPointerMove={(e) => {
-          if (!drag.current) return;
-          view.current.yaw += (e.clientX - drag.current.x) * 0.004;
-          view.current.pitch = Math.max(-1.4, Math.min(1.4, view.current.pitch + (e.clientY - drag.current.y) * 0.004));
-          drag.current = { x: e.clientX, y: e.clientY };
-        }}
-        onPointerUp={() => (drag.current = null)}
-        onPointerLeave={() => (drag.current = null)}
+        ref={setSurface}
       >
         {/* A picture to assistive technology, as the hall (see HallView): the arrow keys are heard on
             the window, and the buttons under the caption go on to the other places. */}

@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { REGIONS } from '@hybrid-stage/shared/vocabulary';
 import type { Region, StandContent, StandInfo, StandPlacement } from '@hybrid-stage/shared';
 import { may } from '@hybrid-stage/shared/permissions';
-import { requestErrorText } from '../../signaling/requestError';
-import { exhibitionApi } from './exhibitionApi';
-import { useGrant } from '../../signaling/SignalingContext';
+import { requestErrorText } from '../../../signaling/requestError';
+import { exhibitionApi } from '../exhibitionApi';
+import { useGrant } from '../../../signaling/SignalingContext';
 
 /** Lines of "a | b | c" into objects with `keys`; blank lines are skipped. */
 function parseLines<K extends string>(text: string, keys: readonly K[]): Record<K, string>[] {

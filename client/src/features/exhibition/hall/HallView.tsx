@@ -2,16 +2,17 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Canvas } from '@react-three/fiber';
 import { useTranslation } from 'react-i18next';
 import type { StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
-import { useWatch } from '../../player/useWatch';
-import { useBackOnAir } from '../../player/useBackOnAir';
-import { useEventInfo } from '../../signaling/SignalingContext';
-import { CinemaHud } from './CinemaHud';
-import { CinemaPlayer } from './CinemaPlayer';
-import { exhibitionApi } from './exhibitionApi';
+import { useWatch } from '../../../player/useWatch';
+import { useBackOnAir } from '../../../player/useBackOnAir';
+import { useEvent } from '../../../signaling/useEvent';
+import { CinemaHud } from '../cinema/CinemaHud';
+import { CinemaPlayer } from '../cinema/CinemaPlayer';
+import { exhibitionApi } from '../exhibitionApi';
 import { HallScene } from './HallScene';
 import { ENTRANCE, frontOf, nearestStand, standAt, yawTowards } from './hallLayout';
 import { Minimap } from './Minimap';
 import { Walker, type Player } from './Walker';
+import { useHallInput } from '../useHallInput';
 
 /** Props of {@link HallView}. */
 export interface HallViewProps {
@@ -47,7 +48,7 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
   const [cinema, setCinema] = useState<CinemaPlayer | null>(null);
   const line = films.length ? t('scene.nowShowing', { titles: films.join(' · ') }) : t('scene.filmsSoon');
   const [software] = useState(softwareRenderer);
-  const event = useEventInfo();
+  const event = useEvent();
   const mainChannel = event?.channels.find((c) => c.kind === 'main') ?? event?.channels[0];
   const source = useMemo(() => (mainChannel ? ({ kind: 'channel', id: mainChannel.id } as const) : undefined), [mainChannel?.id]);
   // A cut between feeds keeps the consumers; a channel back on air after a gap is joined again.
@@ -87,16 +88,15 @@ export default function HallView({ stands, presence, openStand, onOpen }: HallVi
     [stands, onOpen],
   );
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const el = e.target as HTMLElement;
-      if (e.key.toLowerCase() !== 'e' || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName)) return;
-      const nearest = nearestStand(player.current.x, player.current.z, stands);
-      if (near && nearest) visit(nearest.stand.id);
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [near, stands, visit]);
+  // E visits the stand nearby (the hint button says so).
+  useHallInput({
+    onPress: {
+      e: () => {
+        const nearest = nearestStand(player.current.x, player.current.z, stands);
+        if (near && nearest) visit(nearest.stand.id);
+      },
+    },
+  });
 
   const nearStand = stands.find((s) => s.id === near);
   return (

@@ -5,11 +5,12 @@ import { BoxGeometry, CylinderGeometry, InstancedMesh, Matrix4, MeshBasicMateria
 import type { Region, StandInfo, StandPresenceCounts } from '@hybrid-stage/shared';
 import { mergeGeometries } from 'three/examples/jsm/utils/BufferGeometryUtils.js';
 import { floorTexture, logoAtlas, screenCard, signTexture } from './hallTextures';
-import { directionOf } from '../../i18n';
+import { directionOf } from '../../../i18n';
 import { hallGeometry, logosGeometry, standsGeometry } from './hallGeometry';
-import type { CinemaPlayer } from './CinemaPlayer';
-import { CinemaScreen } from './CinemaScreen';
+import type { CinemaPlayer } from '../cinema/CinemaPlayer';
+import { CinemaScreen } from '../cinema/CinemaScreen';
 import type { Player } from './Walker';
+import { updateHallProbe } from '../../../testProbes';
 import { CINEMA, CINEMA_DOOR, HALL, MAIN_SCREEN, frontOf, toHall } from './hallLayout';
 
 /** Props of {@link HallScene}. */
@@ -77,7 +78,7 @@ function MainScreen({ stream }: { stream: MediaStream | null }) {
     }
     if (hasPicture !== playing.current) {
       playing.current = hasPicture;
-      if (window.__exhibition) window.__exhibition.mainStage = hasPicture ? 'live' : 'card';
+      updateHallProbe({ mainStage: hasPicture ? 'live' : 'card' });
     }
   });
   return (

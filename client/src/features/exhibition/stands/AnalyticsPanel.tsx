@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ExhibitionAnalytics, VisitFigures } from '@hybrid-stage/shared';
-import { useFormat } from '../../i18n/useFormat';
-import { requestErrorText } from '../../signaling/requestError';
-import { exhibitionApi } from './exhibitionApi';
+import { useFormat } from '../../../i18n/useFormat';
+import { requestErrorText } from '../../../signaling/requestError';
+import { exhibitionApi } from '../exhibitionApi';
 
 const average = (f: VisitFigures) => (f.visits ? Math.round(f.dwellMs / f.visits / 1000) : 0);
 

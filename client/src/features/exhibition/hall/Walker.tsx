@@ -1,7 +1,8 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { useMemo, useRef } from 'react';
 import { useFrame, useThree } from '@react-three/fiber';
 import type { StandInfo } from '@hybrid-stage/shared';
-import type { CinemaProbe } from './CinemaScreen';
+import { hallProbe } from '../../../testProbes';
+import { useHallInput } from '../useHallInput';
 import { HINT_RADIUS, VISIT_RADIUS, isFree, move, nearestStand, solids, yawTowards } from './hallLayout';
 
 /** Where the visitor is and looks; lives in a ref, changed every frame, never React state. */
@@ -17,23 +18,6 @@ export interface Player {
   turnTo: number | null;
 }
 
-/** What a bench or test reads from the page. */
-export interface ExhibitionProbe {
-  drawCalls: number;
-  firstRenderMs: number | null;
-  position: { x: number; z: number; yaw: number };
-  /** What the main-stage screen shows: the live program's video, or the title card. */
-  mainStage: 'live' | 'card';
-  /** The cinema room's screen, once the hall has drawn it. */
-  cinema?: CinemaProbe;
-}
-
-declare global {
-  interface Window {
-    __exhibition?: ExhibitionProbe;
-  }
-}
-
 const EYE_HEIGHT = 1.7;
 const WALK_SPEED = 4;
 const TURN_SPEED = 1.8;
@@ -42,12 +26,6 @@ const PINCH_METRES_PER_PIXEL = 0.03;
 
 /** Keys that walk and turn, by `KeyboardEvent.key` (lower case). */
 const KEYS = new Set(['w', 'a', 's', 'd', 'arrowup', 'arrowdown', 'arrowleft', 'arrowright']);
-
-/** Whether a key press belongs to a form field, not to walking. */
-function typing(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
-}
 
 /** Props of {@link Walker}. */
 export interface WalkerProps {
@@ -67,85 +45,38 @@ export interface WalkerProps {
 export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
   const { camera, gl } = useThree();
   const rects = useMemo(() => solids(stands.map((s) => s.placement)), [stands]);
-  const pressed = useRef(new Set<string>());
   const near = useRef<string | null>(null);
   const arrived = useRef<string | null>(null);
   const frames = useRef(0);
   const stuck = useRef(0);
 
-  useEffect(() => {
-    const down = (e: KeyboardEvent) => {
-      const key = e.key.toLowerCase();
-      if (!KEYS.has(key) || typing(e.target) || e.ctrlKey || e.metaKey || e.altKey) return;
-      e.preventDefault();
-      pressed.current.add(key);
+  const { held } = useHallInput({
+    surface: gl.domElement,
+    holdKeys: KEYS,
+    // Walking by keyboard takes over from a walk to a clicked spot.
+    onHold: () => {
       player.current.target = null;
       player.current.turnTo = null;
-    };
-    const up = (e: KeyboardEvent) => pressed.current.delete(e.key.toLowerCase());
-    const blur = () => pressed.current.clear();
-    window.addEventListener('keydown', down);
-    window.addEventListener('keyup', up);
-    window.addEventListener('blur', blur);
-    return () => {
-      window.removeEventListener('keydown', down);
-      window.removeEventListener('keyup', up);
-      window.removeEventListener('blur', blur);
-    };
-  }, [player]);
-
-  useEffect(() => {
-    const el = gl.domElement;
-    const pointers = new Map<number, { x: number; y: number }>();
-    let pinch = 0;
-    const spread = () => {
-      const [a, b] = [...pointers.values()];
-      return a && b ? Math.hypot(a.x - b.x, a.y - b.y) : 0;
-    };
-    const onDown = (e: PointerEvent) => {
-      pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
-      pinch = spread();
-    };
-    const onMove = (e: PointerEvent) => {
-      const last = pointers.get(e.pointerId);
-      if (!last) return;
+    },
+    onLook: (dx, dy) => {
       const p = player.current;
-      if (pointers.size === 1) {
-        p.turnTo = null;
-        p.yaw += (e.clientX - last.x) * LOOK_PER_PIXEL;
-        p.pitch = Math.max(-1.1, Math.min(1.1, p.pitch + (e.clientY - last.y) * LOOK_PER_PIXEL));
-      }
-      pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
-      if (pointers.size === 2) {
-        const now = spread();
-        const step = (now - pinch) * PINCH_METRES_PER_PIXEL;
-        pinch = now;
-        const next = move(p.x, p.z, -Math.sin(p.yaw) * step, -Math.cos(p.yaw) * step, rects);
-        p.x = next.x;
-        p.z = next.z;
-      }
-    };
-    const onUp = (e: PointerEvent) => {
-      pointers.delete(e.pointerId);
-      pinch = spread();
-    };
-    el.style.touchAction = 'none';
-    el.addEventListener('pointerdown', onDown);
-    window.addEventListener('pointermove', onMove);
-    window.addEventListener('pointerup', onUp);
-    window.addEventListener('pointercancel', onUp);
-    return () => {
-      el.removeEventListener('pointerdown', onDown);
-      window.removeEventListener('pointermove', onMove);
-      window.removeEventListener('pointerup', onUp);
-      window.removeEventListener('pointercancel', onUp);
-    };
-  }, [gl, player, rects]);
+      p.turnTo = null;
+      p.yaw += dx * LOOK_PER_PIXEL;
+      p.pitch = Math.max(-1.1, Math.min(1.1, p.pitch + dy * LOOK_PER_PIXEL));
+    },
+    onPinch: (grow) => {
+      const p = player.current;
+      const step = grow * PINCH_METRES_PER_PIXEL;
+      const next = move(p.x, p.z, -Math.sin(p.yaw) * step, -Math.cos(p.yaw) * step, rects);
+      p.x = next.x;
+      p.z = next.z;
+    },
+  });
 
   useFrame((state, rawDelta) => {
     const delta = Math.min(rawDelta, 0.1);
     const p = player.current;
-    const keys = pressed.current;
+    const keys = held.current;
     const turn = (keys.has('arrowleft') ? 1 : 0) - (keys.has('arrowright') ? 1 : 0);
     p.yaw += turn * TURN_SPEED * delta;
     let forward = (keys.has('w') || keys.has('arrowup') ? 1 : 0) - (keys.has('s') || keys.has('arrowdown') ? 1 : 0);
@@ -210,7 +141,7 @@ export function Walker({ player, stands, onNear, onArrive }: WalkerProps) {
 
     // gl.info holds the previous frame's figures here (it resets at the start of each render).
     frames.current++;
-    const probe = (window.__exhibition ??= { drawCalls: 0, firstRenderMs: null, position: { x: 0, z: 0, yaw: 0 }, mainStage: 'card' });
+    const probe = hallProbe();
     if (frames.current >= 2) probe.drawCalls = state.gl.info.render.calls;
     if (frames.current === 2) probe.firstRenderMs = Math.round(performance.now());
     probe.position = { x: p.x, z: p.z, yaw: p.yaw };

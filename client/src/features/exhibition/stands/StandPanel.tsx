@@ -3,9 +3,9 @@ import { useTranslation } from 'react-i18next';
 import { MAX_COMMENT_AUTHOR, MAX_COMMENT_TEXT } from '@hybrid-stage/shared/vocabulary';
 import type { GiftVoucher, Grant, StandComment, StandInfo } from '@hybrid-stage/shared';
 import { mayManageStand } from '@hybrid-stage/shared/permissions';
-import { useFormat } from '../../i18n/useFormat';
-import { requestErrorText } from '../../signaling/requestError';
-import { exhibitionApi } from './exhibitionApi';
+import { useFormat } from '../../../i18n/useFormat';
+import { requestErrorText } from '../../../signaling/requestError';
+import { exhibitionApi } from '../exhibitionApi';
 import { StandEditor } from './StandEditor';
 
 const AUTHOR_KEY = 'hybrid-stage.commenter';
