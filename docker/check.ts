@@ -444,8 +444,8 @@ async function checkCompose() {
 // ---------------------------------------------------------------------------------------------
 // 8. `npm test`'s setup on a minimal Debian
 
-/** Fast test files that still use the real pieces: pure logic, and one with a real server (worker, SQLite, sockets). */
-const SETUP_TEST_FILES = ['server/src/config.test.ts', 'test/exhibition.test.ts'];
+/** Fast test files: pure logic, and the server started as `npm start` starts it (worker, SQLite, ffmpeg, SIGTERM). */
+const SETUP_TEST_FILES = ['server/src/config.test.ts', 'test/startup.test.ts'];
 
 async function checkSetupForTest(baseImage: string, extraCAs: string) {
   await build(baseImage, extraCAs, 'build');
