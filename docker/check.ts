@@ -19,7 +19,8 @@
  *
  * Everything it starts (containers, volumes, compose projects, a dockerd) is removed or stopped at
  * the end, also when a step fails. Images are kept, so a second run builds from Docker's cache.
- * BASE_IMAGE picks another base image; DEBIAN_MIRROR another mirror for debootstrap.
+ * BASE_IMAGE picks another base image; DEBIAN_MIRROR another mirror for debootstrap; `--image NAME`
+ * checks an image built before (steps 5 to 7 only).
  */
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -35,7 +36,10 @@ const started = Date.now();
 const elapsed = (since = started) => `${((Date.now() - since) / 1000).toFixed(1)}s`;
 const log = (message: string) => console.log(`[docker:check ${elapsed()}] ${message}`);
 
-const IMAGE = 'hybrid-stage:latest';
+const imageIndex = process.argv.indexOf('--image');
+/** `--image NAME` checks an image built before instead of building one (steps 2 to 4 are skipped). */
+const givenImage = imageIndex >= 0 ? process.argv[imageIndex + 1] : undefined;
+const IMAGE = givenImage ?? 'hybrid-stage:latest';
 const BUILD_STAGE_IMAGE = 'hybrid-stage:build';
 const SLIM_IMAGE = 'debian:bookworm-slim';
 const MINBASE_IMAGE = 'hybrid-stage/debian:bookworm-minbase';
@@ -471,17 +475,23 @@ process.once('SIGINT', () => {
 let failed = false;
 try {
   await step('a Docker engine', ensureEngine);
-  const baseImage = await step('a Debian bookworm base image', ensureBaseImage);
-  const extraCAs = extraCertificateAuthorities();
-  const building = Date.now();
-  await step('build the image', () => build(baseImage, extraCAs));
+  if (givenImage) {
+    if (!(await imageExists(givenImage))) throw new Error(`--image ${givenImage}: no such image`);
+    log(`checking ${givenImage}, built before: no base image or build step`);
+  } else {
+    const baseImage = await step('a Debian bookworm base image', ensureBaseImage);
+    const extraCAs = extraCertificateAuthorities();
+    const building = Date.now();
+    await step('build the image', () => build(baseImage, extraCAs));
+    log(`built in ${elapsed(building)} (a rebuild with Docker's cache is quicker)`);
+    if (setupTest) await step('setup --for test and two test files in a minimal Debian container', () => checkSetupForTest(baseImage, extraCAs));
+    else log('skipped: setup --for test in a minimal Debian container (add -- --setup-test)');
+  }
   const { stdout: size } = await docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE]);
   const { stdout: user } = await docker(['image', 'inspect', '--format', '{{.Config.User}}', IMAGE]);
-  log(`image ${IMAGE}: ${mb(Number(size))}, built in ${elapsed(building)} (a rebuild with Docker's cache is quicker), runs as ${user.trim()}`);
+  log(`image ${IMAGE}: ${mb(Number(size))}, runs as ${user.trim() || 'root'}`);
   await checkContainer();
   await checkCompose();
-  if (setupTest) await step('setup --for test and two test files in a minimal Debian container', () => checkSetupForTest(baseImage, extraCAs));
-  else log('skipped: setup --for test in a minimal Debian container (add -- --setup-test)');
 } catch (error) {
   failed = true;
   console.error(`\n[docker:check] FAILED: ${(error as Error).message}\n`);
