@@ -310,7 +310,7 @@ async function waitHealthy(url: string, container?: string) {
   });
   log(`GET ${url}/health → 200 ${JSON.stringify(health)}`);
   if (!container) return;
-  await waitFor(`Docker's HEALTHCHECK to say healthy`, 180_000, async () => {
+  await waitFor(`Docker's HEALTHCHECK to say healthy`, 300_000, async () => {
     const { stdout } = await docker(['inspect', '--format', '{{.State.Health.Status}}', container]);
     return stdout.trim() === 'healthy' ? true : undefined;
   });
@@ -357,7 +357,7 @@ async function checkContainer() {
   cleanups.push({ what: `volume ${volume}`, run: () => docker(['volume', 'rm', '-f', volume]) });
   cleanups.push({ what: `container ${name}`, run: () => docker(['rm', '-f', '-v', name]) });
   const dumpLogs = async () => {
-    const { stdout, stderr } = await docker(['logs', '--tail', '40', name], { allowFail: true });
+    const { stdout, stderr } = await docker(['logs', '--tail', '20', name], { allowFail: true });
     console.log(`--- last lines of ${name}'s log ---\n${(stdout + stderr).trim()}\n---`);
   };
   try {
@@ -439,7 +439,7 @@ async function checkCompose() {
     });
     await step('a headless Chromium on the host plays the main channel from the compose service', () => checkPlayback(url, 'compose'));
   } catch (error) {
-    const { stdout, stderr } = await compose(['logs', '--tail', '40'], { allowFail: true });
+    const { stdout, stderr } = await compose(['logs', '--tail', '20'], { allowFail: true });
     console.log(`--- last lines of the compose project's log ---\n${(stdout + stderr).trim()}\n---`);
     throw error;
   }
