@@ -492,8 +492,15 @@ try {
   const { stdout: size } = await docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE]);
   const { stdout: user } = await docker(['image', 'inspect', '--format', '{{.Config.User}}', IMAGE]);
   log(`image ${IMAGE}: ${mb(Number(size))}, runs as ${user.trim() || 'root'}`);
-  await checkContainer();
-  await checkCompose();
+  // Compose is checked even when a check of the plain container failed: the two are independent.
+  const failures: string[] = [];
+  for (const check of [checkContainer, checkCompose]) {
+    await check().catch((error: Error) => {
+      console.error(`\n[docker:check] FAILED: ${error.message}\n`);
+      failures.push(error.message.split('\n')[0]!);
+    });
+  }
+  if (failures.length > 0) throw new Error(failures.join('; '));
 } catch (error) {
   failed = true;
   console.error(`\n[docker:check] FAILED: ${(error as Error).message}\n`);
