@@ -29,8 +29,20 @@ const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
  * a minimal Debian (debian:bookworm-slim, a debootstrap minbase, many servers) does not.
  */
 const NPM_BUILD_PACKAGES = ['make', 'g++', 'python3'];
-/** Debian packages `npm run docker:check` needs on the host: the engine, compose, a base image maker, and chromium to play. */
-const DOCKER_CHECK_PACKAGES = ['docker.io', 'docker-compose', 'debootstrap', 'chromium'];
+
+const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Debian packages `npm run docker:check` needs on the host: a base image maker, chromium to play,
+ * and Debian's engine and Compose unless some are installed already (Docker's own docker-ce
+ * packages conflict with docker.io).
+ */
+function dockerCheckPackages() {
+  const wanted = ['debootstrap', 'chromium'];
+  if (!hasCommand('dockerd')) wanted.push('docker.io');
+  if (!hasCommand('docker-compose') && spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status !== 0) wanted.push('docker-compose');
+  return wanted;
+}
 
 function fail(message) {
   console.error(`\nsetup: ${message}\n`);
@@ -51,7 +63,7 @@ function installedDebianPackages(names) {
 
 function wantedDebianPackages(mediasoupVersion) {
   if (purpose === 'runtime') return [...RUN_PACKAGES, ...WORKER_RUN_PACKAGES];
-  const wanted = purpose === 'docker' ? [...DOCKER_CHECK_PACKAGES] : [...RUN_PACKAGES];
+  const wanted = purpose === 'docker' ? dockerCheckPackages() : [...RUN_PACKAGES];
   if (purpose === 'test' || purpose === 'bench') wanted.push(...TEST_PACKAGES);
   if (purpose !== 'docker' && (!mediasoupVersion || !existsSync(cachedWorkerPath(mediasoupVersion)))) wanted.push(...WORKER_BUILD_PACKAGES);
   if (!npmDependenciesInstalled()) wanted.push(...NPM_BUILD_PACKAGES);
