@@ -23,6 +23,13 @@ export const WORKER_BUILD_PACKAGES = [
   'libssl-dev', 'libuv1-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'libabsl-dev', 'nlohmann-json3-dev',
 ];
 
+/**
+ * Debian packages with the shared libraries the built worker links (the run-time halves of the
+ * -dev packages above), for a machine that runs a worker built elsewhere (the Docker image's
+ * runtime stage checks the list with ldd). libsrtp is linked in statically when built from source.
+ */
+export const WORKER_RUN_PACKAGES = ['libssl3', 'libuv1', 'libusrsctp2', 'libabsl20220623'];
+
 /** Where built workers are cached: once per machine, shared by every clone. */
 export function workerCacheDir() {
   const base = process.env.HYBRID_STAGE_CACHE_DIR

@@ -2,6 +2,9 @@
 // (`--for start|test|dev|bench|deps`):
 // Debian packages, npm dependencies, the mediasoup worker and the client build. Each step checks
 // first and does nothing when its result is already there, so a second run takes about a second.
+// Two narrower purposes: `--for docker` (`npm run docker:check`: Docker, debootstrap, chromium and the
+// npm dependencies, no worker or client) and `--for runtime` (the Docker image's runtime stage: only
+// the Debian packages a copy built elsewhere needs to run).
 //
 // Plain Node with no dependencies: it runs before `npm ci` has installed anything.
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -9,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { WORKER_BUILD_PACKAGES, cachedWorkerPath, ensureWorker } from './mediasoupWorker.mjs';
+import { WORKER_BUILD_PACKAGES, WORKER_RUN_PACKAGES, cachedWorkerPath, ensureWorker } from './mediasoupWorker.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const purpose = process.argv.includes('--for') ? process.argv[process.argv.indexOf('--for') + 1] : 'start';
@@ -20,6 +23,26 @@ const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).t
 const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'util-linux'];
 /** Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese, Chinese, Korean). */
 const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
+/**
+ * Debian packages `npm ci` needs to compile better-sqlite3's addon with node-gyp (its prebuilt
+ * binaries come from GitHub, which is not always reachable). Developer machines tend to have them;
+ * a minimal Debian (debian:bookworm-slim, a debootstrap minbase, many servers) does not.
+ */
+const NPM_BUILD_PACKAGES = ['make', 'g++', 'python3'];
+
+const hasCommand = (name) => spawnSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' }).status === 0;
+
+/**
+ * Debian packages `npm run docker:check` needs on the host: a base image maker, chromium to play,
+ * and Debian's engine and Compose unless some are installed already (Docker's own docker-ce
+ * packages conflict with docker.io).
+ */
+function dockerCheckPackages() {
+  const wanted = ['debootstrap', 'chromium'];
+  if (!hasCommand('dockerd')) wanted.push('docker.io');
+  if (!hasCommand('docker-compose') && spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status !== 0) wanted.push('docker-compose');
+  return wanted;
+}
 
 function fail(message) {
   console.error(`\nsetup: ${message}\n`);
@@ -38,10 +61,17 @@ function installedDebianPackages(names) {
   return new Set(out.stdout.split('\n').filter((l) => l.endsWith(' installed')).map((l) => l.split(' ')[0]));
 }
 
-function ensureDebianPackages(mediasoupVersion) {
-  const wanted = [...RUN_PACKAGES];
+function wantedDebianPackages(mediasoupVersion) {
+  if (purpose === 'runtime') return [...RUN_PACKAGES, ...WORKER_RUN_PACKAGES];
+  const wanted = purpose === 'docker' ? dockerCheckPackages() : [...RUN_PACKAGES];
   if (purpose === 'test' || purpose === 'bench') wanted.push(...TEST_PACKAGES);
-  if (!mediasoupVersion || !existsSync(cachedWorkerPath(mediasoupVersion))) wanted.push(...WORKER_BUILD_PACKAGES);
+  if (purpose !== 'docker' && (!mediasoupVersion || !existsSync(cachedWorkerPath(mediasoupVersion)))) wanted.push(...WORKER_BUILD_PACKAGES);
+  if (!npmDependenciesInstalled()) wanted.push(...NPM_BUILD_PACKAGES);
+  return [...new Set(wanted)];
+}
+
+function ensureDebianPackages(mediasoupVersion) {
+  const wanted = wantedDebianPackages(mediasoupVersion);
   if (spawnSync('dpkg-query', ['--version']).status !== 0) {
     log(`no dpkg here: make sure these (or their equivalents) are installed: ${wanted.join(' ')}`);
     return;
@@ -73,15 +103,41 @@ function hashFiles(paths) {
   return hash.digest('hex');
 }
 
+const npmStamp = () => join(root, 'node_modules', '.hybrid-stage-install');
+
+function npmDependenciesInstalled() {
+  return existsSync(npmStamp()) && readFileSync(npmStamp(), 'utf8') === hashFiles(['package-lock.json']);
+}
+
+/**
+ * The running Node's own C headers, when they are installed: beside the binary (an official
+ * tarball's include/node) or in the npm `node` package's platform package (how the Docker image
+ * gets Node 20). Only headers of this very version count.
+ */
+function localNodeHeaders() {
+  const prefix = dirname(dirname(process.execPath));
+  const candidates = [prefix, join(prefix, 'node_modules', `node-${process.platform}-${process.arch}`)];
+  return candidates.find((dir) => {
+    const header = join(dir, 'include', 'node', 'node_version.h');
+    if (!existsSync(header)) return false;
+    const text = readFileSync(header, 'utf8');
+    const part = (name) => new RegExp(`#define NODE_${name}_VERSION (\\d+)`).exec(text)?.[1];
+    return `${part('MAJOR')}.${part('MINOR')}.${part('PATCH')}` === process.versions.node;
+  });
+}
+
 function ensureNpmDependencies() {
-  const stamp = join(root, 'node_modules', '.hybrid-stage-install');
+  if (npmDependenciesInstalled()) return;
   const wanted = hashFiles(['package-lock.json']);
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === wanted) return;
   log('installing npm dependencies (npm ci)');
   // mediasoup's postinstall would try to download a prebuilt worker; the worker is built below.
   const env = { ...process.env, MEDIASOUP_WORKER_BIN: 'built-by-hybrid-stage-setup' };
+  // node-gyp (better-sqlite3) downloads Node's headers from nodejs.org unless told where they are;
+  // where only the npm registry is reachable that fails, so point it at the local ones.
+  const headers = process.env.npm_config_nodedir ? undefined : localNodeHeaders();
+  if (headers) env.npm_config_nodedir = headers;
   execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, stdio: 'inherit', env });
-  writeFileSync(stamp, wanted);
+  writeFileSync(npmStamp(), wanted);
 }
 
 function ensureClientBuild() {
@@ -104,8 +160,10 @@ function mediasoupVersion() {
 
 checkNode();
 ensureDebianPackages(mediasoupVersion());
-ensureNpmDependencies();
-await ensureWorker(join(root, 'node_modules', 'mediasoup'), log);
-// `dev` serves the client from Vite; `deps` (a Docker layer) stops before the client sources exist.
-if (purpose !== 'dev' && purpose !== 'deps') ensureClientBuild();
+if (purpose !== 'runtime') {
+  ensureNpmDependencies();
+  if (purpose !== 'docker') await ensureWorker(join(root, 'node_modules', 'mediasoup'), log);
+  // `dev` serves the client from Vite; `deps` (a Docker layer) stops before the client sources exist.
+  if (purpose !== 'dev' && purpose !== 'deps' && purpose !== 'docker') ensureClientBuild();
+}
 log('ready');
