@@ -92,8 +92,12 @@ it('cuts the main channel between studios for every viewer, from two consoles', 
   // console says what happened, in its own words.
   await console2.getByLabel('Backup').selectOption({ label: 'Moscow green' });
   await studioPages.get('singapore')!.getByRole('button', { name: 'End feed' }).click();
+  // The newest alert comes first. On a loaded machine a fake camera can miss frames for long
+  // enough to raise a stall alert before this one: that is the console telling the truth, not
+  // what this step checks.
   for (const page of consoles) {
-    await expect.poll(() => page.locator('.alerts').textContent(), { timeout: 10_000 }).toMatch(/Singapore red ended: Main stage cut to the backup, Moscow green$/);
+    await expect.poll(() => page.locator('.alerts li').first().textContent(), { timeout: 10_000 }).toMatch(/Singapore red ended: Main stage cut to the backup, Moscow green$/);
   }
   await expect.poll(() => videoColourAt(viewer, 0.5, 0.5).then((c) => looksLike(STUDIOS[1].rgb, c)), { timeout: 10_000 }).toBe(true);
-});
+  // Three cuts, each watched on two consoles, a viewer and a studio, then a backup: 35-60 s on 2 cores.
+}, 120_000);

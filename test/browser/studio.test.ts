@@ -29,7 +29,8 @@ it('invites a remote guest who publishes, sees the program as a return feed, and
 
   const guest = await browser.newPage({ viewport: { width: 1200, height: 900 } });
   await guest.goto(link);
-  await expect.poll(() => guest.getByRole('heading').first().textContent()).toBe('Guest in Moscow');
+  // The heading names the studio once the event has arrived (0.5-1 s after the page loads on 2 cores).
+  await expect.poll(() => guest.getByRole('heading').first().textContent(), { timeout: 10_000 }).toBe('Guest in Moscow');
   // Guests do not manage encoders.
   expect(await guest.getByText('Encoders (RTP and SRT ingest)').count()).toBe(0);
   await guest.getByRole('textbox', { name: 'Feed name' }).fill('Anna from Moscow');
