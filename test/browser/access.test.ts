@@ -2,30 +2,26 @@
 // page; once filled in, the program plays, and a reload does not ask again. The admin page mints a
 // studio operator's link that opens the studio with that role, and sees the registered viewer.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { PROTOCOL_VERSION } from '@hybrid-stage/shared';
-import { startTestServer, TestClient, type TestServer } from '../support/server';
-import { writeRegisteredEvent } from '../support/registeredEvent';
+import { TestClient, type TestServer } from '../support/server';
+import { startRegisteredEventServer } from '../support/registeredEvent';
 import { axeViolations, launchBrowser, screenshot, videoProgress } from '../support/browser';
 
-let dataDir: string;
 let server: TestServer;
 let browser: Browser;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-access-'));
-  server = await startTestServer({ DATA_DIR: dataDir, EVENT_FILE: writeRegisteredEvent(dataDir), WORKERS: '1' });
+  server = await startRegisteredEventServer();
   browser = await launchBrowser();
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
 it('asks a viewer to register, then plays the program, and does not ask again after a reload', async () => {
@@ -60,7 +56,7 @@ it('asks a viewer to register, then plays the program, and does not ask again af
   expect(await page.getByRole('heading', { name: 'Register to watch' }).count()).toBe(0);
 
   // The cinema's files are served only through signed links, which the registered viewer's page gets.
-  const filmsDir = join(dataDir, 'films');
+  const filmsDir = join(server.dataDir, 'films');
   mkdirSync(filmsDir, { recursive: true });
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=s=320x180:r=25:d=4', '-c:v', 'libvpx', join(filmsDir, 'members-film.webm')]);
   writeFileSync(join(filmsDir, 'members-film.en.vtt'), 'WEBVTT\n\n00:00.000 --> 00:04.000\nOnly for registered partners\n');

@@ -4,13 +4,12 @@
 // test-results/pages-<name>-phone.png for people to look at. An unknown address shows "page not
 // found" in the UI language with the ways back, and the app has its icon and web app manifest.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devices, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/server';
-import { writeRegisteredEvent } from '../support/registeredEvent';
+import { startRegisteredEventServer } from '../support/registeredEvent';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
 import { canvasLuminance, SOFTWARE_WEBGL } from '../support/hall';
 
@@ -163,20 +162,17 @@ describe('every page', () => {
 });
 
 describe('the registration form', () => {
-  let dataDir: string;
   let server: TestServer;
   let browser: Browser;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-pages-'));
-    server = await startTestServer({ DATA_DIR: dataDir, EVENT_FILE: writeRegisteredEvent(dataDir), WORKERS: '1' });
+    server = await startRegisteredEventServer();
     browser = await launchBrowser();
   });
 
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('opens on a desktop and a phone with no serious axe finding and no console error', { timeout: 180_000 }, async () => {
