@@ -100,6 +100,8 @@ it('a start that fails half-way (the recordings folder cannot be made) closes wh
   expect([...started.values()]).toContain('ffmpeg');
   expect([...started.values()].some((name) => name.startsWith('mediasoup-work'))).toBe(true);
   await expect.poll(() => alive(started.keys()), { timeout: 15_000 }).toEqual([]);
+  // The database was opened (so its missing WAL means checkpointed and closed, not never made).
+  expect(existsSync(join(dataDir, 'hybrid-stage.db'))).toBe(true);
   expect(existsSync(join(dataDir, 'hybrid-stage.db-wal'))).toBe(false);
 
   rmSync(join(dataDir, 'recordings'));

@@ -140,7 +140,7 @@ describe('3D hall', () => {
     const context = await browser.newContext({ ...devices['Pixel 5'] });
     const page = await context.newPage();
     await page.goto(`${server.url}/exhibition`);
-    await page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
+    await page.waitForFunction(() => window.__exhibition?.firstRenderMs, undefined, { timeout: 30_000 });
     const toggle = page.getByRole('button', { name: 'Map', exact: true });
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await page.getByTestId('minimap').count()).toBe(0);

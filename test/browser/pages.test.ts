@@ -38,7 +38,7 @@ const PAGES: ProductPage[] = [
   {
     name: 'exhibition-hall',
     path: anyone('/exhibition'),
-    ready: (page) => page.waitForFunction(() => (window as unknown as { __exhibition?: { firstRenderMs: number | null } }).__exhibition?.firstRenderMs, undefined, { timeout: 60_000 }),
+    ready: (page) => page.waitForFunction(() => window.__exhibition?.firstRenderMs, undefined, { timeout: 60_000 }),
   },
   {
     name: 'exhibition-hq',
