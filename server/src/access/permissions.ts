@@ -14,8 +14,6 @@ import {
 } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 
-export { isProducer, mayManageStand } from '@hybrid-stage/shared';
-
 /** Throws FORBIDDEN unless `grant`'s role may ask for `operation` (a socket request or an HTTP route's). */
 export function assertMay(grant: Grant, operation: Operation): void {
   const refusal = operationRefusal(grant, operation);

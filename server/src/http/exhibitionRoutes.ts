@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, type ViewerAccess } from '@hybrid-stage/shared';
+import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, mayManageStand, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
-import { assertMayManageStand, mayManageStand } from '../access/permissions';
+import { assertMayManageStand } from '../access/permissions';
 import { AppError, NotFoundError } from '../errors';
 import type { Exhibition } from '../exhibition/Exhibition';
 import { bearerGrant, viewerGrant } from './bearer';

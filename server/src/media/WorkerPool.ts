@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
@@ -42,18 +41,12 @@ export type RecoveryStage = (typeof RECOVERY_STAGES)[number];
 /** Rebuilds, on the replacement of the ingest worker, what lived on the old one. */
 export type RecoveryStep = (worker: MediaWorker) => Promise<void>;
 
-/** Events of a {@link WorkerPool}. */
-export interface WorkerPoolEvents {
-  /** A worker died and a new one took its place; everything on the old one is gone. */
-  replaced: [mediaWorker: MediaWorker];
-}
-
 /**
  * The mediasoup workers of this process, one router each. A worker that dies is replaced with a
  * new one on the same ports; the services that lived on the ingest worker rebuild themselves on its
  * replacement through {@link followIngest}, stage by stage.
  */
-export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
+export class WorkerPool {
   readonly #options: WorkerPoolOptions;
   readonly #workers: MediaWorker[] = [];
   /** Producers already piped to a router, keyed `producerId routerId`. */
@@ -65,7 +58,6 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
   #closed = false;
 
   constructor(options: WorkerPoolOptions) {
-    super();
     this.#options = options;
   }
 
@@ -207,7 +199,6 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         }
         this.#clients.forget(this.#workers[index]!);
         this.#workers[index] = replacement;
-        this.emit('replaced', replacement);
         if (index === 0) await this.#recoverIngest(replacement);
         return;
       } catch (error) {

@@ -21,7 +21,8 @@ export class ClientLink<S extends LinkSocket = LinkSocket> {
   readonly session: ClientSession;
   /** Whether its client connected with an access token (a registered viewer's grant equals an anonymous one's). */
   readonly withToken: boolean;
-  #token: string;
+  /** The resume token its client holds now: a new one after every resume, so a token works once. */
+  token: string;
   #socket: S | undefined;
   readonly #missed: Notice<S>[] = [];
   /** Set while its client is away: ends the session when the grace period is over. */
@@ -31,17 +32,8 @@ export class ClientLink<S extends LinkSocket = LinkSocket> {
   constructor(socket: S, withToken: boolean, token: string, open: (link: ClientLink<S>) => ClientSession) {
     this.#socket = socket;
     this.withToken = withToken;
-    this.#token = token;
+    this.token = token;
     this.session = open(this);
-  }
-
-  /** The resume token its client holds now: a new one after every resume, so a token works once. */
-  get token(): string {
-    return this.#token;
-  }
-
-  set token(token: string) {
-    this.#token = token;
   }
 
   /** The connection its client talks on now; undefined while it is away. */

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import {
   HandshakeAuth,
+  isProducer,
   PROTOCOL_VERSION,
   Requests,
   type ClientToServerEvents,
@@ -11,7 +12,6 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { InviteScopes } from '../access/inviteGrant';
-import { isProducer } from '../access/permissions';
 import type { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
