@@ -85,6 +85,31 @@ describe('Publisher', () => {
     expect(s.sessions).toEqual([{ published: ['feed-1:video', 'feed-1:audio'], closed: false }]);
   });
 
+  it('stops the camera and opens no feed when the page closes while the camera is being asked for', async () => {
+    const s = studio();
+    let give!: (stream: MediaStream) => void;
+    const going = s.publisher.goLive({ studioId: 'london', label: 'Camera 1', capture: () => new Promise((resolve) => (give = resolve)) });
+    s.publisher.close();
+    give({ getTracks: () => s.tracks, getVideoTracks: () => s.tracks.slice(0, 1) } as unknown as MediaStream);
+    await going;
+    expect(s.tracks.every((t) => t.stopped)).toBe(true);
+    expect(s.requests).toEqual([]);
+    expect(s.sessions).toEqual([]);
+  });
+
+  it('stays ended when the page ends it before the camera answered: no feed, the camera off', async () => {
+    const s = studio();
+    let give!: (stream: MediaStream) => void;
+    const going = s.publisher.goLive({ studioId: 'london', label: 'Camera 1', capture: () => new Promise((resolve) => (give = resolve)) });
+    s.publisher.end();
+    give({ getTracks: () => s.tracks, getVideoTracks: () => s.tracks.slice(0, 1) } as unknown as MediaStream);
+    await going;
+    await s.settle();
+    expect(s.tracks.every((t) => t.stopped)).toBe(true);
+    expect(s.requests).toEqual([]);
+    expect(s.publisher.current().kind).toBe('idle');
+  });
+
   it('shows the browser refusing the camera as the error, and opens no feed', async () => {
     const s = studio();
     const refusal = new Error('Permission denied');

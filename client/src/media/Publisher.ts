@@ -80,20 +80,38 @@ export class Publisher {
   /** Captures, opens a feed in the studio and publishes into it: `starting`, then `live` or `error`. */
   async goLive({ studioId, label, capture, onCaptured }: GoLive): Promise<void> {
     if (this.#closed) return;
+    // The page may close (or end) while the camera, the server or the transport is awaited: then
+    // what this start made by then is undone, not left running behind a page that is gone.
+    const mine = this.#generation;
+    const overtaken = () => this.#closed || mine !== this.#generation;
+    let stream: MediaStream | undefined;
+    let feedId: string | undefined;
     this.#set({ kind: 'starting' });
     try {
-      const stream = (this.#stream = await capture());
+      stream = await capture();
+      if (overtaken()) return this.#undo(stream, feedId);
+      this.#stream = stream;
       onCaptured?.(stream);
-      const feed = await this.#signaling.request('feed:open', { studioId, label });
-      await this.#publishInto(feed.id);
+      feedId = (await this.#signaling.request('feed:open', { studioId, label })).id;
+      if (overtaken()) return this.#undo(stream, feedId);
+      await this.#publishInto(feedId);
+      if (overtaken()) return this.#undo(stream, feedId);
       // Ending a screen share from the browser's own bar ends the feed (whichever it is by then).
       stream.getVideoTracks()[0]?.addEventListener('ended', () => this.end());
       this.#feed = { studioId, label };
-      this.#set({ kind: 'live', feedId: feed.id });
+      this.#set({ kind: 'live', feedId });
     } catch (error) {
+      if (overtaken()) return this.#undo(stream, feedId);
       this.#stop();
       this.#set({ kind: 'error', error });
     }
+  }
+
+  /** Undoes an overtaken start: its tracks stop, and the feed it opened (if any) is closed. */
+  #undo(stream: MediaStream | undefined, feedId: string | undefined): void {
+    stream?.getTracks().forEach((t) => t.stop());
+    if (feedId) void this.#signaling.request('feed:close', { feedId }).catch(() => undefined);
+    if (this.#stream === stream) this.#stop();
   }
 
   /** Closes the feed on the server, stops the camera: `idle`. */
