@@ -13,6 +13,7 @@ export function useEvent(): EventInfo | undefined {
   // The page's first drawing from the event is deferred (a store's own updates render at once): React
   // yields while drawing it, so media messages arriving meanwhile (a viewer's join) are not held up
   // behind it. Changes after that (a take, a feed) show at once.
-  const deferred = useDeferredValue(event);
-  return deferred === undefined ? undefined : event;
+  // Deferring a flag that flips once (not the event itself) keeps later changes to one render each.
+  const loaded = useDeferredValue(event !== undefined);
+  return loaded ? event : undefined;
 }
