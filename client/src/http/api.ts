@@ -3,7 +3,7 @@ import { currentAccessToken } from '../signaling/accessToken';
 import { NoAnswerError, RequestError } from '../signaling/SignalingClient';
 
 /** Extra request headers (the exhibition's visitor id). */
-export type ApiHeaders = Record<string, string>;
+type ApiHeaders = Record<string, string>;
 
 /**
  * The error a refused HTTP request rejects with: the body's protocol error (`{ error: { code, message } }`,
@@ -22,7 +22,7 @@ export function decodeHttpError(status: number, body: unknown): RequestError {
  * exactly as a socket one (`requestErrorText`). Resolves with the response when it is 2xx; rejects
  * with a {@link RequestError}, or a {@link NoAnswerError} when the server could not be reached.
  */
-export async function apiFetch(method: string, path: string, body?: unknown, headers: ApiHeaders = {}): Promise<Response> {
+async function apiFetch(method: string, path: string, body?: unknown, headers: ApiHeaders = {}): Promise<Response> {
   const sent: ApiHeaders = { ...headers };
   const token = currentAccessToken();
   if (token) sent.authorization = `Bearer ${token}`;

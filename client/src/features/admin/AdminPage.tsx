@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
+import { LANGUAGE_NAMES, LANGUAGES, ROLES } from '@hybrid-stage/shared/vocabulary';
 import type { Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
 import { may } from '@hybrid-stage/shared/permissions';
 import { useFormat } from '../../i18n/useFormat';
@@ -11,7 +11,6 @@ import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { exhibitionApi } from '../exhibition/exhibitionApi';
 
-const ROLES: readonly Role[] = ['viewer', 'studio', 'guest', 'producer', 'captioner', 'exhibitor', 'admin'];
 /** The lifetimes offered, in days. */
 const DAYS = [1, 2, 7, 30, 90, 365] as const;
 
