@@ -26,9 +26,10 @@ export const WORKER_BUILD_PACKAGES = [
 /**
  * Debian packages with the shared libraries the built worker links (the run-time halves of the
  * -dev packages above), for a machine that runs a worker built elsewhere (the Docker image's
- * runtime stage checks the list with ldd). libsrtp is linked in statically when built from source.
+ * runtime stage checks the list with ldd). libsrtp is linked in statically when built from source;
+ * where its source cannot be fetched the worker links Debian's libsrtp2 (NSS), so that is listed too.
  */
-export const WORKER_RUN_PACKAGES = ['libssl3', 'libuv1', 'libusrsctp2', 'libabsl20220623'];
+export const WORKER_RUN_PACKAGES = ['libssl3', 'libuv1', 'libusrsctp2', 'libabsl20220623', 'libsrtp2-1'];
 
 /** Where built workers are cached: once per machine, shared by every clone. */
 export function workerCacheDir() {
