@@ -31,7 +31,12 @@ export interface RunningServer extends Services {
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
   const stack = new DisposalStack();
   let reason: ClosingReason = 'shutdown';
-  const unwind = () => stack.dispose((err, what) => logger.error({ err, what }, 'error while closing'));
+  const unwind = () =>
+    stack.dispose(
+      (err, what) => logger.error({ err, what }, 'error while closing'),
+      // A part that takes half a second or more is worth a line: it is what a slow stop waits on.
+      (what, ms) => (ms >= 500 ? logger.info({ what, ms }, 'closed') : logger.debug({ what, ms }, 'closed')),
+    );
   try {
     const { services, front } = await buildServices(config, logger, stack);
     const { httpServer, io } = front;

@@ -51,6 +51,19 @@ export async function freePortRun(count: number): Promise<number> {
   throw new Error('no free port run found');
 }
 
+/**
+ * The MEDIA_PORT_RANGE of the test servers in this vitest worker: mediasoup's plain and pipe
+ * transports take their ports there, choosing among the ports they see free. Integration files
+ * that run at the same time (TEST_INTEGRATION_FILES > 1) are in different vitest workers
+ * (VITEST_POOL_ID 1, 2, ...), and each gets a block of its own, so two servers never pick the same
+ * port between a probe and a bind.
+ */
+export function mediaPortRange(): string {
+  const slot = Math.max(0, (Number(process.env.VITEST_POOL_ID) || 1) - 1) % 16;
+  const first = 44000 + slot * 1000;
+  return `${first}-${first + 999}`;
+}
+
 /** Starts the real server: real mediasoup workers, ffmpeg test patterns, real sockets. */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   // A DATA_DIR given by the test (to restart on the same data) is the test's to remove.
@@ -71,6 +84,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // Tests record by hand and make their own films: nothing runs in the background unasked.
     RECORD_SESSIONS: 'false',
     DEMO_FILMS: 'false',
+    MEDIA_PORT_RANGE: mediaPortRange(),
     ...env,
   });
   const server = await startServer(config);
@@ -182,7 +196,7 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     env: {
       ...process.env,
       HOST: '127.0.0.1', RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', WORKERS: '1', LOG_LEVEL: 'warn',
-      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false',
+      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false', MEDIA_PORT_RANGE: mediaPortRange(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

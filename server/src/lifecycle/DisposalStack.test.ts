@@ -29,6 +29,17 @@ describe('DisposalStack', () => {
     expect(reported).toEqual(['feeds', 'workers']);
   });
 
+  it('says how long each closer took, in the order they ran, a failing one included', async () => {
+    const stack = new DisposalStack();
+    const timed: [string, number][] = [];
+    stack.push('database', () => undefined);
+    stack.push('recordings', () => new Promise((resolve) => setTimeout(resolve, 30)));
+    stack.push('feeds', () => Promise.reject(new Error('feeds would not stop')));
+    await expect(stack.dispose(undefined, (what, ms) => timed.push([what, ms]))).rejects.toThrow('feeds would not stop');
+    expect(timed.map(([what]) => what)).toEqual(['feeds', 'recordings', 'database']);
+    expect(timed[1]![1]).toBeGreaterThanOrEqual(25);
+  });
+
   it('closes once however often it is asked, and takes nothing more once closing', async () => {
     const stack = new DisposalStack();
     let closes = 0;

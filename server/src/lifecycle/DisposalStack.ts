@@ -20,17 +20,23 @@ export class DisposalStack {
   /**
    * Runs every closer, last pushed first, each awaited; one that fails does not stop the others,
    * and the first failure is thrown at the end. Safe to call twice (the second waits for the first).
+   * `onClosed` hears how long each took, so a slow stop says which part held it.
    */
-  dispose(onError: (error: unknown, what: string) => void = () => undefined): Promise<void> {
+  dispose(
+    onError: (error: unknown, what: string) => void = () => undefined,
+    onClosed: (what: string, ms: number) => void = () => undefined,
+  ): Promise<void> {
     return (this.#disposing ??= (async () => {
       let failure: { error: unknown } | undefined;
       for (const { what, close } of this.#closers.splice(0).reverse()) {
+        const started = performance.now();
         try {
           await close();
         } catch (error) {
           onError(error, what);
           failure ??= { error };
         }
+        onClosed(what, Math.round(performance.now() - started));
       }
       if (failure) throw failure.error;
     })());

@@ -173,12 +173,15 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     return this.#ffmpeg.pid;
   }
 
-  /** Lets ffmpeg write what it holds and finish the file, then releases everything. */
-  async stop(): Promise<void> {
+  /**
+   * Lets ffmpeg write what it holds and finish the file, then releases everything; after `graceMs`
+   * ffmpeg is killed (the live file stays playable up to its last flushed packet).
+   */
+  async stop(graceMs?: number): Promise<void> {
     if (this.#closed || this.#stopping) return;
     this.#stopping = true;
     // ffmpeg ends its read loop at the next packet after SIGINT, so packets keep coming until it exits.
-    await this.#ffmpeg.stop();
+    await this.#ffmpeg.stop(graceMs);
     this.close();
   }
 

@@ -17,6 +17,12 @@ const PROGRESS_INTERVAL_MS = 5000;
 const AGENDA_CHECK_MS = 1000;
 /** After a media worker died under a recording, a new part is tried this often, this many times, while the channel is rebuilt. */
 const CONTINUE_RETRY_MS = 500;
+/**
+ * How long ffmpeg may take to finish a file when the server stops: the whole stop must fit in the
+ * 10 s orchestrators give (main.ts cuts it at 8 s), and the file is live Matroska, flushed packet
+ * by packet, so a kill after this loses only what ffmpeg still held.
+ */
+const CLOSE_GRACE_MS = 2000;
 const CONTINUE_TRIES = 40;
 
 /** Events of a {@link RecordingRegistry}. */
@@ -151,8 +157,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
       };
       this.#options.store.insert(recording);
       if (this.#closed) {
-        await recorder.stop();
-        await this.#finish(recording, 'done', Date.now());
+        await recorder.stop(CLOSE_GRACE_MS);
+        await this.#finish(recording, 'done', Date.now(), true);
         throw new AppError('INVALID_STATE', 'the server is stopping');
       }
       this.#active.set(channelId, { recording, recorder });
@@ -165,8 +171,12 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     }
   }
 
-  /** Stops a channel's recording, lets ffmpeg finish the file, and returns it with its length. */
-  async stop(channelId: string, byHand = true): Promise<RecordingInfo> {
+  /**
+   * Stops a channel's recording, lets ffmpeg finish the file, and returns it with its length.
+   * `byHand`: a producer stopped it, so the agenda does not start it again in the same session;
+   * `closing`: the server is stopping, so the stop keeps to its time (see {@link CLOSE_GRACE_MS}).
+   */
+  async stop(channelId: string, { byHand = true, closing = false } = {}): Promise<RecordingInfo> {
     const bus = this.#options.channels.bus(channelId);
     const active = this.#active.get(channelId);
     if (this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is starting or stopping a recording; try again`);
@@ -175,8 +185,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     this.#busy.add(channelId);
     try {
       this.#active.delete(channelId);
-      await active.recorder.stop();
-      const finished = await this.#finish(active.recording, 'done', Date.now());
+      await active.recorder.stop(closing ? CLOSE_GRACE_MS : undefined);
+      const finished = await this.#finish(active.recording, 'done', Date.now(), closing);
       this.#options.logger.info({ recordingId: finished.id, channelId, durationMs: finished.durationMs }, 'recording stopped');
       this.emit('changed');
       return this.#info(finished);
@@ -185,13 +195,13 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     }
   }
 
-  /** Stops every recording, each file finished properly. Safe to call twice. */
+  /** Stops every recording, each file finished within the time a server stop has. Safe to call twice. */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#progress);
     clearInterval(this.#agendaTimer);
-    await Promise.all([...this.#active.keys()].map((channelId) => this.stop(channelId, false).catch(() => undefined)));
+    await Promise.all([...this.#active.keys()].map((channelId) => this.stop(channelId, { byHand: false, closing: true }).catch(() => undefined)));
   }
 
   /** With automatic recording: a new session on a channel starts a new file; the end of the last one stops it. */
@@ -206,7 +216,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
       if (active && active.recording.sessionId === sessionId) continue;
       if (!active && (!session || this.#stoppedByHand.get(channel.id) === sessionId)) continue;
       const next = async () => {
-        if (active) await this.stop(channel.id, false);
+        if (active) await this.stop(channel.id, { byHand: false });
         if (session && !this.#closed) await this.start(channel.id, 'session');
       };
       next().catch((err) => this.#options.logger.error({ err, channelId: channel.id }, 'automatic recording failed'));
@@ -244,14 +254,23 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     this.#options.logger.error({ channelId, after: interrupted.id }, 'cannot go on recording after the media worker restarted');
   }
 
-  /** Stores how a recording ended, with the length ffprobe finds in its file (failed when it cannot be read). */
-  async #finish(recording: StoredRecording, status: RecordingStatus, endedAtMs: number | null): Promise<StoredRecording> {
+  /**
+   * Stores how a recording ended, with the length ffprobe finds in its file (failed when it cannot
+   * be read). `closing`: the server is stopping, and ffprobe, which reads every packet of the file
+   * (seconds for an hour of video), would not fit in the stop; the length is the wall-clock time
+   * the recording ran instead (its packets are timed by arrival, `use_wallclock_as_timestamps`, so the
+   * two differ by the moment ffmpeg took to start).
+   */
+  async #finish(recording: StoredRecording, status: RecordingStatus, endedAtMs: number | null, closing = false): Promise<StoredRecording> {
     let durationMs: number | null = null;
     let finalStatus = status;
-    try {
-      durationMs = (await probeMedia(join(this.#options.dir, recording.file))).durationMs;
-    } catch {
-      finalStatus = 'failed';
+    if (closing && endedAtMs !== null) durationMs = endedAtMs - recording.startedAtMs;
+    else {
+      try {
+        durationMs = (await probeMedia(join(this.#options.dir, recording.file))).durationMs;
+      } catch {
+        finalStatus = 'failed';
+      }
     }
     const ended = endedAtMs ?? (durationMs === null ? recording.startedAtMs : recording.startedAtMs + durationMs);
     this.#options.store.finish(recording.id, finalStatus, ended, durationMs);
