@@ -22,6 +22,8 @@ export const FIGURE_KEYS = [
   'captions.p99Ms',
   'exhibition.firstRenderMs',
   'exhibition.drawCalls',
+  'cluster.hopAddedMsP99',
+  'cluster.localDeliveryMsP99',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { measureCaptions } from './captions';
+import { measureCluster } from './cluster';
 import { measureFanout } from './fanout';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
@@ -18,6 +19,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'join.p50Ms', 'join.p95Ms'] },
   captions: { run: measureCaptions, figures: ['captions.p99Ms'] },
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls'] },
+  cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
@@ -27,7 +29,7 @@ const chosen = Object.entries(PARTS).filter(
   ([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(f.split('.')[0]!)),
 );
 if (only && chosen.length === 0) {
-  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition)`);
+  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition, cluster)`);
   process.exit(2);
 }
 
