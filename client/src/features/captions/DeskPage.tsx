@@ -9,6 +9,7 @@ import { useGrant, useSignaling } from '../../signaling/SignalingContext';
 import { useEvent } from '../../signaling/useEvent';
 import { useRequestError } from '../../signaling/requestError';
 import { useTranslation } from 'react-i18next';
+import { NotFoundPage } from '../notFound/NotFoundPage';
 import { useCaptionTrack } from './useCaptionTrack';
 
 /** How long a cue stays up: a second plus reading time, at most seven seconds. */
@@ -26,7 +27,8 @@ const EDITABLE = 5;
  */
 export function DeskPage() {
   const { channelId = 'main', language: languageParam = 'en' } = useParams();
-  const language = (LANGUAGES as readonly string[]).includes(languageParam) ? (languageParam as Language) : 'en';
+  const knownLanguage = (LANGUAGES as readonly string[]).includes(languageParam);
+  const language = knownLanguage ? (languageParam as Language) : 'en';
   const { t } = useTranslation('production');
   const signaling = useSignaling();
   const grant = useGrant();
@@ -77,6 +79,8 @@ export function DeskPage() {
     }
   };
 
+  // A mistyped link is a page that does not exist, not a desk for another channel or language.
+  if (!knownLanguage || (event && !channel)) return <NotFoundPage />;
   if (!allowed) return <p role="alert">{t('desk.needsLink', { channel: channelId, language: LANGUAGE_NAMES[language] })}</p>;
 
   return (

@@ -9,6 +9,7 @@ import { requestErrorText } from '../../signaling/requestError';
 import { NoAnswerError, RequestError } from '../../signaling/SignalingClient';
 import { useFormat } from '../../i18n/useFormat';
 import { useTranslation } from 'react-i18next';
+import { NotFoundPage } from '../notFound/NotFoundPage';
 import { IngestPanel } from './IngestPanel';
 import { useCaptureDevices } from './useCaptureDevices';
 import { usePublisher } from './usePublisher';
@@ -98,6 +99,7 @@ export function StudioPage() {
       },
     });
 
+  if (event && !studio) return <NotFoundPage />;
   return (
     <section className="studio">
       <h1>{studio ? t(grant.role === 'guest' ? 'studio.guestIn' : 'studio.studioIn', { studio: studio.name }) : t('studio.title')}</h1>

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
+import { NotFoundPage } from '../notFound/NotFoundPage';
 import { LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import { Player } from '../../player/Player';
 import { useWatch } from '../../player/useWatch';
@@ -33,7 +34,9 @@ export function KioskPage() {
   const size = (['small', 'medium', 'large'] as const).find((s) => s === query.get('size')) ?? ('large' satisfies CaptionSize);
   const uiLanguage = query.get('lang');
   const channel = event?.channels.find((c) => c.id === channelId);
-  const state = useWatch(useMemo(() => ({ kind: 'channel', id: channelId }) as const, [channelId]), useBackOnAir(channel?.program));
+  const unknown = !!event && !channel;
+  const source = useMemo(() => (unknown ? undefined : ({ kind: 'channel', id: channelId } as const)), [channelId, unknown]);
+  const state = useWatch(source, useBackOnAir(channel?.program));
   const cues = useCaptionTrack(channelId, captionLanguage);
   const video = useRef<HTMLVideoElement>(null);
   const [muted, setMuted] = useState(query.get('sound') === 'off');
@@ -53,6 +56,7 @@ export function KioskPage() {
   const slots = useSlots(event);
   const upcoming = slots.filter((s) => s.channelId === channelId && s.endMs > now).slice(0, NEXT_UP);
 
+  if (unknown) return <NotFoundPage />;
   return (
     <div className="kiosk" data-testid="kiosk">
       <Player state={state} muted={muted} testId="player" videoRef={video} endedText={t('watch.offAir')}>
