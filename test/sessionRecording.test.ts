@@ -46,7 +46,6 @@ it('records each session of a channel into its own file, from its start to its e
     ['main', 'opening', 'session', 'done'],
     ['main', 'keynote', 'session', 'done'],
   ]);
-  console.log(JSON.stringify(recordings.map((r) => [r.sessionId, r.startedAtMs - t0, r.endedAtMs! - t0, r.durationMs])));
   for (const r of recordings) {
     // Each covers its own session: about four seconds, the next starting as the one before ends.
     expect(r.durationMs).toBeGreaterThan(2500);
