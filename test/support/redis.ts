@@ -110,10 +110,16 @@ export class TestRedis {
     await exited;
   }
 
-  /** Starts the server again on the same port (empty: nothing was saved). */
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.#spawn();
+  /** Starts the server again on the same port after {@link stop} (empty: nothing was saved). */
+  async startAgain(): Promise<void> {
+    if (this.#closed) throw new Error('this Redis is closed');
+    if (!this.#child) await this.#spawn();
+  }
+
+  /** Stops the server and starts it again on the same port. */
+  async restart({ abruptly = false } = {}): Promise<void> {
+    await this.stop({ abruptly });
+    await this.startAgain();
   }
 
   /** Stops the server and removes its directory; idempotent. */
