@@ -149,12 +149,15 @@ describe('node registry', () => {
 describe('Redis restarted mid-event', () => {
   it('brings both nodes back by themselves: registered again, captions crossing again', async () => {
     const onB = await captionViewer(nodeB);
+    const onA = await captionViewer(nodeA);
     const desk = await englishDesk(nodeA);
     try {
       await redis.stop({ abruptly: true });
-      // Typed while Redis is away: the desk is answered (the cue is stored on A) and the broadcast
-      // waits for the connection.
+      // Typed while Redis is away: the desk is answered (the cue is stored on A), A's own viewers
+      // get it at once, and the broadcast to the other nodes waits for the connection.
       const during = await desk.ok('captions:commit', cueNow('Typed while Redis was away.'));
+      await expect.poll(() => onA.received.map((c) => c.id), { timeout: 5000 }).toEqual([during.id]);
+      expect(onB.received).toEqual([]);
       await redis.startAgain(); // empty: it kept nothing
       await expect.poll(() => nodeIds(nodeA), { timeout: 20_000, interval: 500 }).toEqual(['node-a', 'node-b']);
       await expect.poll(() => nodeIds(nodeB), { timeout: 20_000, interval: 500 }).toEqual(['node-a', 'node-b']);
@@ -163,6 +166,7 @@ describe('Redis restarted mid-event', () => {
       expect(onB.received.map((c) => c.id)).toContain(during.id);
     } finally {
       desk.close();
+      onA.client.close();
       onB.client.close();
     }
   }, 60_000);

@@ -6,6 +6,7 @@
  */
 import type { Redis } from 'ioredis';
 import { ClusterNode, type NodeLoad } from '@hybrid-stage/shared';
+import { AppError } from '../errors';
 import type { Logger } from '../logger';
 import { KEY_PREFIX } from './RedisBus';
 
@@ -66,6 +67,7 @@ export class NodeRegistry {
 
   /** The live nodes (this one included once it has written), by id. Records that do not parse are skipped. */
   async list(): Promise<ClusterNode[]> {
+    if (this.#redis.status !== 'ready') throw new AppError('INVALID_STATE', 'Redis is not reachable just now; this node is reconnecting');
     const keys = new Set<string>();
     let cursor = '0';
     do {

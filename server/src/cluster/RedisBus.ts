@@ -2,7 +2,8 @@
  * The cluster's connection to Redis (REDIS_URL): one ioredis client for commands, from which the
  * socket.io adapter duplicates the connections it reads with. ioredis reconnects by itself after
  * Redis restarts or the network drops; commands given meanwhile wait for the connection and go
- * out once it is back, so a broadcast made during a short outage arrives late rather than never.
+ * out once it is back, so a broadcast made during an outage reaches other nodes late rather than
+ * never (and this node's sockets at once, see COMMAND_TIMEOUT_MS).
  */
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -11,6 +12,14 @@ import type { Logger } from '../logger';
 
 /** Longest wait between two reconnection attempts. */
 const MAX_RECONNECT_DELAY_MS = 2000;
+/**
+ * Longest a command on the command connection is waited for. socket.io's cluster adapter delivers
+ * a broadcast to this node's own sockets only once Redis has taken it (ClusterAdapter.broadcast
+ * awaits the XADD): while Redis is away this bounds that wait, so a node keeps serving its own
+ * clients. The command itself stays queued and goes out on reconnection, so other nodes get the
+ * broadcast late, not never.
+ */
+const COMMAND_TIMEOUT_MS = 500;
 /** Every key and stream this product writes in Redis starts with this. */
 export const KEY_PREFIX = 'hybrid-stage:';
 
@@ -66,7 +75,13 @@ export class RedisBus {
       // Shared by the adapter's duplicates of this client: once closing, nobody reconnects, so a
       // read blocked in a connection that then drops ends instead of waiting for a Redis that is gone.
       retryStrategy: (attempt) => (state.closing ? null : Math.min(attempt * 100, MAX_RECONNECT_DELAY_MS)),
+      commandTimeout: COMMAND_TIMEOUT_MS,
     });
+    // The adapter reads the stream and subscribes through duplicates of this client: those wait as
+    // long as it takes (a blocking read timed out while Redis is away would be queued again and
+    // again, and replayed one after the other on reconnection).
+    const duplicate = redis.duplicate.bind(redis);
+    redis.duplicate = (override) => duplicate({ ...override, commandTimeout: undefined });
     redis.on('error', () => undefined); // reported by the bus once it is built; a failed first connect is thrown below
     try {
       await redis.connect();
