@@ -32,7 +32,11 @@ beforeAll(async () => {
   nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '43000-43999' }));
 }, 60_000);
 
+/** What a test leaves to remove after the file's servers stop. */
+const cleanups: (() => void)[] = [];
+
 afterAll(async () => {
+  for (const cleanup of cleanups) cleanup();
   await nodeA?.close();
   await nodeB?.close();
   await redis?.close();
@@ -191,6 +195,17 @@ describe('stopping a node', () => {
       onA.close();
       onB.close();
     }
+  });
+});
+
+describe('a Redis that cannot be reached', () => {
+  it('stops the start with a message naming REDIS_URL, its password hidden', async () => {
+    const closed = await freePortRun(1);
+    const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-cluster-'));
+    cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
+    await expect(startTestServer(nodeEnv({ REDIS_URL: `redis://:secret@127.0.0.1:${closed}`, DATA_DIR: dataDir, MEDIA_PORT_RANGE: '45000-45999' }))).rejects.toThrow(
+      new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${closed} \\(REDIS_URL\\)`),
+    );
   });
 });
 

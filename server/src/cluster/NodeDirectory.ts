@@ -39,6 +39,7 @@ export class NodeDirectory {
   /** Registers this node in Redis when there is one (its first record written before this resolves). */
   static async start({ bus, self, load, logger }: NodeDirectoryOptions): Promise<NodeDirectory> {
     const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load, logger }) : undefined;
+    if (registry) logger.info({ node: self.id, role: self.role, region: self.region, url: self.url }, 'registered in the cluster');
     return new NodeDirectory(self, registry, load);
   }
 
