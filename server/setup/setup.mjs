@@ -9,7 +9,7 @@
 // Plain Node with no dependencies: it runs before `npm ci` has installed anything.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WORKER_BUILD_PACKAGES, WORKER_RUN_PACKAGES, cachedWorkerPath, ensureWorker } from './mediasoupWorker.mjs';
@@ -23,6 +23,8 @@ const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).t
 const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'util-linux'];
 /** Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese, Chinese, Korean). */
 const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
+/** Debian packages whose servers the cluster tests start as child processes (never as system services). */
+const TEST_SERVER_PACKAGES = ['redis-server'];
 /**
  * Debian packages `npm ci` needs to compile better-sqlite3's addon with node-gyp (its prebuilt
  * binaries come from GitHub, which is not always reachable). Developer machines tend to have them;
@@ -65,6 +67,7 @@ function wantedDebianPackages(mediasoupVersion) {
   if (purpose === 'runtime') return [...RUN_PACKAGES, ...WORKER_RUN_PACKAGES];
   const wanted = purpose === 'docker' ? dockerCheckPackages() : [...RUN_PACKAGES];
   if (purpose === 'test' || purpose === 'bench') wanted.push(...TEST_PACKAGES);
+  if (purpose === 'test') wanted.push(...TEST_SERVER_PACKAGES);
   if (purpose !== 'docker' && (!mediasoupVersion || !existsSync(cachedWorkerPath(mediasoupVersion)))) wanted.push(...WORKER_BUILD_PACKAGES);
   if (!npmDependenciesInstalled()) wanted.push(...NPM_BUILD_PACKAGES);
   return [...new Set(wanted)];
@@ -86,7 +89,24 @@ function ensureDebianPackages(mediasoupVersion) {
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+  withoutServiceStarts(() => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env }));
+}
+
+/**
+ * Runs an install with no system service started: Debian's server packages (redis-server) start
+ * theirs from their postinst through invoke-rc.d, which asks /usr/sbin/policy-rc.d first; exit code
+ * 101 means "not allowed". Tests start their own servers as child processes, so none may be left
+ * running. A policy-rc.d already there (a container's) is left as it is.
+ */
+function withoutServiceStarts(install) {
+  const policy = '/usr/sbin/policy-rc.d';
+  if (existsSync(policy)) return install();
+  writeFileSync(policy, '#!/bin/sh\n# written by Hybrid Stage setup during apt-get install: start no service\nexit 101\n', { mode: 0o755 });
+  try {
+    return install();
+  } finally {
+    rmSync(policy, { force: true });
+  }
 }
 
 function hashFiles(paths) {

@@ -22,6 +22,21 @@ describe('loadConfig', () => {
     expect(load).toThrow(/LOG_LEVEL="loud"/);
   });
 
+  it('runs one node without Redis by default, and reads the cluster settings when given', () => {
+    const single = loadConfig({});
+    expect(single).toMatchObject({ REDIS_URL: '', NODE_ROLE: 'origin', NODE_REGION: 'local' });
+    expect(single.PUBLIC_URL).toBeUndefined();
+    expect(single.NODE_ID).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{8}$/);
+    expect(loadConfig({}).NODE_ID).not.toBe(single.NODE_ID);
+    const edge = loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379/0', NODE_ID: 'edge-1', NODE_ROLE: 'edge', NODE_REGION: 'eu-west', PUBLIC_URL: 'https://edge1.example.com' });
+    expect(edge).toMatchObject({ REDIS_URL: 'redis://10.0.0.5:6379/0', NODE_ID: 'edge-1', NODE_ROLE: 'edge', NODE_REGION: 'eu-west', PUBLIC_URL: 'https://edge1.example.com' });
+  });
+
+  it('refuses cluster settings it cannot use, naming them', () => {
+    const load = () => loadConfig({ REDIS_URL: 'http://10.0.0.5:6379', NODE_ROLE: 'relay', NODE_ID: 'a b', NODE_REGION: '../x', PUBLIC_URL: 'ftp://x' });
+    for (const name of ['REDIS_URL', 'NODE_ROLE', 'NODE_ID', 'NODE_REGION', 'PUBLIC_URL']) expect(load).toThrow(new RegExp(`${name}=`));
+  });
+
   it('refuses an announced address that is not an IP', () => {
     expect(() => loadConfig({ ANNOUNCED_IP: 'example.com' })).toThrow(/ANNOUNCED_IP/);
   });

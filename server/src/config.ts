@@ -2,10 +2,11 @@
  * Configuration: environment variables parsed once by a zod schema over documented defaults.
  * `.env.example` lists every variable; a wrong value stops startup with a message naming it.
  */
-import { availableParallelism, networkInterfaces } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { availableParallelism, hostname, networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { Language } from '@hybrid-stage/shared';
+import { Language, NodeName, NodeRole } from '@hybrid-stage/shared';
 import { StartupError } from './errors';
 
 const port = z.coerce.number().int().min(0).max(65535);
@@ -86,10 +87,23 @@ const ConfigSchema = z.object({
   CLIENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
+  /**
+   * The cluster's Redis (redis://[user:password@]host:port[/db], or rediss:// with TLS): socket.io
+   * broadcasts cross nodes through it and each node registers there. Empty: one node, no Redis.
+   */
+  REDIS_URL: z.union([z.literal(''), z.url({ protocol: /^rediss?$/ })]).default(''),
+  /** This node's id in the cluster; a random one by default (a restarted node is a new node). */
+  NODE_ID: NodeName.optional(),
+  /** What this node does in the cluster: `origin` (studios, buses, captions) or `edge` (viewers). */
+  NODE_ROLE: NodeRole.default('origin'),
+  /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */
+  NODE_REGION: NodeName.default('local'),
+  /** The URL browsers and other nodes reach this node's HTTP server at; by default http://ANNOUNCED_IP:PORT. */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The parsed configuration. */
-export type Config = z.infer<typeof ConfigSchema> & { ANNOUNCED_IP: string };
+export type Config = z.infer<typeof ConfigSchema> & { ANNOUNCED_IP: string; NODE_ID: string };
 
 /** Thrown when the environment holds a value the schema refuses. */
 export class ConfigError extends StartupError {}
@@ -110,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     DATA_DIR: resolve(config.DATA_DIR),
     CLIENT_DIR: config.CLIENT_DIR && resolve(config.CLIENT_DIR),
     ANNOUNCED_IP: config.ANNOUNCED_IP ?? firstLanAddress(),
+    NODE_ID: config.NODE_ID ?? `${hostname().replace(/[^A-Za-z0-9._-]/g, '').slice(0, 40) || 'node'}-${randomBytes(4).toString('hex')}`,
   };
 }
 

@@ -8,10 +8,14 @@ import { createHttpApp } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
 import { makeDemoFilms } from './cinema/demoFilms';
 import { DisposalStack } from './lifecycle/DisposalStack';
+import { NodeDirectory, nodeIdentity } from './cluster/NodeDirectory';
+import { nodeLoadMeter } from './cluster/nodeLoad';
 import { buildServices, type Services } from './services';
 
 /** A running Hybrid Stage server: its services, where it listens, and how it stops. */
 export interface RunningServer extends Services {
+  /** This node and, on Redis, the cluster's other live nodes. */
+  readonly nodes: NodeDirectory;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
   readonly url: string;
   readonly httpServer: HttpServer;
@@ -29,6 +33,7 @@ export interface RunningServer extends Services {
  * before it, and the error is thrown.
  */
 export async function startServer(config: Config, logger: Logger = createLogger(config.LOG_LEVEL)): Promise<RunningServer> {
+  const startedAt = new Date();
   const stack = new DisposalStack();
   let reason: ClosingReason = 'shutdown';
   const unwind = () =>
@@ -40,6 +45,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   try {
     const { services, front } = await buildServices(config, logger, stack);
     const { httpServer, io } = front;
+    let nodes: NodeDirectory | undefined;
     front.serve(
       createHttpApp(services, {
         metrics: {
@@ -53,6 +59,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         clientDir: config.CLIENT_DIR,
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
+        cluster: () => nodes?.info(),
         logger: logger.child({ component: 'http' }),
       }),
     );
@@ -75,9 +82,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       });
     }
     const { port } = httpServer.address() as AddressInfo;
+    // Registered once it serves, under the port it got; first out on a stop, so it drops out of
+    // the registry at once while it drains.
+    const directory = await NodeDirectory.start({
+      bus: front.bus,
+      self: nodeIdentity(config, port, startedAt),
+      load: nodeLoadMeter(services.pool, () => io.engine.clientsCount),
+      logger: logger.child({ component: 'cluster' }),
+    });
+    nodes = directory;
+    stack.push('node registry', () => directory.close());
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
     return {
       ...services,
+      nodes: directory,
       url: `http://${host}:${port}`,
       httpServer,
       close: async (why = 'shutdown') => {

@@ -12,6 +12,7 @@ import { machineTranslators } from './captions/translation/machineTranslators';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
+import { RedisBus } from './cluster/RedisBus';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { WorkerPool } from './media/WorkerPool';
 import { closeDatabase, openDatabase } from './persistence/Database';
@@ -57,6 +58,8 @@ export interface FrontDoor {
   readonly io: SignalingIo;
   /** Answers HTTP requests (other than socket.io's) with `app`, once it is built. */
   serve(app: RequestListener): void;
+  /** The cluster's Redis, when REDIS_URL is set (socket.io's adapter runs on it, the node registers there). */
+  readonly bus: RedisBus | undefined;
 }
 
 /**
@@ -65,7 +68,7 @@ export interface FrontDoor {
  * Last out: re-runs, then recordings (each ffmpeg finishes its file while the program still flows),
  * the clients' sessions (their transports and feeds), the buses, ingests, test patterns and feeds,
  * then the front door, the exhibition, the workers (which close their WebRTC servers and routers
- * last) and the database.
+ * last), the Redis connection (cluster only) and the database.
  */
 export async function buildServices(config: Config, logger: Logger, stack: DisposalStack): Promise<{ services: Services; front: FrontDoor }> {
   mkdirSync(config.DATA_DIR, { recursive: true });
@@ -74,6 +77,15 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
 
   const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
   stack.push('database', () => closeDatabase(db));
+
+  // Early, so an unreachable Redis stops the start before the workers do; closed after socket.io
+  // (whose adapter reads through it) and before the database.
+  let bus: RedisBus | undefined;
+  if (config.REDIS_URL) {
+    const redisBus = await RedisBus.start(config.REDIS_URL, logger.child({ component: 'redis' }));
+    bus = redisBus;
+    stack.push('redis', () => redisBus.close());
+  }
 
   const pool = new WorkerPool({
     workers: config.WORKERS,
@@ -96,7 +108,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   // listener is there from the start, and hands requests to the app once the app is built.
   let app: RequestListener | undefined;
   const httpServer = createServer((req, res) => (app ? app(req, res) : void res.writeHead(503).end()));
-  const io = createSignalingIo(httpServer);
+  const io = createSignalingIo(httpServer, bus?.adapter());
   stack.push('signaling and HTTP', async () => {
     const closed = io.close();
     // Once the server stops listening, the HTTP connections left are cut: keep-alive ones, and
@@ -187,5 +199,5 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
     registrations: new RegistrationStore(db),
   };
-  return { services, front: { httpServer, io, serve: (built) => void (app = built) } };
+  return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

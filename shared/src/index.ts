@@ -8,3 +8,4 @@ export * from './recording';
 export * from './registration';
 export * from './permissions';
 export * from './pages';
+export * from './cluster';

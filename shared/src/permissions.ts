@@ -86,6 +86,8 @@ export const OPERATIONS = {
   'comment:moderate': STAND_MANAGERS,
   /** Visits per stand and region: an admin's of every stand, an exhibitor's of their own. */
   'exhibition:analytics': STAND_MANAGERS,
+  /** The cluster's live nodes with their role, region, addresses and load. */
+  'cluster:list': ADMINS,
 } as const satisfies { [N in RequestName]: Allowed } & Record<string, Allowed>;
 
 /** An operation a client may ask for, over the socket or HTTP. */

@@ -3,7 +3,14 @@ import { RateLimiter } from '../signaling/RateLimiter';
 /** How many clients' buckets are kept before the oldest are forgotten (bounds memory under a flood of addresses). */
 const MAX_CLIENTS = 10_000;
 
-/** A token bucket per client address: `perMinute` requests, all of them at once at most. */
+/**
+ * A token bucket per client address: `perMinute` requests, all of them at once at most.
+ *
+ * Per node: in a cluster an address may use this allowance on every node it reaches. Sharing it
+ * through Redis with rate-limiter-flexible would change what viewers see (see RateLimiter: its
+ * limiters count fixed windows, so a refused viewer would wait up to a minute instead of a few
+ * seconds), so it is left for a Redis bucket of the same shape.
+ */
 export class ClientRateLimits {
   readonly #buckets = new Map<string, RateLimiter>();
 

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Express } from 'express';
-import { isAppPage, type EventInfo } from '@hybrid-stage/shared';
+import { isAppPage, type ClusterInfo, type EventInfo } from '@hybrid-stage/shared';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { errorHandler } from './httpErrors';
@@ -14,6 +14,7 @@ import { filmRoutes } from './filmRoutes';
 import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
+import { clusterRoutes } from './clusterRoutes';
 import { appShell } from './appShell';
 import { forClient } from '../media/forClient';
 
@@ -61,10 +62,12 @@ export interface HttpOptions {
   registrationsPerMinute: number;
   /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
   trustProxy: boolean | number | string;
+  /** The cluster's live nodes (`GET /api/cluster`); undefined until the node has registered, right after it listens. */
+  cluster: () => Promise<ClusterInfo> | undefined;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy }: HttpOptions): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster }: HttpOptions): Express {
   const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -102,6 +105,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));
   app.use('/api', filmRoutes(films, access, event.viewers));
+  app.use('/api', clusterRoutes(cluster, access));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });

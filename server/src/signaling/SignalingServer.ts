@@ -1,5 +1,5 @@
 import type { Server as HttpServer } from 'node:http';
-import { Server, type Socket } from 'socket.io';
+import { Server, type ServerOptions, type Socket } from 'socket.io';
 import {
   HandshakeAuth,
   isProducer,
@@ -68,9 +68,13 @@ function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): E
   return error;
 }
 
-/** socket.io on the HTTP server, accepting nothing until {@link attachSignaling} wires it. */
-export function createSignalingIo(httpServer: HttpServer): SignalingIo {
-  return new Server(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false });
+/**
+ * socket.io on the HTTP server, accepting nothing until {@link attachSignaling} wires it. With an
+ * `adapter` (the cluster's, on Redis) room and server-wide broadcasts reach every node's sockets;
+ * without one they stay in this process, as on a single node.
+ */
+export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOptions['adapter']): SignalingIo {
+  return new Server(httpServer, { maxHttpBufferSize: MAX_MESSAGE_BYTES, serveClient: false, ...(adapter && { adapter }) });
 }
 
 /**
@@ -180,14 +184,21 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     socket.emit('feeds:changed', feeds.list());
   });
 
+  // What changes for everyone goes through the adapter (`io.emit`, `io.to(room).emit`): in a cluster
+  // it reaches the sockets on every node, so payloads are plain data (the adapter serialises them
+  // with msgpack between nodes). What concerns one socket (its session, grant, media notices) and
+  // what only this node knows (its closing, its visitors' presence) stays local.
   channels.on('changed', (channel) => io.emit('channel:changed', channel));
   captions.on('cue', (cue) => io.to(captionRoom(cue.channelId, cue.language)).emit('captions:cue', toWire(cue)));
   captions.on('draft', (cue) => io.to(draftRoom(cue.channelId, cue.language)).emit('captions:draft', toWire(cue)));
   channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
-  exhibition.presence.on('counts', (counts) => io.to(EXHIBITION_ROOM).emit('exhibition:presence', counts));
+  // Counts of this node's visitors only: sent across nodes they would overwrite each other's. A
+  // cluster-wide count needs the counts kept in Redis (not yet done).
+  exhibition.presence.on('counts', (counts) => io.local.to(EXHIBITION_ROOM).emit('exhibition:presence', counts));
   channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
   recordings.on('changed', () => io.to(PRODUCERS_ROOM).emit('recordings:changed', recordings.list()));
   reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
-  return { announceClosing: (reason) => void io.emit('server:closing', { reason }) };
+  // Only this node's clients: the others' node keeps running.
+  return { announceClosing: (reason) => void io.local.emit('server:closing', { reason }) };
 }
