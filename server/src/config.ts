@@ -84,6 +84,8 @@ const ConfigSchema = z.object({
    * consumers, waiting for it to reconnect and resume; 0 closes them at once.
    */
   CLIENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  /** A bearer token `/metrics` asks for (at least 16 characters); empty leaves the metrics open, as for a monitoring system on a private network. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
 });

@@ -48,6 +48,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         clientDir: config.CLIENT_DIR,
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
+        metricsToken: config.METRICS_TOKEN,
         logger: logger.child({ component: 'http' }),
       }),
     );

@@ -5,7 +5,8 @@ import { isAppPage, type EventInfo } from '@hybrid-stage/shared';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { errorHandler } from './httpErrors';
-import { renderMetrics, type MetricsSources } from './metrics';
+import { ServerMetrics, type MetricsSources } from './metrics';
+import { bearerMatches } from './bearer';
 import { ingestRoutes } from './ingestRoutes';
 import { captionRoutes } from './captionRoutes';
 import { agendaRoutes } from './agendaRoutes';
@@ -61,10 +62,12 @@ export interface HttpOptions {
   registrationsPerMinute: number;
   /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
   trustProxy: boolean | number | string;
+  /** A bearer token `/metrics` asks for (METRICS_TOKEN); without it the metrics are open. */
+  metricsToken?: string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy }: HttpOptions): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, metricsToken }: HttpOptions): Express {
   const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -81,10 +84,16 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     res.status(workers === pool.workers.length ? 200 : 503).json({ status: workers ? 'ok' : 'down', workers });
   });
 
-  // Prometheus' text format, for the operators' monitoring (no secrets in it).
-  app.get('/metrics', async (_req, res, next) => {
+  // Prometheus' text format, for the operators' monitoring (no secrets in it, but feed ids and
+  // load: METRICS_TOKEN keeps it to the monitoring system).
+  const serverMetrics = new ServerMetrics(metrics);
+  app.get('/metrics', async (req, res, next) => {
+    if (metricsToken && !bearerMatches(req, metricsToken)) {
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: { code: 'UNAUTHORIZED', message: 'the metrics need the bearer token METRICS_TOKEN' } });
+      return;
+    }
     try {
-      res.type('text/plain; version=0.0.4').send(await renderMetrics(metrics));
+      res.type(serverMetrics.contentType).send(await serverMetrics.render());
     } catch (error) {
       next(error);
     }
