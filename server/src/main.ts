@@ -17,6 +17,9 @@ async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
   }
 }
 
+// Whatever this process and its children (ffmpeg's recordings, SQLite's journals) create is the
+// server user's alone: the files hold personal data (see files/privateFiles).
+process.umask(0o077);
 const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const server = await orExit(() => startServer(config, logger));
