@@ -206,6 +206,27 @@ describe('WebVTT', () => {
     expect(broken.status).toBe(400);
     expect((await broken.json()).error.code).toBe('INVALID_REQUEST');
   });
+
+  it('checks the token and its scope before it reads a file, so no one without one makes the server take in a megabyte', async () => {
+    const url = `${server.url}/api/channels/main/sessions/${session.id}/captions/pt.vtt`;
+    const big = `WEBVTT\n\n${'00:00:01.000 --> 00:00:02.000\nx\n\n'.repeat(60_000)}`;
+    expect(big.length).toBeGreaterThan(1_000_000);
+    const otherDesk = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['ja'] });
+    const viewer = await server.access.mint({ role: 'viewer' });
+    for (const [authorization, status, code] of [
+      [undefined, 401, 'UNAUTHORIZED'],
+      [`Bearer ${viewer}`, 403, 'FORBIDDEN'],
+      [`Bearer ${otherDesk}`, 403, 'FORBIDDEN'],
+    ] as const) {
+      const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/vtt', ...(authorization ? { authorization } : {}) }, body: big });
+      expect(response.status, authorization).toBe(status);
+      expect((await response.json()).error.code).toBe(code);
+    }
+    // With the right token the size limit still holds.
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['pt'] });
+    const tooBig = await fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/vtt' }, body: big });
+    expect(tooBig.status).toBe(413);
+  });
 });
 
 describe('bad input', () => {

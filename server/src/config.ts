@@ -86,6 +86,11 @@ const ConfigSchema = z.object({
   CLIENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
   /** A bearer token `/metrics` asks for (at least 16 characters); empty leaves the metrics open, as for a monitoring system on a private network. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * The address viewers reach the event at (e.g. https://stage.example.com), for links the server
+   * writes into files that leave it (calendar entries); empty uses http://HOST:PORT as seen locally.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
 });

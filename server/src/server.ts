@@ -34,6 +34,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
   const unwind = () => stack.dispose((err, what) => logger.error({ err, what }, 'error while closing'));
   try {
     const { services, front } = await buildServices(config, logger, stack);
+    /** This server's own address, known once it listens: the public one unless PUBLIC_URL says otherwise. */
+    let ownUrl = '';
     const { httpServer, io } = front;
     front.serve(
       createHttpApp(services, {
@@ -49,6 +51,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
         metricsToken: config.METRICS_TOKEN,
+        publicUrl: () => config.PUBLIC_URL ?? ownUrl,
         logger: logger.child({ component: 'http' }),
       }),
     );
@@ -72,9 +75,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     }
     const { port } = httpServer.address() as AddressInfo;
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+    ownUrl = `http://${host}:${port}`;
     return {
       ...services,
-      url: `http://${host}:${port}`,
+      url: ownUrl,
       httpServer,
       close: async (why = 'shutdown') => {
         reason = why;

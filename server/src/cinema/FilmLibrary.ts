@@ -108,7 +108,7 @@ export class FilmLibrary {
     });
     try {
       await pipeline(body, limit, createWriteStream(partial, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
-      const probe = await probeMedia(partial).catch(() => undefined);
+      const probe = await probeMedia(partial, ext).catch(() => undefined);
       if (!probe?.codecs.video) throw new AppError('INVALID_REQUEST', 'the file holds no video that can be read');
       for (const other of Object.keys(VIDEO_TYPES)) if (other !== ext) rmSync(join(this.#options.dir, `${filmId}.${other}`), { force: true });
       renameSync(partial, target);
@@ -178,7 +178,8 @@ export class FilmLibrary {
     const { size, mtimeMs } = statSync(path);
     const key = `${name}:${size}:${mtimeMs}`;
     if (!this.#durations.has(key)) {
-      this.#durations.set(key, await probeMedia(path).then((p) => p.durationMs, () => null));
+      const ext = name.slice(name.lastIndexOf('.') + 1) as VideoExtension;
+      this.#durations.set(key, await probeMedia(path, ext).then((p) => p.durationMs, () => null));
     }
     return this.#durations.get(key) ?? null;
   }

@@ -64,10 +64,12 @@ export interface HttpOptions {
   trustProxy: boolean | number | string;
   /** A bearer token `/metrics` asks for (METRICS_TOKEN); without it the metrics are open. */
   metricsToken?: string;
+  /** Where viewers reach the event, for links in files that leave the server (PUBLIC_URL, or the server's own address). */
+  publicUrl: () => string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, metricsToken }: HttpOptions): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, metricsToken, publicUrl }: HttpOptions): Express {
   const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -106,7 +108,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
 
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
-  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
+  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));
   app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));

@@ -252,7 +252,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     let durationMs: number | null = null;
     let finalStatus = status;
     try {
-      durationMs = (await probeMedia(join(this.#options.dir, recording.file))).durationMs;
+      durationMs = (await probeMedia(join(this.#options.dir, recording.file), 'webm')).durationMs;
     } catch {
       finalStatus = 'failed';
     }
