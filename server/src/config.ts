@@ -84,6 +84,12 @@ const ConfigSchema = z.object({
    * consumers, waiting for it to reconnect and resume; 0 closes them at once.
    */
   CLIENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  /**
+   * Whether `npm start` prints invite links (producer, admin, studios…) at startup. Unset: only when
+   * its output is a terminal, never into a log file or a container's log, where anyone who reads the
+   * logs would hold an admin's link (`npm run invite` makes links on demand).
+   */
+  PRINT_INVITES: flag.optional(),
   /** A bearer token `/metrics` asks for (at least 16 characters); empty leaves the metrics open, as for a monitoring system on a private network. */
   METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
   /**
