@@ -20,7 +20,8 @@ import { forClient } from '../media/forClient';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
- * and the API), media and images from here, blob: and data: (generated textures, streams), inline
+ * and the API), images from here, media from here and from the web addresses a stand's video may
+ * have, blob: and data: (generated textures, streams), inline
  * style attributes (React sets them), and no framing by other sites.
  */
 const SECURITY_HEADERS = {
@@ -29,7 +30,8 @@ const SECURITY_HEADERS = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
+    // Stand videos are web addresses the stand editor takes (StandContent.videoUrl: http or https).
+    "media-src 'self' blob: https: http:",
     "connect-src 'self'",
     "worker-src 'self' blob:",
     "object-src 'none'",
