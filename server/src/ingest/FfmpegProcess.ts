@@ -33,6 +33,8 @@ export interface FfmpegProcessOptions {
 export interface FfmpegProcessEvents {
   /** ffmpeg exited (by itself, killed, or closed); `stderr` is its last words. */
   exit: [code: number | null, signal: NodeJS.Signals | null, stderr: string];
+  /** ffmpeg will be started again after `delayMs` (the restart backoff's choice). */
+  restarting: [delayMs: number];
 }
 
 /** A run shorter than this counts as a failure to start, for the restart backoff. */
@@ -128,6 +130,7 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
       // must listen again at once); each further one in a row waits twice as long.
       const delay = restartDelay(restartAfterMs, maxRestartAfterMs, Math.max(0, this.#quickExits - 1));
       logger.warn({ what, code, signal, stderr, restartInMs: delay }, 'ffmpeg exited; starting it again');
+      this.emit('restarting', delay);
       this.#restartTimer = setTimeout(() => {
         if (!this.#closed) this.#start();
       }, delay);
