@@ -25,3 +25,18 @@ it('backs off a process that keeps failing at once, doubling the pause up to the
   }
   expect(delays).toEqual([20, 40, 80, 160, 160, 160]);
 });
+
+it('keeps the secrets in its arguments out of what it reports of ffmpeg', async () => {
+  const secret = 'passphrase-0123456789abcdef';
+  const ffmpeg = new FfmpegProcess({
+    args: ['-i', `/nonexistent/${secret}.ts`, '-f', 'null', '-'],
+    restart: false,
+    secrets: [secret],
+    logger: createLogger('silent'),
+    what: 'a relay with a secret',
+  });
+  // ffmpeg names its input in the error, which is what goes to the log.
+  const stderr = await new Promise<string>((resolve) => ffmpeg.once('exit', (_code, _signal, text) => resolve(text)));
+  expect(stderr).toContain('/nonexistent/***.ts');
+  expect(stderr).not.toContain(secret);
+});

@@ -27,6 +27,11 @@ export interface FfmpegProcessOptions {
   logger: Logger;
   /** What the process is, for the log. */
   what: string;
+  /**
+   * Secrets in the arguments (an SRT passphrase): ffmpeg names its input URL in its errors, and
+   * its last words go to the log, so each is replaced there by `***`.
+   */
+  secrets?: string[];
 }
 
 /** Events of an {@link FfmpegProcess}. */
@@ -115,7 +120,8 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
     this.#child = child;
     running.add(child);
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    const redact = (text: string) => (this.#options.secrets ?? []).reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text);
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = redact(stderr + chunk.toString()).slice(-2000)));
     child.on('error', (error) => logger.error({ err: error, what }, 'cannot run ffmpeg'));
     child.on('exit', (code, signal) => {
       running.delete(child);

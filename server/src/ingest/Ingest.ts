@@ -88,6 +88,7 @@ export class Ingest {
       // An encoder that keeps failing (a picture over the limit, a stream it cannot decode) backs off.
       restartAfterMs: SRT_RESTART_MS,
       maxRestartAfterMs: SRT_MAX_RESTART_MS,
+      secrets: [srt.passphrase],
       logger,
       what: `SRT ingest ${feed.label}`,
     });
