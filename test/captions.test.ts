@@ -116,6 +116,32 @@ describe('the ingest API', () => {
     viewer.client.close();
   });
 
+  it('refuses a cue with a field it does not know, over HTTP and the socket, and stores nothing of the batch', async () => {
+    const viewer = await viewerOf('ko');
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['ko'] });
+    const now = Date.now();
+    const good = { id: 'strict-1', language: 'ko', startMs: now, endMs: now + 1000, text: '안녕하세요.' };
+    const odd = { id: 'strict-2', language: 'ko', startMs: now + 1000, endMs: now + 2000, text: '반갑습니다.', speaker: 'Kim' };
+    const response = await fetch(`${server.url}/api/channels/main/captions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ cues: [good, odd] }),
+    });
+    expect(response.status).toBe(400);
+    const { error } = await response.json();
+    expect(error.code).toBe('INVALID_REQUEST');
+    expect(error.message).toContain('speaker');
+    const provider = await desk('ko');
+    expect(await provider.raw('captions:ingest', { channelId: 'main', cues: [good, odd] })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+    provider.close();
+    await settle();
+    expect(viewer.received).toEqual([]);
+    viewer.client.close();
+    const again = await viewerOf('ko');
+    expect(again.joined).toEqual([]);
+    again.client.close();
+  });
+
   it('has a socket variant for low latency', async () => {
     const viewer = await viewerOf('it');
     const provider = await desk('it');
@@ -179,6 +205,27 @@ describe('WebVTT', () => {
     });
     expect(broken.status).toBe(400);
     expect((await broken.json()).error.code).toBe('INVALID_REQUEST');
+  });
+
+  it('checks the token and its scope before it reads a file, so no one without one makes the server take in a megabyte', async () => {
+    const url = `${server.url}/api/channels/main/sessions/${session.id}/captions/pt.vtt`;
+    const big = `WEBVTT\n\n${'00:00:01.000 --> 00:00:02.000\nx\n\n'.repeat(60_000)}`;
+    expect(big.length).toBeGreaterThan(1_000_000);
+    const otherDesk = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['ja'] });
+    const viewer = await server.access.mint({ role: 'viewer' });
+    for (const [authorization, status, code] of [
+      [undefined, 401, 'UNAUTHORIZED'],
+      [`Bearer ${viewer}`, 403, 'FORBIDDEN'],
+      [`Bearer ${otherDesk}`, 403, 'FORBIDDEN'],
+    ] as const) {
+      const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'text/vtt', ...(authorization ? { authorization } : {}) }, body: big });
+      expect(response.status, authorization).toBe(status);
+      expect((await response.json()).error.code).toBe(code);
+    }
+    // With the right token the size limit still holds.
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['pt'] });
+    const tooBig = await fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/vtt' }, body: big });
+    expect(tooBig.status).toBe(413);
   });
 });
 

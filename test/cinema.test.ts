@@ -1,6 +1,7 @@
 // The cinema with the real server: demo films made by ffmpeg at first start, served with range
 // requests and WebVTT tracks; admins add films by placing files or uploading them; no request
 // reaches a file outside the films directory.
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,6 +47,11 @@ describe('the cinema', () => {
     expect(part.status).toBe(206);
     expect(part.headers.get('content-range')).toBe(`bytes 100-1123/${bytes.length}`);
     expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(100, 1124))).toBe(true);
+    // A range past the end is 416 with the file's size, so the player asks again: the file is there.
+    const beyond = await fetch(`${server.url}${film.src}`, { headers: { Range: `bytes=${bytes.length + 10}-` } });
+    expect(beyond.status).toBe(416);
+    expect(beyond.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+    expect((await beyond.json()).error.code).toBe('INVALID_REQUEST');
     const ja = film.tracks.find((t) => t.language === 'ja')!;
     expect(ja.label).toBe('日本語');
     const vtt = await fetch(`${server.url}${ja.src}`);
@@ -95,6 +101,14 @@ describe('the cinema', () => {
     expect(await code(await put('junk/video', { ...auth, 'Content-Type': 'text/html' }, video))).toEqual([400, 'INVALID_REQUEST']);
     expect(await code(await put('Bad.Id/video', { ...auth, 'Content-Type': 'video/webm' }, video))).toEqual([400, 'INVALID_REQUEST']);
     expect(await code(await put('junk/video', { ...auth, 'Content-Type': 'video/webm' }, Buffer.alloc(6_000_000)))).toEqual([400, 'INVALID_REQUEST']);
+    // A playlist named as a video: probed as a playlist, it would open the local file it names (a
+    // video outside the films directory, here) and be taken as a film that plays that file.
+    const outside = join(server.dataDir, 'outside.mp4');
+    execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=160x90:rate=10', '-t', '1', '-c:v', 'libx264', outside]);
+    const playlist = `#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:1.0,\nfile://${outside}\n#EXT-X-ENDLIST\n`;
+    for (const type of ['video/webm', 'video/mp4']) {
+      expect(await code(await put('junk/video', { ...auth, 'Content-Type': type }, playlist)), type).toEqual([400, 'INVALID_REQUEST']);
+    }
     // Captions that are not WebVTT, in an unknown language, or for a film that does not exist.
     expect(await code(await put('headquarters-tour/captions/de.vtt', { ...auth, 'Content-Type': 'text/vtt' }, 'not webvtt'))).toEqual([400, 'INVALID_REQUEST']);
     expect(await code(await put('headquarters-tour/captions/xx.vtt', { ...auth, 'Content-Type': 'text/vtt' }, 'WEBVTT\n'))).toEqual([400, 'INVALID_REQUEST']);

@@ -15,7 +15,7 @@ import { freePortRun, startServerProcess, startTestServer, TestClient } from './
 it('tells connected clients, finishes the running recording and checkpoints the database before exiting 0', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-drain-'));
   const port = await freePortRun(1);
-  const server = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir });
+  const server = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir, PRINT_INVITES: 'true' });
   const url = `http://127.0.0.1:${port}`;
   const clients: TestClient[] = [];
   try {

@@ -1,6 +1,7 @@
 // RTP and SRT ingest with Debian's ffmpeg as the encoder, running the exact command the studio
 // page shows: the feed arrives, is healthy, and a producer can put it on air.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { IngestInfo } from '@hybrid-stage/shared';
 import { startTestServer, TestClient, type TestServer } from './support/server';
@@ -26,13 +27,21 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs the command shown for an ingest, with a generated picture and tone instead of INPUT. */
-function runShownCommand(info: IngestInfo): void {
+/** Runs the command shown for an ingest (or `command` made from it), with a generated picture and tone instead of INPUT. */
+function runShownCommand(info: IngestInfo, command = info.ffmpegCommand): ChildProcess {
   const source = '-f lavfi -i "testsrc2=size=320x180:rate=25[out0];sine=frequency=1000:sample_rate=48000[out1]"';
-  expect(info.ffmpegCommand).toMatch(/^ffmpeg -re -i INPUT /);
-  const command = info.ffmpegCommand.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 30 ');
-  const encoder = spawn('sh', ['-c', command], { stdio: 'ignore' });
+  expect(command).toMatch(/^ffmpeg -re -i INPUT /);
+  const shell = command.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 30 ');
+  const encoder = spawn('sh', ['-c', shell], { stdio: 'ignore' });
   encoders.push(encoder);
+  return encoder;
+}
+
+/** Bytes the feed's producers have received so far. */
+async function receivedBytes(feedId: string): Promise<number> {
+  let bytes = 0;
+  for (const { producer } of server.feeds.get(feedId).tracks) for (const s of await producer.getStats()) bytes += s.byteCount;
+  return bytes;
 }
 
 /** Waits until the feed's health shows video frames and keyframes arriving. */
@@ -44,13 +53,16 @@ async function healthy(feedId: string) {
 }
 
 it.each(['rtp', 'srt'] as const)('takes a feed from an encoder over %s and puts it on air', async (protocol) => {
-  const info = await studio.ok('ingest:create', { studioId: 'london', label: `London ${protocol} encoder`, protocol });
+  const source = protocol === 'rtp' ? { source: { ip: '127.0.0.1' } } : {};
+  const info = await studio.ok('ingest:create', { studioId: 'london', label: `London ${protocol} encoder`, protocol, ...source });
   expect(info).toMatchObject({ studioId: 'london', protocol, label: `London ${protocol} encoder` });
   if (protocol === 'rtp') {
     expect(info.rtp?.video).toMatchObject({ ip: '127.0.0.1', payloadType: 101 });
     expect(info.ffmpegCommand).toContain(`-ssrc ${info.rtp!.video.ssrc}`);
   } else {
     expect(info.url).toMatch(/^srt:\/\/127\.0\.0\.1:427\d\d\?mode=caller/);
+    expect(info.url).toContain(`passphrase=${info.srt!.passphrase}`);
+    expect(info.srt!.passphrase.length).toBeGreaterThanOrEqual(32);
     expect(info.obs?.server).toBe(info.url);
   }
   expect((await studio.ok('ingest:list', { studioId: 'london' })).map((i) => i.id)).toContain(info.id);
@@ -64,12 +76,103 @@ it.each(['rtp', 'srt'] as const)('takes a feed from an encoder over %s and puts 
   expect(await studio.ok('ingest:list', { studioId: 'london' })).toEqual([]);
 });
 
+it('takes an SRT push only with the ingest\'s passphrase, and never shows the passphrase to viewers', async () => {
+  const info = await studio.ok('ingest:create', { studioId: 'london', label: 'London SRT, locked', protocol: 'srt' });
+  const other = await studio.ok('ingest:create', { studioId: 'london', label: 'London SRT, other', protocol: 'srt' });
+  expect(other.srt!.passphrase).not.toBe(info.srt!.passphrase);
+  expect(other.srt!.streamId).not.toBe(info.srt!.streamId);
+
+  // Someone who reaches the SRT port but not the passphrase: without one, and with another ingest's.
+  for (const secret of ['', `passphrase=${other.srt!.passphrase}&`]) {
+    const command = info.ffmpegCommand.replace(/passphrase=[^&"]+&/, secret);
+    expect(command).not.toContain(info.srt!.passphrase);
+    const intruder = runShownCommand(info, command);
+    // The handshake is refused: the caller gives up and exits without sending a picture.
+    await new Promise((resolve) => intruder.once('exit', resolve));
+    expect(intruder.exitCode).not.toBe(0);
+  }
+  expect(await receivedBytes(info.feedId)).toBe(0);
+
+  // A viewer sees the feed but nothing of how to send to it.
+  const viewer = await TestClient.connectAs(server, { role: 'viewer' });
+  try {
+    const event = JSON.stringify(await viewer.ok('event:get', {}));
+    expect(event).toContain(info.feedId);
+    expect(event).not.toContain(info.srt!.passphrase);
+    expect(await viewer.request('ingest:list', { studioId: 'london' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+  } finally {
+    viewer.close();
+  }
+
+  // The studio's encoder, with the URL as shown, gets through.
+  runShownCommand(info);
+  await healthy(info.feedId);
+  expect(await receivedBytes(info.feedId)).toBeGreaterThan(0);
+  await studio.ok('ingest:close', { ingestId: info.id });
+  await studio.ok('ingest:close', { ingestId: other.id });
+});
+
+/** Sends `count` VP8-shaped RTP packets of `ssrc` from `ip`:`fromPort` to 127.0.0.1:`port`, one per 5 ms. */
+async function sendRtp({ ip, fromPort, port, ssrc, count, firstSeq }: { ip: string; fromPort: number; port: number; ssrc: number; count: number; firstSeq: number }) {
+  const socket = createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(fromPort, ip, resolve));
+  try {
+    for (let i = 0; i < count; i++) {
+      const packet = Buffer.alloc(1000);
+      packet[0] = 0x80;
+      packet[1] = 0x80 | 101;
+      packet.writeUInt16BE(firstSeq + i, 2);
+      packet.writeUInt32BE(90_000 + i * 3600, 4);
+      packet.writeUInt32BE(ssrc, 8);
+      // VP8 descriptor (X, S, a PictureID) and a keyframe header: a frame per packet.
+      packet[12] = 0x90;
+      packet[13] = 0x80;
+      packet.writeUInt16BE(0x8000 | (firstSeq + i), 14);
+      packet[16] = 0x00;
+      await new Promise<void>((resolve, reject) => socket.send(packet, port, '127.0.0.1', (error) => (error ? reject(error) : resolve())));
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  } finally {
+    socket.close();
+  }
+}
+
+/** RTP packets the feed's video producer has taken in. */
+async function videoPackets(feedId: string): Promise<number> {
+  const video = server.feeds.get(feedId).track('video');
+  return (await video!.producer.getStats()).reduce((sum, s) => sum + s.packetCount, 0);
+}
+
+it("takes RTP only from the encoder's declared address: an earlier sender elsewhere does not lock the ingest", async () => {
+  const source = { ip: '127.0.0.2', videoPort: 45004, audioPort: 45006 };
+  const info = await studio.ok('ingest:create', { studioId: 'london', label: 'London RTP, declared', protocol: 'rtp', source });
+  expect(info.source).toEqual(source);
+  expect(info.ffmpegCommand).toContain('localrtpport=45004&localrtcpport=45005');
+  const target = { port: info.rtp!.video.port, ssrc: info.rtp!.video.ssrc };
+  // Someone who learnt the port and SSRC sends first, from another address with the declared port,
+  // then from the declared address with another port; the encoder sends after, more packets.
+  await sendRtp({ ip: '127.0.0.3', fromPort: 45004, ...target, count: 30, firstSeq: 1000 });
+  await sendRtp({ ip: '127.0.0.2', fromPort: 45010, ...target, count: 30, firstSeq: 1100 });
+  await sendRtp({ ip: '127.0.0.2', fromPort: 45004, ...target, count: 60, firstSeq: 2000 });
+  // Exactly the encoder's packets are in the feed: none of the others.
+  await expect.poll(() => videoPackets(info.feedId), { timeout: 10_000 }).toBeGreaterThanOrEqual(60);
+  expect(await videoPackets(info.feedId)).toBe(60);
+  await studio.ok('ingest:close', { ingestId: info.id });
+
+  // An RTP ingest without a declared address, or one an IPv4 ingest cannot take, is refused.
+  expect(await studio.raw('ingest:create', { studioId: 'london', label: 'x', protocol: 'rtp' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  expect(await studio.raw('ingest:create', { studioId: 'london', label: 'x', protocol: 'rtp', source: { ip: 'example.com' } })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  expect(await studio.raw('ingest:create', { studioId: 'london', label: 'x', protocol: 'rtp', source: { ip: '::1' } })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  expect(await studio.raw('ingest:create', { studioId: 'london', label: 'x', protocol: 'srt', source: { ip: '127.0.0.1' } })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
+  expect(await studio.ok('ingest:list', { studioId: 'london' })).toEqual([]);
+});
+
 it("keeps ingests to the studio's own link, and refuses bad requests", async () => {
   const moscow = await TestClient.connectAs(server, { role: 'studio', studioId: 'moscow' });
   try {
-    expect(await moscow.request('ingest:create', { studioId: 'london', label: 'x', protocol: 'rtp' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+    expect(await moscow.request('ingest:create', { studioId: 'london', label: 'x', protocol: 'rtp', source: { ip: '127.0.0.1' } })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await moscow.raw('ingest:create', { studioId: 'moscow', label: 'x', protocol: 'rtmp' })).toMatchObject({ ok: false, error: { code: 'INVALID_REQUEST' } });
-    const mine = await moscow.ok('ingest:create', { studioId: 'moscow', label: 'Moscow encoder', protocol: 'rtp' });
+    const mine = await moscow.ok('ingest:create', { studioId: 'moscow', label: 'Moscow encoder', protocol: 'rtp', source: { ip: '127.0.0.1' } });
     expect(await studio.request('ingest:close', { ingestId: mine.id })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
     expect(await studio.request('ingest:close', { ingestId: 'no-such-ingest' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
     // An ingest outlives the connection that made it: encoders keep sending when the page closes.
@@ -96,7 +199,7 @@ it('has an HTTP API with bearer tokens and clear errors', async () => {
   const refusals: Array<[Response, number, string]> = [
     [await call('POST', '/api/studios/london/ingests', '{}', ''), 401, 'UNAUTHORIZED'],
     [await call('POST', '/api/studios/london/ingests', '{}', 'Bearer forged.token.here'), 401, 'UNAUTHORIZED'],
-    [await call('POST', '/api/studios/moscow/ingests', JSON.stringify({ label: 'x', protocol: 'rtp' })), 403, 'FORBIDDEN'],
+    [await call('POST', '/api/studios/moscow/ingests', JSON.stringify({ label: 'x', protocol: 'rtp', source: { ip: '127.0.0.1' } })), 403, 'FORBIDDEN'],
     [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x', protocol: 'rtp', admin: true })), 400, 'INVALID_REQUEST'],
     [await call('POST', '/api/studios/london/ingests', '{"label": '), 400, 'INVALID_REQUEST'],
     [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x'.repeat(100_000), protocol: 'rtp' })), 413, 'INVALID_REQUEST'],

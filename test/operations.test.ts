@@ -4,11 +4,12 @@ import { expect } from 'vitest';
 import { serverTest } from './support/fixtures';
 import type { TestServer } from './support/server';
 
-const test = serverTest();
+const METRICS_TOKEN = 'metrics-token-for-the-monitoring';
+const test = serverTest({ METRICS_TOKEN });
 
 /** The samples of `server`'s `/metrics` as "name{labels}" → value. */
 async function metrics(server: TestServer): Promise<Map<string, number>> {
-  const response = await fetch(`${server.url}/metrics`);
+  const response = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   expect(response.status).toBe(200);
   expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
   const samples = new Map<string, number>();
@@ -44,6 +45,41 @@ test('reports workers, feeds with their bitrate, sockets and caption cues in Pro
   expect(after.get('hybrid_stage_caption_cues_total')).toBeGreaterThan(before.get('hybrid_stage_caption_cues_total')!);
   captioner.close();
   await expect.poll(async () => (await metrics(server)).get('hybrid_stage_sockets')).toBe(before.get('hybrid_stage_sockets'));
+});
+
+test('asks for the METRICS_TOKEN and never dumps a router to answer, counting what lives on each router in Node', async ({ server, clients }) => {
+  for (const authorization of [undefined, 'Bearer wrong-token-of-some-length', `Basic ${METRICS_TOKEN}`, `Bearer ${METRICS_TOKEN}x`]) {
+    const response = await fetch(`${server.url}/metrics`, { headers: authorization ? { authorization } : {} });
+    expect(response.status, authorization).toBe(401);
+    expect((await response.json()).error.code).toBe('UNAUTHORIZED');
+  }
+  // A client with a transport, so the counts are not all the test patterns'.
+  const viewer = await clients.connect();
+  await viewer.ok('transport:create', { direction: 'recv' });
+
+  // Every scrape used to queue a dump on each media thread: a loop of them stalled the media.
+  const dumps: number[] = server.pool.workers.map(() => 0);
+  const restore = server.pool.workers.map((w, i) => {
+    const dump = w.router.dump.bind(w.router);
+    w.router.dump = () => (dumps[i]!++, dump());
+    return () => (w.router.dump = dump);
+  });
+  try {
+    for (let i = 0; i < 5; i++) await metrics(server);
+    expect(dumps).toEqual(server.pool.workers.map(() => 0));
+  } finally {
+    for (const undo of restore) undo();
+  }
+  // What Node counted is what the workers hold.
+  const m = await metrics(server);
+  for (const w of server.pool.workers) {
+    const dump = await w.router.dump();
+    const consumers = Object.values(dump.mapProducerIdConsumerIds as Record<string, string[]>).reduce((sum, ids) => sum + ids.length, 0);
+    expect(m.get(`hybrid_stage_transports{worker="${w.index}"}`), `worker ${w.index}`).toBe(dump.transportIds.length);
+    expect(m.get(`hybrid_stage_producers{worker="${w.index}"}`), `worker ${w.index}`).toBe(Object.keys(dump.mapProducerIdConsumerIds).length);
+    expect(m.get(`hybrid_stage_consumers{worker="${w.index}"}`), `worker ${w.index}`).toBe(consumers);
+  }
+  expect([...m.keys()].some((k) => k.startsWith('hybrid_stage_transports{'))).toBe(true);
 });
 
 test('sends a Content-Security-Policy and other security headers with pages and API answers', async ({ server }) => {

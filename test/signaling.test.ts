@@ -127,6 +127,28 @@ describe('access', () => {
     }
   });
 
+  it("lets a studio or guest watch its own studio's raw feeds but not another's, and a producer any", async () => {
+    const feeds = (await client.ok('event:get', {})).feeds;
+    const london = feeds.find((f) => f.studioId === 'london')!;
+    const moscow = feeds.find((f) => f.studioId === 'moscow')!;
+    const clients = {
+      studio: await TestClient.connectAs(server, { role: 'studio', studioId: 'london' }),
+      guest: await TestClient.connectAs(server, { role: 'guest', studioId: 'london' }),
+      producer: await TestClient.connectAs(server, { role: 'producer' }),
+    };
+    // Allowed requests get past the scope check and stop at the made-up transport (NOT_FOUND).
+    const consume = (who: TestClient, feedId: string) => who.raw('feed:consume', { feedId, transportId: 'no-such-transport', rtpCapabilities: {} });
+    try {
+      for (const who of [clients.studio, clients.guest]) {
+        expect(await consume(who, moscow.id)).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
+        expect(await consume(who, london.id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+      }
+      expect(await consume(clients.producer, moscow.id)).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
+    } finally {
+      for (const who of Object.values(clients)) who.close();
+    }
+  });
+
   it("keeps a studio's link to its own studio", async () => {
     const moscow = await TestClient.connectAs(server, { role: 'studio', studioId: 'moscow' });
     try {

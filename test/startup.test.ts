@@ -9,7 +9,8 @@ import { freePortRun, servedPageAt, startServerProcess } from './support/server'
 it('starts, prints the links, serves the app and the API, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-start-'));
   const port = await freePortRun(1);
-  const server = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir });
+  // Asked to: a log (this pipe) gets no links otherwise.
+  const server = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir, PRINT_INVITES: 'true' });
   try {
     await expect.poll(server.output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
     expect(server.output()).toMatch(new RegExp(`Producer console:\\s+http://127\\.0\\.0\\.1:${port}/console\\?token=`));
@@ -43,4 +44,22 @@ it('refuses a wrong setting with a message naming it, and exits 1', async () => 
   const server = startServerProcess({ PORT: 'eighty', RTC_PORT: '1' });
   expect(await server.exited).toBe(1);
   expect(server.output()).toMatch(/PORT="eighty"/);
+});
+
+it('prints no invite link into a log unless asked: whoever reads the logs would hold an admin link', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-start-'));
+  const port = await freePortRun(1);
+  // Its output is a pipe, as under systemd, Docker or a log collector.
+  const server = startServerProcess({ PORT: String(port), RTC_PORT: String(await freePortRun(1)), DATA_DIR: dataDir, TEST_PATTERNS: 'false' });
+  try {
+    await expect.poll(server.output, { timeout: 30_000 }).toContain('Hybrid Stage is running');
+    await expect.poll(server.output).toContain('npm run invite');
+    expect(server.output()).not.toContain('token=');
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    expect(server.output()).not.toContain('token=');
+  } finally {
+    server.child.kill('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

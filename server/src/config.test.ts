@@ -40,4 +40,17 @@ describe('loadConfig', () => {
   it('refuses an announced address that is not an IP', () => {
     expect(() => loadConfig({ ANNOUNCED_IP: 'example.com' })).toThrow(/ANNOUNCED_IP/);
   });
+
+  it('takes a public address for links and a metrics token, and refuses unsafe or weak ones', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://stage.example.com', METRICS_TOKEN: 'a-token-of-sixteen+', PRINT_INVITES: 'false' })).toMatchObject({
+      PUBLIC_URL: 'https://stage.example.com',
+      METRICS_TOKEN: 'a-token-of-sixteen+',
+      PRINT_INVITES: false,
+    });
+    const defaults = loadConfig({});
+    expect([defaults.PUBLIC_URL, defaults.METRICS_TOKEN, defaults.PRINT_INVITES]).toEqual([undefined, undefined, undefined]);
+    expect(() => loadConfig({ PUBLIC_URL: 'javascript:alert(1)' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'stage.example.com' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN="short": use at least 16 characters/);
+  });
 });

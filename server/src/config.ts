@@ -85,6 +85,20 @@ const ConfigSchema = z.object({
    * consumers, waiting for it to reconnect and resume; 0 closes them at once.
    */
   CLIENT_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(15_000),
+  /**
+   * Whether `npm start` prints invite links (producer, admin, studios…) at startup. Unset: only when
+   * its output is a terminal, never into a log file or a container's log, where anyone who reads the
+   * logs would hold an admin's link (`npm run invite` makes links on demand).
+   */
+  PRINT_INVITES: flag.optional(),
+  /** A bearer token `/metrics` asks for (at least 16 characters); empty leaves the metrics open, as for a monitoring system on a private network. */
+  METRICS_TOKEN: z.string().min(16, 'use at least 16 characters').optional(),
+  /**
+   * The address browsers and other nodes reach this server at (e.g. https://stage.example.com): in
+   * links the server writes into files that leave it (calendar entries) and in the cluster's node
+   * registry. Unset: http://HOST:PORT as seen locally in links, http://ANNOUNCED_IP:PORT in the registry.
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Directory of the built client to serve; empty to serve no client. */
   CLIENT_DIR: z.string().default('client/dist'),
   /**
@@ -98,8 +112,6 @@ const ConfigSchema = z.object({
   NODE_ROLE: NodeRole.default('origin'),
   /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */
   NODE_REGION: NodeName.default('local'),
-  /** The URL browsers and other nodes reach this node's HTTP server at; by default http://ANNOUNCED_IP:PORT. */
-  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** The parsed configuration. */

@@ -17,25 +17,38 @@ async function orExit<T>(start: () => T | Promise<T>): Promise<T> {
   }
 }
 
+// Whatever this process and its children (ffmpeg's recordings, SQLite's journals) create is the
+// server user's alone: the files hold personal data (see files/privateFiles).
+process.umask(0o077);
 const config = await orExit(() => loadConfig());
 const logger = createLogger(config.LOG_LEVEL);
 const server = await orExit(() => startServer(config, logger));
 const link = async (grant: Grant) => `${server.url}${(await mintInvite(server.access, grant)).path}`;
-const producerLink = await link({ role: 'producer' });
-const firstChannel = server.channels.list()[0]!;
-const captionerLink = await link({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] });
-const studioLinks = await Promise.all(server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${await link({ role: 'studio', studioId: s.id })}`));
-const firstStudio = server.feeds.studios[0]!;
-const guestLink = await link({ role: 'guest', studioId: firstStudio.id });
-const adminLink = await link({ role: 'admin' });
-const firstStand = server.exhibition.stands.list()[0];
-const exhibitorLink = firstStand && (await link({ role: 'exhibitor', standId: firstStand.id }));
-console.log(`
+
+/** The startup banner, with fresh invite links for every role when `withLinks`. */
+async function banner(withLinks: boolean): Promise<string> {
+  const head = `
 Hybrid Stage is running.
   Watch:     ${server.url}/
   Health:    ${server.url}/health
   WebRTC:    UDP+TCP ports ${config.RTC_PORT}-${config.RTC_PORT + config.WORKERS - 1}, announced as ${config.ANNOUNCED_IP}
-
+`;
+  if (!withLinks) {
+    return `${head}
+Invite links are not printed into a log (the output is not a terminal): make them with
+npm run invite -- <role> … on this machine, or set PRINT_INVITES=true. Press Ctrl+C to stop.
+`;
+  }
+  const producerLink = await link({ role: 'producer' });
+  const firstChannel = server.channels.list()[0]!;
+  const captionerLink = await link({ role: 'captioner', channelId: firstChannel.id, languages: ['en'] });
+  const studioLinks = await Promise.all(server.feeds.studios.map(async (s) => `  ${`${s.name}:`.padEnd(11)}${await link({ role: 'studio', studioId: s.id })}`));
+  const firstStudio = server.feeds.studios[0]!;
+  const guestLink = await link({ role: 'guest', studioId: firstStudio.id });
+  const adminLink = await link({ role: 'admin' });
+  const firstStand = server.exhibition.stands.list()[0];
+  const exhibitorLink = firstStand && (await link({ role: 'exhibitor', standId: firstStand.id }));
+  return `${head}
 Invite links (valid 30 days, the guest's 48 hours; signed with the key in ${config.DATA_DIR}):
   Producer console:
     ${producerLink}
@@ -48,7 +61,11 @@ ${studioLinks.join('\n')}
   Admin page (invite links for every role, registered viewers; the exhibition's admin view):
     ${adminLink}${exhibitorLink ? `\n  Exhibitor of ${firstStand!.exhibitor} (edit the stand, moderate comments):\n    ${exhibitorLink}` : ''}
 More links: npm run invite -- <role> … (see the README). Press Ctrl+C to stop.
-`);
+`;
+}
+
+// Links are admin and producer powers: into a terminal, yes; into a log that others read, only when asked.
+console.log(await banner(config.PRINT_INVITES ?? process.stdout.isTTY === true));
 
 /** A stop that takes longer than this (a stuck ffmpeg, a hung client) is cut short, within the usual 10 s of orchestrators. */
 const STOP_DEADLINE_MS = 8000;

@@ -44,6 +44,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     );
   try {
     const { services, front } = await buildServices(config, logger, stack);
+    /** This server's own address, known once it listens: the public one unless PUBLIC_URL says otherwise. */
+    let ownUrl = '';
     const { httpServer, io } = front;
     let nodes: NodeDirectory | undefined;
     front.serve(
@@ -60,6 +62,8 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
         cluster: () => nodes?.info(),
+        metricsToken: config.METRICS_TOKEN,
+        publicUrl: () => config.PUBLIC_URL ?? ownUrl,
         logger: logger.child({ component: 'http' }),
       }),
     );
@@ -93,10 +97,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     nodes = directory;
     stack.push('node registry', () => directory.close());
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
+    ownUrl = `http://${host}:${port}`;
     return {
       ...services,
       nodes: directory,
-      url: `http://${host}:${port}`,
+      url: ownUrl,
       httpServer,
       close: async (why = 'shutdown') => {
         reason = why;

@@ -1,5 +1,4 @@
 import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -9,6 +8,7 @@ import { demoAgenda, demoStart } from './agenda/demoAgenda';
 import { CaptionPipeline } from './captions/CaptionPipeline';
 import { CaptionStore } from './captions/CaptionStore';
 import { machineTranslators } from './captions/translation/machineTranslators';
+import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
@@ -71,11 +71,15 @@ export interface FrontDoor {
  * last), the Redis connection (cluster only) and the database.
  */
 export async function buildServices(config: Config, logger: Logger, stack: DisposalStack): Promise<{ services: Services; front: FrontDoor }> {
-  mkdirSync(config.DATA_DIR, { recursive: true });
+  // Private: the database holds registrations, recordings show people (see files/privateFiles).
+  privateDir(config.DATA_DIR);
   const setup = loadEventConfig(config.EVENT_FILE || undefined);
   const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
 
-  const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
+  const dbFile = join(config.DATA_DIR, 'hybrid-stage.db');
+  const db = openDatabase(dbFile, logger.child({ component: 'database' }));
+  // SQLite creates its journal files with the database's mode, so these stay private once it is.
+  makePrivate(dbFile, `${dbFile}-wal`, `${dbFile}-shm`);
   stack.push('database', () => closeDatabase(db));
 
   // Early, so an unreachable Redis stops the start before the workers do; closed after socket.io
@@ -122,7 +126,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     store: new CaptionStore(db),
     agenda,
     channelIds: new Set(setup.channels.map((c) => c.id)),
-    translators: machineTranslators(config),
+    translators: machineTranslators(config, privateTempDir(config.DATA_DIR, logger)),
     review: config.MT_REVIEW,
     logger: logger.child({ component: 'captions' }),
   });
@@ -200,4 +204,14 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     registrations: new RegistrationStore(db),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
+}
+
+/**
+ * DATA_DIR/tmp: temporary files with caption text (Apertium's input), private to the server rather
+ * than in the shared /tmp, and emptied at startup of what a crash left there.
+ */
+function privateTempDir(dataDir: string, logger: Logger): string {
+  const dir = privateDir(join(dataDir, 'tmp'));
+  sweepLeftovers(dir, () => true, logger);
+  return dir;
 }

@@ -36,23 +36,28 @@ export const CueText = z
   .refine((t) => t.length > 0, 'text is empty')
   .refine((t) => !/[\u0000-\u0009\u000b-\u001f\u007f]/.test(t), 'text holds control characters');
 
-/** A cue's times: end after start, no longer than the maximum. */
-export const CueTimes = z
-  .object({ startMs: z.number().int().nonnegative(), endMs: z.number().int().nonnegative() })
-  .refine((t) => t.endMs > t.startMs, 'endMs must be after startMs')
-  .refine((t) => t.endMs - t.startMs <= MAX_CUE_DURATION_MS, `a cue lasts at most ${MAX_CUE_DURATION_MS} ms`);
+/** A cue's times: end after start, no longer than the maximum (the refinements, for an object that has them). */
+function checkCueTimes<T extends z.ZodType<{ startMs: number; endMs: number }>>(schema: T): T {
+  return schema
+    .refine((t) => t.endMs > t.startMs, 'endMs must be after startMs')
+    .refine((t) => t.endMs - t.startMs <= MAX_CUE_DURATION_MS, `a cue lasts at most ${MAX_CUE_DURATION_MS} ms`);
+}
 
-/** One cue from an external provider (HTTP or socket ingest), identified by the provider's id. */
-export const IngestCue = z
-  .strictObject({
+/**
+ * One cue from an external provider (HTTP or socket ingest), identified by the provider's id.
+ * Strict: a field it does not know is refused (INVALID_REQUEST), not silently dropped; the times
+ * are checked on the one object (an intersection with a loose times object let unknown keys through).
+ */
+export const IngestCue = checkCueTimes(
+  z.strictObject({
     /** The provider's id: sending it again is a no-op, or a correction when the text or times differ. */
     id: z.string().min(1).max(100),
     language: Language,
     startMs: z.number().int().nonnegative(),
     endMs: z.number().int().nonnegative(),
     text: CueText,
-  })
-  .and(CueTimes);
+  }),
+);
 export type IngestCue = z.infer<typeof IngestCue>;
 
 /** At most this many cues in one ingest batch. */

@@ -168,6 +168,46 @@ export interface FeedHealth {
 export const IngestProtocol = z.enum(['rtp', 'srt']);
 export type IngestProtocol = z.infer<typeof IngestProtocol>;
 
+/** The ports an RTP encoder sends from unless it declares others (RFC 3551's 5004, RTCP on the next port). */
+export const DEFAULT_RTP_SOURCE_PORTS = { video: 5004, audio: 5006 } as const;
+
+const SourcePort = z.number().int().min(1024).max(65534);
+
+/**
+ * Where an RTP encoder sends from: its address as the server sees it (no NAT in between) and, per
+ * kind, its RTP port (RTCP from the next one; {@link DEFAULT_RTP_SOURCE_PORTS} when not given). The
+ * ingest drops packets from anywhere else.
+ */
+export const IngestSource = z
+  .strictObject({ ip: z.ipv4().or(z.ipv6()), videoPort: SourcePort.optional(), audioPort: SourcePort.optional() })
+  .refine(
+    (s) => Math.abs((s.videoPort ?? DEFAULT_RTP_SOURCE_PORTS.video) - (s.audioPort ?? DEFAULT_RTP_SOURCE_PORTS.audio)) >= 2,
+    'video and audio need two ports each (RTP and RTCP), apart',
+  );
+export type IngestSource = z.infer<typeof IngestSource>;
+
+/** An RTP encoder's declared address with its ports. */
+export type RtpSourceAddress = Required<IngestSource>;
+
+type IngestFields = { protocol: IngestProtocol; source?: IngestSource };
+/** An RTP ingest needs the encoder's address; an SRT one takes none (its passphrase keeps others out). */
+const sourceMatchesProtocol = (r: IngestFields) => (r.protocol === 'rtp') === !!r.source;
+
+/**
+ * What a studio asks for when it opens an ingest, with `extra` fields (the studio, for the socket
+ * request): a label, the protocol and, for RTP, the encoder's address.
+ */
+export function ingestRequest<Extra extends z.ZodRawShape>(extra: Extra) {
+  return z
+    .strictObject({ ...extra, label: z.string().trim().min(1).max(80), protocol: IngestProtocol, source: IngestSource.optional() })
+    .refine((r) => sourceMatchesProtocol(r as IngestFields), {
+      message: "an RTP ingest needs the encoder's address (source.ip); an SRT ingest takes none",
+      path: ['source'],
+    });
+}
+export const IngestRequest = ingestRequest({});
+export type IngestRequest = z.infer<typeof IngestRequest>;
+
 /** An endpoint that turns an encoder's stream (ffmpeg, OBS, a hardware encoder) into a feed. */
 export interface IngestInfo {
   id: string;
@@ -175,9 +215,16 @@ export interface IngestInfo {
   feedId: string;
   label: string;
   protocol: IngestProtocol;
-  /** Where to send: for SRT one URL; for RTP the video and audio ports with the SSRCs to use. */
+  /** Where to send: for SRT one URL (with the passphrase and stream id); for RTP the video and audio ports with the SSRCs to use. */
   url?: string;
+  /**
+   * For SRT: the passphrase the encoder must send (AES-128; a caller without it is refused), the
+   * stream id, and the largest picture the ingest takes. Shown only to the studio's crew.
+   */
+  srt?: { passphrase: string; streamId: string; maxWidth: number; maxHeight: number };
   rtp?: Record<MediaKind, { ip: string; port: number; rtcpPort: number; ssrc: number; payloadType: number }>;
+  /** For RTP: the encoder's declared address and ports; packets from anywhere else are dropped. */
+  source?: RtpSourceAddress;
   /** A complete ffmpeg command that sends a file or device to this endpoint (INPUT is a placeholder). */
   ffmpegCommand: string;
   /** Settings for OBS Studio, when it can send this protocol. */

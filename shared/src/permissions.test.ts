@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { Requests } from './protocol';
-import { DEFAULT_INVITE_HOURS, EVERYONE, OPERATIONS, inviteRefusal, invitableRoles, isProducer, may, mayCaption, mayManageStand, mayPublishIn, operationRefusal } from './permissions';
+import {
+  DEFAULT_INVITE_HOURS,
+  EVERYONE,
+  OPERATIONS,
+  inviteRefusal,
+  invitableRoles,
+  isProducer,
+  may,
+  mayCaption,
+  mayManageStand,
+  mayPublishIn,
+  mayWatchFeedOf,
+  operationRefusal,
+} from './permissions';
 import { ROLES } from './vocabulary';
 
 describe('the operation table', () => {
@@ -30,6 +43,17 @@ describe('the scope rules', () => {
     expect(mayPublishIn({ role: 'viewer' }, 'moscow')).toBe(false);
     expect(isProducer({ role: 'producer' })).toBe(true);
     expect(isProducer({ role: 'captioner' })).toBe(false);
+  });
+
+  it('raw feeds: every studio\'s for producers, its own studio\'s for a studio or guest, none for the others', () => {
+    expect(mayWatchFeedOf({ role: 'producer' }, 'moscow')).toBe(true);
+    expect(mayWatchFeedOf({ role: 'admin' }, 'moscow')).toBe(true);
+    expect(mayWatchFeedOf({ role: 'studio', studioId: 'london' }, 'london')).toBe(true);
+    expect(mayWatchFeedOf({ role: 'guest', studioId: 'london' }, 'london')).toBe(true);
+    expect(mayWatchFeedOf({ role: 'studio', studioId: 'london' }, 'moscow')).toBe(false);
+    expect(mayWatchFeedOf({ role: 'guest', studioId: 'london' }, 'moscow')).toBe(false);
+    expect(mayWatchFeedOf({ role: 'viewer' }, 'london')).toBe(false);
+    expect(mayWatchFeedOf({ role: 'captioner', channelId: 'main', languages: ['en'] }, 'london')).toBe(false);
   });
 
   it('captions: the captioner\'s channel and languages, anything for producers', () => {

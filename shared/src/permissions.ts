@@ -40,6 +40,7 @@ export const OPERATIONS = {
   'transport:restartIce': EVERYONE,
   'consumer:resume': EVERYONE,
   'consumer:close': EVERYONE,
+  /** A feed's raw, off-air picture: any for producers; a studio's crew and guests their own studio's ({@link mayWatchFeedOf}). */
   'feed:consume': PUBLISHERS,
   'feed:open': PUBLISHERS,
   'feed:produce': PUBLISHERS,
@@ -113,6 +114,15 @@ export function isProducer(grant: Pick<Grant, 'role'>): boolean {
 /** Whether `grant` may publish into (or manage the ingests of) `studioId`: its own studio, or any for producers. */
 export function mayPublishIn(grant: Grant, studioId: string): boolean {
   return isProducer(grant) || grant.studioId === studioId;
+}
+
+/**
+ * Whether `grant` may watch the raw feeds of `studioId` (off air, before the producer chose them):
+ * producers and admins every studio's, a studio's crew and its guests their own studio's. What is
+ * on air, everyone watches through the program.
+ */
+export function mayWatchFeedOf(grant: Grant, studioId: string): boolean {
+  return may(grant, 'feed:consume') && (isProducer(grant) || grant.studioId === studioId);
 }
 
 /** Whether `grant` may write captions on `channelId` in `language`. */

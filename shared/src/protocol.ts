@@ -9,7 +9,7 @@ export type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpP
 import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
 import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
-import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, IngestProtocol, MediaKind, ProgramAlert } from './domain';
+import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, ingestRequest, MediaKind, ProgramAlert } from './domain';
 import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
 /** What a client sends in socket.io's `auth` when it connects. */
@@ -94,7 +94,7 @@ export const Requests = {
   }),
   'consumer:resume': z.strictObject({ consumerId: Id }),
   'consumer:close': z.strictObject({ consumerId: Id }),
-  'ingest:create': z.strictObject({ studioId: Id, label: z.string().trim().min(1).max(80), protocol: IngestProtocol }),
+  'ingest:create': ingestRequest({ studioId: Id }),
   'ingest:list': z.strictObject({ studioId: Id }),
   'ingest:close': z.strictObject({ ingestId: Id }),
   'invite:create': z.discriminatedUnion('role', [

@@ -2,6 +2,7 @@
 // own time on hover, a changeable zone, what is on now, axe-clean; and .ics files that parse back to
 // the right UTC times.
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import ICAL from 'ical.js';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -9,13 +10,16 @@ import type { AgendaSession, EventInfo } from '@hybrid-stage/shared';
 import { startTestServer, type TestServer } from '../support/server';
 import { axeViolations, launchBrowser, screenshot } from '../support/browser';
 
+/** Where the event is reached from outside (a proxy in front of the server). */
+const PUBLIC_URL = 'https://stage.example.com';
+
 let server: TestServer;
 let browser: Browser;
 let context: BrowserContext;
 let sessions: AgendaSession[];
 
 beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '1' });
+  server = await startTestServer({ WORKERS: '1', PUBLIC_URL: PUBLIC_URL });
   browser = await launchBrowser();
   context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-GB', viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
   sessions = ((await (await fetch(`${server.url}/api/event`)).json()) as EventInfo & { sessions: AgendaSession[] }).sessions;
@@ -101,6 +105,20 @@ it('serves the whole agenda and each session as .ics files that parse back to th
   const one = events(readFileSync((await download.path())!, 'utf8'));
   expect(one.map((e) => [e.summary, e.startDate.toJSDate().toISOString()])).toEqual([[session.title, new Date(session.startsAt).toISOString()]]);
   await page.close();
+
+  // The links in the files go to the event's public address, whatever Host the request named.
+  const spoofed = await new Promise<string>((resolve, reject) => {
+    const { hostname, port } = new URL(server.url);
+    const req = request({ hostname, port, path: '/api/agenda.ics', headers: { host: 'attacker.example' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body));
+    });
+    req.on('error', reject).end();
+  });
+  const urls = events(spoofed).map((e) => String(e.component.getFirstPropertyValue('url')));
+  expect(urls.length).toBe(sessions.length);
+  for (const url of urls) expect(url).toMatch(new RegExp(`^${PUBLIC_URL}/channel/[a-z0-9-]+$`));
+  expect(spoofed).not.toContain('attacker.example');
 
   const missing = await fetch(`${server.url}/api/sessions/no-such-session.ics`);
   expect(missing.status).toBe(404);

@@ -129,7 +129,7 @@ describe('markup in every text field is shown as text, and never runs', () => {
     // A feed label from a studio's socket, and an ingest's label over HTTP.
     const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'moscow' });
     await studio.ok('feed:open', { studioId: 'moscow', label: long('feed') });
-    const ingest = await api('POST', '/studios/singapore/ingests', { token: producer, body: { label: long('ingest'), protocol: 'rtp' } });
+    const ingest = await api('POST', '/studios/singapore/ingests', { token: producer, body: { label: long('ingest'), protocol: 'rtp', source: { ip: '127.0.0.1' } } });
     expect(ingest.status).toBe(201);
     // The studio's socket stays open: its feed lives as long as it does.
     studioClient = studio;

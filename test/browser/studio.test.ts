@@ -58,14 +58,22 @@ it('invites a remote guest who publishes, sees the program as a return feed, and
   await screenshot(guest, 'guest-on-air');
 });
 
-it("shows a studio operator the settings for an SRT encoder", async () => {
+it("shows a studio operator the settings for an SRT encoder, with its passphrase", async () => {
   const studio = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   await studio.goto(`${server.url}/studio/london?token=${await server.access.mint({ role: 'studio', studioId: 'london' })}`);
   await studio.getByRole('textbox', { name: 'Encoder name' }).fill('London OBS');
   await studio.getByRole('button', { name: /New SRT endpoint/ }).click();
   const card = studio.locator('.ingest[data-ingest="London OBS"]');
   await card.waitFor({ timeout: 10_000 });
-  expect(await card.locator('code').textContent()).toMatch(/^srt:\/\/127\.0\.0\.1:\d+\?mode=caller/);
+  const url = (await card.locator('code').textContent())!;
+  expect(url).toMatch(/^srt:\/\/127\.0\.0\.1:\d+\?mode=caller/);
+  // The passphrase the encoder needs is shown to the studio, in the URL and on its own.
+  const passphrase = /passphrase=([^&]+)/.exec(url)![1]!;
+  expect(await card.getByText(`Passphrase ${passphrase}`).count()).toBe(1);
+  // An RTP endpoint needs the encoder's address first.
+  expect(await studio.getByRole('button', { name: /New RTP endpoint/ }).isDisabled()).toBe(true);
+  await studio.getByRole('textbox', { name: 'Encoder address (RTP)' }).fill('127.0.0.1');
+  expect(await studio.getByRole('button', { name: /New RTP endpoint/ }).isDisabled()).toBe(false);
   expect(await card.locator('pre').textContent()).toMatch(/^ffmpeg -re -i INPUT .* -f mpegts "srt:\/\//);
   await screenshot(studio, 'studio-ingest');
   await card.getByRole('button', { name: 'Close endpoint' }).click();

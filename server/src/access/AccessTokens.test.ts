@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { SignJWT, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { AccessTokens } from './AccessTokens';
 
@@ -21,5 +22,24 @@ describe('signed paths', () => {
     expect(tokens.verifyPath('/api/films/files/a.webm', undefined, signature, now)).toBe(false);
     expect(tokens.verifyPath('/api/films/files/a.webm', expires, ['x'], now)).toBe(false);
     expect(tokens.verifyPath('/api/films/files/a.webm', '1e99', signature, now)).toBe(false);
+  });
+});
+
+describe('access tokens', () => {
+  const key = randomBytes(32);
+  const tokens = new AccessTokens(key);
+
+  it('gives every link an id of its own and an expiry', async () => {
+    const [a, b] = [await tokens.mint({ role: 'producer' }), await tokens.mint({ role: 'producer' })];
+    const [claimsA, claimsB] = [decodeJwt(a), decodeJwt(b)];
+    expect(claimsA.jti).toMatch(/^[0-9a-f-]{36}$/);
+    expect(claimsA.jti).not.toBe(claimsB.jti);
+    expect(claimsA.exp).toBeGreaterThan(Date.now() / 1000);
+    expect(await tokens.verify(a)).toEqual({ role: 'producer' });
+  });
+
+  it('refuses a token without an expiry, even one signed with the key', async () => {
+    const forever = await new SignJWT({ role: 'admin' }).setProtectedHeader({ alg: 'HS256' }).setIssuer('hybrid-stage').setIssuedAt().sign(key);
+    await expect(tokens.verify(forever)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

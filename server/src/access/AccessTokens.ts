@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
@@ -39,14 +39,23 @@ export class AccessTokens {
     if (grant.channelId) claims.channelId = grant.channelId;
     if (grant.languages) claims.languages = grant.languages;
     if (grant.standId) claims.standId = grant.standId;
-    return new SignJWT(claims).setProtectedHeader({ alg: ALGORITHM }).setIssuer(ISSUER).setIssuedAt().setExpirationTime(lifetime).sign(this.#key);
+    // An id per link (jti), so one link can be named (in a log, a future revocation list) apart from
+    // another of the same role.
+    return new SignJWT(claims)
+      .setProtectedHeader({ alg: ALGORITHM })
+      .setIssuer(ISSUER)
+      .setIssuedAt()
+      .setJti(randomUUID())
+      .setExpirationTime(lifetime)
+      .sign(this.#key);
   }
 
   /** The grant a token carries; UNAUTHORIZED when it is forged, malformed or expired. */
   async verify(token: string): Promise<Grant> {
     let payload;
     try {
-      ({ payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: [ALGORITHM] }));
+      // A token without an expiry would work for ever: none is minted so, and none is taken.
+      ({ payload } = await jwtVerify(token, this.#key, { issuer: ISSUER, algorithms: [ALGORITHM], requiredClaims: ['exp'] }));
     } catch (error) {
       const expired = (error as { code?: string }).code === 'ERR_JWT_EXPIRED';
       throw new AppError('UNAUTHORIZED', expired ? 'this link has expired; ask for a new one' : 'this link is not valid');

@@ -5,6 +5,7 @@ import {
   mayCaption,
   mayManageStand,
   mayPublishIn,
+  mayWatchFeedOf,
   operationRefusal,
   type Grant,
   type Operation,
@@ -40,6 +41,13 @@ export function assertRegisteredIfAsked(viewers: ViewerAccess, hasToken: boolean
 export function assertMayPublishIn(grant: Grant, studioId: string): void {
   if (!mayPublishIn(grant, studioId)) {
     throw new AppError('FORBIDDEN', `this link publishes into studio ${grant.studioId ?? '(none)'}, not ${studioId}`);
+  }
+}
+
+/** Throws FORBIDDEN unless `grant` may watch the raw feeds of `studioId`. */
+export function assertMayWatchFeedOf(grant: Grant, studioId: string): void {
+  if (!mayWatchFeedOf(grant, studioId)) {
+    throw new AppError('FORBIDDEN', `this link watches the feeds of studio ${grant.studioId ?? '(none)'}, not ${studioId}; the program is for everyone`);
   }
 }
 

@@ -1,10 +1,11 @@
-import { createWriteStream, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform, type Readable } from 'node:stream';
 import { LANGUAGE_NAMES, LANGUAGES, FilmDetails, type FilmInfo, type Language } from '@hybrid-stage/shared';
 import { parseWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
+import { PRIVATE_FILE_MODE, privateDir, sweepLeftovers } from '../files/privateFiles';
 import type { Logger } from '../logger';
 import { probeMedia } from '../media/mediaProbe';
 
@@ -18,9 +19,11 @@ type VideoExtension = keyof typeof VIDEO_TYPES;
  */
 const FILE_NAME = /^([a-z0-9][a-z0-9-]{0,62})(?:\.(webm|mp4|json)|\.([a-z]{2})\.vtt)$/;
 
-/** Where the library serves its files. */
 /** Where the films' files are served (see filmRoutes). */
 export const FILE_URL = '/api/films/files/';
+
+/** A partial upload's name (see saveVideo): `.<film>.<ext>.upload-<pid>-<time>`. */
+const PARTIAL_UPLOAD = /^\.[a-z0-9][a-z0-9-]{0,62}\.(webm|mp4)\.upload-\d+-\d+$/;
 
 /** Options of a {@link FilmLibrary}. */
 export interface FilmLibraryOptions {
@@ -44,7 +47,9 @@ export class FilmLibrary {
 
   constructor(options: FilmLibraryOptions) {
     this.#options = options;
-    mkdirSync(options.dir, { recursive: true });
+    privateDir(options.dir);
+    // An upload cut short by a crash or a kill left its partial file.
+    sweepLeftovers(options.dir, (name) => PARTIAL_UPLOAD.test(name), options.logger);
   }
 
   /** The films directory. */
@@ -102,8 +107,8 @@ export class FilmLibrary {
       },
     });
     try {
-      await pipeline(body, limit, createWriteStream(partial, { flags: 'wx' }));
-      const probe = await probeMedia(partial).catch(() => undefined);
+      await pipeline(body, limit, createWriteStream(partial, { flags: 'wx', mode: PRIVATE_FILE_MODE }));
+      const probe = await probeMedia(partial, ext).catch(() => undefined);
       if (!probe?.codecs.video) throw new AppError('INVALID_REQUEST', 'the file holds no video that can be read');
       for (const other of Object.keys(VIDEO_TYPES)) if (other !== ext) rmSync(join(this.#options.dir, `${filmId}.${other}`), { force: true });
       renameSync(partial, target);
@@ -173,7 +178,8 @@ export class FilmLibrary {
     const { size, mtimeMs } = statSync(path);
     const key = `${name}:${size}:${mtimeMs}`;
     if (!this.#durations.has(key)) {
-      this.#durations.set(key, await probeMedia(path).then((p) => p.durationMs, () => null));
+      const ext = name.slice(name.lastIndexOf('.') + 1) as VideoExtension;
+      this.#durations.set(key, await probeMedia(path, ext).then((p) => p.durationMs, () => null));
     }
     return this.#durations.get(key) ?? null;
   }

@@ -12,6 +12,11 @@ export interface AgendaRouteDeps {
   channelName: (channelId: string) => string;
   /** The scheduled re-runs (the re-run scheduler's list), each an event of its own; none if omitted. */
   reRuns?: () => readonly ReRunSlot[];
+  /**
+   * The address the calendar entries link to (PUBLIC_URL, or the server's own): never the request's
+   * Host header, which anyone can set and which would put their address into a file that is shared.
+   */
+  publicUrl: () => string;
 }
 
 /**
@@ -19,7 +24,7 @@ export interface AgendaRouteDeps {
  *   GET /api/agenda.ics              every session and re-run
  *   GET /api/sessions/:sessionId.ics one session and its re-runs
  */
-export function agendaRoutes({ agenda, eventName, channelName, reRuns = () => [] }: AgendaRouteDeps): Router {
+export function agendaRoutes({ agenda, eventName, channelName, reRuns = () => [], publicUrl }: AgendaRouteDeps): Router {
   const router = Router();
   const send = (res: import('express').Response, filename: string, body: string) => {
     res.setHeader('Content-Type', 'text/calendar; charset=utf-8');
@@ -27,7 +32,7 @@ export function agendaRoutes({ agenda, eventName, channelName, reRuns = () => []
     res.setHeader('Cache-Control', 'no-cache');
     res.send(body);
   };
-  const baseUrl = (req: import('express').Request) => `${req.protocol}://${req.get('host') ?? 'localhost'}`;
+  const baseUrl = (_req: import('express').Request) => publicUrl().replace(/\/+$/, '');
 
   router.get(
     '/agenda.ics',

@@ -1,3 +1,4 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Grant, Operation, ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
@@ -29,4 +30,13 @@ export async function viewerGrant(req: Request, access: AccessTokens, viewers: V
   if (req.get('authorization')) return tokenGrant(req, access);
   if (viewers === 'registered') throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first');
   return { role: 'viewer' };
+}
+
+/** Whether `Authorization: Bearer <token>` carries exactly `expected` (compared in constant time). */
+export function bearerMatches(req: Request, expected: string): boolean {
+  const sent = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '')?.[1];
+  if (!sent) return false;
+  // Hashed first, so the comparison's time says nothing about the token's length either.
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(sent), digest(expected));
 }

@@ -1,6 +1,6 @@
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { IngestCue, Language, MAX_INGEST_BATCH, type ViewerAccess } from '@hybrid-stage/shared';
+import { IngestCue, Language, MAX_INGEST_BATCH, type Grant, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayCaption } from '../access/permissions';
 import type { Agenda } from '../agenda/Agenda';
@@ -8,7 +8,7 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { MAX_VTT_BYTES, parseWebVtt, writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import { bearerGrant, viewerGrant } from './bearer';
-import { parseBody, route } from './httpErrors';
+import { beforeBody, parseBody, route } from './httpErrors';
 
 const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) });
 
@@ -57,12 +57,18 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
 
   router.put(
     '/channels/:channelId/sessions/:sessionId/captions/:language.vtt',
+    // Who may import, into which session, is settled before the file (up to 1 MB) is read.
+    beforeBody(async (req, res) => {
+      const grant = await bearerGrant(req, access, 'captions:import');
+      assertMayCaption(grant, String(req.params.channelId), language(String(req.params.language)));
+      session(String(req.params.channelId), String(req.params.sessionId));
+      res.locals.grant = grant;
+    }),
     express.text({ type: ['text/vtt', 'text/plain'], limit: MAX_VTT_BYTES }),
     route(async (req, res) => {
-      const grant = await bearerGrant(req, access, 'captions:import');
+      const grant = res.locals.grant as Grant;
       const channelId = String(req.params.channelId);
       const lang = language(String(req.params.language));
-      assertMayCaption(grant, channelId, lang);
       const found = session(channelId, String(req.params.sessionId));
       if (typeof req.body !== 'string') throw new AppError('INVALID_REQUEST', 'send the file as text/vtt');
       const cues = parseWebVtt(req.body);

@@ -5,7 +5,8 @@ import { FILE_URL, type FilmLibrary } from '../cinema/FilmLibrary';
 import { MAX_VTT_BYTES } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import { bearerGrant, viewerGrant } from './bearer';
-import { parseBody, route } from './httpErrors';
+import { beforeBody, parseBody, route } from './httpErrors';
+import { sendFileAnswering } from './sendFile';
 
 /** How long a registered viewer's film and track URLs work: a long evening in the cinema. */
 const FILM_URL_LIFETIME_MS = 12 * 3600_000;
@@ -54,11 +55,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
         if (!access.verifyPath(FILE_URL + segments.join('/'), expires, signature)) throw new AppError('UNAUTHORIZED', 'this film link is not valid or has expired; open the cinema again');
       }
       const path = films.resolve(segments.join('/'));
-      await new Promise<void>((resolve, reject) =>
-        res.sendFile(path, { dotfiles: 'deny', maxAge: '1h' }, (error) =>
-          error && !res.headersSent ? reject(new NotFoundError('film file', segments.join('/'))) : resolve(),
-        ),
-      );
+      await sendFileAnswering(res, path, { dotfiles: 'deny', maxAge: '1h' }, 'film file', segments.join('/'));
     }),
   );
   router.get(
@@ -85,9 +82,10 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
   );
   router.put(
     '/films/:filmId/captions/:language.vtt',
+    // The token is checked before the track (up to 1 MB) is read.
+    beforeBody(async (req) => void (await bearerGrant(req, access, 'film:manage'))),
     express.text({ type: ['text/vtt', 'text/plain'], limit: MAX_VTT_BYTES }),
     route(async (req, res) => {
-      await bearerGrant(req, access, 'film:manage');
       const id = filmId(req);
       const language = Language.safeParse(req.params.language);
       if (!language.success) throw new AppError('INVALID_REQUEST', 'unknown language');

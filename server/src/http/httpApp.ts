@@ -5,7 +5,8 @@ import { isAppPage, type ClusterInfo, type EventInfo } from '@hybrid-stage/share
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { errorHandler } from './httpErrors';
-import { renderMetrics, type MetricsSources } from './metrics';
+import { ServerMetrics, type MetricsSources } from './metrics';
+import { bearerMatches } from './bearer';
 import { ingestRoutes } from './ingestRoutes';
 import { captionRoutes } from './captionRoutes';
 import { agendaRoutes } from './agendaRoutes';
@@ -20,7 +21,8 @@ import { forClient } from '../media/forClient';
 
 /**
  * Headers on every response. The CSP allows only this origin's scripts and connections (socket.io
- * and the API), media and images from here, blob: and data: (generated textures, streams), inline
+ * and the API), images from here, media from here and from the web addresses a stand's video may
+ * have, blob: and data: (generated textures, streams), inline
  * style attributes (React sets them), and no framing by other sites.
  */
 const SECURITY_HEADERS = {
@@ -29,7 +31,8 @@ const SECURITY_HEADERS = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    "media-src 'self' blob:",
+    // Stand videos are web addresses the stand editor takes (StandContent.videoUrl: http or https).
+    "media-src 'self' blob: https: http:",
     "connect-src 'self'",
     "worker-src 'self' blob:",
     "object-src 'none'",
@@ -64,10 +67,14 @@ export interface HttpOptions {
   trustProxy: boolean | number | string;
   /** The cluster's live nodes (`GET /api/cluster`); undefined until the node has registered, right after it listens. */
   cluster: () => Promise<ClusterInfo> | undefined;
+  /** A bearer token `/metrics` asks for (METRICS_TOKEN); without it the metrics are open. */
+  metricsToken?: string;
+  /** Where viewers reach the event, for links in files that leave the server (PUBLIC_URL, or the server's own address). */
+  publicUrl: () => string;
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster }: HttpOptions): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, metricsToken, publicUrl }: HttpOptions): Express {
   const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -84,10 +91,16 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     res.status(workers === pool.workers.length ? 200 : 503).json({ status: workers ? 'ok' : 'down', workers });
   });
 
-  // Prometheus' text format, for the operators' monitoring (no secrets in it).
-  app.get('/metrics', async (_req, res, next) => {
+  // Prometheus' text format, for the operators' monitoring (no secrets in it, but feed ids and
+  // load: METRICS_TOKEN keeps it to the monitoring system).
+  const serverMetrics = new ServerMetrics(metrics);
+  app.get('/metrics', async (req, res, next) => {
+    if (metricsToken && !bearerMatches(req, metricsToken)) {
+      res.status(401).setHeader('WWW-Authenticate', 'Bearer realm="metrics"').json({ error: { code: 'UNAUTHORIZED', message: 'the metrics need the bearer token METRICS_TOKEN' } });
+      return;
+    }
     try {
-      res.type('text/plain; version=0.0.4').send(await renderMetrics(metrics));
+      res.type(serverMetrics.contentType).send(await serverMetrics.render());
     } catch (error) {
       next(error);
     }
@@ -100,7 +113,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
 
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
-  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list() }));
+  app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));
   app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));

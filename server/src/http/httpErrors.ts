@@ -30,6 +30,22 @@ export function route(handler: (req: Request, res: Response) => Promise<void>): 
   return (req: Request, res: Response, next: NextFunction) => void handler(req, res).catch(next);
 }
 
+/**
+ * Checks that must pass before a large body is read (the token, its scope): as a middleware ahead
+ * of the body parser, so a caller without the right token cannot make the server take in a
+ * megabyte first. A refusal closes the connection, whose unread body cannot carry another request.
+ */
+export function beforeBody(check: (req: Request, res: Response) => Promise<void>): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) =>
+    void check(req, res).then(
+      () => next(),
+      (error: unknown) => {
+        res.setHeader('Connection', 'close');
+        next(error);
+      },
+    );
+}
+
 /** Answers every error as `{ error: { code, message } }` with the matching status; never a stack trace. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {

@@ -1,17 +1,15 @@
 import { Router } from 'express';
-import { z } from 'zod';
-import { IngestProtocol } from '@hybrid-stage/shared';
+import { IngestRequest } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayPublishIn } from '../access/permissions';
 import type { IngestRegistry } from '../ingest/IngestRegistry';
 import { bearerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
-const CreateIngest = z.strictObject({ label: z.string().trim().min(1).max(80), protocol: IngestProtocol });
-
 /**
  * The ingest API, for automation and hardware encoders' control software:
- *   POST   /api/studios/:studioId/ingests  {label, protocol: "rtp"|"srt"}  → 201 the endpoint and its settings
+ *   POST   /api/studios/:studioId/ingests  {label, protocol: "rtp"|"srt", source?: {ip, videoPort?, audioPort?}}
+ *                                                                         → 201 the endpoint and its settings
  *   GET    /api/studios/:studioId/ingests                                  → the studio's endpoints
  *   DELETE /api/ingests/:ingestId                                         → 204
  */
@@ -23,8 +21,7 @@ export function ingestRoutes(ingests: IngestRegistry, access: AccessTokens): Rou
       const grant = await bearerGrant(req, access, 'ingest:create');
       const studioId = String(req.params.studioId);
       assertMayPublishIn(grant, studioId);
-      const { label, protocol } = parseBody(CreateIngest, req.body);
-      res.status(201).json(await ingests.open(studioId, label, protocol));
+      res.status(201).json(await ingests.open(studioId, parseBody(IngestRequest, req.body)));
     }),
   );
   router.get(

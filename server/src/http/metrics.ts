@@ -1,4 +1,6 @@
-import type { WorkerPool } from '../media/WorkerPool';
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { types } from 'mediasoup';
+import type { MediaWorker, WorkerPool } from '../media/WorkerPool';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 
@@ -15,68 +17,124 @@ export interface MetricsSources {
   heldSessions: () => number;
 }
 
-interface Sample {
-  labels?: Record<string, string | number>;
-  value: number;
-}
-
-/** A label value in Prometheus' text format: backslash, quote and newline escaped. */
-function labelValue(value: string | number): string {
-  return String(value).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-}
-
-function family(name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]): string {
-  const lines = [`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`];
-  for (const { labels, value } of samples) {
-    const pairs = Object.entries(labels ?? {}).map(([k, v]) => `${k}="${labelValue(v)}"`);
-    lines.push(`${name}${pairs.length ? `{${pairs.join(',')}}` : ''} ${Number.isFinite(value) ? value : 0}`);
-  }
-  return lines.join('\n');
-}
+/** A worker's CPU time is asked of it at most this often, however often the metrics are scraped. */
+const CPU_CACHE_MS = 1000;
 
 /**
- * The server's state in Prometheus' text exposition format (version 0.0.4): workers, routers,
+ * The server's state for Prometheus (prom-client, text format 0.0.4): workers, routers,
  * transports, producers, consumers, clients, feeds with their bitrate, caption cues and sockets.
+ * Counts of what lives on the routers are kept in Node ({@link MediaWorker.counts}); the one thing
+ * asked of a worker, its CPU time, is cached for a second, so a loop of scrapes cannot load the
+ * media threads.
  */
-export async function renderMetrics({ pool, feeds, channels, storedCues, sockets, heldSessions }: MetricsSources): Promise<string> {
-  const perWorker = await Promise.all(
-    pool.workers.map(async (w) => {
-      const alive = !w.worker.died && !w.worker.closed;
-      if (!alive) return { w, alive, transports: 0, producers: 0, consumers: 0, cpuSeconds: 0 };
-      const [router, usage] = await Promise.all([w.router.dump(), w.worker.getResourceUsage()]);
-      const map = (router.mapProducerIdConsumerIds ?? {}) as Record<string, string[]>;
-      return {
-        w,
-        alive,
-        transports: (router.transportIds as string[]).length,
-        producers: Object.keys(map).length,
-        consumers: Object.values(map).reduce((sum, ids) => sum + ids.length, 0),
-        cpuSeconds: (usage.ru_utime + usage.ru_stime) / 1000,
-      };
-    }),
-  );
-  const worker = (x: { w: { index: number } }) => ({ worker: x.w.index });
-  const health = channels.health();
-  const studioOf = new Map(feeds.list().map((f) => [f.id, f.studioId]));
-  const text = [
-    family('hybrid_stage_worker_up', 'gauge', 'Whether the mediasoup worker runs (1) or has died (0).', perWorker.map((x) => ({ labels: worker(x), value: x.alive ? 1 : 0 }))),
-    family('hybrid_stage_worker_cpu_seconds_total', 'counter', 'CPU time used by the mediasoup worker.', perWorker.map((x) => ({ labels: worker(x), value: x.cpuSeconds }))),
-    family('hybrid_stage_worker_clients', 'gauge', 'Clients placed on the worker.', perWorker.map((x) => ({ labels: worker(x), value: pool.clientsOn(x.w) }))),
-    family('hybrid_stage_routers', 'gauge', 'mediasoup routers.', [{ value: perWorker.filter((x) => x.alive).length }]),
-    family('hybrid_stage_transports', 'gauge', 'Transports on the worker router (WebRTC, plain, pipe, direct).', perWorker.map((x) => ({ labels: worker(x), value: x.transports }))),
-    family('hybrid_stage_producers', 'gauge', 'Producers on the worker router that have consumers or none.', perWorker.map((x) => ({ labels: worker(x), value: x.producers }))),
-    family('hybrid_stage_consumers', 'gauge', 'Consumers on the worker router.', perWorker.map((x) => ({ labels: worker(x), value: x.consumers }))),
-    family('hybrid_stage_feeds', 'gauge', 'Live feeds.', [{ value: feeds.list().length }]),
-    family(
-      'hybrid_stage_feed_bitrate_bits_per_second',
-      'gauge',
-      'Bitrate received from each feed over the last second.',
-      health.map((h) => ({ labels: { feed: h.feedId, studio: studioOf.get(h.feedId) ?? '' }, value: h.bitrate })),
-    ),
-    family('hybrid_stage_feed_stalled', 'gauge', 'Whether the feed sent no packets for a second.', health.map((h) => ({ labels: { feed: h.feedId }, value: h.stalled ? 1 : 0 }))),
-    family('hybrid_stage_caption_cues_total', 'counter', 'Caption cue revisions stored.', [{ value: storedCues() }]),
-    family('hybrid_stage_sockets', 'gauge', 'Connected socket.io clients.', [{ value: sockets() }]),
-    family('hybrid_stage_held_sessions', 'gauge', 'Clients whose connection dropped, their media held for the grace period.', [{ value: heldSessions() }]),
-  ];
-  return `${text.join('\n')}\n`;
+export class ServerMetrics {
+  readonly registry = new Registry();
+  readonly #cpu = new WeakMap<types.Worker, { at: number; seconds: Promise<number> }>();
+
+  constructor({ pool, feeds, channels, storedCues, sockets, heldSessions }: MetricsSources) {
+    const registers = [this.registry];
+    const alive = (w: MediaWorker) => !w.worker.died && !w.worker.closed;
+    const perWorker = (name: string, help: string, value: (w: MediaWorker) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['worker'],
+        registers,
+        collect() {
+          this.reset();
+          for (const w of pool.workers) this.set({ worker: w.index }, alive(w) ? value(w) : 0);
+        },
+      });
+    const single = (name: string, help: string, value: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(value());
+        },
+      });
+
+    new Gauge({
+      name: 'hybrid_stage_worker_up',
+      help: 'Whether the mediasoup worker runs (1) or has died (0).',
+      labelNames: ['worker'],
+      registers,
+      collect() {
+        this.reset();
+        for (const w of pool.workers) this.set({ worker: w.index }, alive(w) ? 1 : 0);
+      },
+    });
+    const cpu = (w: MediaWorker) => this.#cpuSeconds(w.worker);
+    new Counter({
+      name: 'hybrid_stage_worker_cpu_seconds_total',
+      help: 'CPU time used by the mediasoup worker.',
+      labelNames: ['worker'],
+      registers,
+      async collect() {
+        const seconds = await Promise.all(pool.workers.map((w) => (alive(w) ? cpu(w) : 0)));
+        this.reset();
+        pool.workers.forEach((w, i) => this.inc({ worker: w.index }, seconds[i]!));
+      },
+    });
+    perWorker('hybrid_stage_worker_clients', 'Clients placed on the worker.', (w) => pool.clientsOn(w));
+    single('hybrid_stage_routers', 'mediasoup routers.', () => pool.workers.filter(alive).length);
+    perWorker('hybrid_stage_transports', 'Transports on the worker router (WebRTC, plain, pipe, direct).', (w) => w.counts.transports);
+    perWorker('hybrid_stage_producers', 'Producers on the worker router that have consumers or none.', (w) => w.counts.producers);
+    perWorker('hybrid_stage_consumers', 'Consumers on the worker router.', (w) => w.counts.consumers);
+    single('hybrid_stage_feeds', 'Live feeds.', () => feeds.list().length);
+    new Gauge({
+      name: 'hybrid_stage_feed_bitrate_bits_per_second',
+      help: 'Bitrate received from each feed over the last second.',
+      labelNames: ['feed', 'studio'],
+      registers,
+      collect() {
+        this.reset();
+        const studioOf = new Map(feeds.list().map((f) => [f.id, f.studioId]));
+        for (const h of channels.health()) this.set({ feed: h.feedId, studio: studioOf.get(h.feedId) ?? '' }, h.bitrate);
+      },
+    });
+    new Gauge({
+      name: 'hybrid_stage_feed_stalled',
+      help: 'Whether the feed sent no packets for a second.',
+      labelNames: ['feed'],
+      registers,
+      collect() {
+        this.reset();
+        for (const h of channels.health()) this.set({ feed: h.feedId }, h.stalled ? 1 : 0);
+      },
+    });
+    new Counter({
+      name: 'hybrid_stage_caption_cues_total',
+      help: 'Caption cue revisions stored.',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(storedCues());
+      },
+    });
+    single('hybrid_stage_sockets', 'Connected socket.io clients.', sockets);
+    single('hybrid_stage_held_sessions', 'Clients whose connection dropped, their media held for the grace period.', heldSessions);
+  }
+
+  /** The exposition, in Prometheus' text format. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** A worker's CPU time in seconds, asked of it at most once a second. */
+  #cpuSeconds(worker: types.Worker): Promise<number> {
+    const cached = this.#cpu.get(worker);
+    if (cached && Date.now() - cached.at < CPU_CACHE_MS) return cached.seconds;
+    const seconds = worker.getResourceUsage().then(
+      (usage) => (usage.ru_utime + usage.ru_stime) / 1000,
+      () => 0,
+    );
+    this.#cpu.set(worker, { at: Date.now(), seconds });
+    return seconds;
+  }
 }

@@ -8,6 +8,7 @@ import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import type { ReRunScheduler } from '../reruns/ReRunScheduler';
 import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
+import { sendFileAnswering } from './sendFile';
 
 // The same requests as over the socket; over HTTP the re-run's id is in the path.
 const CreateReRun = Requests['rerun:create'];
@@ -56,11 +57,7 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     route(async (req, res) => {
       await bearerGrant(req, access, 'recording:download');
       const file = recordings.file(String(req.params.recordingId));
-      await new Promise<void>((resolve, reject) =>
-        res.sendFile(file, { headers: { 'Content-Type': 'video/webm' } }, (error) =>
-          error && !res.headersSent ? reject(new NotFoundError('recording file', String(req.params.recordingId))) : resolve(),
-        ),
-      );
+      await sendFileAnswering(res, file, { headers: { 'Content-Type': 'video/webm' } }, 'recording file', String(req.params.recordingId));
     }),
   );
   router.delete(

@@ -16,17 +16,41 @@ export interface FfmpegProcessOptions {
   env?: Record<string, string>;
   /** Wait before starting again after ffmpeg exits. */
   restartAfterMs?: number;
+  /**
+   * With this, a run that ends within {@link QUICK_EXIT_MS} doubles the wait before the next start,
+   * up to this many ms (a run that lasted resets it): a process that cannot start (a port taken, an
+   * input that keeps failing) is not started again five times a second for ever.
+   */
+  maxRestartAfterMs?: number;
   /** Whether to start ffmpeg again after it exits (default true); false for a job that ends, like a recording. */
   restart?: boolean;
   logger: Logger;
   /** What the process is, for the log. */
   what: string;
+  /**
+   * Secrets in the arguments (an SRT passphrase): ffmpeg names its input URL in its errors, and
+   * its last words go to the log, so each is replaced there by `***`.
+   */
+  secrets?: string[];
 }
 
 /** Events of an {@link FfmpegProcess}. */
 export interface FfmpegProcessEvents {
   /** ffmpeg exited (by itself, killed, or closed); `stderr` is its last words. */
   exit: [code: number | null, signal: NodeJS.Signals | null, stderr: string];
+  /** ffmpeg will be started again after `delayMs` (the restart backoff's choice). */
+  restarting: [delayMs: number];
+}
+
+/** A run shorter than this counts as a failure to start, for the restart backoff. */
+export const QUICK_EXIT_MS = 5000;
+
+/**
+ * How long to wait before the next start, after `quickExits` runs in a row ended within
+ * {@link QUICK_EXIT_MS}: `baseMs` after a run that lasted, then doubling up to `maxMs`.
+ */
+export function restartDelay(baseMs: number, maxMs: number, quickExits: number): number {
+  return Math.min(Math.max(baseMs, maxMs), baseMs * 2 ** Math.max(0, Math.min(quickExits, 30)));
 }
 
 /** Debian's ffmpeg as a child process, started again after it exits until it is closed (unless `restart: false`). */
@@ -35,6 +59,8 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
   #child: ChildProcess | undefined;
   #restartTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Runs in a row that ended within QUICK_EXIT_MS. */
+  #quickExits = 0;
 
   constructor(options: FfmpegProcessOptions) {
     super();
@@ -80,7 +106,8 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
   }
 
   #start(): void {
-    const { args, env, restartAfterMs = 1000, restart = true, logger, what } = this.#options;
+    const { args, env, restartAfterMs = 1000, maxRestartAfterMs = restartAfterMs, restart = true, logger, what } = this.#options;
+    const startedAt = Date.now();
     // setpriv (util-linux) has the kernel kill ffmpeg when this process dies, even by SIGKILL:
     // a recorder or pattern never outlives a crashed server. In a session of its own (detached),
     // a Ctrl+C in the terminal reaches only the server, which then stops each ffmpeg in order
@@ -93,7 +120,8 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
     this.#child = child;
     running.add(child);
     let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+    const redact = (text: string) => (this.#options.secrets ?? []).reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text);
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = redact(stderr + chunk.toString()).slice(-2000)));
     child.on('error', (error) => logger.error({ err: error, what }, 'cannot run ffmpeg'));
     child.on('exit', (code, signal) => {
       running.delete(child);
@@ -103,10 +131,15 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
         this.#closed = true;
         return;
       }
-      logger.warn({ what, code, signal, stderr }, 'ffmpeg exited; starting it again');
+      this.#quickExits = Date.now() - startedAt < QUICK_EXIT_MS ? this.#quickExits + 1 : 0;
+      // The first quick exit waits the base time (an SRT relay exits when its encoder hangs up and
+      // must listen again at once); each further one in a row waits twice as long.
+      const delay = restartDelay(restartAfterMs, maxRestartAfterMs, Math.max(0, this.#quickExits - 1));
+      logger.warn({ what, code, signal, stderr, restartInMs: delay }, 'ffmpeg exited; starting it again');
+      this.emit('restarting', delay);
       this.#restartTimer = setTimeout(() => {
         if (!this.#closed) this.#start();
-      }, restartAfterMs);
+      }, delay);
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { types } from 'mediasoup';
-import type { IngestInfo, IngestProtocol } from '@hybrid-stage/shared';
+import type { IngestInfo, IngestRequest } from '@hybrid-stage/shared';
 import { AppError, NotFoundError } from '../errors';
 import type { Logger } from '../logger';
 import type { WorkerPool } from '../media/WorkerPool';
@@ -33,7 +33,7 @@ export class IngestRegistry {
   }
 
   /** Opens an endpoint feeding a new feed of `studioId`. */
-  async open(studioId: string, label: string, protocol: IngestProtocol): Promise<IngestInfo> {
+  async open(studioId: string, { label, protocol, source }: IngestRequest): Promise<IngestInfo> {
     const { feeds, pool, listenIp, announcedIp, logger } = this.#options;
     if (this.list(studioId).length >= MAX_INGESTS_PER_STUDIO) {
       throw new AppError('INVALID_STATE', `at most ${MAX_INGESTS_PER_STUDIO} ingests per studio; close one first`);
@@ -41,7 +41,7 @@ export class IngestRegistry {
     const srtPort = protocol === 'srt' ? this.#freeSrtPort() : undefined;
     const feed = feeds.open(studioId, label, protocol);
     try {
-      const ingest = await Ingest.open({ protocol, feed, router: pool.ingest.router, listenIp, announcedIp, srtPort, logger });
+      const ingest = await Ingest.open({ protocol, feed, router: pool.ingest.router, listenIp, announcedIp, srtPort, source, logger });
       this.#ingests.set(ingest.id, ingest);
       feed.once('close', () => this.#ingests.delete(ingest.id));
       logger.info({ studioId, label, protocol, ingestId: ingest.id }, 'ingest opened');
@@ -88,7 +88,7 @@ export class IngestRegistry {
 
   #freeSrtPort(): number {
     const [min, max] = this.#options.srtPortRange;
-    const used = new Set([...this.#ingests.values()].map((i) => i.info().url).filter(Boolean).map((u) => Number(new URL(u!).port)));
+    const used = new Set([...this.#ingests.values()].map((i) => i.srtPort));
     for (let port = min; port <= max; port++) if (!used.has(port)) return port;
     throw new AppError('INVALID_STATE', 'every SRT port is in use; close an SRT ingest first');
   }

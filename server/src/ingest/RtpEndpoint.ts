@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
+import { isIPv4 } from 'node:net';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
+import { AppError } from '../errors';
 import type { Feed } from '../studios/Feed';
 
 /** Payload types an RTP sender must use: the router's own, so no mapping is needed. */
@@ -14,6 +16,15 @@ export interface RtpTarget {
   rtcpPort: number;
   ssrc: number;
   payloadType: number;
+}
+
+/**
+ * Where an encoder sends from: its address and, per kind, the RTP port (RTCP from the next one, as
+ * RFC 3550 has it). Packets from anywhere else are dropped by the worker.
+ */
+export interface RtpSource {
+  ip: string;
+  ports: Record<MediaKind, number>;
 }
 
 /** Options of {@link RtpEndpoint.open}. */
@@ -31,6 +42,12 @@ export interface RtpEndpointOptions {
    * Otherwise the endpoint and its feed end with the worker.
    */
   followsWorker?: boolean;
+  /**
+   * The encoder's declared address: the transports take packets from it alone. Without it they
+   * take the first sender's (comedia), which is only for senders on loopback that this server
+   * starts itself (test patterns, the SRT relay): from outside, anyone's first packet would win.
+   */
+  source?: RtpSource;
 }
 
 /**
@@ -52,6 +69,9 @@ export class RtpEndpoint {
 
   /** Creates the transports and producers. */
   static async open(options: RtpEndpointOptions): Promise<RtpEndpoint> {
+    if (options.source && isIPv4(options.source.ip) !== isIPv4(options.listenIp)) {
+      throw new AppError('INVALID_REQUEST', `the encoder's address must be ${isIPv4(options.listenIp) ? 'IPv4' : 'IPv6'}, as the ingest listens on it`);
+    }
     const endpoint = new RtpEndpoint(options);
     try {
       for (const kind of ['video', 'audio'] as const) await endpoint.#openTrack(kind, options);
@@ -102,18 +122,21 @@ export class RtpEndpoint {
   }
 
   /** `previous`: the port and SSRC to keep (port 0: any free one). */
-  async #openTrack(kind: MediaKind, { router, listenIp, announcedIp, followsWorker }: RtpEndpointOptions, previous?: RtpTarget): Promise<void> {
+  async #openTrack(kind: MediaKind, { router, listenIp, announcedIp, followsWorker, source }: RtpEndpointOptions, previous?: RtpTarget): Promise<void> {
     const transport = await router.createPlainTransport({
       listenIp: { ip: listenIp, announcedIp },
       ...(previous?.port ? { port: previous.port } : {}),
       rtcpMux: false,
-      comedia: true,
+      comedia: !source,
     });
     if (this.#closed) {
       transport.close();
       return;
     }
     this.#transports.push(transport);
+    // Connected to the declared address, the worker drops what comes from any other address or
+    // port ("ignoring RTP packet from unknown IP:port"), and sends its RTCP reports there.
+    if (source) await transport.connect({ ip: source.ip, port: source.ports[kind], rtcpPort: source.ports[kind] + 1 });
     // The router closed under us (its worker died): the endpoint and its feed end, unless the
     // endpoint waits to be moved to the worker that replaces it.
     transport.observer.once('close', () => {
@@ -137,10 +160,17 @@ export class RtpEndpoint {
   }
 }
 
-/** ffmpeg output options that send VP8 and Opus to an endpoint's targets (after the encoder options). */
-export function ffmpegRtpOutputs(targets: Record<MediaKind, RtpTarget>): { video: string[]; audio: string[] } {
-  const out = (t: RtpTarget) => ['-ssrc', String(t.ssrc), '-payload_type', String(t.payloadType), '-f', 'rtp', `rtp://${t.ip}:${t.port}?rtcpport=${t.rtcpPort}&pkt_size=1200`];
-  return { video: out(targets.video), audio: out(targets.audio) };
+/**
+ * ffmpeg output options that send VP8 and Opus to an endpoint's targets (after the encoder
+ * options); with `source`, from the declared ports.
+ */
+export function ffmpegRtpOutputs(targets: Record<MediaKind, RtpTarget>, source?: RtpSource): { video: string[]; audio: string[] } {
+  const out = (kind: MediaKind) => {
+    const t = targets[kind];
+    const from = source ? `&localrtpport=${source.ports[kind]}&localrtcpport=${source.ports[kind] + 1}` : '';
+    return ['-ssrc', String(t.ssrc), '-payload_type', String(t.payloadType), '-f', 'rtp', `rtp://${t.ip}:${t.port}?rtcpport=${t.rtcpPort}&pkt_size=1200${from}`];
+  };
+  return { video: out('video'), audio: out('audio') };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { Logger } from '../logger';
 import { AppError, InvalidStateError, StartupError } from '../errors';
 import { MEDIA_CODECS } from './codecs';
 import { ClientPlacement } from './placement';
+import { countRouter, type RouterCounts } from './routerCounts';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -27,6 +28,8 @@ export interface MediaWorker {
   readonly worker: types.Worker;
   readonly webRtcServer: types.WebRtcServer;
   readonly router: types.Router;
+  /** Its router's transports, producers and consumers, counted in Node (for the metrics). */
+  readonly counts: RouterCounts;
 }
 
 /**
@@ -179,7 +182,7 @@ export class WorkerPool {
       throw error;
     }
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-    const mediaWorker: MediaWorker = { index, worker, webRtcServer, router };
+    const mediaWorker: MediaWorker = { index, worker, webRtcServer, router, counts: countRouter(router) };
     worker.on('died', (error) => {
       logger.error({ err: error, index, pid: worker.pid }, 'mediasoup worker died; replacing it');
       if (this.#closed) return;

@@ -11,9 +11,18 @@ export interface MediaProbe {
 /** Longest a probe may take: it reads every packet's time of a file that may be hours long. */
 const PROBE_TIMEOUT_MS = 60_000;
 
-function ffprobe(args: string[]): Promise<string> {
+/**
+ * The container a file must be, as ffprobe's demuxer name: `webm` (Matroska) or `mp4` (QuickTime).
+ * Told it, ffprobe does not guess from the bytes: an upload named .webm that is an HLS or concat
+ * playlist would otherwise make it open the files the playlist names (local ones included).
+ */
+export type ProbeFormat = 'webm' | 'mp4';
+
+function ffprobe(args: string[], format?: ProbeFormat): Promise<string> {
+  // Only the file protocol: nothing in a file makes ffprobe reach the network (or a pipe, a device).
+  const input = ['-protocol_whitelist', 'file', ...(format ? ['-f', format] : [])];
   return new Promise((resolve, reject) => {
-    execFile('ffprobe', ['-v', 'error', ...args], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
+    execFile('ffprobe', ['-v', 'error', ...input, ...args], { timeout: PROBE_TIMEOUT_MS, maxBuffer: 64 * 1024 * 1024 }, (error, stdout) =>
       error ? reject(error) : resolve(stdout),
     );
   });
@@ -22,15 +31,15 @@ function ffprobe(args: string[]): Promise<string> {
 /**
  * Probes a media file with Debian's ffprobe. A live WebM has no duration in its header (and one cut
  * short by a crash none at all), so the length is the end of the last packet of any stream.
- * Rejects when ffprobe cannot open the file.
+ * Rejects when ffprobe cannot open the file (or it is not of `format`, when given).
  */
-export async function probeMedia(file: string): Promise<MediaProbe> {
-  const streams = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', '-of', 'json', file]);
+export async function probeMedia(file: string, format?: ProbeFormat): Promise<MediaProbe> {
+  const streams = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', '-of', 'json', file], format);
   const codecs: MediaProbe['codecs'] = {};
   for (const s of (JSON.parse(streams) as { streams?: Array<{ codec_type?: string; codec_name?: string }> }).streams ?? []) {
     if ((s.codec_type === 'video' || s.codec_type === 'audio') && s.codec_name && !codecs[s.codec_type]) codecs[s.codec_type] = s.codec_name;
   }
-  const packets = await ffprobe(['-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file]);
+  const packets = await ffprobe(['-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], format);
   let endSeconds = 0;
   for (const line of packets.split('\n')) {
     const [pts, duration] = line.split(',').map(Number);

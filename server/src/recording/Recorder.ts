@@ -4,6 +4,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
 import { FfmpegProcess } from '../ingest/FfmpegProcess';
+import { PRIVATE_FILE_MODE } from '../files/privateFiles';
 import type { Logger } from '../logger';
 
 /**
@@ -130,7 +131,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
         );
         ports.push(port);
       }
-      writeFileSync(sdpFile, ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=Hybrid Stage program', 'c=IN IP4 127.0.0.1', 't=0 0', ...media, ''].join('\r\n'));
+      writeFileSync(sdpFile, ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=Hybrid Stage program', 'c=IN IP4 127.0.0.1', 't=0 0', ...media, ''].join('\r\n'), { mode: PRIVATE_FILE_MODE });
       ffmpeg = new FfmpegProcess({
         args: [
           // Packets are timed by their arrival, so video and audio share one clock from the first moment

@@ -1,10 +1,11 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordingInfo, RecordingStatus } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import { AppError, NotFoundError } from '../errors';
+import { privateDir, sweepLeftovers } from '../files/privateFiles';
 import type { Logger } from '../logger';
 import { probeMedia } from '../media/mediaProbe';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
@@ -68,7 +69,9 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   constructor(options: RecordingRegistryOptions) {
     super();
     this.#options = options;
-    mkdirSync(options.dir, { recursive: true });
+    // Private (recordings show people); a recorder's SDP file left by a crash goes.
+    privateDir(options.dir);
+    sweepLeftovers(options.dir, (name) => name.endsWith('.sdp'), options.logger);
     this.#progress = setInterval(() => {
       if (this.#active.size > 0) this.emit('changed');
     }, PROGRESS_INTERVAL_MS);
@@ -267,7 +270,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     if (closing && endedAtMs !== null) durationMs = endedAtMs - recording.startedAtMs;
     else {
       try {
-        durationMs = (await probeMedia(join(this.#options.dir, recording.file))).durationMs;
+        durationMs = (await probeMedia(join(this.#options.dir, recording.file), 'webm')).durationMs;
       } catch {
         finalStatus = 'failed';
       }

@@ -1,5 +1,5 @@
 import type { EventInfo } from '@hybrid-stage/shared';
-import { assertMayPublishIn } from '../access/permissions';
+import { assertMayPublishIn, assertMayWatchFeedOf } from '../access/permissions';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import type { ClientSession } from './ClientSession';
@@ -41,6 +41,8 @@ export function feedHandlers(
     },
     'feed:consume': async ({ feedId, transportId, rtpCapabilities }) => {
       const feed = feeds.get(feedId);
+      // A studio's raw feeds are off air: another studio's crew or guest watches them only once on the program.
+      assertMayWatchFeedOf(session.grant, feed.studioId);
       const media = await session.media();
       return { consumers: await media.consume(transportId, feed.tracks, rtpCapabilities) };
     },

@@ -6,9 +6,9 @@ import type { Handlers } from './handlers';
 /** RTP and SRT ingest endpoints of a studio. */
 export function ingestHandlers(session: ClientSession, ingests: IngestRegistry): Handlers<'ingest:create' | 'ingest:list' | 'ingest:close'> {
   return {
-    'ingest:create': async ({ studioId, label, protocol }) => {
+    'ingest:create': async ({ studioId, ...request }) => {
       assertMayPublishIn(session.grant, studioId);
-      return ingests.open(studioId, label, protocol);
+      return ingests.open(studioId, request);
     },
     'ingest:list': async ({ studioId }) => {
       assertMayPublishIn(session.grant, studioId);

@@ -10,6 +10,8 @@ export function IngestPanel({ studioId }: { studioId: string }) {
   const signaling = useSignaling();
   const [ingests, setIngests] = useState<IngestInfo[]>([]);
   const [label, setLabel] = useState(() => t('ingest.defaultName'));
+  // An RTP encoder declares the address it sends from; the server drops packets from any other.
+  const [sourceIp, setSourceIp] = useState('');
   const { error, run } = useRequestError();
 
   const load = useCallback(() => {
@@ -18,7 +20,8 @@ export function IngestPanel({ studioId }: { studioId: string }) {
   useEffect(load, [load]);
 
   const create = (protocol: IngestProtocol) => {
-    run(signaling.request('ingest:create', { studioId, label, protocol }).then(load));
+    const source = protocol === 'rtp' ? { source: { ip: sourceIp.trim() } } : {};
+    run(signaling.request('ingest:create', { studioId, label, protocol, ...source }).then(load));
   };
   const close = (ingestId: string) => {
     run(signaling.request('ingest:close', { ingestId }).then(load));
@@ -34,7 +37,10 @@ export function IngestPanel({ studioId }: { studioId: string }) {
         <button type="button" onClick={() => create('srt')}>
           {t('ingest.newSrt')}
         </button>
-        <button type="button" onClick={() => create('rtp')}>
+        <label>
+          {t('ingest.encoderAddress')} <input value={sourceIp} maxLength={45} placeholder="192.0.2.10" onChange={(e) => setSourceIp(e.target.value)} />
+        </label>
+        <button type="button" onClick={() => create('rtp')} disabled={!sourceIp.trim()}>
           {t('ingest.newRtp')}
         </button>
       </div>
@@ -49,6 +55,7 @@ export function IngestPanel({ studioId }: { studioId: string }) {
               {t('ingest.sendTo')} <code>{ingest.url}</code>
             </p>
           )}
+          {ingest.srt && <p>{t('ingest.srtSecret', { ...ingest.srt })}</p>}
           {ingest.obs && (
             <p className="muted">
               OBS: {ingest.obs.notes}
@@ -59,6 +66,7 @@ export function IngestPanel({ studioId }: { studioId: string }) {
               {t('ingest.rtpVideo', { ...ingest.rtp.video })} {t('ingest.rtpAudio', { ...ingest.rtp.audio })}
             </p>
           )}
+          {ingest.source && <p>{t('ingest.rtpSource', { ...ingest.source })}</p>}
           <p>{t('ingest.ffmpeg')}</p>
           <pre className="command">{ingest.ffmpegCommand}</pre>
           <button type="button" onClick={() => close(ingest.id)}>

@@ -5,10 +5,13 @@ import { ApertiumTranslator } from './ApertiumTranslator';
 import { LibreTranslateTranslator } from './LibreTranslateTranslator';
 import type { Translator } from './Translator';
 
-/** The translator of each machine-translated language, from the configuration. LibreTranslate wins where both are set. */
-export function machineTranslators(config: Config): Map<Language, Translator> {
+/**
+ * The translator of each machine-translated language, from the configuration. LibreTranslate wins
+ * where both are set. `tempDir`: a private directory for Apertium's input files.
+ */
+export function machineTranslators(config: Config, tempDir: string): Map<Language, Translator> {
   const translators = new Map<Language, Translator>();
-  const apertium = new ApertiumTranslator();
+  const apertium = new ApertiumTranslator(tempDir);
   for (const language of config.MT_APERTIUM_LANGUAGES) {
     if (!ApertiumTranslator.languages.includes(language)) {
       throw new StartupError(`MT_APERTIUM_LANGUAGES: Apertium here translates English only into ${ApertiumTranslator.languages.join(', ')}, not ${language}`);
