@@ -28,7 +28,7 @@ const studioLinks = await Promise.all(server.feeds.studios.map(async (s) => `  $
 const firstStudio = server.feeds.studios[0]!;
 const guestLink = await link({ role: 'guest', studioId: firstStudio.id });
 const adminLink = await link({ role: 'admin' });
-const firstStand = server.exhibition.stands.list()[0];
+const firstStand = (await server.exhibition.stands.list())[0];
 const exhibitorLink = firstStand && (await link({ role: 'exhibitor', standId: firstStand.id }));
 console.log(`
 Hybrid Stage is running.

@@ -14,7 +14,7 @@ import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { WorkerPool } from './media/WorkerPool';
-import { closeDatabase, openDatabase } from './persistence/Database';
+import { Database, type StorageTarget } from './persistence/Database';
 import { ChannelRegistry } from './program/ChannelRegistry';
 import { RecordingRegistry } from './recording/RecordingRegistry';
 import { RecordingStore } from './recording/RecordingStore';
@@ -51,6 +51,11 @@ export interface Services {
   readonly event: EventSummary;
 }
 
+/** Where the data is kept: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR (the embedded default). */
+export function storageTarget(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>): StorageTarget {
+  return config.DATABASE_URL ? { engine: 'postgres', url: config.DATABASE_URL } : { engine: 'sqlite', file: join(config.DATA_DIR, 'hybrid-stage.db') };
+}
+
 /** The HTTP server and socket.io on it, built before what they serve and listening only once all is built. */
 export interface FrontDoor {
   readonly httpServer: HttpServer;
@@ -72,8 +77,8 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const setup = loadEventConfig(config.EVENT_FILE || undefined);
   const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
 
-  const db = openDatabase(join(config.DATA_DIR, 'hybrid-stage.db'), logger.child({ component: 'database' }));
-  stack.push('database', () => closeDatabase(db));
+  const db = await Database.open(storageTarget(config), logger.child({ component: 'database' }));
+  stack.push('database', () => db.close());
 
   const pool = new WorkerPool({
     workers: config.WORKERS,
@@ -86,9 +91,9 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   stack.push('media workers', () => pool.close());
   await pool.start();
 
-  const exhibition = new Exhibition(db);
+  const exhibition = await Exhibition.start(db);
   stack.push('exhibition', () => exhibition.close());
-  if (!config.EVENT_FILE && exhibition.seedDemoIfEmpty()) logger.info('seeded the demo exhibition');
+  if (!config.EVENT_FILE && (await exhibition.seedDemoIfEmpty())) logger.info('seeded the demo exhibition');
 
   // Built before the media it serves, so it closes after it: clients keep their connection while the
   // media drains. It listens only once everything is built (see startServer).
@@ -171,7 +176,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     logger: logger.child({ component: 'reruns' }),
   });
   stack.push('re-runs', () => reruns.close());
-  reruns.start();
+  await reruns.start();
 
   const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
   const event: EventSummary = {

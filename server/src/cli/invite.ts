@@ -115,7 +115,7 @@ async function main(argv: string[]): Promise<string> {
   };
   let grant: Grant;
   try {
-    grant = inviteGrant(request.data, scopes);
+    grant = await inviteGrant(request.data, scopes);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     throw new UsageError(unknownScope(request.data, scopes, stands));

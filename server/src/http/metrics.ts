@@ -8,7 +8,7 @@ export interface MetricsSources {
   feeds: FeedRegistry;
   channels: ChannelRegistry;
   /** Caption cue revisions stored so far. */
-  storedCues: () => number;
+  storedCues: () => Promise<number>;
   /** Connected socket.io clients. */
   sockets: () => number;
   /** Clients whose connection dropped, their media held for the grace period. */
@@ -74,7 +74,7 @@ export async function renderMetrics({ pool, feeds, channels, storedCues, sockets
       health.map((h) => ({ labels: { feed: h.feedId, studio: studioOf.get(h.feedId) ?? '' }, value: h.bitrate })),
     ),
     family('hybrid_stage_feed_stalled', 'gauge', 'Whether the feed sent no packets for a second.', health.map((h) => ({ labels: { feed: h.feedId }, value: h.stalled ? 1 : 0 }))),
-    family('hybrid_stage_caption_cues_total', 'counter', 'Caption cue revisions stored.', [{ value: storedCues() }]),
+    family('hybrid_stage_caption_cues_total', 'counter', 'Caption cue revisions stored.', [{ value: await storedCues() }]),
     family('hybrid_stage_sockets', 'gauge', 'Connected socket.io clients.', [{ value: sockets() }]),
     family('hybrid_stage_held_sessions', 'gauge', 'Clients whose connection dropped, their media held for the grace period.', [{ value: heldSessions() }]),
   ];
