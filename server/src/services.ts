@@ -14,7 +14,7 @@ import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { WorkerPool } from './media/WorkerPool';
-import { Database, type StorageTarget } from './persistence/Database';
+import { Database, storageTarget } from './persistence/Database';
 import { ChannelRegistry } from './program/ChannelRegistry';
 import { RecordingRegistry } from './recording/RecordingRegistry';
 import { RecordingStore } from './recording/RecordingStore';
@@ -49,11 +49,6 @@ export interface Services {
   readonly sessions: ClientSessionKeeper<ClientSocket>;
   /** The event as clients are told it, with its re-runs as they are when asked. */
   readonly event: EventSummary;
-}
-
-/** Where the data is kept: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR (the embedded default). */
-export function storageTarget(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>): StorageTarget {
-  return config.DATABASE_URL ? { engine: 'postgres', url: config.DATABASE_URL } : { engine: 'sqlite', file: join(config.DATA_DIR, 'hybrid-stage.db') };
 }
 
 /** The HTTP server and socket.io on it, built before what they serve and listening only once all is built. */

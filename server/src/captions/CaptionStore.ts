@@ -154,10 +154,11 @@ export class CaptionStore {
   }
 
   /**
-   * Runs `work` in one transaction, given a store whose reads and writes are in it. Transactions
-   * on one channel take turns (so a provider's cue is looked up and revised by one at a time).
+   * Runs `work` in one transaction, given a store whose reads and writes are in it; only that store
+   * may be used inside. Transactions on one `lock` (a channel, a cue) take turns, so a cue is read
+   * and revised by one at a time.
    */
-  transaction<T>(channelId: string, work: (store: CaptionStore) => Promise<T>): Promise<T> {
-    return this.#db.transaction(`captions:${channelId}`, (tx) => work(new CaptionStore(tx)));
+  transaction<T>(lock: string, work: (store: CaptionStore) => Promise<T>): Promise<T> {
+    return this.#db.transaction(`captions:${lock}`, (tx) => work(new CaptionStore(tx)));
   }
 }

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { MIGRATIONS, POSTGRES_MIGRATIONS } from './migrations';
 
@@ -77,6 +78,11 @@ export type Engine = 'sqlite' | 'postgres';
 
 /** Where the data is: a SQLite file (the embedded default) or a PostgreSQL URL (a cluster). */
 export type StorageTarget = { engine: 'sqlite'; file: string } | { engine: 'postgres'; url: string };
+
+/** Where the configuration keeps the data: PostgreSQL when DATABASE_URL is set, else the SQLite file in DATA_DIR. */
+export function storageTarget(config: Pick<Config, 'DATA_DIR' | 'DATABASE_URL'>): StorageTarget {
+  return config.DATABASE_URL ? { engine: 'postgres', url: config.DATABASE_URL } : { engine: 'sqlite', file: join(config.DATA_DIR, 'hybrid-stage.db') };
+}
 
 /**
  * What the stores are given: a query builder and a way to group writes into one transaction. Inside
@@ -157,9 +163,14 @@ export class Database implements Db {
     });
   }
 
-  /** Closes the file (writing the WAL back into it) or the pool. Safe to call twice. */
+  /** Closes the file (writing the WAL back into it) or the pool, once a transaction under way is done. Safe to call twice. */
   close(): Promise<void> {
-    return (this.#closed ??= this.db.destroy());
+    return (this.#closed ??= (async () => {
+      // SQLite's one connection is free once a transaction holding it ends (PostgreSQL's pool
+      // waits for its clients by itself).
+      if (this.engine === 'sqlite') await this.db.connection().execute(async () => undefined);
+      await this.db.destroy();
+    })());
   }
 
   /**
@@ -228,7 +239,7 @@ export function openSqlite(file: string, logger: Logger): BetterSqlite3.Database
   const close = db.close.bind(db);
   return Object.assign(db, {
     close: () => {
-      if (db.open) db.pragma('wal_checkpoint(TRUNCATE)');
+      if (db.open && !db.inTransaction) db.pragma('wal_checkpoint(TRUNCATE)');
       return close();
     },
   });

@@ -10,6 +10,7 @@ import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { ReRunPlayer } from './ReRunPlayer';
+import type { StoredRecording } from '../recording/RecordingStore';
 import type { ReRunStore, StoredReRun } from './ReRunStore';
 
 /** A timer further out than this is armed again later (setTimeout holds at most ~24.8 days). */
@@ -100,8 +101,9 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     if (this.#all().filter((r) => r.status === 'scheduled').length >= MAX_SCHEDULED) {
       throw new AppError('INVALID_STATE', `at most ${MAX_SCHEDULED} re-runs can wait at once`);
     }
+    const recording = await this.#recordingOf(request.sessionId);
     const rerun = await this.#options.store.transaction(async (store) => {
-      const checked = await this.#check(store, { id: randomUUID(), status: 'scheduled', playedFromMs: null, ...request });
+      const checked = await this.#check(store, recording, { id: randomUUID(), status: 'scheduled', playedFromMs: null, ...request });
       await store.save(checked);
       return checked;
     });
@@ -115,11 +117,12 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   /** Moves a re-run that has not started yet to another channel, time or region. */
   async update(rerunId: string, changes: Partial<Omit<ReRunRequest, 'sessionId'>>): Promise<ReRunInfo> {
     this.#assertOpen();
+    const recording = await this.#recordingOf(this.#stored(rerunId).sessionId);
     const rerun = await this.#options.store.transaction(async (store) => {
       const current = await store.get(rerunId);
       if (!current) throw new NotFoundError('re-run', rerunId);
       if (current.status !== 'scheduled') throw new AppError('INVALID_STATE', `re-run ${rerunId} is ${current.status}; only a scheduled one can change`);
-      const checked = await this.#check(store, {
+      const checked = await this.#check(store, recording, {
         ...current,
         channelId: changes.channelId ?? current.channelId,
         region: changes.region ?? current.region,
@@ -175,8 +178,21 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   }
 
   /** Validates a re-run as it would be stored: session, channel, recording, time and no overlap. */
-  async #check(store: ReRunStore, r: Omit<StoredReRun, 'startsAtMs' | 'endsAtMs' | 'recordingId'> & { startsAt: string }): Promise<StoredReRun> {
-    const { agenda, channels, recordings } = this.#options;
+  /**
+   * The recording a re-run of the session would play, read before the booking's transaction: inside
+   * it only the transaction's own store may be used (on SQLite, another query would wait for the
+   * connection the transaction holds).
+   */
+  async #recordingOf(sessionId: string): Promise<StoredRecording | undefined> {
+    return this.#options.agenda.get(sessionId) ? this.#options.recordings.playable(sessionId) : undefined;
+  }
+
+  async #check(
+    store: ReRunStore,
+    recording: StoredRecording | undefined,
+    r: Omit<StoredReRun, 'startsAtMs' | 'endsAtMs' | 'recordingId'> & { startsAt: string },
+  ): Promise<StoredReRun> {
+    const { agenda, channels } = this.#options;
     const session = agenda.get(r.sessionId);
     if (!session) throw new NotFoundError('session', r.sessionId);
     const channel = channels.bus(r.channelId).config;
@@ -185,7 +201,6 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
       throw new AppError('INVALID_REQUEST', `a re-run must start in the future (${r.startsAt} has passed)`);
     }
     if (startsAtMs > Date.now() + MAX_AHEAD_MS) throw new AppError('INVALID_REQUEST', 'a re-run starts at most a year ahead');
-    const recording = await recordings.playable(session.id);
     if (!recording?.durationMs) throw new AppError('INVALID_STATE', `"${session.title}" has no recording to re-run`);
     const endsAtMs = startsAtMs + recording.durationMs;
     const clash = await store.overlapping(r.channelId, startsAtMs, endsAtMs, r.id);
