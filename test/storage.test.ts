@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaptionStore, type StoredCue } from '../server/src/captions/CaptionStore';
-import { AppError } from '../server/src/errors';
+import { AppError, StartupError } from '../server/src/errors';
 import { CommentStore } from '../server/src/exhibition/CommentStore';
 import { GiftLedger } from '../server/src/exhibition/GiftLedger';
 import { StandStore } from '../server/src/exhibition/StandStore';
@@ -74,6 +74,14 @@ const recording = (over: Partial<StoredRecording> = {}): StoredRecording => ({
   status: 'recording',
   trigger: 'session',
   ...over,
+});
+
+it('stops a start whose PostgreSQL cannot be reached, naming DATABASE_URL without its password', async () => {
+  const closed = `postgres://hybrid:secret@127.0.0.1:${postgres.port + 1}/none`;
+  const error = await Database.open({ engine: 'postgres', url: closed }, logger).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(StartupError);
+  expect(String((error as Error).message)).toMatch(/^cannot open the PostgreSQL database of DATABASE_URL \(postgres:\/\/hybrid:\*\*\*@127\.0\.0\.1:\d+\/none\)/);
+  expect(String((error as Error).message)).not.toContain('secret');
 });
 
 describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {

@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
 import type { Config } from '../config';
+import { StartupError } from '../errors';
 import type { Logger } from '../logger';
 import { MIGRATIONS, POSTGRES_MIGRATIONS } from './migrations';
 
@@ -141,7 +142,8 @@ export class Database implements Db {
       await database.#migratePostgres(logger);
     } catch (error) {
       await database.close();
-      throw error;
+      // The operator's words: which setting, where it points (without its password), what failed.
+      throw new StartupError(`cannot open the PostgreSQL database of DATABASE_URL (${withoutPassword(target.url)}): ${(error as Error).message}`);
     }
     return database;
   }
@@ -201,6 +203,12 @@ export class Database implements Db {
       }
     });
   }
+}
+
+function withoutPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
 }
 
 /** The Db a transaction's work is given: its queries run on the transaction's connection. */
