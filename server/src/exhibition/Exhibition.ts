@@ -22,10 +22,13 @@ export class Exhibition {
     this.presence = new StandPresence(this.visits);
   }
 
-  /** The exhibition on `db`, with the visits a previous stop left open ended. */
+  /**
+   * The exhibition on `db`. On SQLite (one node) the visits a previous stop left open are ended; on
+   * PostgreSQL other nodes' visits may be under way, so open ones count until the dwell cap instead.
+   */
   static async start(db: Db): Promise<Exhibition> {
     const exhibition = new Exhibition(db);
-    await exhibition.visits.endOpenVisits();
+    if (db.engine === 'sqlite') await exhibition.visits.endOpenVisits();
     return exhibition;
   }
 
