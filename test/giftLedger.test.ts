@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { createLogger } from '../server/src/logger';
-import { closeDatabase, openDatabase } from '../server/src/persistence/Database';
+import { Database } from '../server/src/persistence/Database';
 import { StandStore } from '../server/src/exhibition/StandStore';
 import { standWithStock } from './support/stands';
 
@@ -17,9 +17,9 @@ it('hands out exactly the stock when four processes claim 250 gifts each at once
   const dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-gifts-'));
   const file = join(dir, 'hybrid-stage.db');
   try {
-    const db = openDatabase(file, createLogger('silent'));
-    new StandStore(db).add(standWithStock('mugs', 10));
-    closeDatabase(db);
+    const db = await Database.open({ engine: 'sqlite', file }, createLogger('silent'));
+    await new StandStore(db).add(standWithStock('mugs', 10));
+    await db.close();
 
     // Every process starts claiming at the same moment, once all have loaded.
     const startAt = String(Date.now() + 5000);

@@ -41,7 +41,7 @@ it('prints links whose tokens the server started on the same data accepts, with 
     expect(await desk.grant).toEqual({ role: 'captioner', channelId: 'main', languages: ['ja', 'es'] });
     desk.close();
     // Stands exist now (the demo seeded them), so an exhibitor link is checked against them.
-    const exhibitor = invite('exhibitor', server.exhibition.stands.list()[0]!.id);
+    const exhibitor = invite('exhibitor', (await server.exhibition.stands.list())[0]!.id);
     expect(exhibitor.status).toBe(0);
     expect(exhibitor.stdout).toMatch(/\/exhibition\?stand=[\w-]+&token=/);
   } finally {

@@ -55,10 +55,10 @@ it('keeps a recording the server crashed in, playable, and lists it as interrupt
 
     const server = await startTestServer({ DATA_DIR: dataDir, WORKERS: '1', TEST_PATTERNS: 'false' });
     try {
-      const after = server.recordings.get(recording.id);
+      const after = await server.recordings.get(recording.id);
       expect(after.status).toBe('interrupted');
       expect(after.durationMs).toBeGreaterThan(2500);
-      const file = server.recordings.file(recording.id);
+      const file = await server.recordings.file(recording.id);
       await expectPlayableRecording(file);
     } finally {
       await server.close();

@@ -12,13 +12,13 @@ test('keeps the part recorded before a worker died and records on in a new file 
   const producer = await clients.as({ role: 'producer' });
   await expect.poll(() => server.channels.bus('main').state().program, { timeout: 10_000 }).not.toBeNull();
   const first = await producer.ok('recording:start', { channelId: 'main' });
-  await expect.poll(() => server.recordings.get(first.id).sizeBytes, { timeout: 15_000, interval: 500 }).toBeGreaterThan(100_000);
+  await expect.poll(async () => (await server.recordings.get(first.id)).sizeBytes, { timeout: 15_000, interval: 500 }).toBeGreaterThan(100_000);
 
   process.kill(server.pool.ingest.worker.pid, 'SIGKILL');
   // The first part is finished and marked, with the length its file has.
-  await expect.poll(() => server.recordings.get(first.id).status, { timeout: 10_000 }).toBe('interrupted');
-  expect(server.recordings.get(first.id).durationMs).toBeGreaterThan(1000);
-  await expectPlayableRecording(server.recordings.file(first.id), { evenAudio: false });
+  await expect.poll(async () => (await server.recordings.get(first.id)).status, { timeout: 10_000 }).toBe('interrupted');
+  expect((await server.recordings.get(first.id)).durationMs).toBeGreaterThan(1000);
+  await expectPlayableRecording(await server.recordings.file(first.id), { evenAudio: false });
 
   // A second part records the rebuilt channel by itself.
   const second = async () => (await producer.ok('recording:list', {})).find((r: RecordingInfo) => r.channelId === 'main' && r.id !== first.id);
@@ -27,5 +27,5 @@ test('keeps the part recorded before a worker died and records on in a new file 
   const stopped = await producer.ok('recording:stop', { channelId: 'main' });
   expect(stopped).toMatchObject({ id: (await second())!.id, status: 'done' });
   expect(stopped.durationMs).toBeGreaterThan(1000);
-  await expectPlayableRecording(server.recordings.file(stopped.id), { evenAudio: false });
+  await expectPlayableRecording(await server.recordings.file(stopped.id), { evenAudio: false });
 });

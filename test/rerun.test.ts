@@ -63,7 +63,7 @@ describe('a re-run of a recorded session', () => {
     expect(stopped.status).toBe('done');
     expect(stopped.durationMs).toBeGreaterThan(9000);
     expect(stopped.sizeBytes).toBeGreaterThan(100_000);
-    const probe = await probeMedia(recordingFile(stopped));
+    const probe = await probeMedia(await recordingFile(stopped));
     expect(probe.codecs).toEqual({ video: 'vp8', audio: 'opus' });
     // The correction comes after the live run: the re-run must carry it.
     const c3Start = recording.startedAtMs + 5000;
@@ -145,7 +145,7 @@ describe('a re-run of a recorded session', () => {
     // The picture starts with the recording's first keyframe, on the same clock as the captions.
     const firstRerun = program.packets.findIndex((p) => rerunBodies.has(body(p)));
     expect(firstRerun).toBeGreaterThanOrEqual(0);
-    expect(Math.abs(program.arrivals[firstRerun]! - (playedFromMs + firstKeyFrameMs(recordingFile(stopped))))).toBeLessThanOrEqual(200);
+    expect(Math.abs(program.arrivals[firstRerun]! - (playedFromMs + firstKeyFrameMs(await recordingFile(stopped))))).toBeLessThanOrEqual(200);
 
     // Every caption came again, in its language, corrected, within 200 ms of its recorded offset.
     const expected = sent.map((s) =>
@@ -205,7 +205,7 @@ describe('a recording cut short', () => {
     process.kill(pid, 'SIGKILL');
     const recording = ((await interrupted) as RecordingInfo[]).find((r) => r.channelId === 'b2c')!;
     expect(recording.durationMs).toBeGreaterThan(2500);
-    const file = recordingFile(recording);
+    const file = await recordingFile(recording);
     // A player decodes every frame of it, start to end, without an error.
     const frames = execFileSync('ffprobe', ['-v', 'error', '-count_frames', '-select_streams', 'v:0', '-show_entries', 'stream=nb_read_frames', '-of', 'csv=p=0', file], { encoding: 'utf8' });
     expect(Number(frames.trim())).toBeGreaterThan(50);
@@ -347,9 +347,9 @@ describe('deleting a recording', () => {
     const rerun = await producer.ok('rerun:create', { sessionId: recorded.sessionId!, channelId: 'b2b', startsAt: new Date(Date.now() + 600_000).toISOString(), region: 'Americas' });
     expect(rerun.recordingId).toBe(recorded.id);
     expect(await refusal(producer, recorded.id)).toBe('INVALID_STATE');
-    expect(existsSync(recordingFile(recorded))).toBe(true);
+    expect(existsSync(await recordingFile(recorded))).toBe(true);
     await producer.ok('rerun:delete', { rerunId: rerun.id });
-    const file = recordingFile(recorded);
+    const file = await recordingFile(recorded);
     const listed = producer.next('recordings:changed', (list) => !list.some((r) => r.id === recorded.id));
     await producer.ok('recording:delete', { recordingId: recorded.id });
     await listed;
@@ -358,7 +358,7 @@ describe('deleting a recording', () => {
 
     // Over HTTP, for producers only.
     const url = `${server.url}/api/recordings/${manual.id}`;
-    const manualFile = recordingFile(manual);
+    const manualFile = await recordingFile(manual);
     expect((await fetch(url, { method: 'DELETE' })).status).toBe(401);
     const token = await server.access.mint({ role: 'producer' });
     expect((await fetch(url, { method: 'DELETE', headers: { Authorization: `Bearer ${token}` } })).status).toBe(204);

@@ -39,9 +39,9 @@ afterAll(async () => {
 });
 
 it('records each session of a channel into its own file, from its start to its end', async () => {
-  await expect.poll(() => server.recordings.list().filter((r) => r.status === 'done').length, { timeout: 20_000, interval: 250 }).toBe(2);
+  await expect.poll(async () => (await server.recordings.list()).filter((r) => r.status === 'done').length, { timeout: 20_000, interval: 250 }).toBe(2);
   await new Promise((r) => setTimeout(r, 1500)); // after the last session: nothing starts again
-  const recordings = server.recordings.list().sort((a, b) => a.startedAtMs - b.startedAtMs);
+  const recordings = (await server.recordings.list()).sort((a, b) => a.startedAtMs - b.startedAtMs);
   expect(recordings.map((r) => [r.channelId, r.sessionId, r.trigger, r.status])).toEqual([
     ['main', 'opening', 'session', 'done'],
     ['main', 'keynote', 'session', 'done'],

@@ -23,8 +23,12 @@ const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).t
 const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'util-linux'];
 /** Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese, Chinese, Korean). */
 const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
-/** Debian packages whose servers the cluster tests start as child processes (never as system services). */
-const TEST_SERVER_PACKAGES = ['redis-server'];
+/**
+ * Debian packages whose servers the cluster and storage tests start as child processes of their
+ * own, in temporary directories: installing them starts no system service (withoutServiceStarts)
+ * and creates no PostgreSQL cluster (preventPostgresCluster).
+ */
+const TEST_SERVER_PACKAGES = ['redis-server', 'postgresql-15'];
 /**
  * Debian packages `npm ci` needs to compile better-sqlite3's addon with node-gyp (its prebuilt
  * binaries come from GitHub, which is not always reachable). Developer machines tend to have them;
@@ -89,6 +93,7 @@ function ensureDebianPackages(mediasoupVersion) {
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   execFileSync('apt-get', ['update'], { stdio: 'inherit', env });
+  if (missing.includes('postgresql-15')) preventPostgresCluster(env);
   withoutServiceStarts(() => execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env }));
 }
 
@@ -107,6 +112,25 @@ function withoutServiceStarts(install) {
   } finally {
     rmSync(policy, { force: true });
   }
+}
+
+/**
+ * Debian's postgresql-15 creates a `main` cluster on its first install and starts it as a system
+ * service; the tests want neither (they run their own server in a temporary directory). So
+ * postgresql-common, which owns the setting, goes in first, and `create_main_cluster = false` in
+ * its /etc/postgresql-common/createcluster.conf makes postgresql-15's install create no cluster:
+ * with none, the service it starts runs no server.
+ */
+function preventPostgresCluster(env) {
+  const conf = '/etc/postgresql-common/createcluster.conf';
+  if (!installedDebianPackages(['postgresql-common']).has('postgresql-common')) {
+    execFileSync('apt-get', ['install', '-y', '--no-install-recommends', 'postgresql-common'], { stdio: 'inherit', env });
+  }
+  const text = existsSync(conf) ? readFileSync(conf, 'utf8') : '';
+  if (/^\s*create_main_cluster\s*=\s*(false|off)\b/m.test(text)) return;
+  const lines = text.split('\n').filter((line) => !/^\s*#?\s*create_main_cluster\s*=/.test(line));
+  writeFileSync(conf, `${lines.join('\n').trimEnd()}\n# Hybrid Stage's setup: its tests run their own PostgreSQL; no system cluster.\ncreate_main_cluster = false\n`);
+  log(`set create_main_cluster = false in ${conf}`);
 }
 
 function hashFiles(paths) {

@@ -37,6 +37,14 @@ describe('loadConfig', () => {
     for (const name of ['REDIS_URL', 'NODE_ROLE', 'NODE_ID', 'NODE_REGION', 'PUBLIC_URL']) expect(load).toThrow(new RegExp(`${name}=`));
   });
 
+  it('keeps the SQLite default without DATABASE_URL, takes a postgres:// URL, and refuses any other', () => {
+    expect(loadConfig({}).DATABASE_URL).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://hybrid:secret@127.0.0.1:5432/hybrid_stage' }).DATABASE_URL).toBe('postgres://hybrid:secret@127.0.0.1:5432/hybrid_stage');
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db.example.com/stage?sslmode=require' }).DATABASE_URL).toBe('postgresql://db.example.com/stage?sslmode=require');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://127.0.0.1/stage' })).toThrow(/DATABASE_URL="mysql:\/\/127.0.0.1\/stage"/);
+    expect(() => loadConfig({ DATABASE_URL: 'hybrid_stage' })).toThrow(/DATABASE_URL/);
+  });
+
   it('refuses an announced address that is not an IP', () => {
     expect(() => loadConfig({ ANNOUNCED_IP: 'example.com' })).toThrow(/ANNOUNCED_IP/);
   });

@@ -40,6 +40,12 @@ const ConfigSchema = z.object({
   SRT_PORT_RANGE: portRange([42000, 42099]),
   /** Where the database, recordings and uploads are kept. */
   DATA_DIR: z.string().min(1).default('./data'),
+  /**
+   * A PostgreSQL server to keep stands, comments, gifts, registrations, captions, recordings' index
+   * and re-runs in (postgres://user:password@host:port/database), shared by a cluster's nodes;
+   * unset keeps them in the SQLite file DATA_DIR/hybrid-stage.db.
+   */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'expected postgres://user:password@host:port/database' }).optional(),
   /** pino log level. */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Number of mediasoup workers (one per core by default). */

@@ -46,7 +46,7 @@ npm run invite -- <role> … on this machine, or set PRINT_INVITES=true. Press C
   const firstStudio = server.feeds.studios[0]!;
   const guestLink = await link({ role: 'guest', studioId: firstStudio.id });
   const adminLink = await link({ role: 'admin' });
-  const firstStand = server.exhibition.stands.list()[0];
+  const firstStand = (await server.exhibition.stands.list())[0];
   const exhibitorLink = firstStand && (await link({ role: 'exhibitor', standId: firstStand.id }));
   return `${head}
 Invite links (valid 30 days, the guest's 48 hours; signed with the key in ${config.DATA_DIR}):

@@ -15,7 +15,7 @@ import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { WorkerPool } from './media/WorkerPool';
-import { closeDatabase, openDatabase } from './persistence/Database';
+import { Database, storageTarget } from './persistence/Database';
 import { ChannelRegistry } from './program/ChannelRegistry';
 import { RecordingRegistry } from './recording/RecordingRegistry';
 import { RecordingStore } from './recording/RecordingStore';
@@ -76,11 +76,11 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const setup = loadEventConfig(config.EVENT_FILE || undefined);
   const agenda = new Agenda(setup.sessions ?? (config.EVENT_FILE ? [] : demoAgenda(demoStart())));
 
-  const dbFile = join(config.DATA_DIR, 'hybrid-stage.db');
-  const db = openDatabase(dbFile, logger.child({ component: 'database' }));
+  const storage = storageTarget(config);
+  const db = await Database.open(storage, logger.child({ component: 'database' }));
   // SQLite creates its journal files with the database's mode, so these stay private once it is.
-  makePrivate(dbFile, `${dbFile}-wal`, `${dbFile}-shm`);
-  stack.push('database', () => closeDatabase(db));
+  if (storage.engine === 'sqlite') makePrivate(storage.file, `${storage.file}-wal`, `${storage.file}-shm`);
+  stack.push('database', () => db.close());
 
   // Early, so an unreachable Redis stops the start before the workers do; closed after socket.io
   // (whose adapter reads through it) and before the database.
@@ -102,9 +102,9 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   stack.push('media workers', () => pool.close());
   await pool.start();
 
-  const exhibition = new Exhibition(db);
+  const exhibition = await Exhibition.start(db);
   stack.push('exhibition', () => exhibition.close());
-  if (!config.EVENT_FILE && exhibition.seedDemoIfEmpty()) logger.info('seeded the demo exhibition');
+  if (!config.EVENT_FILE && (await exhibition.seedDemoIfEmpty())) logger.info('seeded the demo exhibition');
 
   // Built before the media it serves, so it closes after it: clients keep their connection while the
   // media drains. It listens only once everything is built (see startServer).
@@ -187,7 +187,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     logger: logger.child({ component: 'reruns' }),
   });
   stack.push('re-runs', () => reruns.close());
-  reruns.start();
+  await reruns.start();
 
   const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
   const event: EventSummary = {

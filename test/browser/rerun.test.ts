@@ -115,7 +115,7 @@ it('records from the console, schedules a re-run there, and shows it with its ba
 
   // The re-run is done: the producer deletes its recording, confirming the question that names it.
   const rows = await console.getByTestId('recordings').locator('tbody tr').count();
-  const file = server.recordings.file(recording.id);
+  const file = await server.recordings.file(recording.id);
   let asked = '';
   console.once('dialog', (dialog) => {
     asked = dialog.message();

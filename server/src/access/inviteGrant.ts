@@ -5,14 +5,15 @@ import { NotFoundError } from '../errors';
 export interface InviteScopes {
   studioIds: readonly string[];
   channelIds: readonly string[];
-  hasStand(standId: string): boolean;
+  /** Whether a stand exists (a database read on the server). */
+  hasStand(standId: string): boolean | Promise<boolean>;
 }
 
 /**
  * The grant an invite carries, once its scope is known to exist (NOT_FOUND otherwise). The one way
  * invites are scoped, for the console, the admin page and `npm run invite`.
  */
-export function inviteGrant(request: RequestOf<'invite:create'>, scopes: InviteScopes): Grant {
+export async function inviteGrant(request: RequestOf<'invite:create'>, scopes: InviteScopes): Promise<Grant> {
   switch (request.role) {
     case 'viewer':
     case 'producer':
@@ -26,7 +27,7 @@ export function inviteGrant(request: RequestOf<'invite:create'>, scopes: InviteS
       if (!scopes.channelIds.includes(request.channelId)) throw new NotFoundError('channel', request.channelId);
       return { role: 'captioner', channelId: request.channelId, languages: [...new Set(request.languages)] };
     case 'exhibitor':
-      if (!scopes.hasStand(request.standId)) throw new NotFoundError('stand', request.standId);
+      if (!(await scopes.hasStand(request.standId))) throw new NotFoundError('stand', request.standId);
       return { role: 'exhibitor', standId: request.standId };
   }
 }

@@ -64,7 +64,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   }
 
   /** Caption cue revisions stored so far (for the operators' metrics). */
-  storedCues(): number {
+  storedCues(): Promise<number> {
     return this.#options.store.count();
   }
 
@@ -74,7 +74,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   }
 
   /** Stores a cue typed at a desk now; its times must be about now. */
-  commitFromDesk(cue: Omit<NewCue, 'source' | 'providerCueId'>): StoredCue {
+  async commitFromDesk(cue: Omit<NewCue, 'source' | 'providerCueId'>): Promise<StoredCue> {
     const now = Date.now();
     if (cue.startMs < now - DESK_PAST_MS || cue.endMs > now + DESK_FUTURE_MS) {
       throw new AppError('INVALID_REQUEST', 'a desk cue must start within the last two minutes and end within the next minute');
@@ -82,8 +82,8 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     return this.commit({ ...cue, source: 'desk' });
   }
 
-  /** Stores a new live cue and sends it out. */
-  commit(cue: NewCue): StoredCue {
+  /** Stores a new live cue and sends it out once it is committed. */
+  async commit(cue: NewCue): Promise<StoredCue> {
     this.#assertChannel(cue.channelId);
     const stored: StoredCue = {
       id: randomUUID(),
@@ -100,38 +100,45 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
       author: cue.author,
       providerCueId: cue.providerCueId ?? null,
     };
-    this.#options.store.insert(stored);
+    await this.#options.store.insert(stored);
     this.#published(stored);
     return stored;
   }
 
   /** Stores a new revision of a cue with new text (and times), and sends it out in place of the old one. */
-  correct(cueId: string, changes: { text: string; startMs?: number; endMs?: number }, author: string): StoredCue {
-    const current = this.get(cueId);
-    const startMs = changes.startMs ?? current.startMs;
-    const endMs = changes.endMs ?? current.endMs;
-    if (endMs <= startMs) throw new AppError('INVALID_REQUEST', 'endMs must be after startMs');
-    const revised: StoredCue = { ...current, revision: current.revision + 1, text: changes.text, startMs, endMs, author };
-    // A translator's edit of a machine draft makes it theirs.
-    if (current.source === 'machine' && author !== current.author) revised.source = 'desk';
-    this.#options.store.insert(revised);
+  async correct(cueId: string, changes: { text: string; startMs?: number; endMs?: number }, author: string): Promise<StoredCue> {
+    // Read and revise in one transaction per cue: two desks correcting at once make two revisions.
+    const revised = await this.#options.store.transaction(`cue:${cueId}`, async (store) => {
+      const current = await getIn(store, cueId);
+      const startMs = changes.startMs ?? current.startMs;
+      const endMs = changes.endMs ?? current.endMs;
+      if (endMs <= startMs) throw new AppError('INVALID_REQUEST', 'endMs must be after startMs');
+      const revised: StoredCue = { ...current, revision: current.revision + 1, text: changes.text, startMs, endMs, author };
+      // A translator's edit of a machine draft makes it theirs.
+      if (current.source === 'machine' && author !== current.author) revised.source = 'desk';
+      await store.insert(revised);
+      return revised;
+    });
     this.#published(revised);
     return revised;
   }
 
   /** Sends out a machine draft, as it is or corrected. */
-  accept(cueId: string, author: string, text?: string): StoredCue {
-    const current = this.get(cueId);
-    if (current.status !== 'draft') throw new AppError('INVALID_STATE', `cue ${cueId} is already out`);
-    const accepted: StoredCue = {
-      ...current,
-      revision: current.revision + 1,
-      status: 'live',
-      text: text ?? current.text,
-      source: text !== undefined && text !== current.text ? 'desk' : current.source,
-      author,
-    };
-    this.#options.store.insert(accepted);
+  async accept(cueId: string, author: string, text?: string): Promise<StoredCue> {
+    const accepted = await this.#options.store.transaction(`cue:${cueId}`, async (store) => {
+      const current = await getIn(store, cueId);
+      if (current.status !== 'draft') throw new AppError('INVALID_STATE', `cue ${cueId} is already out`);
+      const accepted: StoredCue = {
+        ...current,
+        revision: current.revision + 1,
+        status: 'live',
+        text: text ?? current.text,
+        source: text !== undefined && text !== current.text ? 'desk' : current.source,
+        author,
+      };
+      await store.insert(accepted);
+      return accepted;
+    });
     this.#published(accepted);
     return accepted;
   }
@@ -140,14 +147,16 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
    * Stores a provider's batch in one transaction, idempotent by the provider's cue id: the same cue
    * again changes nothing; other text or times make a new revision (a correction).
    */
-  ingest(channelId: string, cues: IngestCue[], author: string): IngestResult[] {
+  async ingest(channelId: string, cues: IngestCue[], author: string): Promise<IngestResult[]> {
     this.#assertChannel(channelId);
     const changed: StoredCue[] = [];
-    const results = this.#options.store.transaction(() =>
-      cues.map((cue): IngestResult => {
-        const existing = this.#options.store.byProvider(channelId, cue.language, cue.id);
+    const results = await this.#options.store.transaction(`captions:${channelId}`, async (store) => {
+      const results: IngestResult[] = [];
+      for (const cue of cues) {
+        const existing = await store.byProvider(channelId, cue.language, cue.id);
         if (existing && existing.text === cue.text && existing.startMs === cue.startMs && existing.endMs === cue.endMs) {
-          return { id: cue.id, cueId: existing.id, revision: existing.revision, outcome: 'unchanged' };
+          results.push({ id: cue.id, cueId: existing.id, revision: existing.revision, outcome: 'unchanged' });
+          continue;
         }
         const stored: StoredCue = existing
           ? { ...existing, revision: existing.revision + 1, text: cue.text, startMs: cue.startMs, endMs: cue.endMs, author }
@@ -166,11 +175,12 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
               author,
               providerCueId: cue.id,
             };
-        this.#options.store.insert(stored);
+        await store.insert(stored);
         changed.push(stored);
-        return { id: cue.id, cueId: stored.id, revision: stored.revision, outcome: existing ? 'corrected' : 'created' };
-      }),
-    );
+        results.push({ id: cue.id, cueId: stored.id, revision: stored.revision, outcome: existing ? 'corrected' : 'created' });
+      }
+      return results;
+    });
     for (const cue of changed) this.#published(cue);
     return results;
   }
@@ -179,14 +189,20 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
    * Stores the cues of a caption file for a session (a pre-recorded segment or film), as one
    * transaction: times in the file are relative to the session's start.
    */
-  importSession(channelId: string, sessionId: string, language: Language, cues: Array<{ startMs: number; endMs: number; text: string }>, author: string): number {
+  async importSession(
+    channelId: string,
+    sessionId: string,
+    language: Language,
+    cues: Array<{ startMs: number; endMs: number; text: string }>,
+    author: string,
+  ): Promise<number> {
     this.#assertChannel(channelId);
     const session = this.#options.agenda.get(sessionId);
     if (!session || session.channelId !== channelId) throw new NotFoundError('session', sessionId);
     const origin = Date.parse(session.startsAt);
-    this.#options.store.transaction(() => {
+    await this.#options.store.transaction(`captions:${channelId}`, async (store) => {
       for (const cue of cues) {
-        this.#options.store.insert({
+        await store.insert({
           id: randomUUID(),
           revision: 1,
           channelId,
@@ -207,19 +223,17 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   }
 
   /** The newest revision of a cue; NOT_FOUND when there is none. */
-  get(cueId: string): StoredCue {
-    const cue = this.#options.store.get(cueId);
-    if (!cue) throw new NotFoundError('cue', cueId);
-    return cue;
+  get(cueId: string): Promise<StoredCue> {
+    return getIn(this.#options.store, cueId);
   }
 
   /** What a viewer joining now gets: the last few cues of the session on air (or of the last minutes). */
-  recent(channelId: string, language: Language): Cue[] {
+  async recent(channelId: string, language: Language): Promise<Cue[]> {
     this.#assertChannel(channelId);
     const now = Date.now();
     const session = this.#options.agenda.sessionAt(channelId, now);
     const since = session ? Date.parse(session.startsAt) : now - LATE_JOINER_WINDOW_MS;
-    const live = this.#options.store.recent(channelId, language, since, LATE_JOINER_CUES);
+    const live = await this.#options.store.recent(channelId, language, since, LATE_JOINER_CUES);
     const replayed = this.#replayed.get(`${channelId}:${language}`) ?? [];
     // A re-run on the channel it was recorded on sends the same cue ids again, later.
     const replayedIds = new Set(replayed.map((c) => c.id));
@@ -230,7 +244,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   }
 
   /** Every live cue (newest revision, every language) of a channel starting in [fromMs, toMs): a recording's captions. */
-  recorded(channelId: string, fromMs: number, toMs: number): StoredCue[] {
+  recorded(channelId: string, fromMs: number, toMs: number): Promise<StoredCue[]> {
     return this.#options.store.between(channelId, fromMs, toMs);
   }
 
@@ -252,13 +266,13 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   }
 
   /** Machine drafts of the last minutes still waiting for a translator. */
-  drafts(channelId: string, language: Language): Cue[] {
+  async drafts(channelId: string, language: Language): Promise<Cue[]> {
     this.#assertChannel(channelId);
-    return this.#options.store.drafts(channelId, language, Date.now() - LATE_JOINER_WINDOW_MS).map(toWire);
+    return (await this.#options.store.drafts(channelId, language, Date.now() - LATE_JOINER_WINDOW_MS)).map(toWire);
   }
 
   /** Every live cue of a session in a language. */
-  session(sessionId: string, language: Language): StoredCue[] {
+  session(sessionId: string, language: Language): Promise<StoredCue[]> {
     return this.#options.store.session(sessionId, language);
   }
 
@@ -273,7 +287,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     for (const [language, translator] of translators) {
       try {
         const text = (await translator.translate(english.text, language)).slice(0, 500);
-        const existing = store.translationOf(english.id, language);
+        const existing = await store.translationOf(english.id, language);
         // A translator who edited the translation keeps their words when the English is corrected.
         if (existing && existing.source !== 'machine') continue;
         const cue: StoredCue = existing
@@ -293,7 +307,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
               author: translator.name,
               providerCueId: null,
             };
-        store.insert(cue);
+        await store.insert(cue);
         this.emit(cue.status === 'live' ? 'cue' : 'draft', cue);
       } catch (error) {
         logger.warn({ err: error, language, translator: translator.name }, 'machine translation failed');
@@ -304,6 +318,13 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   #assertChannel(channelId: string): void {
     if (!this.#options.channelIds.has(channelId)) throw new NotFoundError('channel', channelId);
   }
+}
+
+/** The newest revision of a cue in `store`; NOT_FOUND when there is none. */
+async function getIn(store: CaptionStore, cueId: string): Promise<StoredCue> {
+  const cue = await store.get(cueId);
+  if (!cue) throw new NotFoundError('cue', cueId);
+  return cue;
 }
 
 /** What clients see of a cue: no author or provider id. */

@@ -1,5 +1,5 @@
 import type { Cue, CueSource, CueStatus, Language } from '@hybrid-stage/shared';
-import type { Db } from '../persistence/Database';
+import type { Db, Tables } from '../persistence/Database';
 
 /** A cue revision as stored, with who wrote it and the provider's id. */
 export interface StoredCue extends Cue {
@@ -7,21 +7,7 @@ export interface StoredCue extends Cue {
   providerCueId: string | null;
 }
 
-interface Row {
-  id: string;
-  revision: number;
-  channel_id: string;
-  session_id: string | null;
-  language: string;
-  start_ms: number;
-  end_ms: number;
-  text: string;
-  source: string;
-  status: string;
-  author: string;
-  provider_cue_id: string | null;
-  translated_from: string | null;
-}
+type Row = Tables['caption_cues'];
 
 const toCue = (r: Row): StoredCue => ({
   id: r.id,
@@ -39,100 +25,140 @@ const toCue = (r: Row): StoredCue => ({
   providerCueId: r.provider_cue_id,
 });
 
-/** Newest revision of each cue, as a subquery over `caption_cues`. */
-const NEWEST = `SELECT c.* FROM caption_cues c
-  WHERE c.revision = (SELECT MAX(revision) FROM caption_cues WHERE id = c.id)`;
-
-/** Caption cues and all their revisions in SQLite. Each write is its own committed transaction. */
+/** Caption cues and all their revisions, in SQLite or PostgreSQL. Each write is committed when it resolves. */
 export class CaptionStore {
   readonly #db: Db;
-  readonly #insert;
-  readonly #byId;
-  readonly #byProvider;
-  readonly #recent;
-  readonly #session;
-  readonly #translation;
-  readonly #drafts;
-  readonly #count;
-  readonly #between;
 
   constructor(db: Db) {
     this.#db = db;
-    this.#insert = db.prepare(`INSERT INTO caption_cues
-      (id, revision, channel_id, session_id, language, start_ms, end_ms, text, source, status, author, provider_cue_id, translated_from, created_at)
-      VALUES (@id, @revision, @channelId, @sessionId, @language, @startMs, @endMs, @text, @source, @status, @author, @providerCueId, @translatedFrom, @createdAt)`);
-    this.#byId = db.prepare<[string], Row>('SELECT * FROM caption_cues WHERE id = ? ORDER BY revision DESC LIMIT 1');
-    this.#byProvider = db.prepare<[string, string, string], Row>(
-      'SELECT * FROM caption_cues WHERE channel_id = ? AND language = ? AND provider_cue_id = ? ORDER BY revision DESC LIMIT 1',
-    );
-    this.#recent = db.prepare<[string, string, number, number], Row>(
-      `SELECT * FROM (${NEWEST}) WHERE channel_id = ? AND language = ? AND status = 'live' AND start_ms >= ? ORDER BY start_ms DESC LIMIT ?`,
-    );
-    this.#translation = db.prepare<[string, string], Row>(
-      'SELECT * FROM caption_cues WHERE translated_from = ? AND language = ? ORDER BY revision DESC LIMIT 1',
-    );
-    this.#drafts = db.prepare<[string, string, number], Row>(
-      `SELECT * FROM (${NEWEST}) WHERE channel_id = ? AND language = ? AND status = 'draft' AND start_ms >= ? ORDER BY start_ms`,
-    );
-    this.#between = db.prepare<[string, number, number], Row>(
-      `SELECT * FROM (${NEWEST}) WHERE channel_id = ? AND status = 'live' AND start_ms >= ? AND start_ms < ? ORDER BY start_ms, id`,
-    );
-    this.#session = db.prepare<[string, string], Row>(
-      `SELECT * FROM (${NEWEST}) WHERE session_id = ? AND language = ? AND status = 'live' ORDER BY start_ms, id`,
-    );
-    this.#count = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM caption_cues');
+  }
+
+  /** The newest revision of each cue, filtered further by the caller. */
+  #newest() {
+    return this.#db.db
+      .selectFrom('caption_cues as c')
+      .selectAll('c')
+      .where('c.revision', '=', (eb) => eb.selectFrom('caption_cues as r').select((r) => r.fn.max('r.revision').as('m')).whereRef('r.id', '=', 'c.id'));
   }
 
   /** How many cue revisions are stored. */
-  count(): number {
-    return this.#count.get()!.n;
+  async count(): Promise<number> {
+    const row = await this.#db.db.selectFrom('caption_cues').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   /** Stores a revision; resolves once it is committed. */
-  insert(cue: StoredCue): void {
-    this.#insert.run({ ...cue, createdAt: Date.now() });
+  async insert(cue: StoredCue): Promise<void> {
+    await this.#db.db
+      .insertInto('caption_cues')
+      .values({
+        id: cue.id,
+        revision: cue.revision,
+        channel_id: cue.channelId,
+        session_id: cue.sessionId,
+        language: cue.language,
+        start_ms: cue.startMs,
+        end_ms: cue.endMs,
+        text: cue.text,
+        source: cue.source,
+        status: cue.status,
+        author: cue.author,
+        provider_cue_id: cue.providerCueId,
+        translated_from: cue.translatedFrom,
+        created_at: Date.now(),
+      })
+      .execute();
   }
 
   /** The newest revision of a cue. */
-  get(cueId: string): StoredCue | undefined {
-    const row = this.#byId.get(cueId);
+  async get(cueId: string): Promise<StoredCue | undefined> {
+    const row = await this.#db.db.selectFrom('caption_cues').selectAll().where('id', '=', cueId).orderBy('revision', 'desc').limit(1).executeTakeFirst();
     return row && toCue(row);
   }
 
   /** The newest revision of the cue a provider sent with this id. */
-  byProvider(channelId: string, language: Language, providerCueId: string): StoredCue | undefined {
-    const row = this.#byProvider.get(channelId, language, providerCueId);
+  async byProvider(channelId: string, language: Language, providerCueId: string): Promise<StoredCue | undefined> {
+    const row = await this.#db.db
+      .selectFrom('caption_cues')
+      .selectAll()
+      .where('channel_id', '=', channelId)
+      .where('language', '=', language)
+      .where('provider_cue_id', '=', providerCueId)
+      .orderBy('revision', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row && toCue(row);
   }
 
   /** The newest revision of the machine translation of an English cue into `language`. */
-  translationOf(englishCueId: string, language: Language): StoredCue | undefined {
-    const row = this.#translation.get(englishCueId, language);
+  async translationOf(englishCueId: string, language: Language): Promise<StoredCue | undefined> {
+    const row = await this.#db.db
+      .selectFrom('caption_cues')
+      .selectAll()
+      .where('translated_from', '=', englishCueId)
+      .where('language', '=', language)
+      .orderBy('revision', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row && toCue(row);
   }
 
   /** The last `limit` live cues of a channel and language starting at or after `sinceMs`, oldest first. */
-  recent(channelId: string, language: Language, sinceMs: number, limit: number): StoredCue[] {
-    return this.#recent.all(channelId, language, sinceMs, limit).map(toCue).reverse();
+  async recent(channelId: string, language: Language, sinceMs: number, limit: number): Promise<StoredCue[]> {
+    const rows = await this.#newest()
+      .where('c.channel_id', '=', channelId)
+      .where('c.language', '=', language)
+      .where('c.status', '=', 'live')
+      .where('c.start_ms', '>=', sinceMs)
+      .orderBy('c.start_ms', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map(toCue).reverse();
   }
 
   /** Drafts still waiting, of a channel and language, starting at or after `sinceMs`. */
-  drafts(channelId: string, language: Language, sinceMs: number): StoredCue[] {
-    return this.#drafts.all(channelId, language, sinceMs).map(toCue);
+  async drafts(channelId: string, language: Language, sinceMs: number): Promise<StoredCue[]> {
+    const rows = await this.#newest()
+      .where('c.channel_id', '=', channelId)
+      .where('c.language', '=', language)
+      .where('c.status', '=', 'draft')
+      .where('c.start_ms', '>=', sinceMs)
+      .orderBy('c.start_ms')
+      .execute();
+    return rows.map(toCue);
   }
 
   /** Every live cue of a session in a language, in time order. */
-  session(sessionId: string, language: Language): StoredCue[] {
-    return this.#session.all(sessionId, language).map(toCue);
+  async session(sessionId: string, language: Language): Promise<StoredCue[]> {
+    const rows = await this.#newest()
+      .where('c.session_id', '=', sessionId)
+      .where('c.language', '=', language)
+      .where('c.status', '=', 'live')
+      .orderBy('c.start_ms')
+      .orderBy('c.id')
+      .execute();
+    return rows.map(toCue);
   }
 
   /** Every live cue of a channel, in every language, starting in [fromMs, toMs), in time order. */
-  between(channelId: string, fromMs: number, toMs: number): StoredCue[] {
-    return this.#between.all(channelId, fromMs, toMs).map(toCue);
+  async between(channelId: string, fromMs: number, toMs: number): Promise<StoredCue[]> {
+    const rows = await this.#newest()
+      .where('c.channel_id', '=', channelId)
+      .where('c.status', '=', 'live')
+      .where('c.start_ms', '>=', fromMs)
+      .where('c.start_ms', '<', toMs)
+      .orderBy('c.start_ms')
+      .orderBy('c.id')
+      .execute();
+    return rows.map(toCue);
   }
 
-  /** Runs `work` in one transaction. */
-  transaction<T>(work: () => T): T {
-    return this.#db.transaction(work)();
+  /**
+   * Runs `work` in one transaction, given a store whose reads and writes are in it; only that store
+   * may be used inside. Transactions on one `lock` (a channel, a cue) take turns, so a cue is read
+   * and revised by one at a time.
+   */
+  transaction<T>(lock: string, work: (store: CaptionStore) => Promise<T>): Promise<T> {
+    return this.#db.transaction(`captions:${lock}`, (tx) => work(new CaptionStore(tx)));
   }
 }

@@ -11,14 +11,16 @@
  *   npm run invite -- exhibitor nordlicht-systems
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import { Requests, Role, type Grant, type RequestOf } from '@hybrid-stage/shared';
 import { inviteGrant, type InviteScopes } from '../access/inviteGrant';
 import { AccessTokens } from '../access/AccessTokens';
 import { mintInvite } from '../access/mintInvite';
-import { loadConfig } from '../config';
+import { loadConfig, type Config } from '../config';
+import { StandStore } from '../exhibition/StandStore';
+import { createLogger } from '../logger';
+import { Database, storageTarget } from '../persistence/Database';
 import { NotFoundError, StartupError } from '../errors';
 import { DEMO_EVENT } from '../studios/demoEvent';
 import { loadEventConfig } from '../studios/eventConfig';
@@ -41,8 +43,19 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** The stand ids in the database, if it exists yet (the demo seeds them at first start). */
-function standIds(dataDir: string): Set<string> | undefined {
-  const file = join(dataDir, 'hybrid-stage.db');
+async function standIds(config: Config): Promise<Set<string> | undefined> {
+  const target = storageTarget(config);
+  if (target.engine === 'postgres') {
+    const db = await Database.open(target, createLogger('silent'));
+    try {
+      const ids = (await new StandStore(db).list()).map((s) => s.id);
+      return ids.length > 0 ? new Set(ids) : undefined;
+    } finally {
+      await db.close();
+    }
+  }
+  // A SQLite file is only read: the CLI neither creates nor migrates it.
+  const { file } = target;
   if (!existsSync(file)) return undefined;
   const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
@@ -106,7 +119,7 @@ async function main(argv: string[]): Promise<string> {
   if (hoursText !== undefined) fields.hours = Number(hoursText);
   const request = Requests['invite:create'].safeParse({ role: role.data, ...fields });
   if (!request.success) throw new UsageError(refusal(request.error, fields));
-  const stands = standIds(config.DATA_DIR);
+  const stands = await standIds(config);
   const scopes: InviteScopes = {
     studioIds: event.studios.map((s) => s.id),
     channelIds: event.channels.map((c) => c.id),
@@ -115,7 +128,7 @@ async function main(argv: string[]): Promise<string> {
   };
   let grant: Grant;
   try {
-    grant = inviteGrant(request.data, scopes);
+    grant = await inviteGrant(request.data, scopes);
   } catch (error) {
     if (!(error instanceof NotFoundError)) throw error;
     throw new UsageError(unknownScope(request.data, scopes, stands));

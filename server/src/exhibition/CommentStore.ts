@@ -1,74 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import type { NewComment, StandComment } from '@hybrid-stage/shared';
 import { NotFoundError } from '../errors';
-import type { Db } from '../persistence/Database';
+import type { Db, Tables } from '../persistence/Database';
 
-interface Row {
-  id: string;
-  stand_id: string;
-  author: string;
-  text: string;
-  hidden: number;
-  created_at: number;
-}
+type Row = Omit<Tables['stand_comments'], 'rowid' | 'visitor_id'>;
 
 /** How many comments a stand's list shows. */
 const PAGE = 100;
+const COLUMNS = ['id', 'stand_id', 'author', 'text', 'hidden', 'created_at'] as const;
 
 /**
- * Comments on stands in SQLite, newest first. Text is stored exactly as written; the client renders
- * it as text, so markup in it stays inert. Moderators hide (reversible) or delete.
+ * Comments on stands, in SQLite or PostgreSQL, newest first. Text is stored exactly as written; the
+ * client renders it as text, so markup in it stays inert. Moderators hide (reversible) or delete.
  */
 export class CommentStore {
-  readonly #insert;
-  readonly #visible;
-  readonly #all;
-  readonly #one;
-  readonly #hide;
-  readonly #delete;
+  readonly #db: Db;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(
-      'INSERT INTO stand_comments (id, stand_id, visitor_id, author, text, hidden, created_at) VALUES (?, ?, ?, ?, ?, 0, ?)',
-    );
-    this.#visible = db.prepare<[string, number], Row>(
-      'SELECT * FROM stand_comments WHERE stand_id = ? AND hidden = 0 ORDER BY created_at DESC, rowid DESC LIMIT ?',
-    );
-    this.#all = db.prepare<[string, number], Row>('SELECT * FROM stand_comments WHERE stand_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?');
-    this.#one = db.prepare<[string, string], Row>('SELECT * FROM stand_comments WHERE id = ? AND stand_id = ?');
-    this.#hide = db.prepare('UPDATE stand_comments SET hidden = ? WHERE id = ?');
-    this.#delete = db.prepare('DELETE FROM stand_comments WHERE id = ?');
+    this.#db = db;
   }
 
-  /** Stores a comment; it is committed when this returns. */
-  post(standId: string, visitorId: string, comment: NewComment): StandComment {
-    const id = randomUUID();
-    this.#insert.run(id, standId, visitorId, comment.author, comment.text, Date.now());
-    return toComment(this.#one.get(id, standId)!);
+  /** Stores a comment; it is committed when this resolves. */
+  async post(standId: string, visitorId: string, comment: NewComment): Promise<StandComment> {
+    const row = await this.#db.db
+      .insertInto('stand_comments')
+      .values({ id: randomUUID(), stand_id: standId, visitor_id: visitorId, author: comment.author, text: comment.text, hidden: 0, created_at: Date.now() })
+      .returning(COLUMNS)
+      .executeTakeFirstOrThrow();
+    return toComment(row);
   }
 
   /** A stand's comments, newest first; hidden ones only when `withHidden` (for moderators). */
-  list(standId: string, withHidden: boolean): StandComment[] {
-    return (withHidden ? this.#all : this.#visible).all(standId, PAGE).map(toComment);
+  async list(standId: string, withHidden: boolean): Promise<StandComment[]> {
+    let query = this.#db.db.selectFrom('stand_comments').select(COLUMNS).where('stand_id', '=', standId);
+    if (!withHidden) query = query.where('hidden', '=', 0);
+    // Two comments in the same millisecond: the one written last first.
+    const rows = await query.orderBy('created_at', 'desc').orderBy('rowid', 'desc').limit(PAGE).execute();
+    return rows.map(toComment);
   }
 
-  /** Hides or shows a comment again. */
-  setHidden(standId: string, commentId: string, hidden: boolean): StandComment {
-    this.#get(standId, commentId);
-    this.#hide.run(hidden ? 1 : 0, commentId);
-    return this.#get(standId, commentId);
-  }
-
-  /** Deletes a comment for good. */
-  delete(standId: string, commentId: string): void {
-    this.#get(standId, commentId);
-    this.#delete.run(commentId);
-  }
-
-  #get(standId: string, commentId: string): StandComment {
-    const row = this.#one.get(commentId, standId);
+  /** Hides or shows a comment again; NOT_FOUND when the stand has no such comment. */
+  async setHidden(standId: string, commentId: string, hidden: boolean): Promise<StandComment> {
+    const row = await this.#db.db
+      .updateTable('stand_comments')
+      .set({ hidden: hidden ? 1 : 0 })
+      .where('id', '=', commentId)
+      .where('stand_id', '=', standId)
+      .returning(COLUMNS)
+      .executeTakeFirst();
     if (!row) throw new NotFoundError('comment', commentId);
     return toComment(row);
+  }
+
+  /** Deletes a comment for good; NOT_FOUND when the stand has no such comment. */
+  async delete(standId: string, commentId: string): Promise<void> {
+    const { numDeletedRows } = await this.#db.db.deleteFrom('stand_comments').where('id', '=', commentId).where('stand_id', '=', standId).executeTakeFirst();
+    if (numDeletedRows === 0n) throw new NotFoundError('comment', commentId);
   }
 }
 

@@ -14,7 +14,7 @@ export class Exhibition {
   readonly visits: VisitLog;
   readonly presence: StandPresence;
 
-  constructor(db: Db) {
+  private constructor(db: Db) {
     this.stands = new StandStore(db);
     this.comments = new CommentStore(db);
     this.gifts = new GiftLedger(db, this.stands);
@@ -22,16 +22,32 @@ export class Exhibition {
     this.presence = new StandPresence(this.visits);
   }
 
+  /**
+   * The exhibition on `db`. On SQLite (one node) the visits a previous stop left open are ended; on
+   * PostgreSQL other nodes' visits may be under way, so open ones count until the dwell cap instead.
+   */
+  static async start(db: Db): Promise<Exhibition> {
+    const exhibition = new Exhibition(db);
+    if (db.engine === 'sqlite') await exhibition.visits.endOpenVisits();
+    return exhibition;
+  }
+
   /** Seeds the demo's 24 stands when the hall is empty (first start); later starts keep what is there. */
-  seedDemoIfEmpty(): boolean {
-    if (this.stands.list().length > 0) return false;
-    this.stands.addAll(demoStands());
+  async seedDemoIfEmpty(): Promise<boolean> {
+    if ((await this.stands.list()).length > 0) return false;
+    try {
+      await this.stands.addAll(demoStands());
+    } catch (error) {
+      // Another node seeding the same empty database at the same moment got there first.
+      if ((await this.stands.list()).length > 0) return false;
+      throw error;
+    }
     return true;
   }
 
-  /** Ends open visits. Safe to call twice. */
-  close(): void {
-    this.presence.close();
+  /** Ends open visits, once their writes are done. Safe to call twice. */
+  close(): Promise<void> {
+    return this.presence.close();
   }
 
   /** Whether {@link close} has been called. */

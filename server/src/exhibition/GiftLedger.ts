@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { GiftVoucher } from '@hybrid-stage/shared';
+import type { GiftVoucher, StandInfo } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 import type { Db } from '../persistence/Database';
-import type { StandStore } from './StandStore';
+import { StandStore } from './StandStore';
 
 interface Row {
   code: string;
@@ -22,50 +22,53 @@ function voucherCode(standId: string): string {
 
 /**
  * Gift vouchers: one per visitor and stand, never more than the stand's stock. A claim is one
- * SQLite transaction taken with a write lock (BEGIN IMMEDIATE): look for the visitor's voucher,
- * count the vouchers handed out, insert. Claiming again returns the first voucher.
+ * transaction that takes turns with every other claim on the stand (SQLite's write lock, or a
+ * PostgreSQL advisory lock on the stand, so several processes or nodes share one stock): look for
+ * the visitor's voucher, count the vouchers handed out, insert. Claiming again returns the first voucher.
  */
 export class GiftLedger {
+  readonly #db: Db;
   readonly #stands: StandStore;
-  readonly #claim;
-  readonly #mine;
 
   constructor(db: Db, stands: StandStore) {
+    this.#db = db;
     this.#stands = stands;
-    const mine = db.prepare<[string, string], Row>('SELECT code, claimed_at FROM stand_gifts WHERE stand_id = ? AND visitor_id = ?');
-    this.#mine = mine;
-    const count = db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM stand_gifts WHERE stand_id = ?');
-    const insert = db.prepare('INSERT INTO stand_gifts (stand_id, visitor_id, code, claimed_at) VALUES (?, ?, ?, ?)');
-    const claim = db.transaction((standId: string, visitorId: string): { row: Row; fresh: boolean } => {
-      const stand = this.#stands.get(standId);
-      const existing = mine.get(standId, visitorId);
-      if (existing) return { row: existing, fresh: false };
-      if (count.get(standId)!.n >= stand.gift.stock) throw new AppError('INVALID_STATE', `the gifts of stand ${standId} are all given away`);
-      const row = { code: voucherCode(standId), claimed_at: Date.now() };
-      insert.run(standId, visitorId, row.code, row.claimed_at);
-      return { row, fresh: true };
-    });
-    this.#claim = (standId: string, visitorId: string) => claim.immediate(standId, visitorId);
   }
 
   /**
    * The visitor's voucher from a stand, handed out now or found from before (`fresh` says which).
    * NOT_FOUND for a stand that does not exist, INVALID_STATE when none are left.
    */
-  claim(standId: string, visitorId: string): { voucher: GiftVoucher; fresh: boolean } {
-    const { row, fresh } = this.#claim(standId, visitorId);
-    return { voucher: this.#voucher(standId, row), fresh };
+  async claim(standId: string, visitorId: string): Promise<{ voucher: GiftVoucher; fresh: boolean }> {
+    return this.#db.transaction(`gifts:${standId}`, async (tx) => {
+      const stand = await new StandStore(tx).get(standId);
+      const existing = await mine(tx, standId, visitorId);
+      if (existing) return { voucher: voucher(stand, existing), fresh: false };
+      const { n } = await tx.db
+        .selectFrom('stand_gifts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('stand_id', '=', standId)
+        .executeTakeFirstOrThrow();
+      if (Number(n) >= stand.gift.stock) throw new AppError('INVALID_STATE', `the gifts of stand ${standId} are all given away`);
+      const row = { code: voucherCode(standId), claimed_at: Date.now() };
+      await tx.db.insertInto('stand_gifts').values({ stand_id: standId, visitor_id: visitorId, ...row }).execute();
+      return { voucher: voucher(stand, row), fresh: true };
+    });
   }
 
   /** The visitor's voucher from a stand if they claimed one, else undefined. NOT_FOUND for no such stand. */
-  find(standId: string, visitorId: string): GiftVoucher | undefined {
-    this.#stands.get(standId);
-    const row = this.#mine.get(standId, visitorId);
-    return row && this.#voucher(standId, row);
+  async find(standId: string, visitorId: string): Promise<GiftVoucher | undefined> {
+    const stand = await this.#stands.get(standId);
+    const row = await mine(this.#db, standId, visitorId);
+    return row && voucher(stand, row);
   }
+}
 
-  #voucher(standId: string, row: Row): GiftVoucher {
-    const { gift } = this.#stands.get(standId);
-    return { standId, code: row.code, title: gift.title, description: gift.description, claimedAt: new Date(row.claimed_at).toISOString() };
-  }
+function mine(db: Db, standId: string, visitorId: string): Promise<Row | undefined> {
+  return db.db.selectFrom('stand_gifts').select(['code', 'claimed_at']).where('stand_id', '=', standId).where('visitor_id', '=', visitorId).executeTakeFirst();
+}
+
+function voucher(stand: StandInfo, row: Row): GiftVoucher {
+  const { gift } = stand;
+  return { standId: stand.id, code: row.code, title: gift.title, description: gift.description, claimedAt: new Date(row.claimed_at).toISOString() };
 }

@@ -13,7 +13,8 @@ export interface StandPresenceEvents {
 
 interface Visit {
   standId: string;
-  visitId: number;
+  /** The visit's id once its start is stored; undefined when the write failed (the visit goes uncounted). */
+  visitId: Promise<number | undefined>;
 }
 
 /**
@@ -25,6 +26,8 @@ export class StandPresence extends EventEmitter<StandPresenceEvents> {
   readonly #visits: VisitLog;
   readonly #at = new Map<string, Visit>();
   readonly #counts = new Map<string, number>();
+  /** Visit writes under way, awaited by {@link close} so none is cut off by the database closing. */
+  readonly #writes = new Set<Promise<unknown>>();
   #timer: NodeJS.Timeout | undefined;
   #lastAnnounced = 0;
   #closed = false;
@@ -44,7 +47,10 @@ export class StandPresence extends EventEmitter<StandPresenceEvents> {
     if (this.#closed) return;
     if (this.#at.get(connectionId)?.standId === standId) return;
     this.leave(connectionId);
-    this.#at.set(connectionId, { standId, visitId: this.#visits.start(standId, visitorId) });
+    // Counts change at once; the visit is written behind them (analytics only: a failed write is not
+    // the visitor's concern and is not retried).
+    const visitId = this.#track(this.#visits.start(standId, visitorId).catch(() => undefined));
+    this.#at.set(connectionId, { standId, visitId });
     this.#counts.set(standId, (this.#counts.get(standId) ?? 0) + 1);
     this.#changed();
   }
@@ -54,23 +60,31 @@ export class StandPresence extends EventEmitter<StandPresenceEvents> {
     const visit = this.#at.get(connectionId);
     if (!visit) return;
     this.#at.delete(connectionId);
-    this.#visits.end(visit.visitId);
+    this.#track(visit.visitId.then((id) => (id === undefined ? undefined : this.#visits.end(id))).catch(() => undefined));
     const n = (this.#counts.get(visit.standId) ?? 1) - 1;
     if (n > 0) this.#counts.set(visit.standId, n);
     else this.#counts.delete(visit.standId);
     this.#changed();
   }
 
-  /** Ends every open visit and stops announcing. Safe to call twice. */
-  close(): void {
-    if (this.#closed) return;
-    for (const connectionId of [...this.#at.keys()]) this.leave(connectionId);
-    this.#closed = true;
-    clearTimeout(this.#timer);
+  /** Ends every open visit, stops announcing, and resolves once the visit writes are done. Safe to call twice. */
+  async close(): Promise<void> {
+    if (!this.#closed) {
+      for (const connectionId of [...this.#at.keys()]) this.leave(connectionId);
+      this.#closed = true;
+      clearTimeout(this.#timer);
+    }
+    while (this.#writes.size > 0) await Promise.all(this.#writes);
   }
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  #track<T>(write: Promise<T>): Promise<T> {
+    this.#writes.add(write);
+    void write.finally(() => this.#writes.delete(write));
+    return write;
   }
 
   #changed(): void {

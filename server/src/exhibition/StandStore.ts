@@ -1,77 +1,88 @@
 import { StandContent, type NewStand, type StandInfo, type StandPlacement } from '@hybrid-stage/shared';
 import { AppError, NotFoundError } from '../errors';
-import type { Db } from '../persistence/Database';
+import type { Db, Tables } from '../persistence/Database';
 
-interface Row {
-  id: string;
-  content: string;
-  x: number;
-  z: number;
-  rotation: number;
-  gifts_claimed: number;
-}
+type Row = Tables['stands'] & { gifts_claimed: number };
 
-/** Stands in SQLite: content as one validated JSON document, placement in the hall, vouchers left. */
+/** Stands, in SQLite or PostgreSQL: content as one validated JSON document, placement in the hall, vouchers left. */
 export class StandStore {
   readonly #db: Db;
-  readonly #all;
-  readonly #one;
-  readonly #insert;
-  readonly #updateContent;
-  readonly #updatePlacement;
 
   constructor(db: Db) {
     this.#db = db;
-    const select = `SELECT s.*, (SELECT COUNT(*) FROM stand_gifts g WHERE g.stand_id = s.id) AS gifts_claimed FROM stands s`;
-    this.#all = db.prepare<[], Row>(`${select} ORDER BY s.created_at, s.id`);
-    this.#one = db.prepare<[string], Row>(`${select} WHERE s.id = ?`);
-    this.#insert = db.prepare(
-      'INSERT INTO stands (id, content, x, z, rotation, created_at, updated_at) VALUES (@id, @content, @x, @z, @rotation, @now, @now)',
-    );
-    this.#updateContent = db.prepare('UPDATE stands SET content = ?, updated_at = ? WHERE id = ?');
-    this.#updatePlacement = db.prepare('UPDATE stands SET x = ?, z = ?, rotation = ?, updated_at = ? WHERE id = ?');
+  }
+
+  #select() {
+    return this.#db.db
+      .selectFrom('stands as s')
+      .selectAll('s')
+      .select((eb) =>
+        eb
+          .selectFrom('stand_gifts as g')
+          .select((g) => g.fn.countAll<number>().as('n'))
+          .whereRef('g.stand_id', '=', 's.id')
+          .as('gifts_claimed'),
+      );
   }
 
   /** Every stand, in the order they were added. */
-  list(): StandInfo[] {
-    return this.#all.all().map(toStand);
+  async list(): Promise<StandInfo[]> {
+    const rows = await this.#select().orderBy('s.created_at').orderBy('s.id').execute();
+    return rows.map((row) => toStand(row as Row));
   }
 
   /** One stand; NOT_FOUND when there is none. */
-  get(id: string): StandInfo {
-    const row = this.#one.get(id);
+  async get(id: string): Promise<StandInfo> {
+    const row = await this.#select().where('s.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError('stand', id);
-    return toStand(row);
+    return toStand(row as Row);
   }
 
   /** Whether a stand exists. */
-  has(id: string): boolean {
-    return this.#one.get(id) !== undefined;
+  async has(id: string): Promise<boolean> {
+    return (await this.#db.db.selectFrom('stands').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
   }
 
   /** Adds a stand; INVALID_STATE when the id is taken. */
-  add(stand: NewStand): StandInfo {
-    if (this.has(stand.id)) throw new AppError('INVALID_STATE', `stand ${stand.id} exists already`);
-    this.#insert.run({ id: stand.id, content: JSON.stringify(stand.content), ...stand.placement, now: Date.now() });
+  async add(stand: NewStand): Promise<StandInfo> {
+    const now = Date.now();
+    const inserted = await this.#db.db
+      .insertInto('stands')
+      .values({ id: stand.id, content: JSON.stringify(stand.content), ...stand.placement, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) throw new AppError('INVALID_STATE', `stand ${stand.id} exists already`);
     return this.get(stand.id);
   }
 
   /** Adds many stands in one transaction (the demo's seed). */
-  addAll(stands: readonly NewStand[]): void {
-    this.#db.transaction(() => stands.forEach((s) => this.add(s)))();
+  async addAll(stands: readonly NewStand[]): Promise<void> {
+    await this.#db.transaction('stands', async (tx) => {
+      const store = new StandStore(tx);
+      for (const stand of stands) await store.add(stand);
+    });
   }
 
-  /** Replaces a stand's content. */
-  updateContent(id: string, content: StandContent): StandInfo {
-    this.get(id);
-    this.#updateContent.run(JSON.stringify(content), Date.now(), id);
+  /** Replaces a stand's content; NOT_FOUND when there is no such stand. */
+  async updateContent(id: string, content: StandContent): Promise<StandInfo> {
+    const { numUpdatedRows } = await this.#db.db
+      .updateTable('stands')
+      .set({ content: JSON.stringify(content), updated_at: Date.now() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) throw new NotFoundError('stand', id);
     return this.get(id);
   }
 
-  /** Moves a stand in the hall. */
-  place(id: string, placement: StandPlacement): StandInfo {
-    this.get(id);
-    this.#updatePlacement.run(placement.x, placement.z, placement.rotation, Date.now(), id);
+  /** Moves a stand in the hall; NOT_FOUND when there is no such stand. */
+  async place(id: string, placement: StandPlacement): Promise<StandInfo> {
+    const { numUpdatedRows } = await this.#db.db
+      .updateTable('stands')
+      .set({ x: placement.x, z: placement.z, rotation: placement.rotation, updated_at: Date.now() })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (numUpdatedRows === 0n) throw new NotFoundError('stand', id);
     return this.get(id);
   }
 }
@@ -82,6 +93,6 @@ function toStand(row: Row): StandInfo {
     id: row.id,
     ...content,
     placement: { x: row.x, z: row.z, rotation: row.rotation as StandPlacement['rotation'] },
-    giftsLeft: Math.max(0, content.gift.stock - row.gifts_claimed),
+    giftsLeft: Math.max(0, content.gift.stock - Number(row.gifts_claimed)),
   };
 }

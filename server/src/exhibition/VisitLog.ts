@@ -1,66 +1,74 @@
 import type { ExhibitionAnalytics, Region, VisitFigures } from '@hybrid-stage/shared';
+import { sql } from 'kysely';
 import type { Db } from '../persistence/Database';
 import type { StandStore } from './StandStore';
 
 /** Longest dwell counted for one visit: a tab left open overnight is not a 10-hour visit. */
 const MAX_DWELL_MS = 30 * 60_000;
 
-interface StandRow {
-  stand_id: string;
-  visits: number;
-  visitors: number;
-  dwell_ms: number;
-}
+/** How long a visit that started at `started_at` has lasted at `at`, at most MAX_DWELL_MS (CASE, not MIN or LEAST, reads the same in both engines). */
+const dwellAt = (at: number) =>
+  sql<number>`CASE WHEN CAST(${at} AS BIGINT) - started_at < ${MAX_DWELL_MS} THEN CAST(${at} AS BIGINT) - started_at ELSE ${MAX_DWELL_MS} END`;
 
 /**
- * Stand visits in SQLite (who opened which stand, when, and for how long) and the analytics built
- * from them with the stands' comments and gifts.
+ * Stand visits, in SQLite or PostgreSQL (who opened which stand, when, and for how long), and the
+ * analytics built from them with the stands' comments and gifts.
  */
 export class VisitLog {
+  readonly #db: Db;
   readonly #stands: StandStore;
-  readonly #start;
-  readonly #end;
-  readonly #endOpen;
-  readonly #visits;
-  readonly #regionVisitors;
-  readonly #comments;
-  readonly #gifts;
 
   constructor(db: Db, stands: StandStore) {
+    this.#db = db;
     this.#stands = stands;
-    this.#start = db.prepare('INSERT INTO stand_visits (stand_id, visitor_id, started_at) VALUES (?, ?, ?)');
-    this.#end = db.prepare('UPDATE stand_visits SET dwell_ms = MIN(?, ? - started_at) WHERE id = ? AND dwell_ms IS NULL');
-    // Visits left open by a stop: counted with the longest dwell that can be known, none.
-    this.#endOpen = db.prepare('UPDATE stand_visits SET dwell_ms = 0 WHERE dwell_ms IS NULL');
-    this.#endOpen.run();
-    // Visits still going on count with the time so far.
-    this.#visits = db.prepare<[number, number], StandRow>(
-      `SELECT stand_id, COUNT(*) AS visits, COUNT(DISTINCT visitor_id) AS visitors,
-         COALESCE(SUM(COALESCE(dwell_ms, MIN(?, ? - started_at))), 0) AS dwell_ms
-       FROM stand_visits GROUP BY stand_id`,
-    );
-    this.#regionVisitors = db.prepare<[], { stand_id: string; visitor_id: string }>('SELECT DISTINCT stand_id, visitor_id FROM stand_visits');
-    this.#comments = db.prepare<[], { stand_id: string; n: number }>('SELECT stand_id, COUNT(*) AS n FROM stand_comments GROUP BY stand_id');
-    this.#gifts = db.prepare<[], { stand_id: string; n: number }>('SELECT stand_id, COUNT(*) AS n FROM stand_gifts GROUP BY stand_id');
+  }
+
+  /** Visits left open by a stop: counted with the longest dwell that can be known, none. Run once at start. */
+  async endOpenVisits(): Promise<void> {
+    await this.#db.db.updateTable('stand_visits').set({ dwell_ms: 0 }).where('dwell_ms', 'is', null).execute();
   }
 
   /** Records the start of a visit; returns its id for {@link end}. */
-  start(standId: string, visitorId: string, at = Date.now()): number {
-    return Number(this.#start.run(standId, visitorId, at).lastInsertRowid);
+  async start(standId: string, visitorId: string, at = Date.now()): Promise<number> {
+    const row = await this.#db.db
+      .insertInto('stand_visits')
+      .values({ stand_id: standId, visitor_id: visitorId, started_at: at })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
   /** Records how long a visit lasted. */
-  end(visitId: number, at = Date.now()): void {
-    this.#end.run(MAX_DWELL_MS, at, visitId);
+  async end(visitId: number, at = Date.now()): Promise<void> {
+    await this.#db.db.updateTable('stand_visits').set({ dwell_ms: dwellAt(at) }).where('id', '=', visitId).where('dwell_ms', 'is', null).execute();
   }
 
   /** Figures per stand and per region; `standIds` limits the stands shown (regions always cover all). */
-  analytics(standIds?: ReadonlySet<string>): ExhibitionAnalytics {
-    const stands = this.#stands.list();
+  async analytics(standIds?: ReadonlySet<string>): Promise<ExhibitionAnalytics> {
+    const { db } = this.#db;
+    const stands = await this.#stands.list();
     const regionOf = new Map(stands.map((s) => [s.id, s.region]));
-    const visits = new Map(this.#visits.all(MAX_DWELL_MS, Date.now()).map((r) => [r.stand_id, r]));
-    const comments = new Map(this.#comments.all().map((r) => [r.stand_id, r.n]));
-    const gifts = new Map(this.#gifts.all().map((r) => [r.stand_id, r.n]));
+    // Visits still going on count with the time so far.
+    const visitRows = await db
+      .selectFrom('stand_visits')
+      .select((eb) => [
+        'stand_id',
+        eb.fn.countAll<number>().as('visits'),
+        eb.fn.count<number>('visitor_id').distinct().as('visitors'),
+        sql<number>`COALESCE(SUM(COALESCE(dwell_ms, ${dwellAt(Date.now())})), 0)`.as('dwell_ms'),
+      ])
+      .groupBy('stand_id')
+      .execute();
+    const visits = new Map(visitRows.map((r) => [r.stand_id, { visits: Number(r.visits), visitors: Number(r.visitors), dwell_ms: Number(r.dwell_ms) }]));
+    const countBy = async (table: 'stand_comments' | 'stand_gifts') =>
+      new Map(
+        (await db.selectFrom(table).select((eb) => ['stand_id', eb.fn.countAll<number>().as('n')]).groupBy('stand_id').execute()).map((r) => [
+          r.stand_id,
+          Number(r.n),
+        ]),
+      );
+    const comments = await countBy('stand_comments');
+    const gifts = await countBy('stand_gifts');
     const empty = (): VisitFigures => ({ visits: 0, visitors: 0, dwellMs: 0, comments: 0, giftsClaimed: 0 });
     const regions = new Map<Region, VisitFigures>();
     const perStand = stands.map((stand) => {
@@ -82,7 +90,7 @@ export class VisitLog {
     });
     // A visitor of two stands in a region is one visitor of the region.
     const regionVisitors = new Map<Region, Set<string>>();
-    for (const { stand_id, visitor_id } of this.#regionVisitors.all()) {
+    for (const { stand_id, visitor_id } of await db.selectFrom('stand_visits').select(['stand_id', 'visitor_id']).distinct().execute()) {
       const region = regionOf.get(stand_id);
       if (!region) continue;
       let set = regionVisitors.get(region);

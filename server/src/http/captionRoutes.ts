@@ -39,7 +39,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const channelId = String(req.params.channelId);
       const { cues } = parseBody(IngestBatch, req.body);
       for (const cue of cues) assertMayCaption(grant, channelId, cue.language);
-      res.json({ results: captions.ingest(channelId, cues, `${grant.role}:api`) });
+      res.json({ results: await captions.ingest(channelId, cues, `${grant.role}:api`) });
     }),
   );
 
@@ -50,7 +50,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const found = session(String(req.params.channelId), String(req.params.sessionId));
       const lang = language(String(req.params.language));
       const origin = Date.parse(found.startsAt);
-      const cues = captions.session(found.id, lang).map((c) => ({ startMs: c.startMs - origin, endMs: c.endMs - origin, text: c.text }));
+      const cues = (await captions.session(found.id, lang)).map((c) => ({ startMs: c.startMs - origin, endMs: c.endMs - origin, text: c.text }));
       res.type('text/vtt; charset=utf-8').send(writeWebVtt(cues, lang));
     }),
   );
@@ -72,7 +72,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const found = session(channelId, String(req.params.sessionId));
       if (typeof req.body !== 'string') throw new AppError('INVALID_REQUEST', 'send the file as text/vtt');
       const cues = parseWebVtt(req.body);
-      res.status(201).json({ cues: captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`) });
+      res.status(201).json({ cues: await captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`) });
     }),
   );
   return router;

@@ -44,17 +44,17 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
   /** The bearer's grant, or an anonymous viewer's (REGISTRATION_REQUIRED when the event asks viewers to register). */
   const grantOf = (req: Request) => viewerGrant(req, access, viewers);
 
-  router.get('/stands', route(async (_req, res) => void res.json(stands.list())));
+  router.get('/stands', route(async (_req, res) => void res.json(await stands.list())));
 
   router.post(
     '/stands',
     route(async (req, res) => {
       await bearerGrant(req, access, 'stand:add');
-      res.status(201).json(stands.add(parseBody(NewStand, req.body)));
+      res.status(201).json(await stands.add(parseBody(NewStand, req.body)));
     }),
   );
 
-  router.get('/stands/:standId', route(async (req, res) => void res.json(stands.get(standIdOf(req)))));
+  router.get('/stands/:standId', route(async (req, res) => void res.json(await stands.get(standIdOf(req)))));
 
   router.put(
     '/stands/:standId',
@@ -62,7 +62,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
       const grant = await bearerGrant(req, access, 'stand:edit');
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
-      res.json(stands.updateContent(standId, parseBody(StandContent, req.body)));
+      res.json(await stands.updateContent(standId, parseBody(StandContent, req.body)));
     }),
   );
 
@@ -70,7 +70,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
     '/stands/:standId/placement',
     route(async (req, res) => {
       await bearerGrant(req, access, 'stand:place');
-      res.json(stands.place(standIdOf(req), parseBody(StandPlacement, req.body)));
+      res.json(await stands.place(standIdOf(req), parseBody(StandPlacement, req.body)));
     }),
   );
 
@@ -78,8 +78,8 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
     '/stands/:standId/comments',
     route(async (req, res) => {
       const standId = standIdOf(req);
-      stands.get(standId);
-      res.json(comments.list(standId, mayManageStand(await grantOf(req), standId)));
+      await stands.get(standId);
+      res.json(await comments.list(standId, mayManageStand(await grantOf(req), standId)));
     }),
   );
 
@@ -90,8 +90,8 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
       const comment = parseBody(NewComment, req.body);
-      stands.get(standId);
-      res.status(201).json(comments.post(standId, visitorId, comment));
+      await stands.get(standId);
+      res.status(201).json(await comments.post(standId, visitorId, comment));
     }),
   );
 
@@ -102,7 +102,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
       const { hidden } = parseBody(CommentModeration, req.body);
-      res.json(comments.setHidden(standId, String(req.params.commentId), hidden));
+      res.json(await comments.setHidden(standId, String(req.params.commentId), hidden));
     }),
   );
 
@@ -112,7 +112,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
       const grant = await bearerGrant(req, access, 'comment:moderate');
       const standId = standIdOf(req);
       assertMayManageStand(grant, standId);
-      comments.delete(standId, String(req.params.commentId));
+      await comments.delete(standId, String(req.params.commentId));
       res.status(204).end();
     }),
   );
@@ -122,7 +122,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
     route(async (req, res) => {
       await grantOf(req);
       const standId = standIdOf(req);
-      const voucher = gifts.find(standId, visitorOf(req));
+      const voucher = await gifts.find(standId, visitorOf(req));
       if (!voucher) throw new AppError('NOT_FOUND', 'you have not claimed this stand\'s gift yet');
       res.json(voucher);
     }),
@@ -135,7 +135,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
       if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);
-      const { voucher, fresh } = gifts.claim(standId, visitorId);
+      const { voucher, fresh } = await gifts.claim(standId, visitorId);
       res.status(fresh ? 201 : 200).json(voucher);
     }),
   );
@@ -144,7 +144,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
     '/exhibition/analytics',
     route(async (req, res) => {
       const grant = await bearerGrant(req, access, 'exhibition:analytics');
-      res.json(visits.analytics(grant.role === 'admin' ? undefined : new Set(grant.standId ? [grant.standId] : [])));
+      res.json(await visits.analytics(grant.role === 'admin' ? undefined : new Set(grant.standId ? [grant.standId] : [])));
     }),
   );
   return router;

@@ -10,7 +10,7 @@ export interface MetricsSources {
   feeds: FeedRegistry;
   channels: ChannelRegistry;
   /** Caption cue revisions stored so far. */
-  storedCues: () => number;
+  storedCues: () => Promise<number>;
   /** Connected socket.io clients. */
   sockets: () => number;
   /** Clients whose connection dropped, their media held for the grace period. */
@@ -108,9 +108,10 @@ export class ServerMetrics {
       name: 'hybrid_stage_caption_cues_total',
       help: 'Caption cue revisions stored.',
       registers,
-      collect() {
+      async collect() {
+        const stored = await storedCues();
         this.reset();
-        this.inc(storedCues());
+        this.inc(stored);
       },
     });
     single('hybrid_stage_sockets', 'Connected socket.io clients.', sockets);

@@ -35,7 +35,7 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     '/recordings',
     route(async (req, res) => {
       await bearerGrant(req, access, 'recording:list');
-      res.json(recordings.list());
+      res.json(await recordings.list());
     }),
   );
   router.post(
@@ -56,7 +56,7 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     '/recordings/:recordingId/file',
     route(async (req, res) => {
       await bearerGrant(req, access, 'recording:download');
-      const file = recordings.file(String(req.params.recordingId));
+      const file = await recordings.file(String(req.params.recordingId));
       await sendFileAnswering(res, file, { headers: { 'Content-Type': 'video/webm' } }, 'recording file', String(req.params.recordingId));
     }),
   );
@@ -64,7 +64,7 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     '/recordings/:recordingId',
     route(async (req, res) => {
       await bearerGrant(req, access, 'recording:delete');
-      reruns.deleteRecording(String(req.params.recordingId));
+      await reruns.deleteRecording(String(req.params.recordingId));
       res.status(204).end();
     }),
   );
@@ -72,12 +72,11 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     '/recordings/:recordingId/captions/:language.vtt',
     route(async (req, res) => {
       await viewerGrant(req, access, viewers);
-      const recording = recordings.get(String(req.params.recordingId));
+      const recording = await recordings.get(String(req.params.recordingId));
       const language = Language.safeParse(req.params.language);
       if (!language.success) throw new AppError('INVALID_REQUEST', 'unknown language');
       const end = recording.startedAtMs + (recording.durationMs ?? Date.now() - recording.startedAtMs);
-      const cues = captions
-        .recorded(recording.channelId, recording.startedAtMs, end)
+      const cues = (await captions.recorded(recording.channelId, recording.startedAtMs, end))
         .filter((c) => c.language === language.data)
         .map((c) => ({ startMs: c.startMs - recording.startedAtMs, endMs: c.endMs - recording.startedAtMs, text: c.text }));
       res.type('text/vtt; charset=utf-8').send(writeWebVtt(cues, language.data));
@@ -91,21 +90,21 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
     '/reruns',
     route(async (req, res) => {
       await bearerGrant(req, access, 'rerun:create');
-      res.status(201).json(reruns.create(parseBody(CreateReRun, req.body)));
+      res.status(201).json(await reruns.create(parseBody(CreateReRun, req.body)));
     }),
   );
   router.patch(
     '/reruns/:rerunId',
     route(async (req, res) => {
       await bearerGrant(req, access, 'rerun:update');
-      res.json(reruns.update(String(req.params.rerunId), parseBody(UpdateReRun, req.body)));
+      res.json(await reruns.update(String(req.params.rerunId), parseBody(UpdateReRun, req.body)));
     }),
   );
   router.delete(
     '/reruns/:rerunId',
     route(async (req, res) => {
       await bearerGrant(req, access, 'rerun:delete');
-      reruns.delete(String(req.params.rerunId));
+      await reruns.delete(String(req.params.rerunId));
       res.status(204).end();
     }),
   );

@@ -28,7 +28,7 @@ export function registrationRoutes(store: RegistrationStore, access: AccessToken
     route(async (req, res) => {
       if (!limits.take(req.ip ?? req.socket.remoteAddress ?? '')) throw new AppError('RATE_LIMITED', 'too many registrations from this address; try again in a minute');
       if (viewers !== 'registered') throw new AppError('INVALID_STATE', 'this event does not ask viewers to register: just watch');
-      store.register(parseBody(NewRegistration, req.body));
+      await store.register(parseBody(NewRegistration, req.body));
       // A registration is a viewer invite: the same token and lifetime as a viewer link.
       const { token, expiresAt } = await mintInvite(access, { role: 'viewer' });
       const body: RegistrationResult = { token, expiresAt };
@@ -39,14 +39,14 @@ export function registrationRoutes(store: RegistrationStore, access: AccessToken
     '/registrations',
     route(async (req, res) => {
       await bearerGrant(req, access, 'registration:list');
-      res.json({ count: store.count(), registrations: store.list() });
+      res.json({ count: await store.count(), registrations: await store.list() });
     }),
   );
   router.get(
     '/registrations.csv',
     route(async (req, res) => {
       await bearerGrant(req, access, 'registration:list');
-      res.type('text/csv; charset=utf-8').attachment('registrations.csv').send(registrationsCsv(store.list()));
+      res.type('text/csv; charset=utf-8').attachment('registrations.csv').send(registrationsCsv(await store.list()));
     }),
   );
   return router;

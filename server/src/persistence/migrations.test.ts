@@ -9,13 +9,18 @@ import { CaptionStore, type StoredCue } from '../captions/CaptionStore';
 import { createLogger } from '../logger';
 import { RecordingStore } from '../recording/RecordingStore';
 import { ReRunStore } from '../reruns/ReRunStore';
-import { closeDatabase, openDatabase } from './Database';
-import { MIGRATIONS } from './migrations';
+import { Database } from './Database';
+import { MIGRATIONS, POSTGRES_MIGRATIONS } from './migrations';
 
 const dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-migrations-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-it('brings a database with only the first migration up to date and keeps its cues', () => {
+it('has the same migrations, one for one, in both dialects', () => {
+  // A migration added to one list and not the other would leave the engines with different schemas.
+  expect(POSTGRES_MIGRATIONS).toHaveLength(MIGRATIONS.length);
+});
+
+it('brings a database with only the first migration up to date and keeps its cues', async () => {
   const file = join(dir, 'old.db');
   // The database as the first release left it: migration 1 only, one cue stored.
   const old = new BetterSqlite3(file);
@@ -25,21 +30,24 @@ it('brings a database with only the first migration up to date and keeps its cue
     id: 'cue-1', revision: 1, channelId: 'main', sessionId: null, language: 'en', startMs: 1_000, endMs: 3_000,
     text: 'Kept across the upgrade.', source: 'desk', status: 'live', translatedFrom: null, author: 'captioner', providerCueId: null,
   };
-  new CaptionStore(old).insert(cue);
+  old.prepare(`INSERT INTO caption_cues (id, revision, channel_id, session_id, language, start_ms, end_ms, text, source, status, author, provider_cue_id, translated_from, created_at)
+    VALUES (@id, @revision, @channelId, @sessionId, @language, @startMs, @endMs, @text, @source, @status, @author, @providerCueId, @translatedFrom, 0)`).run(cue);
   old.close();
 
   for (let open = 0; open < 2; open++) {
-    const db = openDatabase(file, createLogger('silent'));
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
-    const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+    const db = await Database.open({ engine: 'sqlite', file }, createLogger('silent'));
+    expect(await new CaptionStore(db).get('cue-1')).toMatchObject({ text: 'Kept across the upgrade.', revision: 1 });
+    await db.close();
+    const check = new BetterSqlite3(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    const tables = check.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
     expect(tables).toEqual(expect.arrayContaining(['caption_cues', 'stands', 'stand_gifts', 'recordings', 'reruns', 'viewer_registrations']));
-    expect(new CaptionStore(db).get('cue-1')).toMatchObject({ text: 'Kept across the upgrade.', revision: 1 });
-    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-    closeDatabase(db);
+    expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+    check.close();
   }
 });
 
-it('keeps the re-runs of a database from before migration 5, and keeps them when their recording is deleted', () => {
+it('keeps the re-runs of a database from before migration 5, and keeps them when their recording is deleted', async () => {
   const file = join(dir, 'reruns.db');
   // The database as release 4 left it: a recording and a re-run played from it.
   const old = new BetterSqlite3(file);
@@ -52,12 +60,14 @@ it('keeps the re-runs of a database from before migration 5, and keeps them when
     VALUES ('rerun-1', 'keynote', 'europe', 'rec-1', 50000, 60000, 'Americas', 'done', 50000)`);
   old.close();
 
-  const db = openDatabase(file, createLogger('silent'));
-  const rerun = () => new ReRunStore(db).all().find((r) => r.id === 'rerun-1');
-  expect(rerun()).toMatchObject({ recordingId: 'rec-1', region: 'Americas', status: 'done', playedFromMs: 50000 });
-  new RecordingStore(db).delete('rec-1');
-  expect(rerun()).toMatchObject({ recordingId: null, region: 'Americas', status: 'done' });
-  expect(db.pragma('foreign_key_check')).toEqual([]);
-  expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-  closeDatabase(db);
+  const db = await Database.open({ engine: 'sqlite', file }, createLogger('silent'));
+  const rerun = async () => (await new ReRunStore(db).all()).find((r) => r.id === 'rerun-1');
+  expect(await rerun()).toMatchObject({ recordingId: 'rec-1', region: 'Americas', status: 'done', playedFromMs: 50000 });
+  await new RecordingStore(db).delete('rec-1');
+  expect(await rerun()).toMatchObject({ recordingId: null, region: 'Americas', status: 'done' });
+  await db.close();
+  const check = new BetterSqlite3(file, { readonly: true });
+  expect(check.pragma('foreign_key_check')).toEqual([]);
+  expect(check.pragma('integrity_check', { simple: true })).toBe('ok');
+  check.close();
 });

@@ -80,29 +80,29 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
 
   /** Marks recordings a crash left unfinished as interrupted, with the length their files have. */
   async recover(): Promise<void> {
-    for (const recording of this.#options.store.unfinished()) {
+    for (const recording of await this.#options.store.unfinished()) {
       await this.#finish(recording, 'interrupted', null);
       this.#options.logger.warn({ recordingId: recording.id, channelId: recording.channelId }, 'recording was cut short by a crash; kept as interrupted');
     }
   }
 
   /** Every recording, newest first, with its file's size now. */
-  list(): RecordingInfo[] {
-    return this.#options.store.all().map((r) => this.#info(r));
+  async list(): Promise<RecordingInfo[]> {
+    return (await this.#options.store.all()).map((r) => this.#info(r));
   }
 
   /** One recording; NOT_FOUND when there is none. */
-  get(recordingId: string): RecordingInfo {
-    return this.#info(this.#stored(recordingId));
+  async get(recordingId: string): Promise<RecordingInfo> {
+    return this.#info(await this.#stored(recordingId));
   }
 
   /** The path of a recording's file. */
-  file(recordingId: string): string {
-    return join(this.#options.dir, this.#stored(recordingId).file);
+  async file(recordingId: string): Promise<string> {
+    return join(this.#options.dir, (await this.#stored(recordingId)).file);
   }
 
   /** The newest finished recording of a session, if there is one. */
-  playable(sessionId: string): StoredRecording | undefined {
+  playable(sessionId: string): Promise<StoredRecording | undefined> {
     return this.#options.store.playable(sessionId);
   }
 
@@ -110,10 +110,10 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
    * Deletes a finished recording: its file and its entry. INVALID_STATE while it is still being
    * recorded. (Re-runs from it are the ReRunScheduler's to check: see its `deleteRecording`.)
    */
-  deleteRecording(recordingId: string): void {
-    const recording = this.#stored(recordingId);
+  async deleteRecording(recordingId: string): Promise<void> {
+    const recording = await this.#stored(recordingId);
     if (recording.status === 'recording') throw new AppError('INVALID_STATE', 'this recording is still running: stop it first');
-    this.#options.store.delete(recordingId);
+    await this.#options.store.delete(recordingId);
     rmSync(join(this.#options.dir, recording.file), { force: true });
     this.#options.logger.info({ recordingId, file: recording.file }, 'recording deleted');
     this.emit('changed');
@@ -158,7 +158,14 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
         status: 'recording',
         trigger,
       };
-      this.#options.store.insert(recording);
+      try {
+        await this.#options.store.insert(recording);
+      } catch (error) {
+        // Not stored, so not a recording: the file would be nobody's.
+        await recorder.stop().catch(() => undefined);
+        rmSync(join(this.#options.dir, file), { force: true });
+        throw error;
+      }
       if (this.#closed) {
         await recorder.stop(CLOSE_GRACE_MS);
         await this.#finish(recording, 'done', Date.now(), true);
@@ -276,12 +283,12 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
       }
     }
     const ended = endedAtMs ?? (durationMs === null ? recording.startedAtMs : recording.startedAtMs + durationMs);
-    this.#options.store.finish(recording.id, finalStatus, ended, durationMs);
+    await this.#options.store.finish(recording.id, finalStatus, ended, durationMs);
     return { ...recording, status: finalStatus, endedAtMs: ended, durationMs };
   }
 
-  #stored(recordingId: string): StoredRecording {
-    const recording = this.#options.store.get(recordingId);
+  async #stored(recordingId: string): Promise<StoredRecording> {
+    const recording = await this.#options.store.get(recordingId);
     if (!recording) throw new NotFoundError('recording', recordingId);
     return recording;
   }

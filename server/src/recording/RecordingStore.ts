@@ -1,5 +1,5 @@
 import type { RecordingStatus } from '@hybrid-stage/shared';
-import type { Db } from '../persistence/Database';
+import type { Db, Tables } from '../persistence/Database';
 
 /** A recording as stored: its file name in the recordings directory and its times. */
 export interface StoredRecording {
@@ -15,17 +15,7 @@ export interface StoredRecording {
   trigger: 'manual' | 'session';
 }
 
-interface Row {
-  id: string;
-  channel_id: string;
-  session_id: string | null;
-  file: string;
-  started_at_ms: number;
-  ended_at_ms: number | null;
-  duration_ms: number | null;
-  status: string;
-  trigger: string;
-}
+type Row = Tables['recordings'];
 
 const toRecording = (r: Row): StoredRecording => ({
   id: r.id,
@@ -39,63 +29,71 @@ const toRecording = (r: Row): StoredRecording => ({
   trigger: r.trigger as StoredRecording['trigger'],
 });
 
-/** Recordings in SQLite; each write is committed before it returns. */
+/** Recordings, in SQLite or PostgreSQL; each write is committed when it resolves. */
 export class RecordingStore {
-  readonly #insert;
-  readonly #finish;
-  readonly #get;
-  readonly #all;
-  readonly #unfinished;
-  readonly #playable;
-  readonly #delete;
+  readonly #db: Db;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(`INSERT INTO recordings (id, channel_id, session_id, file, started_at_ms, ended_at_ms, duration_ms, status, trigger)
-      VALUES (@id, @channelId, @sessionId, @file, @startedAtMs, @endedAtMs, @durationMs, @status, @trigger)`);
-    this.#finish = db.prepare('UPDATE recordings SET status = @status, ended_at_ms = @endedAtMs, duration_ms = @durationMs WHERE id = @id');
-    this.#get = db.prepare<[string], Row>('SELECT * FROM recordings WHERE id = ?');
-    this.#all = db.prepare<[], Row>('SELECT * FROM recordings ORDER BY started_at_ms DESC');
-    this.#unfinished = db.prepare<[], Row>("SELECT * FROM recordings WHERE status = 'recording'");
-    this.#delete = db.prepare<[string]>('DELETE FROM recordings WHERE id = ?');
-    this.#playable = db.prepare<[string], Row>(
-      "SELECT * FROM recordings WHERE session_id = ? AND status IN ('done', 'interrupted') AND duration_ms > 0 ORDER BY started_at_ms DESC LIMIT 1",
-    );
+    this.#db = db;
   }
 
   /** Stores a new recording. */
-  insert(recording: StoredRecording): void {
-    this.#insert.run(recording);
+  async insert(recording: StoredRecording): Promise<void> {
+    await this.#db.db
+      .insertInto('recordings')
+      .values({
+        id: recording.id,
+        channel_id: recording.channelId,
+        session_id: recording.sessionId,
+        file: recording.file,
+        started_at_ms: recording.startedAtMs,
+        ended_at_ms: recording.endedAtMs,
+        duration_ms: recording.durationMs,
+        status: recording.status,
+        trigger: recording.trigger,
+      })
+      .execute();
   }
 
   /** Sets how a recording ended. */
-  finish(id: string, status: RecordingStatus, endedAtMs: number, durationMs: number | null): void {
-    this.#finish.run({ id, status, endedAtMs, durationMs });
+  async finish(id: string, status: RecordingStatus, endedAtMs: number, durationMs: number | null): Promise<void> {
+    await this.#db.db.updateTable('recordings').set({ status, ended_at_ms: endedAtMs, duration_ms: durationMs }).where('id', '=', id).execute();
   }
 
   /** One recording, if there is one with this id. */
-  get(id: string): StoredRecording | undefined {
-    const row = this.#get.get(id);
+  async get(id: string): Promise<StoredRecording | undefined> {
+    const row = await this.#db.db.selectFrom('recordings').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toRecording(row);
   }
 
   /** Every recording, newest first. */
-  all(): StoredRecording[] {
-    return this.#all.all().map(toRecording);
+  async all(): Promise<StoredRecording[]> {
+    const rows = await this.#db.db.selectFrom('recordings').selectAll().orderBy('started_at_ms', 'desc').execute();
+    return rows.map(toRecording);
   }
 
   /** Recordings still marked as being written (after a crash, none is). */
-  unfinished(): StoredRecording[] {
-    return this.#unfinished.all().map(toRecording);
+  async unfinished(): Promise<StoredRecording[]> {
+    const rows = await this.#db.db.selectFrom('recordings').selectAll().where('status', '=', 'recording').execute();
+    return rows.map(toRecording);
   }
 
   /** Forgets a recording. */
-  delete(id: string): void {
-    this.#delete.run(id);
+  async delete(id: string): Promise<void> {
+    await this.#db.db.deleteFrom('recordings').where('id', '=', id).execute();
   }
 
   /** The newest finished recording of a session with something in it. */
-  playable(sessionId: string): StoredRecording | undefined {
-    const row = this.#playable.get(sessionId);
+  async playable(sessionId: string): Promise<StoredRecording | undefined> {
+    const row = await this.#db.db
+      .selectFrom('recordings')
+      .selectAll()
+      .where('session_id', '=', sessionId)
+      .where('status', 'in', ['done', 'interrupted'])
+      .where('duration_ms', '>', 0)
+      .orderBy('started_at_ms', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row && toRecording(row);
   }
 }

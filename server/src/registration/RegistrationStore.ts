@@ -1,52 +1,49 @@
 import { randomUUID } from 'node:crypto';
 import type { NewRegistration, RegistrationInfo } from '@hybrid-stage/shared';
-import type { Db } from '../persistence/Database';
+import type { Db, Tables } from '../persistence/Database';
 
-interface Row {
-  id: string;
-  email: string;
-  name: string;
-  organisation: string;
-  country: string;
-  registered_at: number;
-}
+type Row = Omit<Tables['viewer_registrations'], 'rowid'>;
 
 /**
- * Viewers who registered, in SQLite, one row per email. Registering again with the same email keeps
- * the first registration as it was (a second form cannot overwrite someone's details) and says so.
+ * Viewers who registered, one row per email (case-folded). Registering again with the same email
+ * keeps the first registration as it was (a second form cannot overwrite someone's details) and says so.
  */
 export class RegistrationStore {
-  readonly #insert;
-  readonly #byEmail;
-  readonly #all;
-  readonly #count;
+  readonly #db: Db;
 
   constructor(db: Db) {
-    this.#insert = db.prepare(
-      'INSERT INTO viewer_registrations (id, email, name, organisation, country, registered_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING',
-    );
-    this.#byEmail = db.prepare<[string], Row>('SELECT * FROM viewer_registrations WHERE email = ?');
-    this.#all = db.prepare<[], Row>('SELECT * FROM viewer_registrations ORDER BY registered_at, rowid');
-    this.#count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM viewer_registrations');
+    this.#db = db;
   }
 
-  /** Stores a registration (committed when this returns); `fresh` is false when the email had registered before. */
-  register(form: NewRegistration): { registration: RegistrationInfo; fresh: boolean } {
+  /** Stores a registration (committed when this resolves); `fresh` is false when the email had registered before. */
+  async register(form: NewRegistration): Promise<{ registration: RegistrationInfo; fresh: boolean }> {
     const email = form.email.toLowerCase();
-    const { changes } = this.#insert.run(randomUUID(), email, form.name, form.organisation, form.country, Date.now());
-    return { registration: toInfo(this.#byEmail.get(email)!), fresh: changes === 1 };
+    // ON CONFLICT DO NOTHING RETURNING gives a row only when this call inserted it, in both engines
+    // and whichever of two nodes registering the same email at once wins.
+    const inserted = await this.#db.db
+      .insertInto('viewer_registrations')
+      .values({ id: randomUUID(), email, name: form.name, organisation: form.organisation, country: form.country, registered_at: Date.now() })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    const row = await this.#db.db.selectFrom('viewer_registrations').select(COLUMNS).where('email', '=', email).executeTakeFirstOrThrow();
+    return { registration: toInfo(row), fresh: inserted !== undefined };
   }
 
   /** Every registration, oldest first. */
-  list(): RegistrationInfo[] {
-    return this.#all.all().map(toInfo);
+  async list(): Promise<RegistrationInfo[]> {
+    const rows = await this.#db.db.selectFrom('viewer_registrations').select(COLUMNS).orderBy('registered_at').orderBy('rowid').execute();
+    return rows.map(toInfo);
   }
 
   /** How many viewers registered. */
-  count(): number {
-    return this.#count.get()!.n;
+  async count(): Promise<number> {
+    const row = await this.#db.db.selectFrom('viewer_registrations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 }
+
+const COLUMNS = ['id', 'email', 'name', 'organisation', 'country', 'registered_at'] as const;
 
 function toInfo(row: Row): RegistrationInfo {
   return {

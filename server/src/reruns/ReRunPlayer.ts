@@ -137,11 +137,18 @@ export class ReRunPlayer extends EventEmitter<ReRunPlayerEvents> {
 
   #onFirstPacket(): void {
     if (this.#closed) return;
-    const { recording, captions } = this.#options;
+    const { recording, captions, logger } = this.#options;
     this.#playedFromMs = Date.now() - this.#fromMs;
-    for (const cue of captions.recorded(recording.channelId, recording.startedAtMs, this.#recordingEndMs())) this.#schedule(cue);
     captions.on('cue', this.#onLiveCue);
     this.emit('started', this.#playedFromMs);
+    // The recorded cues are read from the database as the picture starts; a correction committed
+    // meanwhile is in what is read (it was stored before it was announced).
+    captions.recorded(recording.channelId, recording.startedAtMs, this.#recordingEndMs()).then(
+      (cues) => {
+        if (!this.#closed) for (const cue of cues) this.#schedule(cue);
+      },
+      (error: unknown) => logger.error({ err: error, channelId: this.#options.channelId }, 'the re-run plays without captions: they cannot be read'),
+    );
   }
 
   /** The recording's end on the program clock. */

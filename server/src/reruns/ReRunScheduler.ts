@@ -10,6 +10,7 @@ import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
 import { ReRunPlayer } from './ReRunPlayer';
+import type { StoredRecording } from '../recording/RecordingStore';
 import type { ReRunStore, StoredReRun } from './ReRunStore';
 
 /** A timer further out than this is armed again later (setTimeout holds at most ~24.8 days). */
@@ -49,7 +50,7 @@ export interface ReRunRequest {
 
 /**
  * The re-run schedule: replays of recorded sessions on a channel at a set time, for the audience
- * of a region. Stored in SQLite; at its time a re-run plays through a {@link ReRunPlayer}. Re-runs
+ * of a region. Stored in the database; at its time a re-run plays through a {@link ReRunPlayer}. Re-runs
  * on one channel never overlap; a re-run must start in the future and have a recording to play.
  * After a restart, a re-run whose time is under way picks up where it would be.
  */
@@ -57,6 +58,12 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   readonly #options: ReRunSchedulerOptions;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   readonly #players = new Map<string, ReRunPlayer>();
+  /**
+   * The schedule as stored, read once at start and updated after each committed write: the
+   * scheduler (on the one origin) is the schedule's only writer, and pages read it with every event
+   * summary, so reads need not wait for the database.
+   */
+  readonly #schedule = new Map<string, StoredReRun>();
   #closed = false;
 
   constructor(options: ReRunSchedulerOptions) {
@@ -64,13 +71,14 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     this.#options = options;
   }
 
-  /** Arms the schedule: re-runs under way start where they would be, missed ones are marked failed. */
-  start(): void {
+  /** Reads and arms the schedule: re-runs under way start where they would be, missed ones are marked failed. */
+  async start(): Promise<void> {
     const now = Date.now();
-    for (const rerun of this.#options.store.all()) {
+    for (const rerun of await this.#options.store.all()) {
+      this.#schedule.set(rerun.id, rerun);
       if (rerun.status !== 'scheduled' && rerun.status !== 'playing') continue;
       if (rerun.endsAtMs <= now) {
-        this.#save({ ...rerun, status: rerun.status === 'playing' ? 'done' : 'failed' });
+        await this.#save({ ...rerun, status: rerun.status === 'playing' ? 'done' : 'failed' });
       } else {
         this.#arm(rerun);
       }
@@ -79,7 +87,7 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
 
   /** Every re-run, in start order. */
   list(): ReRunInfo[] {
-    return this.#options.store.all().map(toInfo);
+    return this.#all().map(toInfo);
   }
 
   /** The feed a re-run plays into, while it plays. */
@@ -88,16 +96,18 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   }
 
   /** Schedules a re-run of a session's newest recording. */
-  create(request: ReRunRequest): ReRunInfo {
+  async create(request: ReRunRequest): Promise<ReRunInfo> {
     this.#assertOpen();
-    if (this.#options.store.all().filter((r) => r.status === 'scheduled').length >= MAX_SCHEDULED) {
+    if (this.#all().filter((r) => r.status === 'scheduled').length >= MAX_SCHEDULED) {
       throw new AppError('INVALID_STATE', `at most ${MAX_SCHEDULED} re-runs can wait at once`);
     }
-    const rerun = this.#options.store.transaction(() => {
-      const checked = this.#check({ id: randomUUID(), status: 'scheduled', playedFromMs: null, ...request });
-      this.#options.store.save(checked);
+    const recording = await this.#recordingOf(request.sessionId);
+    const rerun = await this.#options.store.transaction(async (store) => {
+      const checked = await this.#check(store, recording, { id: randomUUID(), status: 'scheduled', playedFromMs: null, ...request });
+      await store.save(checked);
       return checked;
     });
+    this.#schedule.set(rerun.id, rerun);
     this.#options.logger.info({ rerunId: rerun.id, sessionId: rerun.sessionId, channelId: rerun.channelId, startsAt: request.startsAt }, 're-run scheduled');
     this.#arm(rerun);
     this.emit('changed');
@@ -105,20 +115,23 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   }
 
   /** Moves a re-run that has not started yet to another channel, time or region. */
-  update(rerunId: string, changes: Partial<Omit<ReRunRequest, 'sessionId'>>): ReRunInfo {
+  async update(rerunId: string, changes: Partial<Omit<ReRunRequest, 'sessionId'>>): Promise<ReRunInfo> {
     this.#assertOpen();
-    const rerun = this.#options.store.transaction(() => {
-      const current = this.#stored(rerunId);
+    const recording = await this.#recordingOf(this.#stored(rerunId).sessionId);
+    const rerun = await this.#options.store.transaction(async (store) => {
+      const current = await store.get(rerunId);
+      if (!current) throw new NotFoundError('re-run', rerunId);
       if (current.status !== 'scheduled') throw new AppError('INVALID_STATE', `re-run ${rerunId} is ${current.status}; only a scheduled one can change`);
-      const checked = this.#check({
+      const checked = await this.#check(store, recording, {
         ...current,
         channelId: changes.channelId ?? current.channelId,
         region: changes.region ?? current.region,
         startsAt: changes.startsAt ?? new Date(current.startsAtMs).toISOString(),
       });
-      this.#options.store.save(checked);
+      await store.save(checked);
       return checked;
     });
+    this.#schedule.set(rerun.id, rerun);
     this.#arm(rerun);
     this.emit('changed');
     return toInfo(rerun);
@@ -129,14 +142,14 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
    * Deletes a recording (see RecordingRegistry.deleteRecording), unless a re-run is scheduled from it
    * or playing it: INVALID_STATE then, naming when, so the producer removes that re-run first.
    */
-  deleteRecording(recordingId: string): void {
+  async deleteRecording(recordingId: string): Promise<void> {
     this.#assertOpen();
-    const user = this.#options.store.all().find((r) => r.recordingId === recordingId && (r.status === 'scheduled' || r.status === 'playing'));
+    const user = this.#all().find((r) => r.recordingId === recordingId && (r.status === 'scheduled' || r.status === 'playing'));
     if (user) throw new AppError('INVALID_STATE', `a re-run on ${user.channelId} at ${new Date(user.startsAtMs).toISOString()} is ${user.status} from this recording: remove it first`);
-    this.#options.recordings.deleteRecording(recordingId);
+    await this.#options.recordings.deleteRecording(recordingId);
   }
 
-  delete(rerunId: string): void {
+  async delete(rerunId: string): Promise<void> {
     this.#assertOpen();
     const rerun = this.#stored(rerunId);
     clearTimeout(this.#timers.get(rerunId));
@@ -144,11 +157,13 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     const player = this.#players.get(rerunId);
     if (player) {
       player.stop();
-      this.#save({ ...rerun, status: 'done' });
+      await this.#save({ ...rerun, status: 'done' });
       return;
     }
-    if (rerun.status === 'scheduled') this.#options.store.delete(rerunId);
-    else throw new AppError('INVALID_STATE', `re-run ${rerunId} is ${rerun.status}`);
+    if (rerun.status === 'scheduled') {
+      await this.#options.store.delete(rerunId);
+      this.#schedule.delete(rerunId);
+    } else throw new AppError('INVALID_STATE', `re-run ${rerunId} is ${rerun.status}`);
     this.emit('changed');
   }
 
@@ -163,8 +178,21 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
   }
 
   /** Validates a re-run as it would be stored: session, channel, recording, time and no overlap. */
-  #check(r: Omit<StoredReRun, 'startsAtMs' | 'endsAtMs' | 'recordingId'> & { startsAt: string }): StoredReRun {
-    const { agenda, channels, recordings, store } = this.#options;
+  /**
+   * The recording a re-run of the session would play, read before the booking's transaction: inside
+   * it only the transaction's own store may be used (on SQLite, another query would wait for the
+   * connection the transaction holds).
+   */
+  async #recordingOf(sessionId: string): Promise<StoredRecording | undefined> {
+    return this.#options.agenda.get(sessionId) ? this.#options.recordings.playable(sessionId) : undefined;
+  }
+
+  async #check(
+    store: ReRunStore,
+    recording: StoredRecording | undefined,
+    r: Omit<StoredReRun, 'startsAtMs' | 'endsAtMs' | 'recordingId'> & { startsAt: string },
+  ): Promise<StoredReRun> {
+    const { agenda, channels } = this.#options;
     const session = agenda.get(r.sessionId);
     if (!session) throw new NotFoundError('session', r.sessionId);
     const channel = channels.bus(r.channelId).config;
@@ -173,10 +201,9 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
       throw new AppError('INVALID_REQUEST', `a re-run must start in the future (${r.startsAt} has passed)`);
     }
     if (startsAtMs > Date.now() + MAX_AHEAD_MS) throw new AppError('INVALID_REQUEST', 'a re-run starts at most a year ahead');
-    const recording = recordings.playable(session.id);
     if (!recording?.durationMs) throw new AppError('INVALID_STATE', `"${session.title}" has no recording to re-run`);
     const endsAtMs = startsAtMs + recording.durationMs;
-    const clash = store.overlapping(r.channelId, startsAtMs, endsAtMs, r.id);
+    const clash = await store.overlapping(r.channelId, startsAtMs, endsAtMs, r.id);
     if (clash) {
       const title = agenda.get(clash.sessionId)?.title ?? clash.sessionId;
       throw new AppError(
@@ -193,7 +220,7 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     const delay = rerun.startsAtMs - Date.now();
     const timer = setTimeout(() => {
       this.#timers.delete(rerun.id);
-      const current = this.#options.store.get(rerun.id);
+      const current = this.#schedule.get(rerun.id);
       if (!current || (current.status !== 'scheduled' && current.status !== 'playing') || this.#closed) return;
       if (current.startsAtMs - Date.now() > 0) this.#arm(current);
       else void this.#play(current);
@@ -206,14 +233,14 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     const offsetMs = Math.max(0, Date.now() - rerun.startsAtMs);
     let player: ReRunPlayer;
     try {
-      const recording = recordings.playable(rerun.sessionId);
+      const recording = await recordings.playable(rerun.sessionId);
       if (!recording || recording.id !== rerun.recordingId) throw new AppError('INVALID_STATE', 'the recording is gone');
       player = await ReRunPlayer.start({
         channelId: rerun.channelId,
         // People's words only: the pages say "re-run" in the viewer's language (the feed's source is `recording`).
         label: `${agenda.get(rerun.sessionId)?.title ?? rerun.sessionId} · ${rerun.region}`,
         recording,
-        file: recordings.file(recording.id),
+        file: await recordings.file(recording.id),
         offsetMs,
         feeds: this.#options.feeds,
         channels: this.#options.channels,
@@ -223,7 +250,7 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
       });
     } catch (error) {
       logger.error({ err: error, rerunId: rerun.id }, 're-run cannot start');
-      this.#save({ ...rerun, status: 'failed' });
+      this.#saveLater({ ...rerun, status: 'failed' });
       return;
     }
     if (this.#closed) {
@@ -233,26 +260,38 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     this.#players.set(rerun.id, player);
     logger.info({ rerunId: rerun.id, channelId: rerun.channelId, offsetMs }, 're-run playing');
     // The first packet can go out while the player is still starting: then it has started already.
-    if (player.playedFromMs !== undefined) this.#save({ ...rerun, status: 'playing', playedFromMs: player.playedFromMs });
-    else player.once('started', (playedFromMs) => this.#save({ ...rerun, status: 'playing', playedFromMs }));
+    if (player.playedFromMs !== undefined) this.#saveLater({ ...rerun, status: 'playing', playedFromMs: player.playedFromMs });
+    else player.once('started', (playedFromMs) => this.#saveLater({ ...rerun, status: 'playing', playedFromMs }));
     player.once('ended', (ok) => {
       this.#players.delete(rerun.id);
-      const current = this.#options.store.get(rerun.id) ?? rerun;
+      const current = this.#schedule.get(rerun.id) ?? rerun;
       // A re-run stopped by hand is saved as done already: one save, one broadcast.
-      if (current.status !== 'done') this.#save({ ...current, status: ok ? 'done' : 'failed' });
+      if (current.status !== 'done') this.#saveLater({ ...current, status: ok ? 'done' : 'failed' });
       logger.info({ rerunId: rerun.id, ok }, 're-run ended');
     });
   }
 
-  #save(rerun: StoredReRun): void {
-    this.#options.store.save(rerun);
+  /** Stores a re-run's new state, then shows it; a write that fails (the database unreachable) rejects and is not shown. */
+  async #save(rerun: StoredReRun): Promise<void> {
+    await this.#options.store.save(rerun);
+    this.#schedule.set(rerun.id, rerun);
     this.emit('changed');
   }
 
+  /** {@link #save} where no caller waits (a player's events): a failure is logged, and the schedule keeps saying what is stored. */
+  #saveLater(rerun: StoredReRun): void {
+    this.#save(rerun).catch((error: unknown) => this.#options.logger.error({ err: error, rerunId: rerun.id, status: rerun.status }, 're-run state not stored'));
+  }
+
   #stored(rerunId: string): StoredReRun {
-    const rerun = this.#options.store.get(rerunId);
+    const rerun = this.#schedule.get(rerunId);
     if (!rerun) throw new NotFoundError('re-run', rerunId);
     return rerun;
+  }
+
+  /** The schedule in start order, as the store orders it. */
+  #all(): StoredReRun[] {
+    return [...this.#schedule.values()].sort((a, b) => a.startsAtMs - b.startsAtMs || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
   #assertOpen(): void {

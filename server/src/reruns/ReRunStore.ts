@@ -1,5 +1,5 @@
 import type { ReRunStatus } from '@hybrid-stage/shared';
-import type { Db } from '../persistence/Database';
+import type { Db, Tables } from '../persistence/Database';
 
 /** A re-run as stored. */
 export interface StoredReRun {
@@ -15,17 +15,7 @@ export interface StoredReRun {
   playedFromMs: number | null;
 }
 
-interface Row {
-  id: string;
-  session_id: string;
-  channel_id: string;
-  recording_id: string | null;
-  starts_at_ms: number;
-  ends_at_ms: number;
-  region: string;
-  status: string;
-  played_from_ms: number | null;
-}
+type Row = Tables['reruns'];
 
 const toReRun = (r: Row): StoredReRun => ({
   id: r.id,
@@ -39,59 +29,69 @@ const toReRun = (r: Row): StoredReRun => ({
   playedFromMs: r.played_from_ms,
 });
 
-/** The re-run schedule in SQLite; each write is committed before it returns. */
+/** The re-run schedule, in SQLite or PostgreSQL; each write is committed when it resolves. */
 export class ReRunStore {
   readonly #db: Db;
-  readonly #upsert;
-  readonly #delete;
-  readonly #get;
-  readonly #all;
-  readonly #overlapping;
 
   constructor(db: Db) {
     this.#db = db;
-    this.#upsert = db.prepare(`INSERT INTO reruns (id, session_id, channel_id, recording_id, starts_at_ms, ends_at_ms, region, status, played_from_ms)
-      VALUES (@id, @sessionId, @channelId, @recordingId, @startsAtMs, @endsAtMs, @region, @status, @playedFromMs)
-      ON CONFLICT (id) DO UPDATE SET session_id = excluded.session_id, channel_id = excluded.channel_id, recording_id = excluded.recording_id,
-        starts_at_ms = excluded.starts_at_ms, ends_at_ms = excluded.ends_at_ms, region = excluded.region, status = excluded.status,
-        played_from_ms = excluded.played_from_ms`);
-    this.#delete = db.prepare('DELETE FROM reruns WHERE id = ?');
-    this.#get = db.prepare<[string], Row>('SELECT * FROM reruns WHERE id = ?');
-    this.#all = db.prepare<[], Row>('SELECT * FROM reruns ORDER BY starts_at_ms, id');
-    this.#overlapping = db.prepare<[string, number, number, string], Row>(
-      `SELECT * FROM reruns WHERE channel_id = ? AND status IN ('scheduled', 'playing') AND starts_at_ms < ? AND ends_at_ms > ? AND id != ? LIMIT 1`,
-    );
   }
 
   /** Stores a new re-run or its new state. */
-  save(rerun: StoredReRun): void {
-    this.#upsert.run(rerun);
+  async save(rerun: StoredReRun): Promise<void> {
+    const row: Row = {
+      id: rerun.id,
+      session_id: rerun.sessionId,
+      channel_id: rerun.channelId,
+      recording_id: rerun.recordingId,
+      starts_at_ms: rerun.startsAtMs,
+      ends_at_ms: rerun.endsAtMs,
+      region: rerun.region,
+      status: rerun.status,
+      played_from_ms: rerun.playedFromMs,
+    };
+    const { id: _id, ...changes } = row;
+    await this.#db.db
+      .insertInto('reruns')
+      .values(row)
+      .onConflict((oc) => oc.column('id').doUpdateSet(changes))
+      .execute();
   }
 
   /** Removes a re-run from the schedule. */
-  delete(id: string): void {
-    this.#delete.run(id);
+  async delete(id: string): Promise<void> {
+    await this.#db.db.deleteFrom('reruns').where('id', '=', id).execute();
   }
 
   /** One re-run, if there is one with this id. */
-  get(id: string): StoredReRun | undefined {
-    const row = this.#get.get(id);
+  async get(id: string): Promise<StoredReRun | undefined> {
+    const row = await this.#db.db.selectFrom('reruns').selectAll().where('id', '=', id).executeTakeFirst();
     return row && toReRun(row);
   }
 
   /** Every re-run, in start order. */
-  all(): StoredReRun[] {
-    return this.#all.all().map(toReRun);
+  async all(): Promise<StoredReRun[]> {
+    const rows = await this.#db.db.selectFrom('reruns').selectAll().orderBy('starts_at_ms').orderBy('id').execute();
+    return rows.map(toReRun);
   }
 
   /** A scheduled or playing re-run on `channelId` overlapping [fromMs, toMs), other than `exceptId`. */
-  overlapping(channelId: string, fromMs: number, toMs: number, exceptId = ''): StoredReRun | undefined {
-    const row = this.#overlapping.get(channelId, toMs, fromMs, exceptId);
+  async overlapping(channelId: string, fromMs: number, toMs: number, exceptId = ''): Promise<StoredReRun | undefined> {
+    const row = await this.#db.db
+      .selectFrom('reruns')
+      .selectAll()
+      .where('channel_id', '=', channelId)
+      .where('status', 'in', ['scheduled', 'playing'])
+      .where('starts_at_ms', '<', toMs)
+      .where('ends_at_ms', '>', fromMs)
+      .where('id', '!=', exceptId)
+      .limit(1)
+      .executeTakeFirst();
     return row && toReRun(row);
   }
 
-  /** Checks and writes in one transaction, so two producers cannot book the same slot. */
-  transaction<T>(work: () => T): T {
-    return this.#db.transaction(work)();
+  /** Checks and writes in one transaction, so two producers (or two origins) cannot book the same slot. */
+  transaction<T>(work: (store: ReRunStore) => Promise<T>): Promise<T> {
+    return this.#db.transaction('reruns', (tx) => work(new ReRunStore(tx)));
   }
 }

@@ -196,7 +196,8 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
   // cluster-wide count needs the counts kept in Redis (not yet done).
   exhibition.presence.on('counts', (counts) => io.local.to(EXHIBITION_ROOM).emit('exhibition:presence', counts));
   channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
-  recordings.on('changed', () => io.to(PRODUCERS_ROOM).emit('recordings:changed', recordings.list()));
+  // The list is read from the database; one that cannot be read now is sent with the next change.
+  recordings.on('changed', () => void recordings.list().then((list) => io.to(PRODUCERS_ROOM).emit('recordings:changed', list), () => undefined));
   reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
   // Only this node's clients: the others' node keeps running.

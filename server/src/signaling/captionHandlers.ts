@@ -34,7 +34,7 @@ export function captionHandlers(
   };
   return {
     'captions:join': async ({ channelId, language }) => {
-      const cues = captions.recent(channelId, language);
+      const cues = await captions.recent(channelId, language);
       enter(captionRoom(channelId, language));
       return { cues };
     },
@@ -45,26 +45,26 @@ export function captionHandlers(
     'captions:drafts': async ({ channelId, language }) => {
       assertMayCaption(session.grant, channelId, language);
       enter(draftRoom(channelId, language));
-      return { drafts: captions.drafts(channelId, language) };
+      return { drafts: await captions.drafts(channelId, language) };
     },
     'captions:commit': async ({ channelId, language, text, startMs, endMs }) => {
       assertMayCaption(session.grant, channelId, language);
       if (endMs <= startMs) throw new AppError('INVALID_REQUEST', 'endMs must be after startMs');
-      return toWire(captions.commitFromDesk({ channelId, language, text, startMs, endMs, author: author() }));
+      return toWire(await captions.commitFromDesk({ channelId, language, text, startMs, endMs, author: author() }));
     },
     'captions:correct': async ({ cueId, text }) => {
-      const cue = captions.get(cueId);
+      const cue = await captions.get(cueId);
       assertMayCaption(session.grant, cue.channelId, cue.language);
-      return toWire(captions.correct(cueId, { text }, author()));
+      return toWire(await captions.correct(cueId, { text }, author()));
     },
     'captions:accept': async ({ cueId, text }) => {
-      const cue = captions.get(cueId);
+      const cue = await captions.get(cueId);
       assertMayCaption(session.grant, cue.channelId, cue.language);
-      return toWire(captions.accept(cueId, author(), text));
+      return toWire(await captions.accept(cueId, author(), text));
     },
     'captions:ingest': async ({ channelId, cues }) => {
       for (const cue of cues) assertMayCaption(session.grant, channelId, cue.language);
-      return { results: captions.ingest(channelId, cues, author()) };
+      return { results: await captions.ingest(channelId, cues, author()) };
     },
   };
 }

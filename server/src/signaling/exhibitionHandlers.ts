@@ -28,7 +28,7 @@ export function exhibitionHandlers(
       return { counts: exhibition.presence.counts() };
     },
     'stand:join': async ({ standId, visitorId }) => {
-      exhibition.stands.get(standId);
+      await exhibition.stands.get(standId);
       if (current !== standId) leave();
       rooms.join(EXHIBITION_ROOM);
       rooms.join(standRoom(standId));

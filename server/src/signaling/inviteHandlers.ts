@@ -13,7 +13,7 @@ export function inviteHandlers(grant: Grant, scopes: InviteScopes, access: Acces
   return {
     'invite:create': async (request) => {
       assertMayInvite(grant, request.role, request.hours);
-      const { path, expiresAt } = await mintInvite(access, inviteGrant(request, scopes), request.hours);
+      const { path, expiresAt } = await mintInvite(access, await inviteGrant(request, scopes), request.hours);
       return { path, expiresAt };
     },
   };

@@ -12,13 +12,13 @@ export function recordingHandlers(
     'recording:stop': async ({ channelId }) => recordings.stop(channelId),
     'recording:list': async () => recordings.list(),
     'recording:delete': async ({ recordingId }) => {
-      reruns.deleteRecording(recordingId);
+      await reruns.deleteRecording(recordingId);
       return {};
     },
     'rerun:create': async (request) => reruns.create(request),
     'rerun:update': async ({ rerunId, ...changes }) => reruns.update(rerunId, changes),
     'rerun:delete': async ({ rerunId }) => {
-      reruns.delete(rerunId);
+      await reruns.delete(rerunId);
       return {};
     },
   };

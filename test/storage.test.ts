@@ -1,0 +1,292 @@
+// The stores' contract, run against both engines: a SQLite file (the embedded default) and a real
+// PostgreSQL 15 (the cluster's), each store's operations, limits and error codes the same in both.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaptionStore, type StoredCue } from '../server/src/captions/CaptionStore';
+import { AppError, StartupError } from '../server/src/errors';
+import { CommentStore } from '../server/src/exhibition/CommentStore';
+import { GiftLedger } from '../server/src/exhibition/GiftLedger';
+import { StandStore } from '../server/src/exhibition/StandStore';
+import { VisitLog } from '../server/src/exhibition/VisitLog';
+import { createLogger } from '../server/src/logger';
+import { Database, type Engine, type StorageTarget } from '../server/src/persistence/Database';
+import { MIGRATIONS } from '../server/src/persistence/migrations';
+import { RecordingStore, type StoredRecording } from '../server/src/recording/RecordingStore';
+import { RegistrationStore } from '../server/src/registration/RegistrationStore';
+import { ReRunStore, type StoredReRun } from '../server/src/reruns/ReRunStore';
+import { TestPostgres } from './support/postgres';
+import { standWithStock } from './support/stands';
+
+const logger = createLogger('silent');
+const dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-storage-'));
+let postgres: TestPostgres;
+let files = 0;
+
+beforeAll(async () => {
+  postgres = await TestPostgres.start();
+});
+afterAll(async () => {
+  await postgres?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new empty database of the engine: a new SQLite file, or a new PostgreSQL database. */
+async function freshTarget(engine: Engine): Promise<StorageTarget> {
+  return engine === 'sqlite' ? { engine, file: join(dir, `store-${++files}.db`) } : { engine, url: await postgres.createDatabase() };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    return error instanceof AppError ? error.code : `not an AppError: ${String(error)}`;
+  }
+  return 'resolved';
+}
+
+const cue = (over: Partial<StoredCue> = {}): StoredCue => ({
+  id: 'cue-1',
+  revision: 1,
+  channelId: 'main',
+  sessionId: 'keynote',
+  language: 'en',
+  startMs: 1_700_000_000_000,
+  endMs: 1_700_000_002_000,
+  text: 'Welcome.',
+  source: 'desk',
+  status: 'live',
+  translatedFrom: null,
+  author: 'captioner',
+  providerCueId: null,
+  ...over,
+});
+
+const recording = (over: Partial<StoredRecording> = {}): StoredRecording => ({
+  id: 'rec-1',
+  channelId: 'main',
+  sessionId: 'keynote',
+  file: 'rec-1.webm',
+  startedAtMs: 1_700_000_000_000,
+  endedAtMs: null,
+  durationMs: null,
+  status: 'recording',
+  trigger: 'session',
+  ...over,
+});
+
+it('stops a start whose PostgreSQL cannot be reached, naming DATABASE_URL without its password', async () => {
+  const closed = `postgres://hybrid:secret@127.0.0.1:${postgres.port + 1}/none`;
+  const error = await Database.open({ engine: 'postgres', url: closed }, logger).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(StartupError);
+  expect(String((error as Error).message)).toMatch(/^cannot open the PostgreSQL database of DATABASE_URL \(postgres:\/\/hybrid:\*\*\*@127\.0\.0\.1:\d+\/none\)/);
+  expect(String((error as Error).message)).not.toContain('secret');
+});
+
+describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
+  let db: Database;
+  beforeAll(async () => {
+    db = await Database.open(await freshTarget(engine), logger);
+  });
+  afterAll(async () => {
+    await db?.close();
+  });
+
+  it('opens an up-to-date database again without migrating it twice, also from two starters at once', async () => {
+    const target = await freshTarget(engine);
+    // An origin and a standby starting together on an empty database.
+    const [a, b] = await Promise.all([Database.open(target, logger), Database.open(target, logger)]);
+    await new StandStore(a).add(standWithStock('twice', 1));
+    await Promise.all([a.close(), b.close()]);
+    const again = await Database.open(target, logger);
+    expect(await new StandStore(again).list()).toHaveLength(1);
+    if (engine === 'postgres') {
+      const { rows } = await sqlRows(again, 'SELECT version FROM schema_migrations ORDER BY version');
+      expect(rows.map((r) => Number(r.version))).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    }
+    await again.close();
+    await again.close(); // idempotent
+  });
+
+  it('captions: stores revisions and finds the newest, by id, provider, translation, time and session', async () => {
+    const store = new CaptionStore(db);
+    const base = cue().startMs;
+    await store.insert(cue({ providerCueId: 'p-1' }));
+    await store.insert(cue({ revision: 2, text: 'Welcome, everyone.', providerCueId: 'p-1' }));
+    await store.insert(cue({ id: 'cue-2', startMs: base + 3_000, endMs: base + 5_000, text: 'Second.' }));
+    await store.insert(cue({ id: 'draft-1', language: 'es', status: 'draft', source: 'machine', translatedFrom: 'cue-1', text: 'Bienvenidos.' }));
+    await store.insert(cue({ id: 'other', channelId: 'europe', sessionId: null }));
+
+    expect(await store.count()).toBe(5);
+    expect(await store.get('cue-1')).toEqual(cue({ revision: 2, text: 'Welcome, everyone.', providerCueId: 'p-1' }));
+    expect(await store.get('none')).toBeUndefined();
+    expect((await store.byProvider('main', 'en', 'p-1'))?.revision).toBe(2);
+    expect((await store.translationOf('cue-1', 'es'))?.text).toBe('Bienvenidos.');
+    // Newest revisions only, live only, oldest first, the last `limit`.
+    expect((await store.recent('main', 'en', base, 10)).map((c) => [c.id, c.revision])).toEqual([['cue-1', 2], ['cue-2', 1]]);
+    expect((await store.recent('main', 'en', base, 1)).map((c) => c.id)).toEqual(['cue-2']);
+    expect((await store.recent('main', 'en', base + 1, 10)).map((c) => c.id)).toEqual(['cue-2']);
+    expect((await store.drafts('main', 'es', base)).map((c) => c.id)).toEqual(['draft-1']);
+    expect((await store.session('keynote', 'en')).map((c) => c.text)).toEqual(['Welcome, everyone.', 'Second.']);
+    expect((await store.between('main', base, base + 3_000)).map((c) => c.id)).toEqual(['cue-1']);
+    // A revision stored twice is refused by the database, not silently overwritten.
+    expect(await codeOf(store.insert(cue({ revision: 2 })))).toMatch(/^not an AppError/);
+  });
+
+  it('captions: a transaction that fails stores none of its cues', async () => {
+    const store = new CaptionStore(db);
+    const before = await store.count();
+    await expect(
+      store.transaction('main', async (tx) => {
+        await tx.insert(cue({ id: 'batch-1' }));
+        await tx.insert(cue({ id: 'batch-2' }));
+        throw new AppError('INVALID_REQUEST', 'half-way');
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_REQUEST' });
+    expect(await store.count()).toBe(before);
+    expect(await store.get('batch-1')).toBeUndefined();
+  });
+
+  it('stands: adds, finds, edits and places; INVALID_STATE for a taken id, NOT_FOUND for none', async () => {
+    const stands = new StandStore(db);
+    const added = await stands.add(standWithStock('nova', 3));
+    expect(added).toMatchObject({ id: 'nova', exhibitor: 'Test Exhibitor', giftsLeft: 3, placement: { x: 0, z: 30, rotation: 270 } });
+    expect(await stands.has('nova')).toBe(true);
+    expect(await stands.has('none')).toBe(false);
+    expect(await codeOf(stands.add(standWithStock('nova', 1)))).toBe('INVALID_STATE');
+    expect(await codeOf(stands.get('none'))).toBe('NOT_FOUND');
+    const content = { ...standWithStock('nova', 5).content, tagline: 'Edited' };
+    expect(await stands.updateContent('nova', content)).toMatchObject({ tagline: 'Edited', giftsLeft: 5 });
+    expect(await stands.place('nova', { x: -12.5, z: 4.25, rotation: 90 })).toMatchObject({ placement: { x: -12.5, z: 4.25, rotation: 90 } });
+    expect(await codeOf(stands.updateContent('none', content))).toBe('NOT_FOUND');
+    expect(await codeOf(stands.place('none', { x: 0, z: 0, rotation: 0 }))).toBe('NOT_FOUND');
+    // A batch with a taken id adds none of its stands.
+    expect(await codeOf(stands.addAll([standWithStock('batch-a', 1), standWithStock('nova', 1)]))).toBe('INVALID_STATE');
+    expect(await stands.has('batch-a')).toBe(false);
+    await stands.addAll([standWithStock('batch-a', 1), standWithStock('batch-b', 1)]);
+    expect((await stands.list()).map((s) => s.id)).toEqual(expect.arrayContaining(['nova', 'batch-a', 'batch-b']));
+  });
+
+  it('comments: newest first (also within one millisecond), hidden for moderators only, deleted for good', async () => {
+    const stands = new StandStore(db);
+    const comments = new CommentStore(db);
+    await stands.add(standWithStock('talk', 1));
+    const written: string[] = [];
+    for (let i = 0; i < 105; i++) written.push((await comments.post('talk', 'visitor-1', { author: 'Ann', text: `<b>comment ${i}</b>` })).id);
+    const listed = await comments.list('talk', false);
+    // One page of 100, the last written first; markup is stored as written.
+    expect(listed).toHaveLength(100);
+    expect(listed.map((c) => c.id)).toEqual(written.slice(-100).reverse());
+    expect(listed[0]).toMatchObject({ standId: 'talk', author: 'Ann', text: '<b>comment 104</b>', hidden: false });
+    const hidden = await comments.setHidden('talk', written[104]!, true);
+    expect(hidden.hidden).toBe(true);
+    expect((await comments.list('talk', false))[0]!.id).toBe(written[103]);
+    expect((await comments.list('talk', true))[0]).toMatchObject({ id: written[104], hidden: true });
+    expect((await comments.setHidden('talk', written[104]!, false)).hidden).toBe(false);
+    await comments.delete('talk', written[104]!);
+    expect((await comments.list('talk', true))[0]!.id).toBe(written[103]);
+    expect(await codeOf(comments.delete('talk', written[104]!))).toBe('NOT_FOUND');
+    expect(await codeOf(comments.setHidden('nova', written[103]!, true))).toBe('NOT_FOUND'); // another stand's comment
+  });
+
+  it('gifts: one voucher per visitor, never more than the stock, even when claimed all at once', async () => {
+    const stands = new StandStore(db);
+    const gifts = new GiftLedger(db, stands);
+    await stands.add(standWithStock('mugs', 10));
+    const first = await gifts.claim('mugs', 'visitor-a');
+    expect(first.fresh).toBe(true);
+    expect(first.voucher).toMatchObject({ standId: 'mugs', title: 'Test mug', code: expect.stringMatching(/^MUGS-[A-Z2-9]{4}-[A-Z2-9]{4}$/) });
+    expect(await gifts.claim('mugs', 'visitor-a')).toEqual({ voucher: first.voucher, fresh: false });
+    expect(await gifts.find('mugs', 'visitor-a')).toEqual(first.voucher);
+    expect(await gifts.find('mugs', 'visitor-b')).toBeUndefined();
+    expect(await codeOf(gifts.claim('none', 'visitor-a'))).toBe('NOT_FOUND');
+    expect(await codeOf(gifts.find('none', 'visitor-a'))).toBe('NOT_FOUND');
+    // 40 visitors at once for the 9 left (on PostgreSQL over a pool of connections, truly at once).
+    const results = await Promise.allSettled(Array.from({ length: 40 }, (_, i) => gifts.claim('mugs', `crowd-${i}`)));
+    const given = results.filter((r) => r.status === 'fulfilled');
+    expect(given).toHaveLength(9);
+    const refused = results.filter((r) => r.status === 'rejected').map((r) => (r.reason as AppError).code);
+    expect(refused).toEqual(Array(31).fill('INVALID_STATE'));
+    expect((await stands.get('mugs')).giftsLeft).toBe(0);
+  });
+
+  it('visits: dwell is recorded and capped, open visits are closed at start, analytics add up per stand and region', async () => {
+    const stands = new StandStore(db);
+    const visits = new VisitLog(db, stands);
+    await stands.add(standWithStock('visited', 1));
+    const t0 = Date.now() - 3_600_000;
+    const short = await visits.start('visited', 'v-1', t0);
+    await visits.end(short, t0 + 5_000);
+    await visits.end(short, t0 + 50_000); // a second end changes nothing
+    const long = await visits.start('visited', 'v-2', t0);
+    await visits.end(long, t0 + 3_600_000); // a tab left open: counted as 30 minutes
+    await visits.start('visited', 'v-1', t0); // left open by a stop
+    await visits.endOpenVisits();
+    const analytics = await visits.analytics(new Set(['visited']));
+    expect(analytics.stands).toEqual([
+      expect.objectContaining({ standId: 'visited', visits: 3, visitors: 2, dwellMs: 5_000 + 30 * 60_000, comments: 0, giftsClaimed: 0 }),
+    ]);
+    expect(analytics.regions.find((r) => r.region === 'europe')).toMatchObject({ visits: expect.any(Number), visitors: expect.any(Number) });
+    expect(typeof analytics.regions[0]!.dwellMs).toBe('number');
+  });
+
+  it('recordings and re-runs: stored, finished, found playable; a re-run outlives its recording; overlaps are found', async () => {
+    const recordings = new RecordingStore(db);
+    const reruns = new ReRunStore(db);
+    await recordings.insert(recording());
+    expect((await recordings.unfinished()).map((r) => r.id)).toEqual(['rec-1']);
+    expect(await recordings.playable('keynote')).toBeUndefined();
+    await recordings.finish('rec-1', 'done', 1_700_000_010_000, 10_000);
+    expect(await recordings.get('rec-1')).toEqual(recording({ status: 'done', endedAtMs: 1_700_000_010_000, durationMs: 10_000 }));
+    expect(await recordings.unfinished()).toEqual([]);
+    await recordings.insert(recording({ id: 'rec-2', startedAtMs: 1_700_000_020_000, status: 'failed' }));
+    expect((await recordings.playable('keynote'))?.id).toBe('rec-1');
+    expect((await recordings.all()).map((r) => r.id)).toEqual(['rec-2', 'rec-1']);
+
+    const rerun: StoredReRun = {
+      id: 'rr-1', sessionId: 'keynote', channelId: 'europe', recordingId: 'rec-1', startsAtMs: 2_000_000_000_000, endsAtMs: 2_000_000_010_000,
+      region: 'Americas', status: 'scheduled', playedFromMs: null,
+    };
+    await reruns.save(rerun);
+    await reruns.save({ ...rerun, region: 'Asia' }); // an update, not a second row
+    expect(await reruns.all()).toEqual([{ ...rerun, region: 'Asia' }]);
+    expect((await reruns.overlapping('europe', 2_000_000_005_000, 2_000_000_006_000))?.id).toBe('rr-1');
+    expect(await reruns.overlapping('europe', 2_000_000_005_000, 2_000_000_006_000, 'rr-1')).toBeUndefined();
+    expect(await reruns.overlapping('europe', 2_000_000_010_000, 2_000_000_020_000)).toBeUndefined();
+    expect(await reruns.overlapping('main', 2_000_000_005_000, 2_000_000_006_000)).toBeUndefined();
+    await recordings.delete('rec-1');
+    expect(await recordings.get('rec-1')).toBeUndefined();
+    expect(await reruns.get('rr-1')).toMatchObject({ recordingId: null, region: 'Asia' });
+    // A booking checked and written in one transaction; a failing one writes nothing.
+    await expect(
+      reruns.transaction(async (tx) => {
+        await tx.save({ ...rerun, id: 'rr-2', recordingId: null });
+        throw new AppError('INVALID_STATE', 'clash');
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_STATE' });
+    expect(await reruns.get('rr-2')).toBeUndefined();
+    await reruns.delete('rr-1');
+    expect(await reruns.all()).toEqual([]);
+  });
+
+  it('registrations: one per email whatever its case, the first kept, even when sent twice at once', async () => {
+    const store = new RegistrationStore(db);
+    const form = { name: 'Ada', email: 'Ada@Example.com', organisation: 'Engines Ltd', country: 'GB', consent: true as const };
+    const first = await store.register(form);
+    expect(first.fresh).toBe(true);
+    expect(first.registration).toMatchObject({ name: 'Ada', email: 'ada@example.com', organisation: 'Engines Ltd', country: 'GB' });
+    const again = await store.register({ ...form, email: 'ADA@example.COM', name: 'Someone else' });
+    expect(again).toEqual({ registration: first.registration, fresh: false });
+    const together = await Promise.all([store.register({ ...form, email: 'bo@example.com' }), store.register({ ...form, email: 'BO@example.com' })]);
+    expect(together.filter((r) => r.fresh)).toHaveLength(1);
+    expect(await store.count()).toBe(2);
+    expect((await store.list()).map((r) => r.email)).toEqual(['ada@example.com', 'bo@example.com']);
+  });
+});
+
+/** Raw rows, for what no store shows (the migrations' version table). */
+async function sqlRows(db: Database, text: string): Promise<{ rows: Record<string, unknown>[] }> {
+  const { sql } = await import('kysely');
+  return sql<Record<string, unknown>>`${sql.raw(text)}`.execute(db.db);
+}

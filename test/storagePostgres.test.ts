@@ -1,0 +1,96 @@
+// The server on PostgreSQL (DATABASE_URL): what it acknowledged is still there after the server and
+// PostgreSQL restart, and a write while PostgreSQL is down is refused, then works once it is back.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { StandInfo } from '@hybrid-stage/shared';
+import { TestPostgres } from './support/postgres';
+import { startTestServer, type TestServer } from './support/server';
+
+let postgres: TestPostgres;
+let env: Record<string, string>;
+const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-pg-server-'));
+
+beforeAll(async () => {
+  postgres = await TestPostgres.start();
+  env = { DATABASE_URL: await postgres.createDatabase(), DATA_DIR: dataDir, WORKERS: '1' };
+});
+afterAll(async () => {
+  await postgres?.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const visitor = { 'Content-Type': 'application/json', 'X-Visitor-Id': 'visitor-pg-1' };
+
+async function postComment(server: TestServer, standId: string, text: string): Promise<{ status: number; body: { error?: { code: string } } }> {
+  const res = await fetch(`${server.url}/api/stands/${standId}/comments`, { method: 'POST', headers: visitor, body: JSON.stringify({ author: 'Ann', text }) });
+  return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
+}
+
+async function ingestCue(server: TestServer, id: string, text: string): Promise<{ status: number; body: { results?: { cueId: string }[]; error?: { code: string } } }> {
+  const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['en'] });
+  const now = Date.now();
+  const res = await fetch(`${server.url}/api/channels/main/captions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+    body: JSON.stringify({ cues: [{ id, language: 'en', startMs: now, endMs: now + 2000, text }] }),
+  });
+  return { status: res.status, body: (await res.json()) as { results?: { cueId: string }[]; error?: { code: string } } };
+}
+
+it('keeps a comment and a caption cue across a restart of the server and of PostgreSQL', async () => {
+  let standId: string;
+  let cueId: string;
+  const first = await startTestServer(env);
+  try {
+    const stands = (await (await fetch(`${first.url}/api/stands`)).json()) as StandInfo[];
+    expect(stands).toHaveLength(24); // the demo seeded into PostgreSQL
+    standId = stands[0]!.id;
+    expect((await postComment(first, standId, 'Kept in PostgreSQL.')).status).toBe(201);
+    const ingested = await ingestCue(first, 'provider-1', 'A cue that lasts.');
+    expect(ingested.status).toBe(200);
+    cueId = ingested.body.results![0]!.cueId;
+  } finally {
+    await first.close();
+  }
+  // Nothing went to a SQLite file: the data is in PostgreSQL only.
+  expect(existsSync(join(dataDir, 'hybrid-stage.db'))).toBe(false);
+  await postgres.restart();
+
+  const second = await startTestServer(env);
+  try {
+    const comments = (await (await fetch(`${second.url}/api/stands/${standId}/comments`)).json()) as { text: string }[];
+    expect(comments.map((c) => c.text)).toContain('Kept in PostgreSQL.');
+    expect(await second.captions.get(cueId)).toMatchObject({ text: 'A cue that lasts.', revision: 1, providerCueId: 'provider-1' });
+    // The stands were not seeded a second time.
+    expect(await second.exhibition.stands.list()).toHaveLength(24);
+  } finally {
+    await second.close();
+  }
+});
+
+it('refuses a write while PostgreSQL is down, and takes it once PostgreSQL is back, without a server restart', async () => {
+  const server = await startTestServer(env);
+  try {
+    const standId = (await server.exhibition.stands.list())[0]!.id;
+    expect((await postComment(server, standId, 'Before the outage.')).status).toBe(201);
+
+    await postgres.stopServer();
+    // Not acknowledged: the caller is told it failed, with the code of any server fault.
+    const refused = await postComment(server, standId, 'During the outage.');
+    expect(refused).toMatchObject({ status: 500, body: { error: { code: 'INTERNAL' } } });
+    expect((await ingestCue(server, 'provider-down', 'Lost?')).status).toBe(500);
+
+    await postgres.startServer();
+    // The pool connects again on the next query.
+    expect((await postComment(server, standId, 'After the outage.')).status).toBe(201);
+    const ingested = await ingestCue(server, 'provider-down', 'Stored once back.');
+    expect(ingested.status).toBe(200);
+    const texts = ((await (await fetch(`${server.url}/api/stands/${standId}/comments`)).json()) as { text: string }[]).map((c) => c.text);
+    expect(texts).toEqual(expect.arrayContaining(['Before the outage.', 'After the outage.']));
+    expect(texts).not.toContain('During the outage.');
+  } finally {
+    await server.close();
+  }
+});
