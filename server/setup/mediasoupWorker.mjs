@@ -57,31 +57,32 @@ let series;
  * `<file> <sha256>` a line). Each patch must match its hash and every patch in the folder must be
  * listed, in numbered order, or this throws: a patch edited without a new hash in the series, or
  * one left out of it, stops the build instead of slipping into a binary cached under the old key.
- * `hash`, over the listed names and hashes, names the cached build.
+ * `hash`, over the listed names and hashes, names the cached build. `dir` is for tests.
  */
-export function workerPatchSeries() {
-  if (series) return series;
+export function workerPatchSeries(dir = patchesDir) {
+  if (dir === patchesDir && series) return series;
   const sha256 = (data) => createHash('sha256').update(data).digest('hex');
-  const text = readFileSync(join(patchesDir, 'series'), 'utf8');
+  const text = readFileSync(join(dir, 'series'), 'utf8');
   const patches = [];
   for (const line of text.split('\n')) {
     const entry = line.replace(/#.*/, '').trim();
     if (!entry) continue;
     const m = /^(\d{4}-[\w.-]+\.patch)\s+([0-9a-f]{64})$/.exec(entry);
     if (!m) throw new Error(`worker-patches/series: not "<NNNN-name.patch> <sha256>": ${line}`);
-    const file = join(patchesDir, m[1]);
+    const file = join(dir, m[1]);
     const actual = sha256(readFileSync(file));
     if (actual !== m[2]) throw new Error(`worker patch ${m[1]} has SHA-256 ${actual}, the series expects ${m[2]}`);
     patches.push({ name: m[1], file, sha256: actual });
   }
   const names = patches.map((p) => p.name);
-  const inFolder = readdirSync(patchesDir).filter((f) => f.endsWith('.patch')).sort();
+  const inFolder = readdirSync(dir).filter((f) => f.endsWith('.patch')).sort();
   if (names.join('\n') !== inFolder.join('\n')) {
     throw new Error(`worker-patches/series must list every patch in the folder in numbered order (series: ${names.join(', ')}; folder: ${inFolder.join(', ')})`);
   }
   // Named by the entries alone, so a comment edited in the series does not cost a rebuild.
-  series = { patches, hash: sha256(patches.map((p) => `${p.name} ${p.sha256}`).join('\n')) };
-  return series;
+  const result = { patches, hash: sha256(patches.map((p) => `${p.name} ${p.sha256}`).join('\n')) };
+  if (dir === patchesDir) series = result;
+  return result;
 }
 
 /** The cached worker binary for one mediasoup version, built with the current patch series. */
@@ -116,7 +117,8 @@ export async function ensureWorker(mediasoupDir, log) {
     log(`building mediasoup-worker ${version} from source (once per machine, about 5 minutes)`);
     await buildWorker(join(mediasoupDir, 'worker'), cached, log);
   }
-  if (!existsSync(installed) || readFileSync(installed).length !== readFileSync(cached).length) {
+  // Compared byte for byte: a worker built with another patch series may well have the same size.
+  if (!existsSync(installed) || !readFileSync(installed).equals(readFileSync(cached))) {
     mkdirSync(dirname(installed), { recursive: true });
     copyFileSync(cached, installed);
     chmodSync(installed, 0o755);
