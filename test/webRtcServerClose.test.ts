@@ -64,4 +64,4 @@ test('closing the WebRTC server under a connected viewer leaves the worker alive
   await server.close();
   expect(worker.closed).toBe(true);
   expect(died).toBe(false);
-});
+}, 120_000);

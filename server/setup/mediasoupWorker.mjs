@@ -161,8 +161,12 @@ async function buildWorker(workerSrc, target, log) {
 
   const build = join(stage, 'build');
   await run('meson', ['setup', '--buildtype=release', '--wrap-mode=nodownload', build, worker], log, false);
-  await run('ninja', ['-C', build, 'mediasoup-worker', ...(withTests ? ['mediasoup-worker-test'] : [])], log, true);
-  if (withTests) await runWorkerUnitTests(join(build, 'mediasoup-worker-test'), worker, log);
+  await run('ninja', ['-C', build, 'mediasoup-worker'], log, true);
+  if (withTests) {
+    log('building the worker\'s C++ unit tests');
+    await run('ninja', ['-C', build, 'mediasoup-worker-test'], log, true);
+    await runWorkerUnitTests(join(build, 'mediasoup-worker-test'), worker, log);
+  }
 
   mkdirSync(dirname(target), { recursive: true });
   const info = { srtp: srtpSource ? 'openssl' : 'nss', patches: patches.map((p) => p.name), unitTests: withTests ? 'passed' : 'not built' };
