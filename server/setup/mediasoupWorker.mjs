@@ -107,14 +107,15 @@ export function installedWorkerPath(mediasoupDir) {
 
 /**
  * Makes sure `mediasoupDir` (node_modules/mediasoup) has a worker binary: reuses the machine's
- * cached build when there is one, else builds it (about 5 minutes on 2 cores) and caches it.
+ * cached build when there is one, else builds it (about 5 minutes on 2 cores, as long again for
+ * its unit tests) and caches it.
  */
 export async function ensureWorker(mediasoupDir, log) {
   const { version } = JSON.parse(readFileSync(join(mediasoupDir, 'package.json'), 'utf8'));
   const installed = installedWorkerPath(mediasoupDir);
   const cached = cachedWorkerPath(version);
   if (!existsSync(cached)) {
-    log(`building mediasoup-worker ${version} from source (once per machine, about 5 minutes)`);
+    log(`building mediasoup-worker ${version} from source (once per machine: about 5 minutes on 2 cores, and as long for its C++ unit tests)`);
     await buildWorker(join(mediasoupDir, 'worker'), cached, log);
   }
   // Compared byte for byte: a worker built with another patch series may well have the same size.
