@@ -33,9 +33,22 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
+          exclude: ['test/upstream/**'],
           fileParallelism: integrationFiles > 1,
           maxWorkers: integrationFiles,
           sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        // mediasoup's own test suite against the worker setup builds (test/upstream): last, alone
+        // (groupOrder), since it starts and kills workers by the dozen on mediasoup's default port
+        // range, which must not overlap the integration files' media measured in real time.
+        extends: true,
+        test: {
+          name: 'mediasoup',
+          include: ['test/upstream/**/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],

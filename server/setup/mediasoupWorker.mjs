@@ -8,6 +8,12 @@
 // all the rest of forwarding it; so the build takes the very tarball mediasoup's wrap pins from
 // Debian's source archive (checked against the wrap's SHA-256) and compiles it with OpenSSL, as
 // mediasoup intends. Where that source cannot be had, it falls back to Debian's library.
+//
+// Pinning an old worker means owning its bugs: before the build, the numbered patches in
+// ./worker-patches (upstream crash fixes released after 3.12.16, each with a header saying where it
+// comes from and why it applies) are applied in order, each checked against its SHA-256 in
+// ./worker-patches/series, and the series' hash is part of the cache key. The worker's own C++
+// unit tests (Catch2, Debian's catch2 package) are built and run once per build, before caching.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync, chmodSync, readdirSync } from 'node:fs';
@@ -21,6 +27,8 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const WORKER_BUILD_PACKAGES = [
   'g++', 'meson', 'ninja-build', 'pkg-config', 'python3',
   'libssl-dev', 'libuv1-dev', 'libsrtp2-dev', 'libusrsctp-dev', 'libabsl-dev', 'nlohmann-json3-dev',
+  // The patch series (./worker-patches) and the worker's C++ unit tests.
+  'patch', 'catch2',
 ];
 
 /**
@@ -41,12 +49,52 @@ export function workerCacheDir() {
 /** Bumped when the way the worker is built changes, so machines build the new one once. */
 const BUILD_REVISION = 2;
 
-/** The cached worker binary for one mediasoup version. */
-export function cachedWorkerPath(version) {
-  return join(workerCacheDir(), `${version}-b${BUILD_REVISION}-linux-${arch()}`, 'mediasoup-worker');
+const patchesDir = join(here, 'worker-patches');
+let series;
+
+/**
+ * The patches applied to the worker's sources, in order, from ./worker-patches/series (one
+ * `<file> <sha256>` a line). Each patch must match its hash and every patch in the folder must be
+ * listed, in numbered order, or this throws: a patch edited without a new hash in the series, or
+ * one left out of it, stops the build instead of slipping into a binary cached under the old key.
+ * `hash`, over the listed names and hashes, names the cached build. `dir` is for tests.
+ */
+export function workerPatchSeries(dir = patchesDir) {
+  if (dir === patchesDir && series) return series;
+  const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+  const text = readFileSync(join(dir, 'series'), 'utf8');
+  const patches = [];
+  for (const line of text.split('\n')) {
+    const entry = line.replace(/#.*/, '').trim();
+    if (!entry) continue;
+    const m = /^(\d{4}-[\w.-]+\.patch)\s+([0-9a-f]{64})$/.exec(entry);
+    if (!m) throw new Error(`worker-patches/series: not "<NNNN-name.patch> <sha256>": ${line}`);
+    const file = join(dir, m[1]);
+    const actual = sha256(readFileSync(file));
+    if (actual !== m[2]) throw new Error(`worker patch ${m[1]} has SHA-256 ${actual}, the series expects ${m[2]}`);
+    patches.push({ name: m[1], file, sha256: actual });
+  }
+  const names = patches.map((p) => p.name);
+  const inFolder = readdirSync(dir).filter((f) => f.endsWith('.patch')).sort();
+  if (names.join('\n') !== inFolder.join('\n')) {
+    throw new Error(`worker-patches/series must list every patch in the folder in numbered order (series: ${names.join(', ')}; folder: ${inFolder.join(', ')})`);
+  }
+  // Named by the entries alone, so a comment edited in the series does not cost a rebuild.
+  const result = { patches, hash: sha256(patches.map((p) => `${p.name} ${p.sha256}`).join('\n')) };
+  if (dir === patchesDir) series = result;
+  return result;
 }
 
-/** How the cached worker was built (beside the binary as build.json): `{ srtp: "openssl" | "nss" }`. */
+/** The cached worker binary for one mediasoup version, built with the current patch series. */
+export function cachedWorkerPath(version) {
+  const patches = workerPatchSeries().hash.slice(0, 12);
+  return join(workerCacheDir(), `${version}-b${BUILD_REVISION}-p${patches}-linux-${arch()}`, 'mediasoup-worker');
+}
+
+/**
+ * How the cached worker was built (beside the binary as build.json):
+ * `{ srtp: "openssl" | "nss", patches: [file names], unitTests: "passed" | "not built" }`.
+ */
 export function cachedWorkerBuild(version) {
   const info = join(dirname(cachedWorkerPath(version)), 'build.json');
   return existsSync(info) ? JSON.parse(readFileSync(info, 'utf8')) : undefined;
@@ -59,17 +107,19 @@ export function installedWorkerPath(mediasoupDir) {
 
 /**
  * Makes sure `mediasoupDir` (node_modules/mediasoup) has a worker binary: reuses the machine's
- * cached build when there is one, else builds it (about 5 minutes on 2 cores) and caches it.
+ * cached build when there is one, else builds it (about 5 minutes on 2 cores, as long again for
+ * its unit tests) and caches it.
  */
 export async function ensureWorker(mediasoupDir, log) {
   const { version } = JSON.parse(readFileSync(join(mediasoupDir, 'package.json'), 'utf8'));
   const installed = installedWorkerPath(mediasoupDir);
   const cached = cachedWorkerPath(version);
   if (!existsSync(cached)) {
-    log(`building mediasoup-worker ${version} from source (once per machine, about 5 minutes)`);
+    log(`building mediasoup-worker ${version} from source (once per machine: about 5 minutes on 2 cores, and as long for its C++ unit tests)`);
     await buildWorker(join(mediasoupDir, 'worker'), cached, log);
   }
-  if (!existsSync(installed) || readFileSync(installed).length !== readFileSync(cached).length) {
+  // Compared byte for byte: a worker built with another patch series may well have the same size.
+  if (!existsSync(installed) || !readFileSync(installed).equals(readFileSync(cached))) {
     mkdirSync(dirname(installed), { recursive: true });
     copyFileSync(cached, installed);
     chmodSync(installed, 0o755);
@@ -98,18 +148,55 @@ async function buildWorker(workerSrc, target, log) {
   const mesonBuild = join(worker, 'meson.build');
   writeFileSync(mesonBuild, readFileSync(mesonBuild, 'utf8').replace(/meson_version:\s*'>= 1\.1\.0'/, "meson_version: '>= 1.0.0'"));
 
+  // The upstream fixes, in order; --fuzz=0: a hunk applies exactly where it was made or not at all.
+  const { patches } = workerPatchSeries();
+  for (const patch of patches) {
+    await run('patch', ['-p1', '--fuzz=0', '--forward', '--batch', '--no-backup-if-mismatch', '-d', worker, '-i', patch.file], log, false);
+  }
+  if (patches.length > 0) log(`applied ${patches.length} worker patches: ${patches.map((p) => p.name.slice(0, 4)).join(' ')}`);
+
+  // The C++ unit tests compile the worker's sources a second time (with -DMS_TEST), so they double
+  // the build; they need Debian's catch2 (header only), and without it the worker is built alone.
+  const withTests = existsSync(CATCH2_HEADER);
+  if (!withTests) log(`no ${CATCH2_HEADER} (Debian's catch2): building the worker without its C++ unit tests`);
+
   const build = join(stage, 'build');
   await run('meson', ['setup', '--buildtype=release', '--wrap-mode=nodownload', build, worker], log, false);
   await run('ninja', ['-C', build, 'mediasoup-worker'], log, true);
+  if (withTests) {
+    log('building the worker\'s C++ unit tests');
+    await run('ninja', ['-C', build, 'mediasoup-worker-test'], log, true);
+    await runWorkerUnitTests(join(build, 'mediasoup-worker-test'), worker, log);
+  }
 
   mkdirSync(dirname(target), { recursive: true });
-  writeFileSync(join(dirname(target), 'build.json'), `${JSON.stringify({ srtp: srtpSource ? 'openssl' : 'nss' })}\n`);
+  const info = { srtp: srtpSource ? 'openssl' : 'nss', patches: patches.map((p) => p.name), unitTests: withTests ? 'passed' : 'not built' };
+  writeFileSync(join(dirname(target), 'build.json'), `${JSON.stringify(info)}\n`);
   copyFileSync(join(build, 'mediasoup-worker'), `${target}.tmp`);
   chmodSync(`${target}.tmp`, 0o755);
   cpSync(`${target}.tmp`, target);
   rmSync(`${target}.tmp`);
   rmSync(stage, { recursive: true, force: true });
   log(`mediasoup-worker cached at ${target}`);
+}
+
+const CATCH2_HEADER = '/usr/include/catch2/catch.hpp';
+
+/**
+ * Test cases of the worker's C++ suite that read packet captures from worker/test/data, which the
+ * npm tarball does not ship (its `files` take test/src and test/include only); they fail for that
+ * reason alone, so they are left out, by name.
+ */
+const UNIT_TESTS_NEEDING_DATA = ['Scenario: parse RTP packets', 'Scenario: parse RTP packets with H264 SVC'];
+
+/** Runs the worker's Catch2 suite; a failure stops the build, so a broken worker is never cached. */
+async function runWorkerUnitTests(binary, workerSrc, log) {
+  log(`running the worker's C++ unit tests (all but ${UNIT_TESTS_NEEDING_DATA.length} that need test data the tarball lacks)`);
+  // One Catch2 2.x test spec: `~"name"` excludes a test case, filters separated by spaces must all
+  // hold (a comma would mean "or"). It runs where meson's `test()` would, in the worker's folder.
+  const spec = UNIT_TESTS_NEEDING_DATA.map((name) => `~"${name}"`).join(' ');
+  await run(binary, [spec], log, false, workerSrc);
+  log('worker C++ unit tests passed');
 }
 
 /**

@@ -12,7 +12,10 @@ const MAX_CONSUMERS_PER_CLIENT = 64;
 export interface MediaClientEvents {
   /** The server closed one of the client's consumers (its producer ended). */
   consumerClosed: [consumerId: string];
-  /** The worker under the client died; everything of the client is gone (`close` follows). */
+  /**
+   * The worker under the client died, or the WebRtcServer its transports lived on closed;
+   * everything of the client is gone (`close` follows).
+   */
   lost: [];
   close: [];
 }
@@ -39,11 +42,14 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     super();
     this.#pool = pool;
     this.#worker = worker;
-    worker.router.observer.once('close', this.#onRouterClosed);
+    worker.router.observer.once('close', this.#onMediaGone);
   }
 
-  /** Everything on a dead worker is gone; the client must make new transports on a new MediaClient. */
-  readonly #onRouterClosed = (): void => {
+  /**
+   * Everything on a dead worker is gone, and so are the transports of a closed WebRtcServer (all of
+   * a client's are on one): the client must make new transports on a new MediaClient.
+   */
+  readonly #onMediaGone = (): void => {
     if (this.#closed) return;
     this.emit('lost');
     this.close();
@@ -81,6 +87,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
+    transport.once('listenserverclose', this.#onMediaGone);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -159,7 +166,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     this.#consumers.clear();
     this.#pool.release(this.#worker);
     // The router outlives most clients: do not leave a listener per departed client on it.
-    this.#worker.router.observer.off('close', this.#onRouterClosed);
+    this.#worker.router.observer.off('close', this.#onMediaGone);
     this.emit('close');
   }
 

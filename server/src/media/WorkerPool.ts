@@ -100,8 +100,9 @@ export class WorkerPool {
    */
   placeClient(): MediaWorker {
     this.#assertOpen();
-    // A dead worker stays in its slot until its replacement is ready.
-    const best = this.#clients.place(this.#workers, (w) => !w.worker.died && !w.worker.closed);
+    // A dead worker stays in its slot until its replacement is ready; so does a live one whose
+    // WebRtcServer closed, until the new server is open.
+    const best = this.#clients.place(this.#workers, (w) => !w.worker.died && !w.worker.closed && !w.webRtcServer.closed);
     if (!best) throw new AppError('INVALID_STATE', 'the media workers are restarting: try again in a moment');
     return best;
   }
@@ -157,7 +158,7 @@ export class WorkerPool {
   }
 
   async #createWorker(index: number): Promise<MediaWorker> {
-    const { workers, rtcPort, listenIp, announcedIp, portRange, logger } = this.#options;
+    const { workers, portRange, logger } = this.#options;
     const span = Math.floor((portRange[1] - portRange[0] + 1) / workers);
     const worker = await mediasoup.createWorker({
       logLevel: 'warn',
@@ -165,20 +166,11 @@ export class WorkerPool {
       rtcMaxPort: portRange[0] + (index + 1) * span - 1,
       appData: { index },
     });
-    const port = rtcPort + index;
     let webRtcServer: types.WebRtcServer;
     try {
-      webRtcServer = await worker.createWebRtcServer({
-        listenInfos: [
-          { protocol: 'udp', ip: listenIp, announcedIp, port },
-          { protocol: 'tcp', ip: listenIp, announcedIp, port },
-        ],
-      });
+      webRtcServer = await this.#openWebRtcServer(worker, index);
     } catch (error) {
       worker.close();
-      if (String(error).includes('already in use')) {
-        throw new StartupError(`RTC port ${port} (UDP and TCP, worker ${index}) is already in use: stop the other process or set RTC_PORT`);
-      }
       throw error;
     }
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
@@ -188,8 +180,68 @@ export class WorkerPool {
       if (this.#closed) return;
       void this.#replace(index);
     });
-    logger.info({ index, pid: worker.pid, port }, 'mediasoup worker ready');
+    this.#followWebRtcServer(mediaWorker);
+    logger.info({ index, pid: worker.pid, port: this.#options.rtcPort + index }, 'mediasoup worker ready');
     return mediaWorker;
+  }
+
+  /** Worker `index`'s WebRTC server, on UDP and TCP port `rtcPort + index`. */
+  async #openWebRtcServer(worker: types.Worker, index: number): Promise<types.WebRtcServer> {
+    const { rtcPort, listenIp, announcedIp } = this.#options;
+    const port = rtcPort + index;
+    try {
+      return await worker.createWebRtcServer({
+        listenInfos: [
+          { protocol: 'udp', ip: listenIp, announcedIp, port },
+          { protocol: 'tcp', ip: listenIp, announcedIp, port },
+        ],
+      });
+    } catch (error) {
+      if (String(error).includes('already in use')) {
+        throw new StartupError(`RTC port ${port} (UDP and TCP, worker ${index}) is already in use: stop the other process or set RTC_PORT`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * A WebRtcServer closed under a live worker (by anything but this pool's close or the worker's
+   * own end) takes the WebRTC transports on it along, and their clients are told their media is
+   * lost (MediaClient). The worker stays, with its router and what is ingested and piped there:
+   * it gets a new server on the same port and its slot a MediaWorker with it, where clients are
+   * placed again. (mediasoup 3.12.16 itself aborted the whole worker here until the build patched
+   * it: server/setup/worker-patches/0002.)
+   */
+  #followWebRtcServer(mediaWorker: MediaWorker): void {
+    mediaWorker.webRtcServer.observer.once('close', () => {
+      const { worker, index } = mediaWorker;
+      if (this.#closed || worker.closed || worker.died || this.#workers[index] !== mediaWorker) return;
+      this.#options.logger.warn({ index, pid: worker.pid }, 'WebRTC server closed under a live mediasoup worker; opening a new one');
+      void this.#reopenWebRtcServer(mediaWorker);
+    });
+  }
+
+  async #reopenWebRtcServer(old: MediaWorker): Promise<void> {
+    const { worker, index } = old;
+    for (let attempt = 1; !this.#closed && !worker.closed; attempt++) {
+      try {
+        const webRtcServer = await this.#openWebRtcServer(worker, index);
+        if (this.#closed || worker.closed || this.#workers[index] !== old) {
+          webRtcServer.close();
+          return;
+        }
+        // The same worker and router (their counts go on), with the new server.
+        const renewed: MediaWorker = { ...old, webRtcServer };
+        this.#clients.forget(old);
+        this.#workers[index] = renewed;
+        this.#followWebRtcServer(renewed);
+        this.#options.logger.info({ index, pid: worker.pid }, 'new WebRTC server open on the mediasoup worker');
+        return;
+      } catch (error) {
+        this.#options.logger.error({ err: error, index, attempt }, 'could not open a new WebRTC server on the mediasoup worker');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 250 * attempt)));
+      }
+    }
   }
 
   async #replace(index: number): Promise<void> {
