@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type Cue } from '@hybrid-stage/shared';
 import { AccessTokens } from '../server/src/access/AccessTokens';
-import { freePortRun } from '../test/support/server';
+import { freePortRun } from '../test/support/ports';
 import { progress, quantile, type Figure, type FigureKey } from './report';
 
 const VIEWERS = 1000;

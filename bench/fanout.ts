@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
 import { MEDIA_CODECS } from '../server/src/media/codecs';
-import { freePortRun } from '../test/support/server';
+import { freePortRun } from '../test/support/ports';
 import { PACKETS_PER_SECOND, RtpGenerator } from '../test/support/RtpGenerator';
 import { progress, type Figure, type FigureKey } from './report';
 

@@ -23,13 +23,12 @@
  * checks an image built before (steps 5 to 7 only).
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { createSocket } from 'node:dgram';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { launchBrowser, screenshot, videoProgress } from '../test/support/browser';
+import { freePortRun, freeTcpPort } from '../test/support/ports';
 
 const root = join(import.meta.dirname, '..');
 const started = Date.now();
@@ -268,36 +267,6 @@ async function build(baseImage: string, extraCAs: string, target?: string): Prom
 // ---------------------------------------------------------------------------------------------
 // 5–7. Running it
 
-/** A TCP port free on 127.0.0.1. */
-function freeTcpPort(port = 0): Promise<number | undefined> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(undefined));
-    server.listen(port, '127.0.0.1', () => {
-      const { port: got } = server.address() as { port: number };
-      server.close(() => resolve(got));
-    });
-  });
-}
-
-function freeUdpPort(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    socket.once('error', () => resolve(false));
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-  });
-}
-
-/** Two consecutive ports free for both UDP and TCP on 127.0.0.1: the WebRTC servers of two workers. */
-async function freeRtcPorts(): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const first = 45000 + 2 * Math.floor(Math.random() * 2000);
-    const free = await Promise.all([first, first + 1].flatMap((p) => [freeTcpPort(p).then((x) => x === p), freeUdpPort(p)]));
-    if (free.every(Boolean)) return first;
-  }
-  throw new Error('found no two free consecutive UDP+TCP ports on 127.0.0.1');
-}
-
 async function httpJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
   const response = await fetch(url, { ...init, signal: AbortSignal.timeout(10_000) });
   return { status: response.status, body: await response.json().catch(() => undefined) };
@@ -343,9 +312,8 @@ interface Published {
 }
 
 async function publishedPorts(): Promise<Published> {
-  const http = await freeTcpPort();
-  if (!http) throw new Error('no free TCP port on 127.0.0.1');
-  return { http, rtc: await freeRtcPorts() };
+  // Two consecutive RTC ports: the WebRTC servers of the container's two workers.
+  return { http: await freeTcpPort(), rtc: await freePortRun(2) };
 }
 
 async function checkContainer() {

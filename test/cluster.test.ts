@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterInfo, Cue } from '@hybrid-stage/shared';
 import { TestRedis } from './support/redis';
-import { freePortRun, startServerProcess, startTestServer, TestClient, type ServerProcess, type TestServer } from './support/server';
+import { freePortRun } from './support/ports';
+import { startServerProcess, startTestServer, TestClient, type ServerProcess, type TestServer } from './support/server';
 
 let redis: TestRedis;
 let nodeA: TestServer;

@@ -10,7 +10,8 @@ import { PROTOCOL_VERSION } from '@hybrid-stage/shared';
 import { probeMedia } from '../server/src/media/mediaProbe';
 import { expectPlayableRecording } from './support/playable';
 import type { types } from 'mediasoup';
-import { freePortRun, startServerProcess, startTestServer, TestClient } from './support/server';
+import { freePortRun } from './support/ports';
+import { startServerProcess, startTestServer, TestClient } from './support/server';
 
 it('tells connected clients, finishes the running recording and checkpoints the database before exiting 0', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-drain-'));

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { AccessTokens } from '../server/src/access/AccessTokens';
 import { expectPlayableRecording } from './support/playable';
-import { freePortRun, startServerProcess, startTestServer } from './support/server';
+import { freePortRun } from './support/ports';
+import { startServerProcess, startTestServer } from './support/server';
 
 /** Process ids of the running children of `parent` named `name`. */
 function childrenOf(parent: number, name: string): number[] {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { expect, it } from 'vitest';
 import type { GiftVoucher, StandComment } from '@hybrid-stage/shared';
-import { freePortRun, startServerProcess, startTestServer } from './support/server';
+import { freePortRun } from './support/ports';
+import { startServerProcess, startTestServer } from './support/server';
 
 it('loses no acknowledged comment or gift when the server is killed during a burst of them', { timeout: 120_000 }, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-kill-'));

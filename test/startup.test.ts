@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { freePortRun, servedPageAt, startServerProcess } from './support/server';
+import { freePortRun } from './support/ports';
+import { servedPageAt, startServerProcess } from './support/server';
 
 it('starts, prints the links, serves the app and the API, and stops cleanly on SIGTERM', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-start-'));

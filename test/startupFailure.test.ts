@@ -6,7 +6,8 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { freePortRun, startTestServer } from './support/server';
+import { freePortRun } from './support/ports';
+import { startTestServer } from './support/server';
 
 /** This process's child processes now, pid to command name. */
 function children(): Map<number, string> {

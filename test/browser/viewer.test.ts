@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { freePortRun, startTestServer, type TestServer } from '../support/server';
+import { freePortRun } from '../support/ports';
+import { startTestServer, type TestServer } from '../support/server';
 import { UdpRelay } from '../support/UdpRelay';
 import { axeViolations, launchBrowser, screenshot, videoProgress } from '../support/browser';
 

@@ -2,9 +2,9 @@
 // data and unix socket in a fresh temporary directory that is removed afterwards.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freeTcpPort } from './ports';
 import pg from 'pg';
 
 const BIN = '/usr/lib/postgresql/15/bin';
@@ -23,16 +23,6 @@ function asPostgres(command: string, args: string[]): [string, string[]] {
 function ownerIds(): { uid: number; gid: number } {
   const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
   return { uid: id('-u'), gid: id('-g') };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer().once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** A PostgreSQL server started for a test file. */
@@ -55,7 +45,7 @@ export class TestPostgres {
       const { uid, gid } = ownerIds();
       chownSync(dir, uid, gid);
     }
-    const server = new TestPostgres(dir, await freePort());
+    const server = new TestPostgres(dir, await freeTcpPort());
     try {
       const [command, args] = asPostgres(`${BIN}/initdb`, ['-D', server.#data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions']);
       const init = spawnSync(command, args, { encoding: 'utf8' });

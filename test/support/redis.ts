@@ -4,20 +4,10 @@
 // operator's restart would look to the nodes.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-/** A port the kernel has just given out as free on 127.0.0.1. */
-async function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freeTcpPort } from './ports';
 
 /** Whether a Redis answers PING on 127.0.0.1:`port`. */
 function pong(port: number): Promise<boolean> {

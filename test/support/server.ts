@@ -1,8 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { request } from 'node:http';
-import { createSocket } from 'node:dgram';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
@@ -20,35 +18,12 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import { loadConfig, startServer, type RunningServer } from '@hybrid-stage/server';
+import { freePortRun } from './ports';
 
 /** A real server on free loopback ports with its own data directory. */
 export interface TestServer extends RunningServer {
   dataDir: string;
   rtcPort: number;
-}
-
-/** Whether `port` is free for both UDP and TCP on all addresses. */
-async function portIsFree(port: number): Promise<boolean> {
-  const tcp = await new Promise<boolean>((resolve) => {
-    const s = createServer().once('error', () => resolve(false));
-    s.listen(port, '0.0.0.0', () => s.close(() => resolve(true)));
-  });
-  if (!tcp) return false;
-  return new Promise<boolean>((resolve) => {
-    const s = createSocket('udp4').once('error', () => resolve(false));
-    s.bind(port, '0.0.0.0', () => s.close(() => resolve(true)));
-  });
-}
-
-/** `count` consecutive ports free for UDP and TCP, for the WebRTC servers. */
-export async function freePortRun(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const first = 20000 + Math.floor(Math.random() * 9000);
-    let ok = true;
-    for (let p = first; p < first + count && ok; p++) ok = await portIsFree(p);
-    if (ok) return first;
-  }
-  throw new Error('no free port run found');
 }
 
 /**
