@@ -29,9 +29,13 @@ const nodeEnv = (env: Record<string, string>) => ({
 beforeAll(async () => {
   redis = await TestRedis.start();
   nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west' }));
-  // Its own media ports: two servers in one test run side by side.
-  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '43000-43999' }));
+  // Its own media ports (below the per-vitest-worker blocks of test/support/server.ts, which node A
+  // takes): two servers in one test run side by side.
+  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '43000-43499' }));
 }, 60_000);
+
+/** The media ports of a third node started beside A and B (one at a time). */
+const THIRD_NODE_MEDIA_PORTS = '43500-43999';
 
 /** What a test leaves to remove after the file's servers stop. */
 const cleanups: (() => void)[] = [];
@@ -130,7 +134,7 @@ describe('node registry', () => {
     try {
       const [port, rtcPort] = [await freePortRun(1), await freePortRun(1)];
       node = startServerProcess({
-        ...nodeEnv({ NODE_ID: 'node-c', NODE_ROLE: 'edge', MEDIA_PORT_RANGE: '44000-44999' }),
+        ...nodeEnv({ NODE_ID: 'node-c', NODE_ROLE: 'edge', MEDIA_PORT_RANGE: THIRD_NODE_MEDIA_PORTS }),
         PORT: String(port),
         RTC_PORT: String(rtcPort),
         DATA_DIR: dataDir,
@@ -204,7 +208,7 @@ describe('a Redis that cannot be reached', () => {
     const closed = await freePortRun(1);
     const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-cluster-'));
     cleanups.push(() => rmSync(dataDir, { recursive: true, force: true }));
-    await expect(startTestServer(nodeEnv({ REDIS_URL: `redis://:secret@127.0.0.1:${closed}`, DATA_DIR: dataDir, MEDIA_PORT_RANGE: '45000-45999' }))).rejects.toThrow(
+    await expect(startTestServer(nodeEnv({ REDIS_URL: `redis://:secret@127.0.0.1:${closed}`, DATA_DIR: dataDir }))).rejects.toThrow(
       new RegExp(`cannot reach Redis at redis://:\\*\\*\\*@127\\.0\\.0\\.1:${closed} \\(REDIS_URL\\)`),
     );
   });
@@ -212,7 +216,7 @@ describe('a Redis that cannot be reached', () => {
 
 describe('embedded default', () => {
   it('runs without Redis: the cluster is this node alone', async () => {
-    const single = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', NODE_ID: 'solo', MEDIA_PORT_RANGE: '45000-45999' });
+    const single = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', NODE_ID: 'solo', MEDIA_PORT_RANGE: THIRD_NODE_MEDIA_PORTS });
     try {
       const info = await clusterOf(single);
       expect(info).toMatchObject({ redis: false, self: 'solo', nodes: [{ id: 'solo', role: 'origin', region: 'local', url: single.url, load: { workers: 1 } }] });

@@ -24,7 +24,8 @@ describe('loadConfig', () => {
 
   it('runs one node without Redis by default, and reads the cluster settings when given', () => {
     const single = loadConfig({});
-    expect(single).toMatchObject({ REDIS_URL: '', NODE_ROLE: 'origin', NODE_REGION: 'local' });
+    expect(single).toMatchObject({ NODE_ROLE: 'origin', NODE_REGION: 'local' });
+    expect(single.REDIS_URL).toBeUndefined();
     expect(single.PUBLIC_URL).toBeUndefined();
     expect(single.NODE_ID).toMatch(/^[A-Za-z0-9][A-Za-z0-9._-]*-[0-9a-f]{8}$/);
     expect(loadConfig({}).NODE_ID).not.toBe(single.NODE_ID);

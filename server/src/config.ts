@@ -111,7 +111,7 @@ const ConfigSchema = z.object({
    * The cluster's Redis (redis://[user:password@]host:port[/db], or rediss:// with TLS): socket.io
    * broadcasts cross nodes through it and each node registers there. Empty: one node, no Redis.
    */
-  REDIS_URL: z.union([z.literal(''), z.url({ protocol: /^rediss?$/ })]).default(''),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** This node's id in the cluster; a random one by default (a restarted node is a new node). */
   NODE_ID: NodeName.optional(),
   /** What this node does in the cluster: `origin` (studios, buses, captions) or `edge` (viewers). */

@@ -14,8 +14,6 @@ import { buildServices, type Services } from './services';
 
 /** A running Hybrid Stage server: its services, where it listens, and how it stops. */
 export interface RunningServer extends Services {
-  /** This node and, on Redis, the cluster's other live nodes. */
-  readonly nodes: NodeDirectory;
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
   readonly url: string;
   readonly httpServer: HttpServer;
@@ -100,7 +98,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     ownUrl = `http://${host}:${port}`;
     return {
       ...services,
-      nodes: directory,
       url: ownUrl,
       httpServer,
       close: async (why = 'shutdown') => {

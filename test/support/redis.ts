@@ -49,11 +49,6 @@ export class TestRedis {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Whether the server is running now. */
-  get running(): boolean {
-    return !!this.#child;
-  }
-
   async #spawn(): Promise<void> {
     // setpriv's pdeathsig: a test runner that dies leaves no Redis behind.
     const child = spawn(
@@ -104,12 +99,6 @@ export class TestRedis {
   async startAgain(): Promise<void> {
     if (this.#closed) throw new Error('this Redis is closed');
     if (!this.#child) await this.#spawn();
-  }
-
-  /** Stops the server and starts it again on the same port. */
-  async restart({ abruptly = false } = {}): Promise<void> {
-    await this.stop({ abruptly });
-    await this.startAgain();
   }
 
   /** Stops the server and removes its directory; idempotent. */

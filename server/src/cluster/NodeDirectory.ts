@@ -30,27 +30,33 @@ export interface NodeDirectoryOptions {
 }
 
 export class NodeDirectory {
-  private constructor(
-    readonly self: NodeIdentity,
-    readonly registry: NodeRegistry | undefined,
-    readonly load: () => Promise<NodeLoad>,
-  ) {}
+  readonly #self: NodeIdentity;
+  readonly #registry: NodeRegistry | undefined;
+  readonly #load: () => Promise<NodeLoad>;
 
-  /** Registers this node in Redis when there is one (its first record written before this resolves). */
+  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>) {
+    this.#self = self;
+    this.#registry = registry;
+    this.#load = load;
+  }
+
+  /**
+   * Registers this node in Redis when there is one: its first record is tried before this
+   * resolves, and written again every heartbeat (a first write that failed is logged by the registry).
+   */
   static async start({ bus, self, load, logger }: NodeDirectoryOptions): Promise<NodeDirectory> {
     const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load, logger }) : undefined;
-    if (registry) logger.info({ node: self.id, role: self.role, region: self.region, url: self.url }, 'registered in the cluster');
     return new NodeDirectory(self, registry, load);
   }
 
   /** The live nodes. */
   async info(): Promise<ClusterInfo> {
-    if (this.registry) return { redis: true, self: this.self.id, nodes: await this.registry.list() };
-    return { redis: false, self: this.self.id, nodes: [{ ...this.self, updatedAt: new Date().toISOString(), load: await this.load() }] };
+    if (this.#registry) return { redis: true, self: this.#self.id, nodes: await this.#registry.list() };
+    return { redis: false, self: this.#self.id, nodes: [{ ...this.#self, updatedAt: new Date().toISOString(), load: await this.#load() }] };
   }
 
   /** Takes this node out of the registry; idempotent. */
   close(): Promise<void> {
-    return this.registry?.close() ?? Promise.resolve();
+    return this.#registry?.close() ?? Promise.resolve();
   }
 }

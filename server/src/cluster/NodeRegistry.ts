@@ -11,9 +11,9 @@ import type { Logger } from '../logger';
 import { KEY_PREFIX } from './RedisBus';
 
 /** How often a node writes its record. */
-export const HEARTBEAT_MS = 2000;
+const HEARTBEAT_MS = 2000;
 /** How long a record lives without a new write: three heartbeats, so one late write is not a death. */
-export const TTL_MS = 6000;
+const TTL_MS = 6000;
 const NODE_KEYS = `${KEY_PREFIX}node:`;
 /** Records read per SCAN step when listing. */
 const SCAN_COUNT = 200;
@@ -38,6 +38,8 @@ export class NodeRegistry {
   #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #failing = false;
+  /** Whether a record has been written yet (the first write is logged as the registration). */
+  #registered = false;
   #closed: Promise<void> | undefined;
   /** After Redis comes back (restarted empty, perhaps), the record is written at once, not at the next beat. */
   readonly #onReady = () => void this.#heartbeat();
@@ -58,11 +60,6 @@ export class NodeRegistry {
     registry.#timer.unref();
     options.redis.on('ready', registry.#onReady);
     return registry;
-  }
-
-  /** This node's id. */
-  get id(): string {
-    return this.#self.id;
   }
 
   /** The live nodes (this one included once it has written), by id. Records that do not parse are skipped. */
@@ -94,7 +91,11 @@ export class NodeRegistry {
       try {
         const record: ClusterNode = { ...this.#self, updatedAt: new Date().toISOString(), load: await this.#load() };
         await this.#redis.set(this.#key, JSON.stringify(record), 'PX', TTL_MS);
-        if (this.#failing) this.#logger.info('node registry written again');
+        if (!this.#registered) {
+          const { id, role, region, url } = this.#self;
+          this.#logger.info({ node: id, role, region, url }, 'registered in the cluster');
+        } else if (this.#failing) this.#logger.info('node registry written again');
+        this.#registered = true;
         this.#failing = false;
       } catch (err) {
         if (!this.#failing) this.#logger.warn({ err }, 'cannot write this node to the registry; retrying at the next heartbeat');

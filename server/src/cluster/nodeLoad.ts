@@ -5,7 +5,9 @@ import type { WorkerPool } from '../media/WorkerPool';
 /**
  * A function that measures the node's load each time it is called: the workers' CPU is the mean,
  * over the workers running, of the CPU time each used since the previous call divided by the wall
- * time (0..1, a worker being one thread on one core); clients and consumers are counted now.
+ * time (0..1, a worker being one thread on one core); clients and consumers are counted now, in
+ * Node ({@link MediaWorker.counts}). Nothing here waits on a worker for more than a second
+ * ({@link MediaWorker.cpu}), so the registry's heartbeat cannot hang on a stuck one.
  */
 export function nodeLoadMeter(pool: WorkerPool, sockets: () => number): () => Promise<NodeLoad> {
   /** A worker's CPU milliseconds at the previous call, by process id (a replaced worker starts anew). */
@@ -16,15 +18,13 @@ export function nodeLoadMeter(pool: WorkerPool, sockets: () => number): () => Pr
     const next = new Map<number, { cpuMs: number; at: number }>();
     const measured = await Promise.all(
       running.map(async (w) => {
-        const [usage, router] = await Promise.all([w.worker.getResourceUsage(), w.router.dump()]);
-        const cpuMs = usage.ru_utime + usage.ru_stime;
+        const cpuMs = await w.cpu.read();
         const before = previous.get(w.worker.pid);
         next.set(w.worker.pid, { cpuMs, at: now });
-        const consumers = Object.values((router.mapProducerIdConsumerIds ?? {}) as Record<string, string[]>).reduce((sum, ids) => sum + ids.length, 0);
         const cpu = before && now > before.at ? Math.max(0, (cpuMs - before.cpuMs) / (now - before.at)) : 0;
-        return { cpu, consumers, clients: pool.clientsOn(w) };
+        return { cpu, consumers: w.counts.consumers, clients: pool.clientsOn(w) };
       }),
-    ).catch(() => []); // a worker that died while measured: counted at the next call, as replaced
+    );
     previous = next;
     const sum = (pick: (m: (typeof measured)[number]) => number) => measured.reduce((total, m) => total + pick(m), 0);
     return {

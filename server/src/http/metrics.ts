@@ -1,5 +1,4 @@
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { types } from 'mediasoup';
 import type { MediaWorker, WorkerPool } from '../media/WorkerPool';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { FeedRegistry } from '../studios/FeedRegistry';
@@ -17,19 +16,15 @@ export interface MetricsSources {
   heldSessions: () => number;
 }
 
-/** A worker's CPU time is asked of it at most this often, however often the metrics are scraped. */
-const CPU_CACHE_MS = 1000;
-
 /**
  * The server's state for Prometheus (prom-client, text format 0.0.4): workers, routers,
  * transports, producers, consumers, clients, feeds with their bitrate, caption cues and sockets.
  * Counts of what lives on the routers are kept in Node ({@link MediaWorker.counts}); the one thing
- * asked of a worker, its CPU time, is cached for a second, so a loop of scrapes cannot load the
- * media threads.
+ * asked of a worker, its CPU time, is asked at most once a second ({@link MediaWorker.cpu}), so a
+ * loop of scrapes cannot load the media threads.
  */
 export class ServerMetrics {
   readonly registry = new Registry();
-  readonly #cpu = new WeakMap<types.Worker, { at: number; seconds: Promise<number> }>();
 
   constructor({ pool, feeds, channels, storedCues, sockets, heldSessions }: MetricsSources) {
     const registers = [this.registry];
@@ -65,16 +60,15 @@ export class ServerMetrics {
         for (const w of pool.workers) this.set({ worker: w.index }, alive(w) ? 1 : 0);
       },
     });
-    const cpu = (w: MediaWorker) => this.#cpuSeconds(w.worker);
     new Counter({
       name: 'hybrid_stage_worker_cpu_seconds_total',
       help: 'CPU time used by the mediasoup worker.',
       labelNames: ['worker'],
       registers,
       async collect() {
-        const seconds = await Promise.all(pool.workers.map((w) => (alive(w) ? cpu(w) : 0)));
+        const ms = await Promise.all(pool.workers.map((w) => (alive(w) ? w.cpu.read() : 0)));
         this.reset();
-        pool.workers.forEach((w, i) => this.inc({ worker: w.index }, seconds[i]!));
+        pool.workers.forEach((w, i) => this.inc({ worker: w.index }, ms[i]! / 1000));
       },
     });
     perWorker('hybrid_stage_worker_clients', 'Clients placed on the worker.', (w) => pool.clientsOn(w));
@@ -125,17 +119,5 @@ export class ServerMetrics {
 
   get contentType(): string {
     return this.registry.contentType;
-  }
-
-  /** A worker's CPU time in seconds, asked of it at most once a second. */
-  #cpuSeconds(worker: types.Worker): Promise<number> {
-    const cached = this.#cpu.get(worker);
-    if (cached && Date.now() - cached.at < CPU_CACHE_MS) return cached.seconds;
-    const seconds = worker.getResourceUsage().then(
-      (usage) => (usage.ru_utime + usage.ru_stime) / 1000,
-      () => 0,
-    );
-    this.#cpu.set(worker, { at: Date.now(), seconds });
-    return seconds;
   }
 }

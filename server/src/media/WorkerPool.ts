@@ -5,6 +5,7 @@ import { AppError, InvalidStateError, StartupError } from '../errors';
 import { MEDIA_CODECS } from './codecs';
 import { ClientPlacement } from './placement';
 import { countRouter, type RouterCounts } from './routerCounts';
+import { workerCpu, type WorkerCpu } from './workerCpu';
 
 /** Options of a {@link WorkerPool}. */
 export interface WorkerPoolOptions {
@@ -28,8 +29,10 @@ export interface MediaWorker {
   readonly worker: types.Worker;
   readonly webRtcServer: types.WebRtcServer;
   readonly router: types.Router;
-  /** Its router's transports, producers and consumers, counted in Node (for the metrics). */
+  /** Its router's transports, producers and consumers, counted in Node (for the metrics and the node's load). */
   readonly counts: RouterCounts;
+  /** Its CPU time, asked of it at most once a second. */
+  readonly cpu: WorkerCpu;
 }
 
 /**
@@ -174,7 +177,7 @@ export class WorkerPool {
       throw error;
     }
     const router = await worker.createRouter({ mediaCodecs: MEDIA_CODECS });
-    const mediaWorker: MediaWorker = { index, worker, webRtcServer, router, counts: countRouter(router) };
+    const mediaWorker: MediaWorker = { index, worker, webRtcServer, router, counts: countRouter(router), cpu: workerCpu(worker) };
     worker.on('died', (error) => {
       logger.error({ err: error, index, pid: worker.pid }, 'mediasoup worker died; replacing it');
       if (this.#closed) return;
