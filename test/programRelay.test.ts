@@ -149,8 +149,18 @@ it('closes the origin half when the program it carries goes (the bus was rebuilt
   // The edge asks again and gets the new program.
   const second = await EdgeRelay.open(edgeRouter, { ip: '127.0.0.3' }, 'main', 'edge-2', overTheWire(origin));
   expect(second.producers.audio.id).toBe(rebuilt.audio.id);
+  // The edge leaves the cluster: every pipe to it closes, others stay (another edge host: a worker
+  // of its own, since producer ids are unique within a worker).
+  const otherWorker = await mediasoup.createWorker({ logLevel: 'warn' });
+  const otherEdge = await otherWorker.createRouter({ mediaCodecs: MEDIA_CODECS });
+  const other = await EdgeRelay.open(otherEdge, { ip: '127.0.0.4' }, 'main', 'edge-9', overTheWire(origin));
+  expect(origin.size).toBe(2);
+  origin.forgetEdge('edge-2');
+  expect(origin.size).toBe(1);
   origin.close();
   expect(origin.size).toBe(0);
+  other.close();
+  otherWorker.close();
   second.close();
   transport.close();
 });

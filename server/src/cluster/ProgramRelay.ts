@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import { z } from 'zod';
-import type { MediaKind } from '@hybrid-stage/shared';
+import { NodeName, type MediaKind } from '@hybrid-stage/shared';
 
 /**
  * A channel's program carried from the origin host to an edge host: one PipeTransport pair per
@@ -25,7 +25,7 @@ const PipeEnd = z.strictObject({
 /** The edge's request: the program of `channelId`, to its pipe half. */
 export const RelayRequest = z.strictObject({
   channelId: z.string().min(1).max(64),
-  edgeNodeId: z.string().min(1).max(64),
+  edgeNodeId: NodeName,
   edge: PipeEnd,
 });
 export type RelayRequest = z.infer<typeof RelayRequest>;
@@ -100,6 +100,13 @@ export class OriginRelays {
     const key = `${request.edgeNodeId} ${request.channelId}`;
     this.#pipes.get(key)?.close(); // an edge asks again after losing its half: the old one is dead
     const transport = await router.createPipeTransport(pipeOptions(this.#listen));
+    // Closed meanwhile, or the same edge asked again meanwhile (the later request wins): the map holds
+    // one pipe per edge and channel, and nothing is left untracked.
+    if (this.#closed) {
+      transport.close();
+      throw new Error('the origin is stopping');
+    }
+    this.#pipes.get(key)?.close();
     this.#pipes.set(key, transport);
     transport.observer.once('close', () => {
       if (this.#pipes.get(key) === transport) this.#pipes.delete(key);
@@ -148,19 +155,17 @@ export class OriginRelays {
  * with the origin's ids, for the edge's viewers (and its other workers, through `pipeToRouter`).
  */
 export class EdgeRelay {
-  readonly channelId: string;
   readonly producers: Readonly<Record<MediaKind, types.Producer>>;
   readonly #transport: types.PipeTransport;
 
-  private constructor(channelId: string, transport: types.PipeTransport, producers: Record<MediaKind, types.Producer>) {
-    this.channelId = channelId;
+  private constructor(transport: types.PipeTransport, producers: Record<MediaKind, types.Producer>) {
     this.#transport = transport;
     this.producers = producers;
   }
 
   /**
    * Makes the edge's half on `router`, asks the origin with `ask` (a request between nodes) and
-   * recreates the program's producers. The returned relay closes when its pipe closes.
+   * recreates the program's producers.
    */
   static async open(
     router: types.Router,
@@ -184,7 +189,7 @@ export class EdgeRelay {
         });
       }
       if (!producers.video || !producers.audio) throw new Error(`the origin sent no ${producers.video ? 'audio' : 'video'} for ${channelId}`);
-      return new EdgeRelay(channelId, transport, producers as Record<MediaKind, types.Producer>);
+      return new EdgeRelay(transport, producers as Record<MediaKind, types.Producer>);
     } catch (error) {
       transport.close();
       throw error;
@@ -194,11 +199,6 @@ export class EdgeRelay {
   /** Whether the pipe is gone (closed here, or its router closed). */
   get closed(): boolean {
     return this.#transport.closed;
-  }
-
-  /** Runs `listener` once when the pipe closes. */
-  onClose(listener: () => void): void {
-    this.#transport.observer.once('close', listener);
   }
 
   /** Closes the edge's half (the origin's is released by a request, or when the edge leaves). */
