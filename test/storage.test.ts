@@ -134,6 +134,20 @@ describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
     expect(await codeOf(store.insert(cue({ revision: 2 })))).toMatch(/^not an AppError/);
   });
 
+  it('captions: two revisions of one cue at once take turns on its lock, each numbered after the other', async () => {
+    const store = new CaptionStore(db);
+    await store.insert(cue({ id: 'contested', text: 'First.' }));
+    const revise = (text: string) =>
+      store.transaction('cue:contested', async (tx) => {
+        const current = (await tx.get('contested'))!;
+        await new Promise((r) => setTimeout(r, 20)); // both read before either writes, were they not taking turns
+        await tx.insert({ ...current, revision: current.revision + 1, text });
+        return current.revision + 1;
+      });
+    expect((await Promise.all([revise('Second.'), revise('Third.')])).sort()).toEqual([2, 3]);
+    expect((await store.get('contested'))?.revision).toBe(3);
+  });
+
   it('captions: a transaction that fails stores none of its cues', async () => {
     const store = new CaptionStore(db);
     const before = await store.count();
@@ -222,13 +236,16 @@ describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
     const long = await visits.start('visited', 'v-2', t0);
     await visits.end(long, t0 + 3_600_000); // a tab left open: counted as 30 minutes
     await visits.start('visited', 'v-1', t0); // left open by a stop
+    // The same visitor at another stand of the region: one visitor of the region, not two.
+    await stands.add(standWithStock('visited-too', 1));
+    await visits.end(await visits.start('visited-too', 'v-1', t0), t0 + 2_000);
     await visits.endOpenVisits();
     const analytics = await visits.analytics(new Set(['visited']));
     expect(analytics.stands).toEqual([
       expect.objectContaining({ standId: 'visited', visits: 3, visitors: 2, dwellMs: 5_000 + 30 * 60_000, comments: 0, giftsClaimed: 0 }),
     ]);
-    expect(analytics.regions.find((r) => r.region === 'europe')).toMatchObject({ visits: expect.any(Number), visitors: expect.any(Number) });
-    expect(typeof analytics.regions[0]!.dwellMs).toBe('number');
+    // Both stands are in Europe, and no other test's stand has visits.
+    expect(analytics.regions.find((r) => r.region === 'europe')).toMatchObject({ visits: 4, visitors: 2, dwellMs: 5_000 + 30 * 60_000 + 2_000 });
   });
 
   it('recordings and re-runs: stored, finished, found playable; a re-run outlives its recording; overlaps are found', async () => {

@@ -94,3 +94,20 @@ it('refuses a write while PostgreSQL is down, and takes it once PostgreSQL is ba
     await server.close();
   }
 });
+
+it("leaves the origin's live recording alone when an edge starts on the same PostgreSQL", async () => {
+  const origin = await startTestServer(env);
+  const edgeDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-pg-edge-'));
+  try {
+    const recording = await origin.recordings.start('main');
+    // An edge: its own DATA_DIR (the origin's file is not there) and media ports, the same database.
+    const edge = await startTestServer({ ...env, DATA_DIR: edgeDir, NODE_ROLE: 'edge', MEDIA_PORT_RANGE: '43000-43499' });
+    await edge.close();
+    // Without the role check, the edge took the row for a crash's leftover and stored it as failed.
+    const stored = (await origin.recordings.list()).find((r) => r.id === recording.id);
+    expect(stored?.status).toBe('recording');
+  } finally {
+    await origin.close();
+    rmSync(edgeDir, { recursive: true, force: true });
+  }
+});

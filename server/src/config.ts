@@ -127,6 +127,13 @@ export type Config = z.infer<typeof ConfigSchema> & { ANNOUNCED_IP: string; NODE
 export class ConfigError extends StartupError {}
 
 /** Parses the environment; throws a ConfigError naming each wrong variable. */
+/** A setting's URL (REDIS_URL, DATABASE_URL) with any password hidden, for messages and logs. */
+export function redactedUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
     Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),

@@ -80,6 +80,10 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const db = await Database.open(storage, logger.child({ component: 'database' }));
   // SQLite creates its journal files with the database's mode, so these stay private once it is.
   if (storage.engine === 'sqlite') makePrivate(storage.file, `${storage.file}-wal`, `${storage.file}-shm`);
+  // Who tidies and runs what the database holds at start (visits left open, recordings left
+  // unfinished, re-runs to arm): the one node on SQLite; on a PostgreSQL shared by a cluster, the
+  // origin, since an edge would take the origin's live recordings and re-runs for a crash's leftovers.
+  const ownsEventState = storage.engine === 'sqlite' || config.NODE_ROLE === 'origin';
   stack.push('database', () => db.close());
 
   // Early, so an unreachable Redis stops the start before the workers do; closed after socket.io
@@ -102,7 +106,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   stack.push('media workers', () => pool.close());
   await pool.start();
 
-  const exhibition = await Exhibition.start(db);
+  const exhibition = await Exhibition.start(db, ownsEventState);
   stack.push('exhibition', () => exhibition.close());
   if (!config.EVENT_FILE && (await exhibition.seedDemoIfEmpty())) logger.info('seeded the demo exhibition');
 
@@ -174,7 +178,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     logger: logger.child({ component: 'recording' }),
   });
   stack.push('recordings', () => recordings.close());
-  await recordings.recover();
+  if (ownsEventState) await recordings.recover();
 
   const reruns = new ReRunScheduler({
     store: new ReRunStore(db),
@@ -187,7 +191,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     logger: logger.child({ component: 'reruns' }),
   });
   stack.push('re-runs', () => reruns.close());
-  await reruns.start();
+  await reruns.start(ownsEventState);
 
   const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
   const event: EventSummary = {

@@ -150,7 +150,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   async ingest(channelId: string, cues: IngestCue[], author: string): Promise<IngestResult[]> {
     this.#assertChannel(channelId);
     const changed: StoredCue[] = [];
-    const results = await this.#options.store.transaction(`captions:${channelId}`, async (store) => {
+    const results = await this.#options.store.transaction(`channel:${channelId}`, async (store) => {
       const results: IngestResult[] = [];
       for (const cue of cues) {
         const existing = await store.byProvider(channelId, cue.language, cue.id);
@@ -200,7 +200,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     const session = this.#options.agenda.get(sessionId);
     if (!session || session.channelId !== channelId) throw new NotFoundError('session', sessionId);
     const origin = Date.parse(session.startsAt);
-    await this.#options.store.transaction(`captions:${channelId}`, async (store) => {
+    await this.#options.store.transaction(`channel:${channelId}`, async (store) => {
       for (const cue of cues) {
         await store.insert({
           id: randomUUID(),

@@ -7,6 +7,7 @@
  */
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { redactedUrl } from '../config';
 import { StartupError } from '../errors';
 import type { Logger } from '../logger';
 
@@ -22,13 +23,6 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 const COMMAND_TIMEOUT_MS = 500;
 /** Every key and stream this product writes in Redis starts with this. */
 export const KEY_PREFIX = 'hybrid-stage:';
-
-/** REDIS_URL with any password hidden, for messages and logs. */
-export function redactedUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
-}
 
 export class RedisBus {
   readonly #logger: Logger;

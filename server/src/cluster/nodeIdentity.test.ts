@@ -2,7 +2,7 @@ import { expect, it } from 'vitest';
 import { ClusterNode } from '@hybrid-stage/shared';
 import { loadConfig } from '../config';
 import { nodeIdentity } from './NodeDirectory';
-import { redactedUrl } from './RedisBus';
+import { redactedUrl } from '../config';
 
 const startedAt = new Date('2026-12-07T08:00:00Z');
 

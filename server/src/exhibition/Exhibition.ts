@@ -23,12 +23,13 @@ export class Exhibition {
   }
 
   /**
-   * The exhibition on `db`. On SQLite (one node) the visits a previous stop left open are ended; on
-   * PostgreSQL other nodes' visits may be under way, so open ones count until the dwell cap instead.
+   * The exhibition on `db`. With `endOpenVisits` (the node that owns the database's state) the
+   * visits a previous stop left open are ended; otherwise other nodes' visits may be under way, so
+   * open ones count until the dwell cap instead.
    */
-  static async start(db: Db): Promise<Exhibition> {
+  static async start(db: Db, endOpenVisits: boolean): Promise<Exhibition> {
     const exhibition = new Exhibition(db);
-    if (db.engine === 'sqlite') await exhibition.visits.endOpenVisits();
+    if (endOpenVisits) await exhibition.visits.endOpenVisits();
     return exhibition;
   }
 

@@ -44,12 +44,8 @@ export class GiftLedger {
       const stand = await new StandStore(tx).get(standId);
       const existing = await mine(tx, standId, visitorId);
       if (existing) return { voucher: voucher(stand, existing), fresh: false };
-      const { n } = await tx.db
-        .selectFrom('stand_gifts')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('stand_id', '=', standId)
-        .executeTakeFirstOrThrow();
-      if (Number(n) >= stand.gift.stock) throw new AppError('INVALID_STATE', `the gifts of stand ${standId} are all given away`);
+      // The stand was read in this transaction, under the stand's lock: its count of gifts left is current.
+      if (stand.giftsLeft === 0) throw new AppError('INVALID_STATE', `the gifts of stand ${standId} are all given away`);
       const row = { code: voucherCode(standId), claimed_at: Date.now() };
       await tx.db.insertInto('stand_gifts').values({ stand_id: standId, visitor_id: visitorId, ...row }).execute();
       return { voucher: voucher(stand, row), fresh: true };

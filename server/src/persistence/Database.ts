@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
 import pg from 'pg';
-import type { Config } from '../config';
+import { redactedUrl, type Config } from '../config';
 import { StartupError } from '../errors';
 import type { Logger } from '../logger';
 import { MIGRATIONS, POSTGRES_MIGRATIONS } from './migrations';
@@ -143,7 +143,7 @@ export class Database implements Db {
     } catch (error) {
       await database.close();
       // The operator's words: which setting, where it points (without its password), what failed.
-      throw new StartupError(`cannot open the PostgreSQL database of DATABASE_URL (${withoutPassword(target.url)}): ${(error as Error).message}`);
+      throw new StartupError(`cannot open the PostgreSQL database of DATABASE_URL (${redactedUrl(target.url)}): ${(error as Error).message}`);
     }
     return database;
   }
@@ -203,12 +203,6 @@ export class Database implements Db {
       }
     });
   }
-}
-
-function withoutPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = '***';
-  return parsed.toString();
 }
 
 /** The Db a transaction's work is given: its queries run on the transaction's connection. */

@@ -24,10 +24,11 @@ export class RegistrationStore {
       .insertInto('viewer_registrations')
       .values({ id: randomUUID(), email, name: form.name, organisation: form.organisation, country: form.country, registered_at: Date.now() })
       .onConflict((oc) => oc.column('email').doNothing())
-      .returning('id')
+      .returning(COLUMNS)
       .executeTakeFirst();
+    if (inserted) return { registration: toInfo(inserted), fresh: true };
     const row = await this.#db.db.selectFrom('viewer_registrations').select(COLUMNS).where('email', '=', email).executeTakeFirstOrThrow();
-    return { registration: toInfo(row), fresh: inserted !== undefined };
+    return { registration: toInfo(row), fresh: false };
   }
 
   /** Every registration, oldest first. */

@@ -71,12 +71,16 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     this.#options = options;
   }
 
-  /** Reads and arms the schedule: re-runs under way start where they would be, missed ones are marked failed. */
-  async start(): Promise<void> {
+  /**
+   * Reads the schedule and, with `arm` (the node that plays re-runs), arms it: re-runs under way
+   * start where they would be, missed ones are marked failed. Without it (an edge), the schedule is
+   * only read, as it stood at start.
+   */
+  async start(arm: boolean): Promise<void> {
     const now = Date.now();
     for (const rerun of await this.#options.store.all()) {
       this.#schedule.set(rerun.id, rerun);
-      if (rerun.status !== 'scheduled' && rerun.status !== 'playing') continue;
+      if (!arm || (rerun.status !== 'scheduled' && rerun.status !== 'playing')) continue;
       if (rerun.endsAtMs <= now) {
         await this.#save({ ...rerun, status: rerun.status === 'playing' ? 'done' : 'failed' });
       } else {
