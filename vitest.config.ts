@@ -4,9 +4,9 @@ import { defineConfig } from 'vitest/config';
  * How many integration and browser test files run at the same time (default 1). Each starts real
  * mediasoup workers, ffmpeg and chromium and checks media flowing in real time, which two cores
  * cannot do for two files at once without timing out. Files running at once share no port: HTTP is
- * on port 0, the WebRTC ports are probed free, SRT ranges are set per file, and each vitest worker's
- * servers take their MEDIA_PORT_RANGE from a block of their own (test/support/server.ts); the
- * recorder's ffmpeg takes ports the system gives. On a machine with cores to spare: `TEST_INTEGRATION_FILES=4 npm test`.
+ * on port 0, the WebRTC ports are probed free, SRT ranges and encoders' RTP ports are set per file,
+ * and each vitest worker's servers take their MEDIA_PORT_RANGE from a block of their own
+ * (test/support/server.ts); the recorder's ffmpeg takes ports the system gives. On a machine with cores to spare: `TEST_INTEGRATION_FILES=4 npm test`.
  */
 const integrationFiles = Math.max(1, Number(process.env.TEST_INTEGRATION_FILES ?? 1) || 1);
 

@@ -29,13 +29,13 @@ const nodeEnv = (env: Record<string, string>) => ({
 beforeAll(async () => {
   redis = await TestRedis.start();
   nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west' }));
-  // Its own media ports (below the per-vitest-worker blocks of test/support/server.ts, which node A
+  // Its own media ports (outside the per-vitest-worker blocks of test/support/server.ts, which node A
   // takes): two servers in one test run side by side.
-  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '43000-43499' }));
+  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499' }));
 }, 60_000);
 
 /** The media ports of a third node started beside A and B (one at a time). */
-const THIRD_NODE_MEDIA_PORTS = '43500-43999';
+const THIRD_NODE_MEDIA_PORTS = '18500-18999';
 
 /** What a test leaves to remove after the file's servers stop. */
 const cleanups: (() => void)[] = [];
@@ -216,10 +216,16 @@ describe('a Redis that cannot be reached', () => {
 
 describe('embedded default', () => {
   it('runs without Redis: the cluster is this node alone', async () => {
-    const single = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', NODE_ID: 'solo', MEDIA_PORT_RANGE: THIRD_NODE_MEDIA_PORTS });
+    // Announced on another address than it listens on, as behind NAT: without PUBLIC_URL, that is
+    // where browsers reach it, in the registry and in calendar links alike.
+    const single = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', NODE_ID: 'solo', MEDIA_PORT_RANGE: THIRD_NODE_MEDIA_PORTS, ANNOUNCED_IP: '127.0.0.2' });
     try {
+      const announced = `http://127.0.0.2:${new URL(single.url).port}`;
       const info = await clusterOf(single);
-      expect(info).toMatchObject({ redis: false, self: 'solo', nodes: [{ id: 'solo', role: 'origin', region: 'local', url: single.url, load: { workers: 1 } }] });
+      expect(info).toMatchObject({ redis: false, self: 'solo', nodes: [{ id: 'solo', role: 'origin', region: 'local', url: announced, load: { workers: 1 } }] });
+      const calendar = await (await fetch(`${single.url}/api/agenda.ics`)).text();
+      expect(calendar).toContain(`${announced}/channel/`);
+      expect(calendar).not.toContain(single.url);
     } finally {
       await single.close();
     }

@@ -77,8 +77,12 @@ it.each(['rtp', 'srt'] as const)('takes a feed from an encoder over %s and puts 
 });
 
 it('takes an SRT push only with the ingest\'s passphrase, and never shows the passphrase to viewers', async () => {
-  const info = await studio.ok('ingest:create', { studioId: 'london', label: 'London SRT, locked', protocol: 'srt' });
-  const other = await studio.ok('ingest:create', { studioId: 'london', label: 'London SRT, other', protocol: 'srt' });
+  // Asked for at once (two clicks): each gets a port of its own.
+  const [info, other] = await Promise.all([
+    studio.ok('ingest:create', { studioId: 'london', label: 'London SRT, locked', protocol: 'srt' }),
+    studio.ok('ingest:create', { studioId: 'london', label: 'London SRT, other', protocol: 'srt' }),
+  ]);
+  expect(new URL(other.url!).port).not.toBe(new URL(info.url!).port);
   expect(other.srt!.passphrase).not.toBe(info.srt!.passphrase);
   expect(other.srt!.streamId).not.toBe(info.srt!.streamId);
 
@@ -144,16 +148,16 @@ async function videoPackets(feedId: string): Promise<number> {
 }
 
 it("takes RTP only from the encoder's declared address: an earlier sender elsewhere does not lock the ingest", async () => {
-  const source = { ip: '127.0.0.2', videoPort: 45004, audioPort: 45006 };
+  const source = { ip: '127.0.0.2', videoPort: 19004, audioPort: 19006 };
   const info = await studio.ok('ingest:create', { studioId: 'london', label: 'London RTP, declared', protocol: 'rtp', source });
   expect(info.source).toEqual(source);
-  expect(info.ffmpegCommand).toContain('localrtpport=45004&localrtcpport=45005');
+  expect(info.ffmpegCommand).toContain('localrtpport=19004&localrtcpport=19005');
   const target = { port: info.rtp!.video.port, ssrc: info.rtp!.video.ssrc };
   // Someone who learnt the port and SSRC sends first, from another address with the declared port,
   // then from the declared address with another port; the encoder sends after, more packets.
-  await sendRtp({ ip: '127.0.0.3', fromPort: 45004, ...target, count: 30, firstSeq: 1000 });
-  await sendRtp({ ip: '127.0.0.2', fromPort: 45010, ...target, count: 30, firstSeq: 1100 });
-  await sendRtp({ ip: '127.0.0.2', fromPort: 45004, ...target, count: 60, firstSeq: 2000 });
+  await sendRtp({ ip: '127.0.0.3', fromPort: 19004, ...target, count: 30, firstSeq: 1000 });
+  await sendRtp({ ip: '127.0.0.2', fromPort: 19010, ...target, count: 30, firstSeq: 1100 });
+  await sendRtp({ ip: '127.0.0.2', fromPort: 19004, ...target, count: 60, firstSeq: 2000 });
   // Exactly the encoder's packets are in the feed: none of the others.
   await expect.poll(() => videoPackets(info.feedId), { timeout: 10_000 }).toBeGreaterThanOrEqual(60);
   expect(await videoPackets(info.feedId)).toBe(60);
@@ -200,7 +204,7 @@ it('has an HTTP API with bearer tokens and clear errors', async () => {
     [await call('POST', '/api/studios/london/ingests', '{}', ''), 401, 'UNAUTHORIZED'],
     [await call('POST', '/api/studios/london/ingests', '{}', 'Bearer forged.token.here'), 401, 'UNAUTHORIZED'],
     [await call('POST', '/api/studios/moscow/ingests', JSON.stringify({ label: 'x', protocol: 'rtp', source: { ip: '127.0.0.1' } })), 403, 'FORBIDDEN'],
-    [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x', protocol: 'rtp', admin: true })), 400, 'INVALID_REQUEST'],
+    [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x', protocol: 'rtp', source: { ip: '127.0.0.1' }, admin: true })), 400, 'INVALID_REQUEST'],
     [await call('POST', '/api/studios/london/ingests', '{"label": '), 400, 'INVALID_REQUEST'],
     [await call('POST', '/api/studios/london/ingests', JSON.stringify({ label: 'x'.repeat(100_000), protocol: 'rtp' })), 413, 'INVALID_REQUEST'],
     [await call('DELETE', '/api/ingests/no-such-ingest'), 404, 'NOT_FOUND'],

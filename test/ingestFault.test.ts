@@ -41,7 +41,9 @@ async function programKeyFrames(channelId: string): Promise<Sink> {
 it.each(['rtp', 'srt'] as const)('puts an encoder sending %s that keeps sending back on air after the worker under its ingest is killed', async (protocol) => {
   const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'london' });
   const producer = await TestClient.connectAs(server, { role: 'producer' });
-  const source = protocol === 'rtp' ? { source: { ip: '127.0.0.1' } } : {};
+  // Its encoder's own source ports: test/ingest.test.ts's take the default ones, and the two files
+  // may run at once (TEST_INTEGRATION_FILES).
+  const source = protocol === 'rtp' ? { source: { ip: '127.0.0.1', videoPort: 19104, audioPort: 19106 } } : {};
   const info = await studio.ok('ingest:create', { studioId: 'london', label: `London ${protocol} encoder`, protocol, ...source });
   const encoder = runShownCommand(info);
   encoders.push(encoder);

@@ -101,7 +101,7 @@ it("leaves the origin's live recording alone when an edge starts on the same Pos
   try {
     const recording = await origin.recordings.start('main');
     // An edge: its own DATA_DIR (the origin's file is not there) and media ports, the same database.
-    const edge = await startTestServer({ ...env, DATA_DIR: edgeDir, NODE_ROLE: 'edge', MEDIA_PORT_RANGE: '43000-43499' });
+    const edge = await startTestServer({ ...env, DATA_DIR: edgeDir, NODE_ROLE: 'edge', MEDIA_PORT_RANGE: '18000-18499' });
     await edge.close();
     // Without the role check, the edge took the row for a crash's leftover and stored it as failed.
     const stored = (await origin.recordings.list()).find((r) => r.id === recording.id);

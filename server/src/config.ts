@@ -102,7 +102,7 @@ const ConfigSchema = z.object({
   /**
    * The address browsers and other nodes reach this server at (e.g. https://stage.example.com): in
    * links the server writes into files that leave it (calendar entries) and in the cluster's node
-   * registry. Unset: http://HOST:PORT as seen locally in links, http://ANNOUNCED_IP:PORT in the registry.
+   * registry. Unset: http://ANNOUNCED_IP:PORT.
    */
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Directory of the built client to serve; empty to serve no client. */

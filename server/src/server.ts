@@ -42,8 +42,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     );
   try {
     const { services, front } = await buildServices(config, logger, stack);
-    /** This server's own address, known once it listens: the public one unless PUBLIC_URL says otherwise. */
-    let ownUrl = '';
+    /**
+     * Where browsers reach this server, known once it listens (PUBLIC_URL, else http://ANNOUNCED_IP:PORT):
+     * in calendar links and in the node registry alike.
+     */
+    let publicUrl = '';
     const { httpServer, io } = front;
     let nodes: NodeDirectory | undefined;
     front.serve(
@@ -61,7 +64,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         trustProxy: config.TRUST_PROXY,
         cluster: () => nodes?.info(),
         metricsToken: config.METRICS_TOKEN,
-        publicUrl: () => config.PUBLIC_URL ?? ownUrl,
+        publicUrl: () => publicUrl,
         logger: logger.child({ component: 'http' }),
       }),
     );
@@ -86,19 +89,20 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     const { port } = httpServer.address() as AddressInfo;
     // Registered once it serves, under the port it got; first out on a stop, so it drops out of
     // the registry at once while it drains.
+    const self = nodeIdentity(config, port, startedAt);
+    publicUrl = self.url;
     const directory = await NodeDirectory.start({
       bus: front.bus,
-      self: nodeIdentity(config, port, startedAt),
+      self,
       load: nodeLoadMeter(services.pool, () => io.engine.clientsCount),
       logger: logger.child({ component: 'cluster' }),
     });
     nodes = directory;
     stack.push('node registry', () => directory.close());
     const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? '127.0.0.1' : config.HOST;
-    ownUrl = `http://${host}:${port}`;
     return {
       ...services,
-      url: ownUrl,
+      url: `http://${host}:${port}`,
       httpServer,
       close: async (why = 'shutdown') => {
         reason = why;

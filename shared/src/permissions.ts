@@ -122,7 +122,7 @@ export function mayPublishIn(grant: Grant, studioId: string): boolean {
  * on air, everyone watches through the program.
  */
 export function mayWatchFeedOf(grant: Grant, studioId: string): boolean {
-  return may(grant, 'feed:consume') && (isProducer(grant) || grant.studioId === studioId);
+  return may(grant, 'feed:consume') && mayPublishIn(grant, studioId);
 }
 
 /** Whether `grant` may write captions on `channelId` in `language`. */

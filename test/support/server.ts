@@ -27,16 +27,17 @@ export interface TestServer extends RunningServer {
 }
 
 /**
- * The MEDIA_PORT_RANGE of the test servers in this vitest worker: mediasoup's plain and pipe
- * transports take their ports there, choosing among the ports they see free. Integration files
- * that run at the same time (TEST_INTEGRATION_FILES > 1) are in different vitest workers
- * (VITEST_POOL_ID 1, 2, ...), and each gets a block of its own, so two servers never pick the same
- * port between a probe and a bind.
+ * The MEDIA_PORT_RANGE of the test servers in this vitest worker, where mediasoup's plain and pipe
+ * transports take their ports. Integration files that run at the same time (TEST_INTEGRATION_FILES
+ * > 1) are in different vitest workers (VITEST_POOL_ID 1, 2, ...), and each gets a block of its own
+ * (10000 + 500 per worker), so their servers never compete for a port. The blocks lie below the
+ * system's ephemeral ports (32768 and up), where the recorder's ffmpeg and every client socket get
+ * theirs, and below freePortRun's 20000-28999.
  */
 export function mediaPortRange(): string {
   const slot = Math.max(0, (Number(process.env.VITEST_POOL_ID) || 1) - 1) % 16;
-  const first = 44000 + slot * 1000;
-  return `${first}-${first + 999}`;
+  const first = 10000 + slot * 500;
+  return `${first}-${first + 499}`;
 }
 
 /** Starts the real server: real mediasoup workers, ffmpeg test patterns, real sockets. */

@@ -13,7 +13,7 @@ export interface AgendaRouteDeps {
   /** The scheduled re-runs (the re-run scheduler's list), each an event of its own; none if omitted. */
   reRuns?: () => readonly ReRunSlot[];
   /**
-   * The address the calendar entries link to (PUBLIC_URL, or the server's own): never the request's
+   * The address the calendar entries link to (PUBLIC_URL, or http://ANNOUNCED_IP:PORT): never the request's
    * Host header, which anyone can set and which would put their address into a file that is shared.
    */
   publicUrl: () => string;
@@ -32,12 +32,12 @@ export function agendaRoutes({ agenda, eventName, channelName, reRuns = () => []
     res.setHeader('Cache-Control', 'no-cache');
     res.send(body);
   };
-  const baseUrl = (_req: import('express').Request) => publicUrl().replace(/\/+$/, '');
+  const baseUrl = () => publicUrl().replace(/\/+$/, '');
 
   router.get(
     '/agenda.ics',
-    route(async (req, res) => {
-      send(res, 'agenda.ics', agendaCalendar(agenda.sessions, reRuns(), { name: eventName, channelName, baseUrl: baseUrl(req) }));
+    route(async (_req, res) => {
+      send(res, 'agenda.ics', agendaCalendar(agenda.sessions, reRuns(), { name: eventName, channelName, baseUrl: baseUrl() }));
     }),
   );
   router.get(
@@ -46,7 +46,7 @@ export function agendaRoutes({ agenda, eventName, channelName, reRuns = () => []
       const sessionId = String(req.params.sessionId);
       const session = agenda.get(sessionId);
       if (!session) throw new NotFoundError('session', sessionId.slice(0, 64));
-      send(res, `${session.id}.ics`, agendaCalendar([session], reRuns(), { name: eventName, channelName, baseUrl: baseUrl(req) }));
+      send(res, `${session.id}.ics`, agendaCalendar([session], reRuns(), { name: eventName, channelName, baseUrl: baseUrl() }));
     }),
   );
   return router;

@@ -50,16 +50,7 @@ export class ServerMetrics {
         },
       });
 
-    new Gauge({
-      name: 'hybrid_stage_worker_up',
-      help: 'Whether the mediasoup worker runs (1) or has died (0).',
-      labelNames: ['worker'],
-      registers,
-      collect() {
-        this.reset();
-        for (const w of pool.workers) this.set({ worker: w.index }, alive(w) ? 1 : 0);
-      },
-    });
+    perWorker('hybrid_stage_worker_up', 'Whether the mediasoup worker runs (1) or has died (0).', () => 1);
     new Counter({
       name: 'hybrid_stage_worker_cpu_seconds_total',
       help: 'CPU time used by the mediasoup worker.',

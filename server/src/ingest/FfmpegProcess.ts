@@ -122,7 +122,8 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
     let stderr = '';
     const redact = (text: string) => (this.#options.secrets ?? []).reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text);
     child.stderr!.on('data', (chunk: Buffer) => (stderr = redact(stderr + chunk.toString()).slice(-2000)));
-    child.on('error', (error) => logger.error({ err: error, what }, 'cannot run ffmpeg'));
+    // Only the code and message: the error's spawnargs would print the command line, secrets and all.
+    child.on('error', (error: NodeJS.ErrnoException) => logger.error({ err: { code: error.code, message: redact(error.message) }, what }, 'cannot run ffmpeg'));
     child.on('exit', (code, signal) => {
       running.delete(child);
       this.emit('exit', code, signal, stderr);

@@ -24,6 +24,8 @@ export interface IngestRegistryOptions {
 export class IngestRegistry {
   readonly #options: IngestRegistryOptions;
   readonly #ingests = new Map<string, Ingest>();
+  /** Ingests being opened: counted and holding their SRT port already, so two requests at once cannot take one. */
+  readonly #opening = new Set<{ studioId: string; srtPort: number | undefined }>();
   readonly #unfollow: () => void;
 
   constructor(options: IngestRegistryOptions) {
@@ -35,10 +37,13 @@ export class IngestRegistry {
   /** Opens an endpoint feeding a new feed of `studioId`. */
   async open(studioId: string, { label, protocol, source }: IngestRequest): Promise<IngestInfo> {
     const { feeds, pool, listenIp, announcedIp, logger } = this.#options;
-    if (this.list(studioId).length >= MAX_INGESTS_PER_STUDIO) {
+    const opening = [...this.#opening].filter((o) => o.studioId === studioId).length;
+    if (this.list(studioId).length + opening >= MAX_INGESTS_PER_STUDIO) {
       throw new AppError('INVALID_STATE', `at most ${MAX_INGESTS_PER_STUDIO} ingests per studio; close one first`);
     }
     const srtPort = protocol === 'srt' ? this.#freeSrtPort() : undefined;
+    const reservation = { studioId, srtPort };
+    this.#opening.add(reservation);
     const feed = feeds.open(studioId, label, protocol);
     try {
       const ingest = await Ingest.open({ protocol, feed, router: pool.ingest.router, listenIp, announcedIp, srtPort, source, logger });
@@ -49,6 +54,8 @@ export class IngestRegistry {
     } catch (error) {
       feed.close();
       throw error;
+    } finally {
+      this.#opening.delete(reservation);
     }
   }
 
@@ -88,7 +95,7 @@ export class IngestRegistry {
 
   #freeSrtPort(): number {
     const [min, max] = this.#options.srtPortRange;
-    const used = new Set([...this.#ingests.values()].map((i) => i.srtPort));
+    const used = new Set([...this.#ingests.values(), ...this.#opening].map((i) => i.srtPort));
     for (let port = min; port <= max; port++) if (!used.has(port)) return port;
     throw new AppError('INVALID_STATE', 'every SRT port is in use; close an SRT ingest first');
   }

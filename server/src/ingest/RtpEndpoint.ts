@@ -53,7 +53,8 @@ export interface RtpEndpointOptions {
 /**
  * Two PlainTransports that receive VP8 and Opus RTP (RFC 3550) from an encoder such as ffmpeg, and
  * the feed's two producers. The sender must use the SSRCs and payload types of {@link targets};
- * it sends RTCP from a port of its own, so RTCP is not muxed and both tuples are learnt (comedia).
+ * it sends RTCP from a port of its own, so RTCP is not muxed; both tuples are the declared source's
+ * (packets from anywhere else are dropped), or learnt from the first sender (comedia) without one.
  */
 export class RtpEndpoint {
   readonly #options: RtpEndpointOptions;
