@@ -45,16 +45,19 @@ it('tells connected clients, finishes the running recording and checkpoints the 
     const files = readdirSync(join(dataDir, 'recordings')).filter((f) => f.endsWith('.webm'));
     expect(files).toHaveLength(1);
     const file = join(dataDir, 'recordings', files[0]!);
-    expect((await probeMedia(file)).durationMs).toBeGreaterThan(1000);
+    const probed = (await probeMedia(file)).durationMs;
+    expect(probed).toBeGreaterThan(1000);
     await expectPlayableRecording(file, { evenAudio: false });
     // Everything is in the database file itself: the write-ahead log was checkpointed away.
     const wal = join(dataDir, 'hybrid-stage.db-wal');
     expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
     const db = new BetterSqlite3(join(dataDir, 'hybrid-stage.db'), { readonly: true });
     try {
-      expect(db.prepare('SELECT status, duration_ms AS durationMs FROM recordings').all()).toEqual([
-        { status: 'done', durationMs: expect.any(Number) },
-      ]);
+      // Its stored length was taken from the clock, not from ffprobe (which would not fit in a stop
+      // for an hour of video): what a player finds, to within the moment ffmpeg took to start.
+      const [stored] = db.prepare('SELECT status, duration_ms AS durationMs FROM recordings').all() as { status: string; durationMs: number }[];
+      expect(stored!.status).toBe('done');
+      expect(Math.abs(stored!.durationMs - probed)).toBeLessThan(1500);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     } finally {
       db.close();

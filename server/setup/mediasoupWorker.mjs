@@ -10,8 +10,9 @@
 // mediasoup intends. Where that source cannot be had, it falls back to Debian's library.
 //
 // Pinning an old worker means owning its bugs: before the build, the numbered patches in
-// ./worker-patches (upstream crash fixes released after 3.12.16, each with a header saying where it
-// comes from and why it applies) are applied in order, each checked against its SHA-256 in
+// ./worker-patches (upstream fixes released after 3.12.16, crashes among them, and one written here
+// from an upstream issue's description; each with a header saying where it comes from and why it
+// applies) are applied in order, each checked against its SHA-256 in
 // ./worker-patches/series, and the series' hash is part of the cache key. The worker's own C++
 // unit tests (Catch2, Debian's catch2 package) are built and run once per build, before caching.
 import { spawn } from 'node:child_process';

@@ -6,9 +6,9 @@ import type { Socket as NetSocket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestServer, transportCount, type TestServer } from '../support/server';
-import { launchBrowser, screenshot, videoProgress } from '../support/browser';
+import { framesDecoded, isDecoding, launchBrowser, screenshot } from '../support/browser';
 
 type Common = { connection: Record<'connected' | 'restarting', string> };
 const locale = (lng: string) => JSON.parse(readFileSync(join(import.meta.dirname, `../../client/src/i18n/locales/${lng}/common.json`), 'utf8')) as Common;
@@ -31,14 +31,6 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const frames = async (page: Page) => (await videoProgress(page)).frames;
-
-/** Whether the player decodes now: frames advance over half a second. */
-async function decoding(page: Page): Promise<boolean> {
-  const first = await frames(page);
-  await new Promise((r) => setTimeout(r, 500));
-  return (await frames(page)) - first >= 8;
-}
 
 
 it('keeps playing the same stream through a signaling drop, and comes back by itself after a restart', async () => {
@@ -47,7 +39,7 @@ it('keeps playing the same stream through a signaling drop, and comes back by it
   server.httpServer.on('upgrade', (_request, socket: NetSocket) => upgrades.push(socket));
   const page = await browser.newPage({ viewport: { width: 900, height: 700 }, locale: 'en-US' });
   await page.goto(`${server.url}/channel/main`);
-  await expect.poll(() => frames(page), { timeout: 20_000 }).toBeGreaterThan(10);
+  await expect.poll(() => framesDecoded(page), { timeout: 20_000 }).toBeGreaterThan(10);
   expect(upgrades).toHaveLength(1);
   const withViewer = await transportCount(server);
   // Mark the stream being shown: a new join would bring another one.
@@ -57,7 +49,7 @@ it('keeps playing the same stream through a signaling drop, and comes back by it
   // The page notices and connects again by itself.
   await expect.poll(() => upgrades.length, { timeout: 10_000 }).toBe(2);
   await expect.poll(() => page.getByRole('status').first().textContent(), { timeout: 10_000 }).toBe(english.connection.connected);
-  for (let i = 0; i < 4; i++) expect(await decoding(page)).toBe(true);
+  for (let i = 0; i < 4; i++) expect(await isDecoding(page)).toBe(true);
   expect(await page.evaluate(() => document.querySelector('video')!.srcObject === (window as unknown as { shown?: unknown }).shown)).toBe(true);
   expect(await page.getByTestId('player').getAttribute('data-state')).toBe('playing');
   // The server made nothing new for it: the same transport carries on.
@@ -75,6 +67,6 @@ it('keeps playing the same stream through a signaling drop, and comes back by it
   server = await startTestServer({ DATA_DIR: dataDir, WORKERS: '1', PORT: port, RTC_PORT: String(rtcPort) });
   await expect.poll(() => page.locator('.connection').textContent(), { timeout: 15_000 }).toBe(german.connection.connected);
   expect(await page.getByRole('alert').count()).toBe(0);
-  await expect.poll(() => decoding(page), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => isDecoding(page), { timeout: 20_000 }).toBe(true);
   await page.close();
 });

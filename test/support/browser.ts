@@ -53,6 +53,18 @@ export function videoProgress(page: Page, selector = 'video'): Promise<VideoProg
   });
 }
 
+/** Frames the page's first video has decoded so far. */
+export async function framesDecoded(page: Page): Promise<number> {
+  return (await videoProgress(page)).frames;
+}
+
+/** Whether the page's player decodes now: frames advance over half a second (a new stream starts its count anew). */
+export async function isDecoding(page: Page): Promise<boolean> {
+  const first = await framesDecoded(page);
+  await new Promise((r) => setTimeout(r, 500));
+  return (await framesDecoded(page)) - first >= 8;
+}
+
 /** The average colour of a small square of the video's current picture, at fractions of its size. */
 export function videoColourAt(page: Page, x: number, y: number, selector = 'video'): Promise<[number, number, number]> {
   return page.$eval(

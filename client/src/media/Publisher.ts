@@ -111,7 +111,6 @@ export class Publisher {
   #undo(stream: MediaStream | undefined, feedId: string | undefined): void {
     stream?.getTracks().forEach((t) => t.stop());
     if (feedId) void this.#signaling.request('feed:close', { feedId }).catch(() => undefined);
-    if (this.#stream === stream) this.#stop();
   }
 
   /** Closes the feed on the server, stops the camera: `idle`. */

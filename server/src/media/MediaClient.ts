@@ -43,6 +43,8 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     this.#pool = pool;
     this.#worker = worker;
     worker.router.observer.once('close', this.#onMediaGone);
+    // Also a client with no transport yet: a new one on a closed server would fail until it reconnects.
+    worker.webRtcServer.observer.once('close', this.#onMediaGone);
   }
 
   /**
@@ -87,7 +89,6 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
-    transport.once('listenserverclose', this.#onMediaGone);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -165,8 +166,9 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     this.#transports.clear();
     this.#consumers.clear();
     this.#pool.release(this.#worker);
-    // The router outlives most clients: do not leave a listener per departed client on it.
+    // The router and server outlive most clients: do not leave a listener per departed client on them.
     this.#worker.router.observer.off('close', this.#onMediaGone);
+    this.#worker.webRtcServer.observer.off('close', this.#onMediaGone);
     this.emit('close');
   }
 

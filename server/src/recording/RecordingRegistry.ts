@@ -65,6 +65,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   readonly #progress: NodeJS.Timeout;
   readonly #agendaTimer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Stops and interruptions under way, which a close waits for. */
+  readonly #pending = new Set<Promise<unknown>>();
 
   constructor(options: RecordingRegistryOptions) {
     super();
@@ -161,14 +163,14 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
       try {
         await this.#options.store.insert(recording);
       } catch (error) {
-        // Not stored, so not a recording: the file would be nobody's.
-        await recorder.stop().catch(() => undefined);
+        // Not stored, so not a recording: the file would be nobody's (nothing in it worth finishing).
+        recorder.close();
         rmSync(join(this.#options.dir, file), { force: true });
         throw error;
       }
       if (this.#closed) {
         await recorder.stop(CLOSE_GRACE_MS);
-        await this.#finish(recording, 'done', Date.now(), true);
+        await this.#finish(recording, 'done', Date.now());
         throw new AppError('INVALID_STATE', 'the server is stopping');
       }
       this.#active.set(channelId, { recording, recorder });
@@ -183,10 +185,14 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
 
   /**
    * Stops a channel's recording, lets ffmpeg finish the file, and returns it with its length.
-   * `byHand`: a producer stopped it, so the agenda does not start it again in the same session;
-   * `closing`: the server is stopping, so the stop keeps to its time (see {@link CLOSE_GRACE_MS}).
+   * `byHand`: a producer stopped it, so the agenda does not start it again in the same session.
+   * While the server stops, ffmpeg gets {@link CLOSE_GRACE_MS}.
    */
-  async stop(channelId: string, { byHand = true, closing = false } = {}): Promise<RecordingInfo> {
+  stop(channelId: string, { byHand = true } = {}): Promise<RecordingInfo> {
+    return this.#track(this.#stop(channelId, byHand));
+  }
+
+  async #stop(channelId: string, byHand: boolean): Promise<RecordingInfo> {
     const bus = this.#options.channels.bus(channelId);
     const active = this.#active.get(channelId);
     if (this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is starting or stopping a recording; try again`);
@@ -195,8 +201,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     this.#busy.add(channelId);
     try {
       this.#active.delete(channelId);
-      await active.recorder.stop(closing ? CLOSE_GRACE_MS : undefined);
-      const finished = await this.#finish(active.recording, 'done', Date.now(), closing);
+      await active.recorder.stop(this.#closed ? CLOSE_GRACE_MS : undefined);
+      const finished = await this.#finish(active.recording, 'done', Date.now());
       this.#options.logger.info({ recordingId: finished.id, channelId, durationMs: finished.durationMs }, 'recording stopped');
       this.emit('changed');
       return this.#info(finished);
@@ -205,13 +211,25 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     }
   }
 
-  /** Stops every recording, each file finished within the time a server stop has. Safe to call twice. */
+  /**
+   * Stops every recording, each file finished within the time a server stop has, and waits for
+   * stops already under way, so nothing writes to the store after it. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#progress);
     clearInterval(this.#agendaTimer);
-    await Promise.all([...this.#active.keys()].map((channelId) => this.stop(channelId, { byHand: false, closing: true }).catch(() => undefined)));
+    for (const channelId of this.#active.keys()) this.stop(channelId, { byHand: false }).catch(() => undefined);
+    await Promise.allSettled([...this.#pending]);
+  }
+
+  /** Keeps `work` among the stops and interruptions a close waits for. */
+  #track<T>(work: Promise<T>): Promise<T> {
+    this.#pending.add(work);
+    const done = () => this.#pending.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** With automatic recording: a new session on a channel starts a new file; the end of the last one stops it. */
@@ -236,7 +254,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   async #onInterrupted(channelId: string, recording: StoredRecording, reason: string, programLost: boolean): Promise<void> {
     if (this.#active.get(channelId)?.recording.id === recording.id) this.#active.delete(channelId);
     this.#options.logger.error({ recordingId: recording.id, channelId, reason }, 'recording interrupted; the file is kept up to here');
-    await this.#finish(recording, 'interrupted', Date.now());
+    await this.#track(this.#finish(recording, 'interrupted', Date.now()));
     this.emit('changed');
     if (programLost) await this.#continue(channelId, recording);
   }
@@ -266,15 +284,15 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
 
   /**
    * Stores how a recording ended, with the length ffprobe finds in its file (failed when it cannot
-   * be read). `closing`: the server is stopping, and ffprobe, which reads every packet of the file
-   * (seconds for an hour of video), would not fit in the stop; the length is the wall-clock time
-   * the recording ran instead (its packets are timed by arrival, `use_wallclock_as_timestamps`, so the
-   * two differ by the moment ffmpeg took to start).
+   * be read). While the server stops, ffprobe, which reads every packet of the file (seconds for an
+   * hour of video), would not fit in the stop; the length of a recording that ended then is the
+   * wall-clock time it ran instead (its packets are timed by arrival, `use_wallclock_as_timestamps`,
+   * so the two differ by the moment ffmpeg took to start).
    */
-  async #finish(recording: StoredRecording, status: RecordingStatus, endedAtMs: number | null, closing = false): Promise<StoredRecording> {
+  async #finish(recording: StoredRecording, status: RecordingStatus, endedAtMs: number | null): Promise<StoredRecording> {
     let durationMs: number | null = null;
     let finalStatus = status;
-    if (closing && endedAtMs !== null) durationMs = endedAtMs - recording.startedAtMs;
+    if (this.#closed && endedAtMs !== null) durationMs = endedAtMs - recording.startedAtMs;
     else {
       try {
         durationMs = (await probeMedia(join(this.#options.dir, recording.file), 'webm')).durationMs;
