@@ -148,6 +148,18 @@ describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
     expect((await store.get('contested'))?.revision).toBe(3);
   });
 
+  it("captions: a caption file's cues are stored together, past one statement's batch", async () => {
+    const store = new CaptionStore(db);
+    const before = await store.count();
+    const base = cue().startMs;
+    const file = Array.from({ length: 1_201 }, (_, i) => cue({ id: `file-${i}`, sessionId: 'filed', startMs: base + i * 1_000, endMs: base + i * 1_000 + 900, text: `Line ${i}.` }));
+    await store.insert(file);
+    expect(await store.count()).toBe(before + 1_201);
+    const stored = await store.session('filed', 'en');
+    expect(stored).toHaveLength(1_201);
+    expect(stored.at(-1)?.text).toBe('Line 1200.');
+  });
+
   it('captions: a transaction that fails stores none of its cues', async () => {
     const store = new CaptionStore(db);
     const before = await store.count();

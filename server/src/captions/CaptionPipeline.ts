@@ -200,9 +200,12 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     const session = this.#options.agenda.get(sessionId);
     if (!session || session.channelId !== channelId) throw new NotFoundError('session', sessionId);
     const origin = Date.parse(session.startsAt);
-    await this.#options.store.transaction(`channel:${channelId}`, async (store) => {
-      for (const cue of cues) {
-        await store.insert({
+    // New cues with ids of their own, nothing read: not the channel's lock, which live captions
+    // wait on; imports of one session and language take turns. One transaction: a file is stored
+    // whole or not at all.
+    await this.#options.store.transaction(`import:${sessionId}:${language}`, (store) =>
+      store.insert(
+        cues.map((cue) => ({
           id: randomUUID(),
           revision: 1,
           channelId,
@@ -211,14 +214,14 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
           startMs: origin + cue.startMs,
           endMs: origin + cue.endMs,
           text: cue.text,
-          source: 'file',
-          status: 'live',
+          source: 'file' as const,
+          status: 'live' as const,
           translatedFrom: null,
           author,
           providerCueId: null,
-        });
-      }
-    });
+        })),
+      ),
+    );
     return cues.length;
   }
 

@@ -25,6 +25,9 @@ const toCue = (r: Row): StoredCue => ({
   providerCueId: r.provider_cue_id,
 });
 
+/** Rows per multi-row insert: 14 values each stays far below SQLite's and PostgreSQL's parameter limits. */
+const INSERT_BATCH = 500;
+
 /** Caption cues and all their revisions, in SQLite or PostgreSQL. Each write is committed when it resolves. */
 export class CaptionStore {
   readonly #db: Db;
@@ -47,27 +50,30 @@ export class CaptionStore {
     return Number(row.n);
   }
 
-  /** Stores a revision; resolves once it is committed. */
-  async insert(cue: StoredCue): Promise<void> {
-    await this.#db.db
-      .insertInto('caption_cues')
-      .values({
-        id: cue.id,
-        revision: cue.revision,
-        channel_id: cue.channelId,
-        session_id: cue.sessionId,
-        language: cue.language,
-        start_ms: cue.startMs,
-        end_ms: cue.endMs,
-        text: cue.text,
-        source: cue.source,
-        status: cue.status,
-        author: cue.author,
-        provider_cue_id: cue.providerCueId,
-        translated_from: cue.translatedFrom,
-        created_at: Date.now(),
-      })
-      .execute();
+  /**
+   * Stores a revision, or many (a caption file's cues) in multi-row statements of at most
+   * {@link INSERT_BATCH} rows rather than a round trip each; resolves once they are written.
+   */
+  async insert(cues: StoredCue | readonly StoredCue[]): Promise<void> {
+    const rows = (Array.isArray(cues) ? cues : [cues]).map((cue: StoredCue) => ({
+      id: cue.id,
+      revision: cue.revision,
+      channel_id: cue.channelId,
+      session_id: cue.sessionId,
+      language: cue.language,
+      start_ms: cue.startMs,
+      end_ms: cue.endMs,
+      text: cue.text,
+      source: cue.source,
+      status: cue.status,
+      author: cue.author,
+      provider_cue_id: cue.providerCueId,
+      translated_from: cue.translatedFrom,
+      created_at: Date.now(),
+    }));
+    for (let i = 0; i < rows.length; i += INSERT_BATCH) {
+      await this.#db.db.insertInto('caption_cues').values(rows.slice(i, i + INSERT_BATCH)).execute();
+    }
   }
 
   /** The newest revision of a cue. */
