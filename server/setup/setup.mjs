@@ -88,7 +88,13 @@ function ensureDebianPackages(mediasoupVersion) {
   if (missing.length === 0) return;
   const command = `apt-get update && apt-get install -y --no-install-recommends ${missing.join(' ')}`;
   if (process.getuid?.() !== 0) {
-    fail(`missing Debian packages: ${missing.join(' ')}\nInstall them with:\n  sudo sh -c '${command}'`);
+    // As root, setup keeps Debian's server packages from starting services (the tests start their
+    // own); by hand, that is the admin's choice, said here so the services are not a surprise.
+    const servers = missing.filter((p) => TEST_SERVER_PACKAGES.includes(p));
+    const note = servers.length
+      ? `\n(${servers.join(' and ')} start system services when installed this way; the tests do not need them: they start their own servers. Run setup as root to install them without.)`
+      : '';
+    fail(`missing Debian packages: ${missing.join(' ')}\nInstall them with:\n  sudo sh -c '${command}'${note}`);
   }
   log(`installing Debian packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
