@@ -190,6 +190,27 @@ function ensureNpmDependencies() {
   writeFileSync(npmStamp(), wanted);
 }
 
+/**
+ * better-sqlite3's addon loads in this very Node. It is compiled by whichever `npm` is on PATH, and an
+ * npm that belongs to another Node (Debian's npm beside a Node 20 installed from elsewhere) links it
+ * to that Node's library (libnode.so.108): the server then dies at its first query with a
+ * segmentation fault and no message. Checked in a child process, so a crash is reported, not shared.
+ */
+function checkNativeAddon() {
+  const probe = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').prepare('select 1').get()"], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (probe.status === 0) return;
+  const npm = spawnSync('sh', ['-c', 'command -v npm; npm --version'], { encoding: 'utf8' }).stdout.trim().replace('\n', ' ');
+  const how = probe.signal ? `crashed (${probe.signal})` : `failed: ${(probe.stderr || '').trim().split('\n').slice(-1)[0]}`;
+  fail(
+    `better-sqlite3's native addon does not load in Node ${process.versions.node} (${process.execPath}): it ${how}.\n` +
+      `It was compiled by npm ${npm}. Use the npm that belongs to this Node (\`npm install -g npm@11\` with it puts one first on PATH),\n` +
+      `then remove node_modules and run this again.`,
+  );
+}
+
 function ensureClientBuild() {
   const stamp = join(root, 'client', 'dist', '.build-hash');
   const wanted = hashFiles(['client', 'shared/src', 'package-lock.json']);
@@ -212,6 +233,7 @@ checkNode();
 ensureDebianPackages(mediasoupVersion());
 if (purpose !== 'runtime') {
   ensureNpmDependencies();
+  checkNativeAddon();
   if (purpose !== 'docker') await ensureWorker(join(root, 'node_modules', 'mediasoup'), log);
   // `dev` serves the client from Vite; `deps` (a Docker layer) stops before the client sources exist.
   if (purpose !== 'dev' && purpose !== 'deps' && purpose !== 'docker') ensureClientBuild();
