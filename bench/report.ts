@@ -20,8 +20,12 @@ export const FIGURE_KEYS = [
   'join.p50Ms',
   'join.p95Ms',
   'captions.p99Ms',
+  'captions.bareBroadcastP99Ms',
+  'captions.overBareBroadcast',
   'exhibition.firstRenderMs',
   'exhibition.drawCalls',
+  'exhibition.emptySceneFirstRenderMs',
+  'exhibition.overEmptyScene',
   'cluster.hopAddedMsP99',
   'cluster.localDeliveryMsP99',
 ] as const;

@@ -17,8 +17,8 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
     figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer'],
   },
   program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'join.p50Ms', 'join.p95Ms'] },
-  captions: { run: measureCaptions, figures: ['captions.p99Ms'] },
-  exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls'] },
+  captions: { run: measureCaptions, figures: ['captions.p99Ms', 'captions.bareBroadcastP99Ms', 'captions.overBareBroadcast'] },
+  exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls', 'exhibition.emptySceneFirstRenderMs', 'exhibition.overEmptyScene'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
 };
 
