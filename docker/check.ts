@@ -291,7 +291,9 @@ async function checkPlayback(url: string, name: string) {
   const browser = await launchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
-    await page.goto(`${url}/channel/main`);
+    // What is checked is that it plays, not how fast: on a busy machine (a load average of 35 in one
+    // run) the first page load from a fresh container took longer than playwright's default 30 s.
+    await page.goto(`${url}/channel/main`, { timeout: 120_000 });
     const player = '[data-testid="player"]';
     await waitFor('the player to say playing', 90_000, async () => ((await page.getAttribute(player, 'data-state')) === 'playing' ? true : undefined));
     const first = await videoProgress(page, player);
