@@ -85,10 +85,11 @@ export class TestCoturn {
     const dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-coturn-'));
     let coturn: TestCoturn | undefined;
     try {
-      // TCP, TLS and a small run of relay ports (UDP, on loopback, toward the media server).
-      const first = await freePortRun(18);
-      coturn = new TestCoturn(dir, listenIps[0]!, first, first + 1, randomBytes(18).toString('base64url'), makeTestCertificate(dir, listenIps));
-      await coturn.#spawn(listenIps, udp, [first + 2, first + 17]);
+      // TCP, TLS (each with the port after it, coturn's RFC 5780 alternative, kept free though
+      // unused) and a small run of relay ports (UDP, on loopback, toward the media server).
+      const first = await freePortRun(20);
+      coturn = new TestCoturn(dir, listenIps[0]!, first, first + 2, randomBytes(18).toString('base64url'), makeTestCertificate(dir, listenIps));
+      await coturn.#spawn(listenIps, udp, [first + 4, first + 19]);
       return coturn;
     } catch (error) {
       if (coturn) await coturn.close();
@@ -133,6 +134,8 @@ export class TestCoturn {
         `max-port=${maxPort}`,
         ...(udp ? [] : ['no-udp']),
         'no-dtls',
+        // NAT behaviour discovery wants a second address and port; a relay for browsers needs neither.
+        'no-rfc5780',
         'no-tcp-relay',
         'use-auth-secret',
         `static-auth-secret=${this.secret}`,

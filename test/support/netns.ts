@@ -49,6 +49,28 @@ async function blocksInUse(): Promise<Array<[number, number]>> {
 }
 
 let made = 0;
+const NAME_PREFIX = 'hs-viewer-';
+
+/**
+ * Deletes namespaces of this kind left by test runs that were killed before their teardown (their
+ * pid is gone); deleting a namespace deletes its veth pair too.
+ */
+async function sweepAbandoned(): Promise<void> {
+  const list = await sh('ip', ['netns', 'list']).catch(() => '');
+  for (const [, name, pid] of list.matchAll(new RegExp(`^(${NAME_PREFIX}(\\d+)-\\d+)`, 'gm'))) {
+    if (isAlive(Number(pid))) continue;
+    await sh('ip', ['netns', 'delete', name!]).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 /** How to start chromium in the namespace. */
 export interface NamespacedBrowserOptions {
@@ -87,14 +109,14 @@ export class ViewerNetwork {
   /** Makes the namespace and its link; fails, naming why, where namespaces cannot be made. */
   static async create(): Promise<ViewerNetwork> {
     const n = made++;
-    // Unique among the engineers' and runners' processes on this machine: pid and a counter.
-    const tag = `${process.pid}${n}`.slice(-10);
-    const name = `hs-viewer-${tag}`;
-    const hostLink = `hsh${tag}`;
-    const viewerLink = `hsv${tag}`;
+    // Unique among the processes on this machine: pid and a counter (interface names take 15 characters).
+    const name = `${NAME_PREFIX}${process.pid}-${n}`;
+    const hostLink = `hsh${process.pid}x${n}`.slice(0, 15);
+    const viewerLink = `hsv${process.pid}x${n}`.slice(0, 15);
     const inUse = await blocksInUse().catch((error: Error) => {
       throw new Error(`network namespaces need iproute2 (\`ip\`): ${error.message}`);
     });
+    await sweepAbandoned();
     // A /30 in 10.0.0.0/8 that nothing of the machine's overlaps, from a start spread by pid.
     let base: number | undefined;
     for (let i = 0; i < 4096 && base === undefined; i++) {
