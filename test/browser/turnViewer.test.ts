@@ -71,12 +71,13 @@ it("reaches only the host's end of its link", async () => {
   expect(routes.trim().split('\n')).toEqual([expect.stringMatching(new RegExp(`^\\d+\\.\\d+\\.\\d+\\.\\d+/30 dev ${network.viewerLink} proto kernel scope link src ${network.viewerIp.replace(/\./g, '\\.')}`))]);
 });
 
-it('plays the program through TURN over TCP', async () => {
+// Each starts a server and waits up to 30 s for the picture and 15 s for frames: more than the default 60 s.
+it('plays the program through TURN over TCP', { timeout: 120_000 }, async () => {
   const path = await watchThrough(coturn.tcpUrl);
   expect(path, coturn.log).toMatchObject({ local: { candidateType: 'relay', relayProtocol: 'tcp' } });
 });
 
-it('plays the program through TURN over TLS, with a certificate the browser checks', async () => {
+it('plays the program through TURN over TLS, with a certificate the browser checks', { timeout: 120_000 }, async () => {
   const path = await watchThrough(coturn.tlsUrl);
   expect(path, coturn.log).toMatchObject({ local: { candidateType: 'relay', relayProtocol: 'tls' } });
 });
