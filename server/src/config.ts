@@ -159,7 +159,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const result = ConfigSchema.safeParse(known);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(known[String(i.path[0])])}: ${i.message}`);
+    // The TURN secret mints credentials for anyone who holds it: a wrong one is not echoed into logs.
+    const shown = (key: string) => (key === 'TURN_SECRET' ? '(hidden)' : JSON.stringify(known[key]));
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
