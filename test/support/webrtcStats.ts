@@ -75,17 +75,19 @@ export interface InboundVideo {
   freezeCount: number;
   nackCount: number;
   pliCount: number;
+  /** Packets that arrived as retransmissions (RTX), after a NACK. */
+  retransmittedPacketsReceived: number;
 }
 
 /** Reads {@link InboundVideo} from the page's peer connections. */
 export function inboundVideo(page: Page): Promise<InboundVideo> {
   return page.evaluate(async () => {
-    const total = { bytesReceived: 0, packetsReceived: 0, packetsLost: 0, framesDecoded: 0, frameWidth: 0, frameHeight: 0, freezeCount: 0, nackCount: 0, pliCount: 0 };
+    const total = { bytesReceived: 0, packetsReceived: 0, packetsLost: 0, framesDecoded: 0, frameWidth: 0, frameHeight: 0, freezeCount: 0, nackCount: 0, pliCount: 0, retransmittedPacketsReceived: 0 };
     for (const pc of (window as unknown as { __peerConnections?: RTCPeerConnection[] }).__peerConnections ?? []) {
       if (pc.connectionState === 'closed') continue;
       (await pc.getStats()).forEach((s: Record<string, unknown>) => {
         if (s.type !== 'inbound-rtp' || s.kind !== 'video' || s.mid === 'probator') return;
-        for (const key of ['bytesReceived', 'packetsReceived', 'packetsLost', 'framesDecoded', 'freezeCount', 'nackCount', 'pliCount'] as const) total[key] += Number(s[key] ?? 0);
+        for (const key of ['bytesReceived', 'packetsReceived', 'packetsLost', 'framesDecoded', 'freezeCount', 'nackCount', 'pliCount', 'retransmittedPacketsReceived'] as const) total[key] += Number(s[key] ?? 0);
         if (s.frameWidth) total.frameWidth = Number(s.frameWidth);
         if (s.frameHeight) total.frameHeight = Number(s.frameHeight);
       });
