@@ -10,8 +10,11 @@ test('gives a viewer new ICE credentials for its receive transport, and refuses 
   const other = await clients.connect();
   const transport = await viewer.ok('transport:create', { direction: 'recv' });
   const before = transport.iceParameters as { usernameFragment: string; password: string };
+  // Without TURN_URLS and TURN_SECRET (the default) no TURN server is handed out.
+  expect(transport.iceServers).toEqual([]);
 
-  const { iceParameters } = await viewer.ok('transport:restartIce', { transportId: transport.id });
+  const { iceParameters, iceServers } = await viewer.ok('transport:restartIce', { transportId: transport.id });
+  expect(iceServers).toEqual([]);
   const after = iceParameters as { usernameFragment: string; password: string };
   expect(after.usernameFragment).toMatch(/\S{4,}/);
   expect(after.usernameFragment).not.toBe(before.usernameFragment);

@@ -21,14 +21,18 @@ const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).t
 
 /** Debian packages the product needs at run time. */
 const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'util-linux'];
-/** Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese, Chinese, Korean). */
-const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk'];
 /**
- * Debian packages whose servers the cluster and storage tests start as child processes of their
+ * Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese,
+ * Chinese, Korean; iproute2 for the viewers' network namespaces and their rate limits; certutil
+ * so a namespaced chromium trusts the test CA of the TURN server's certificate).
+ */
+const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk', 'iproute2', 'libnss3-tools'];
+/**
+ * Debian packages whose servers the cluster, storage and TURN tests start as child processes of their
  * own, in temporary directories: installing them starts no system service (withoutServiceStarts)
  * and creates no PostgreSQL cluster (preventPostgresCluster).
  */
-const TEST_SERVER_PACKAGES = ['redis-server', 'postgresql-15'];
+const TEST_SERVER_PACKAGES = ['redis-server', 'postgresql-15', 'coturn'];
 /**
  * Debian packages `npm ci` needs to compile better-sqlite3's addon with node-gyp (its prebuilt
  * binaries come from GitHub, which is not always reachable). Developer machines tend to have them;

@@ -21,6 +21,8 @@ const languageList = z
   .string()
   .transform((v) => v.split(',').map((l) => l.trim()).filter((l) => l && l !== 'none'))
   .pipe(z.array(Language.exclude(['en'])));
+/** A TURN server URL as RTCIceServer takes it (RFC 7065): host or [IPv6], optional port and transport. */
+const TURN_URL = /^turns?:(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\?transport=(?:udp|tcp))?$/;
 const flag = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 const ConfigSchema = z.object({
@@ -118,6 +120,23 @@ const ConfigSchema = z.object({
   NODE_ROLE: NodeRole.default('origin'),
   /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */
   NODE_REGION: NodeName.default('local'),
+  /**
+   * TURN servers handed to every browser for its WebRTC transports, comma-separated `turn:` and
+   * `turns:` URLs (e.g. `turns:turn.example.com:443?transport=tcp`), for viewers behind firewalls
+   * that let nothing but TCP/TLS out. Needs TURN_SECRET; empty: no TURN.
+   */
+  TURN_URLS: z
+    .string()
+    .transform((v) => v.split(',').map((u) => u.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(TURN_URL, 'expected turn:host[:port][?transport=udp|tcp] or turns:…')).min(1).max(8))
+    .optional(),
+  /**
+   * coturn's `static-auth-secret` (TURN REST API, `use-auth-secret`): the server signs each
+   * client's time-limited TURN credential with it. At least 16 characters; needs TURN_URLS.
+   */
+  TURN_SECRET: z.string().min(16, 'use at least 16 characters').max(256).optional(),
+  /** How long a minted TURN credential lets a client allocate and refresh relays, in hours. */
+  TURN_CREDENTIAL_HOURS: z.coerce.number().int().min(1).max(168).default(24),
 });
 
 /** The parsed configuration. */
@@ -140,10 +159,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const result = ConfigSchema.safeParse(known);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(known[String(i.path[0])])}: ${i.message}`);
+    // The TURN secret mints credentials for anyone who holds it: a wrong one is not echoed into logs.
+    const shown = (key: string) => (key === 'TURN_SECRET' ? '(hidden)' : JSON.stringify(known[key]));
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  // Both or neither: URLs without the secret would hand out credentials coturn refuses, a secret
+  // without URLs would do nothing, and either is surely a half-finished setting.
+  if (!config.TURN_URLS !== !config.TURN_SECRET) {
+    const missing = config.TURN_URLS ? 'TURN_SECRET' : 'TURN_URLS';
+    throw new ConfigError(`invalid configuration:\n  ${missing}: needed with ${missing === 'TURN_SECRET' ? 'TURN_URLS' : 'TURN_SECRET'} (set both for TURN, or neither)`);
+  }
   return {
     ...config,
     DATA_DIR: resolve(config.DATA_DIR),

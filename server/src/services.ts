@@ -14,6 +14,7 @@ import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import type { DisposalStack } from './lifecycle/DisposalStack';
+import { TurnCredentials } from './media/TurnCredentials';
 import { WorkerPool } from './media/WorkerPool';
 import { Database, storageTarget } from './persistence/Database';
 import { ChannelRegistry } from './program/ChannelRegistry';
@@ -50,6 +51,8 @@ export interface Services {
   readonly sessions: ClientSessionKeeper<ClientSocket>;
   /** The event as clients are told it, with its re-runs as they are when asked. */
   readonly event: EventSummary;
+  /** Mints the TURN credentials handed out with every WebRTC transport; undefined without TURN. */
+  readonly turn: TurnCredentials | undefined;
 }
 
 /** The HTTP server and socket.io on it, built before what they serve and listening only once all is built. */
@@ -206,6 +209,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const services: Services = {
     pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
     registrations: new RegistrationStore(db),
+    turn: TurnCredentials.fromConfig(config),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

@@ -139,12 +139,25 @@ export const Requests = {
 /** The name of a client-to-server request. */
 export type RequestName = keyof typeof Requests;
 
+/**
+ * A TURN server as RTCPeerConnection takes it, with a time-limited credential the server minted
+ * for this client (TURN REST API: `username` is `expiry:clientId`, `credential` its HMAC).
+ */
+export const IceServer = z.object({
+  urls: z.array(z.string()),
+  username: z.string(),
+  credential: z.string(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
 /** A transport the client creates on its side with mediasoup-client. */
 export const TransportOptions = z.object({
   id: z.string(),
   iceParameters: z.custom<IceParameters>(),
   iceCandidates: z.array(z.custom<IceCandidate>()),
   dtlsParameters: z.custom<DtlsParameters>(),
+  /** TURN servers to reach the transport through when nothing direct gets there; empty without TURN. */
+  iceServers: z.array(IceServer),
 });
 export type TransportOptions = z.infer<typeof TransportOptions>;
 
@@ -164,7 +177,7 @@ export interface Responses {
   'transport:create': TransportOptions;
   'transport:connect': Record<string, never>;
   /** The transport's new ICE parameters, for mediasoup-client's `restartIce`. */
-  'transport:restartIce': { iceParameters: IceParameters };
+  'transport:restartIce': { iceParameters: IceParameters; iceServers: IceServer[] };
   'feed:open': FeedInfo;
   'feed:produce': { producerId: string };
   'feed:close': Record<string, never>;

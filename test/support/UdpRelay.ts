@@ -6,16 +6,28 @@ export interface UdpAddress {
   port: number;
 }
 
+/** What {@link UdpRelay.impair} does to every datagram, each way. */
+export interface Impairment {
+  /** Share of datagrams dropped at random, 0-100. */
+  lossPercent: number;
+  /** Added one-way delay, in ms (order kept: every datagram waits the same). */
+  delayMs: number;
+}
+
 /**
  * A UDP relay standing in for the network between browsers and the SFU: it forwards each client's
  * datagrams to `target` from a socket of its own, and the answers back. `cut()` breaks the paths of
  * the clients seen so far for good (as when a viewer's network changes), while new paths still work.
+ * `impair()` drops and delays datagrams as a lossy, distant link would (this kernel has no netem).
  */
 export class UdpRelay {
   readonly #front: Socket;
   readonly #target: UdpAddress;
   readonly #paths = new Map<string, Socket>();
   readonly #dead = new Set<string>();
+  #impairment: Impairment = { lossPercent: 0, delayMs: 0 };
+  /** Datagrams dropped by {@link impair} so far, both ways. */
+  dropped = 0;
   #closed = false;
 
   private constructor(front: Socket, target: UdpAddress) {
@@ -44,6 +56,22 @@ export class UdpRelay {
     for (const key of this.#paths.keys()) this.#dead.add(key);
   }
 
+  /** Drops `lossPercent` of the datagrams at random and delays the rest by `delayMs`, both ways, from now on. */
+  impair(impairment: Impairment): void {
+    this.#impairment = impairment;
+  }
+
+  /** Sends through the impairment: maybe dropped, maybe late. */
+  #pass(send: () => void): void {
+    const { lossPercent, delayMs } = this.#impairment;
+    if (lossPercent > 0 && Math.random() * 100 < lossPercent) {
+      this.dropped++;
+      return;
+    }
+    if (delayMs > 0) setTimeout(() => !this.#closed && send(), delayMs);
+    else send();
+  }
+
   /** Stops relaying. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
@@ -61,10 +89,11 @@ export class UdpRelay {
       upstream = createSocket('udp4');
       upstream.bind(0, '127.0.0.1');
       upstream.on('message', (answer) => {
-        if (!this.#closed && !this.#dead.has(key)) this.#front.send(answer, from.port, from.address);
+        if (!this.#closed && !this.#dead.has(key)) this.#pass(() => this.#front.send(answer, from.port, from.address));
       });
       this.#paths.set(key, upstream);
     }
-    upstream.send(message, this.#target.port, this.#target.ip);
+    const path = upstream;
+    this.#pass(() => path.send(message, this.#target.port, this.#target.ip));
   }
 }

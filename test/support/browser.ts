@@ -9,10 +9,11 @@ export const RESULTS_DIR = join(import.meta.dirname, '..', '..', 'test-results')
 /**
  * Debian's chromium, headless, with fake camera and microphone and no calls to the outside
  * world (this machine has no internet; without these flags chromium keeps trying).
+ * `executablePath`: another way to start it (a wrapper that enters a network namespace).
  */
-export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
+export function launchBrowser(extraArgs: string[] = [], executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath,
     args: [
       '--headless',
       '--no-sandbox',

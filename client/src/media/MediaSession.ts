@@ -266,7 +266,9 @@ export class MediaSession {
   async #restartIce(transport: Transport): Promise<void> {
     if (this.#closed || transport.closed) return;
     try {
-      const { iceParameters } = await this.#signaling.request('transport:restartIce', { transportId: transport.id });
+      const { iceParameters, iceServers } = await this.#signaling.request('transport:restartIce', { transportId: transport.id });
+      // A viewer away longer than its TURN credential lasts would be refused by the relay with the old one.
+      if (iceServers.length > 0) await transport.updateIceServers({ iceServers });
       await transport.restartIce({ iceParameters });
     } catch {
       // The server no longer knows the transport (or cannot be reached): the player re-joins instead.

@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
-import type { ConsumerOptions, DtlsParameters, IceParameters, MediaKind, RtpCapabilities, RtpParameters, TransportOptions } from '@hybrid-stage/shared';
+import type { ConsumerOptions, DtlsParameters, IceParameters, IceServer, MediaKind, RtpCapabilities, RtpParameters, TransportOptions } from '@hybrid-stage/shared';
 import { AppError, InvalidStateError, NotFoundError } from '../errors';
 import { forClient } from './forClient';
+import type { TurnCredentials } from './TurnCredentials';
 import type { MediaWorker, WorkerPool } from './WorkerPool';
 
 /** A console watching every feed holds two per feed; more than this is a leak or abuse. */
@@ -35,13 +37,20 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   readonly #worker: MediaWorker;
   readonly #transports = new Map<string, types.WebRtcTransport>();
   readonly #consumers = new Map<string, types.Consumer>();
+  readonly #turn: TurnCredentials | undefined;
+  /** This client in its TURN usernames (coturn logs them): random, it names no person. */
+  readonly #turnUser = randomBytes(6).toString('hex');
   #closed = false;
 
-  /** `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place. */
-  constructor(pool: WorkerPool, worker: MediaWorker) {
+  /**
+   * `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place.
+   * With `turn`, every transport comes with TURN servers and a credential minted for this client.
+   */
+  constructor(pool: WorkerPool, worker: MediaWorker, turn?: TurnCredentials) {
     super();
     this.#pool = pool;
     this.#worker = worker;
+    this.#turn = turn;
     worker.router.observer.once('close', this.#onMediaGone);
     // Also a client with no transport yet: a new one on a closed server would fail until it reconnects.
     worker.webRtcServer.observer.once('close', this.#onMediaGone);
@@ -94,7 +103,13 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
       iceParameters: transport.iceParameters,
       iceCandidates: forClient(transport.iceCandidates),
       dtlsParameters: forClient(transport.dtlsParameters),
+      iceServers: this.#iceServers(),
     };
+  }
+
+  /** TURN servers with a fresh credential (the last one may have expired on a long stay); none without TURN. */
+  #iceServers(): IceServer[] {
+    return this.#turn?.iceServersFor(this.#turnUser) ?? [];
   }
 
   /** Completes the DTLS handshake parameters of one of the client's transports. */
@@ -103,9 +118,12 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     await rejectAsInvalid('dtlsParameters', transport.connect({ dtlsParameters }));
   }
 
-  /** New ICE credentials for one of the client's transports, after its network path broke. */
-  async restartIce(transportId: string): Promise<IceParameters> {
-    return this.#transport(transportId).restartIce();
+  /**
+   * New ICE credentials for one of the client's transports, after its network path broke, and
+   * new TURN credentials: the client may have been away longer than the old ones last.
+   */
+  async restartIce(transportId: string): Promise<{ iceParameters: IceParameters; iceServers: IceServer[] }> {
+    return { iceParameters: await this.#transport(transportId).restartIce(), iceServers: this.#iceServers() };
   }
 
   /** Receives a track from the client on one of its send transports. */

@@ -1,6 +1,7 @@
 import type { Grant } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
 import { MediaClient } from '../media/MediaClient';
+import type { TurnCredentials } from '../media/TurnCredentials';
 import type { WorkerPool } from '../media/WorkerPool';
 import { AppError, NotFoundError } from '../errors';
 
@@ -24,15 +25,18 @@ export class ClientSession {
   readonly #feeds = new Map<string, Feed>();
   #media: Promise<MediaClient> | undefined;
   readonly #notify: ClientNotifications;
+  readonly #turn: TurnCredentials | undefined;
   #closed = false;
 
   /** Who this client is: its role and scope, from its access token (anonymous viewers have none). */
   readonly grant: Grant;
 
-  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications) {
+  /** With `turn`, the client's transports come with TURN servers and credentials minted for it. */
+  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications, turn?: TurnCredentials) {
     this.#pool = pool;
     this.grant = grant;
     this.#notify = notify;
+    this.#turn = turn;
   }
 
   get closed(): boolean {
@@ -49,7 +53,7 @@ export class ClientSession {
     if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));
     if (!this.#media) {
       const media = Promise.resolve().then(() => {
-        const client = new MediaClient(this.#pool, this.#pool.placeClient());
+        const client = new MediaClient(this.#pool, this.#pool.placeClient(), this.#turn);
         client.on('consumerClosed', this.#notify.consumerClosed);
         client.on('lost', this.#notify.mediaLost);
         client.once('close', () => {

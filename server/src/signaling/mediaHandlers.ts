@@ -12,7 +12,7 @@ export function mediaHandlers(
       await (await session.media()).connectTransport(transportId, dtlsParameters);
       return {};
     },
-    'transport:restartIce': async ({ transportId }) => ({ iceParameters: await (await session.media()).restartIce(transportId) }),
+    'transport:restartIce': async ({ transportId }) => (await session.media()).restartIce(transportId),
     'consumer:resume': async ({ consumerId }) => {
       await (await session.media()).resumeConsumer(consumerId);
       return {};
