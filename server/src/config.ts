@@ -118,6 +118,8 @@ const ConfigSchema = z.object({
   NODE_ROLE: NodeRole.default('origin'),
   /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */
   NODE_REGION: NodeName.default('local'),
+  /** How long an edge keeps a channel's pipe from the origin once its last viewer of that channel left. */
+  EDGE_RELAY_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 /** The parsed configuration. */
@@ -144,6 +146,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = result.data;
+  if (config.NODE_ROLE === 'edge' && !config.REDIS_URL) {
+    throw new ConfigError('invalid configuration:\n  NODE_ROLE="edge": an edge serves the origin\'s program and needs the cluster\'s Redis (set REDIS_URL)');
+  }
   return {
     ...config,
     DATA_DIR: resolve(config.DATA_DIR),

@@ -51,7 +51,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
 >;
 
 /** How the HTTP layer is set up. */
@@ -75,7 +75,7 @@ export interface HttpOptions {
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
 export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -106,8 +106,9 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     }
   });
 
-  app.get('/api/event', (_req, res) => {
-    const body: EventInfo = { ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() };
+  // On an edge, the origin's (its own feeds and channels are idle).
+  app.get('/api/event', async (_req, res) => {
+    const body: EventInfo = await eventInfo();
     res.json(body);
   });
 
