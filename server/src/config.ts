@@ -119,6 +119,8 @@ const ConfigSchema = z.object({
   /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */
   NODE_REGION: NodeName.default('local'),
   /** How long an edge keeps a channel's pipe from the origin once its last viewer of that channel left. */
+  /** Share of a node's media CPU (0..1) above which it takes no new viewers and placement looks elsewhere. */
+  PLACEMENT_CPU_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
   EDGE_RELAY_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 

@@ -66,6 +66,14 @@ export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents, Nod
 /** One client's connection. */
 export type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 
+/** What signaling needs of the cluster, known once the node is registered. */
+export interface SignalingClusterOptions {
+  /** Whether this node is over its load threshold: an edge then refuses new viewers (NODE_FULL). */
+  full: () => boolean;
+  /** The live nodes' URLs, whose pages may connect here; undefined on a single node (no check, as always). */
+  clusterOrigins?: (() => Promise<string[]>) | undefined;
+}
+
 /** The wired signaling layer. */
 export interface Signaling {
   /** Tells every connected client the server is about to stop. */
@@ -87,7 +95,7 @@ const PRODUCERS_ROOM = 'producers';
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A handshake refusal the client can read: `connect_error` carries `data.code`. */
-function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): Error {
+function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED' | 'FORBIDDEN', message: string): Error {
   const error = new Error(code) as Error & { data: unknown };
   error.data = { code, message };
   return error;
@@ -107,8 +115,26 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * hands each connection to the session keeper (which gives a returning client its session back),
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
-export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
+export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger, cluster: SignalingClusterOptions = { full: () => false }): Signaling {
   const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions, eventInfo, edge } = services;
+
+  // In a cluster a page served by one node may connect to another (placement): pages of the
+  // cluster's own nodes may, nothing wider. Clients that send no Origin (not browsers) are not pages.
+  const { clusterOrigins } = cluster;
+  if (clusterOrigins) {
+    let known: { at: number; origins: Promise<Set<string>> } | undefined;
+    const origins = () => {
+      if (!known || Date.now() - known.at > 2000) {
+        known = { at: Date.now(), origins: clusterOrigins().then((urls) => new Set(urls.map((u) => new URL(u).origin)), () => new Set<string>()) };
+      }
+      return known.origins;
+    };
+    io.use((socket, next) => {
+      const from = socket.handshake.headers.origin;
+      if (!from || new URL(from, 'http://invalid').host === socket.handshake.headers.host) return next();
+      void origins().then((allowed) => (allowed.has(from) ? next() : next(refusal('FORBIDDEN', 'pages of other sites may not connect to this event'))));
+    });
+  }
 
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -179,7 +205,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       handlers: {
         ...mediaHandlers(session),
         ...feedHandlers(session, feeds, channels, eventInfo),
-        ...programHandlers(session, channels, edge?.programs),
+        ...programHandlers(session, channels, edge && { programs: edge.programs, full: cluster.full }),
         ...ingestHandlers(session, ingests),
         ...inviteHandlers(grant, inviteScopes, access),
         ...recordingHandlers(recordings, reruns),

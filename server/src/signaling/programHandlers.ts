@@ -8,14 +8,16 @@ import type { Handlers } from './handlers';
 export function programHandlers(
   session: ClientSession,
   channels: ChannelRegistry,
-  edge?: EdgePrograms,
+  edge?: { programs: EdgePrograms; full: () => boolean },
 ): Handlers<'program:consume' | 'program:preview' | 'program:take' | 'program:backup'> {
   const by = session.grant.role;
   return {
     'program:consume': async ({ channelId, transportId, rtpCapabilities }) => {
       if (edge) {
         // An edge serves the origin's program, piped here once per channel and held while watched.
-        const program = await edge.program(channelId);
+        // Over its threshold an edge takes no new viewers; the page asks for placement again.
+        if (edge.full()) throw new AppError('NODE_FULL', 'this node is full: ask for placement again');
+        const program = await edge.programs.program(channelId);
         const media = await session.media();
         const tracks = [program.producers.video, program.producers.audio].map((producer) => ({ producer, router: program.router, onConsumer: program.hold }));
         return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
