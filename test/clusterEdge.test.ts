@@ -39,7 +39,7 @@ const encoders: ChildProcess[] = [];
 const clients: TestClient[] = [];
 
 /** Starts a node process on `ip` and waits until it serves. */
-async function startNode(id: string, role: 'origin' | 'edge', ip: string, mediaPorts: string, keyFrom?: string): Promise<Node> {
+async function startNode(id: string, role: 'origin' | 'edge', region: string, ip: string, mediaPorts: string, keyFrom?: string): Promise<Node> {
   const dataDir = mkdtempSync(join(tmpdir(), `hybrid-stage-${id}-`));
   // Every node signs and checks invite links with the same key.
   if (keyFrom) copyFileSync(join(keyFrom, 'access-token.key'), join(dataDir, 'access-token.key'));
@@ -47,7 +47,7 @@ async function startNode(id: string, role: 'origin' | 'edge', ip: string, mediaP
   const process = startServerProcess({
     HOST: ip, RTC_LISTEN_IP: ip, ANNOUNCED_IP: ip, PORT: String(port), RTC_PORT: String(await freePortRun(1)),
     MEDIA_PORT_RANGE: mediaPorts, DATA_DIR: dataDir,
-    REDIS_URL: redis.url, DATABASE_URL: databaseUrl, NODE_ID: id, NODE_ROLE: role, NODE_REGION: 'local',
+    REDIS_URL: redis.url, DATABASE_URL: databaseUrl, NODE_ID: id, NODE_ROLE: role, NODE_REGION: region,
     TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', EDGE_RELAY_GRACE_MS: '1500', LOG_LEVEL: 'info',
   });
   const url = `http://${ip}:${port}`;
@@ -65,11 +65,11 @@ beforeAll(async () => {
   redis = await TestRedis.start();
   postgres = await TestPostgres.start();
   databaseUrl = await postgres.createDatabase();
-  origin = await startNode('origin', 'origin', '127.0.0.2', '18000-18299');
+  origin = await startNode('origin', 'origin', 'eu-west', '127.0.0.2', '18000-18299');
   tokens = AccessTokens.inDataDir(origin.dataDir);
   edges = [
-    await startNode('edge-1', 'edge', '127.0.0.3', '18300-18599', origin.dataDir),
-    await startNode('edge-2', 'edge', '127.0.0.4', '18600-18899', origin.dataDir),
+    await startNode('edge-1', 'edge', 'eu-west', '127.0.0.3', '18300-18599', origin.dataDir),
+    await startNode('edge-2', 'edge', 'ap-south', '127.0.0.4', '18600-18899', origin.dataDir),
   ];
   browser = await launchBrowser();
 }, 180_000);
@@ -116,6 +116,13 @@ async function decodes(page: Page, more = 25): Promise<void> {
   await expect.poll(async () => (await videoProgress(page, '[data-testid="player"]')).frames, { timeout: 15_000 }).toBeGreaterThan(before + more);
 }
 
+/** Whether the player decodes now: frames advance over half a second (a new stream counts anew). */
+async function advancing(page: Page): Promise<boolean> {
+  const first = (await videoProgress(page, '[data-testid="player"]')).frames;
+  await new Promise((r) => setTimeout(r, 500));
+  return (await videoProgress(page, '[data-testid="player"]')).frames - first >= 8;
+}
+
 const shows = (page: Page, rgb: number[]) =>
   expect.poll(() => videoColourAt(page, 0.5, 0.5, '[data-testid="player"]').then((c) => looksLike(rgb, c)), { timeout: 15_000 }).toBe(true);
 
@@ -127,10 +134,11 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
   await producer.take('main', red, 20_000);
   const consumersBefore = await originConsumers();
 
+  // Each page served by an edge and placed, by the region it declares, on that same edge.
   const viewers: Page[] = [];
-  for (const edge of edges) {
+  for (const [edge, region] of [[edges[0], 'eu-west'], [edges[1], 'ap-south']] as const) {
     const page = await browser.newPage({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
-    await page.goto(`${edge.url}/channel/main`);
+    await page.goto(`${edge.url}/channel/main?region=${region}`);
     viewers.push(page);
   }
   for (const page of viewers) {
@@ -141,7 +149,7 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
   expect(await originConsumers()).toBe(consumersBefore + 4);
   // Media and page both come from the edge: its workers carry the viewer, the origin's only the pipes.
   for (const [i, page] of viewers.entries()) {
-    const sources = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => new URL(r.name).host));
+    const sources = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.startsWith('http')).map((r) => new URL(r.name).host));
     expect(new Set(sources)).toEqual(new Set([new URL(edges[i]!.url).host]));
   }
 
@@ -186,3 +194,29 @@ async function originConsumers(): Promise<number> {
   const text = await (await fetch(`${origin.url}/metrics`)).text();
   return Number(/^hybrid_stage_consumers\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
 }
+
+/** Media clients on a node's workers (its metrics): a viewer's page counts once. */
+async function mediaClients(node: Node): Promise<number> {
+  const text = await (await fetch(`${node.url}/metrics`)).text();
+  return [...text.matchAll(/^hybrid_stage_worker_clients\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+it('moves the viewers of an edge killed with SIGKILL to the other edge, by themselves', async () => {
+  // A page served by the origin, placed by its region on edge-1: its socket and media go there.
+  const page = await browser.newPage({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
+  await page.goto(`${origin.url}/channel/main?region=eu-west`);
+  await decodes(page);
+  await shows(page, BLUE);
+  expect(await mediaClients(edges[0])).toBe(1);
+  expect(await mediaClients(edges[1])).toBe(0);
+
+  edges[0].process.child.kill('SIGKILL');
+  await edges[0].process.exited;
+  // The page notices, asks the origin where to go (naming edge-1, whose registry record has not
+  // expired yet) and decodes the program from edge-2.
+  await expect.poll(() => mediaClients(edges[1]), { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => advancing(page), { timeout: 20_000 }).toBe(true);
+  await shows(page, BLUE);
+  await screenshot(page, 'cluster-edge-failover');
+  await page.close();
+}, 120_000);

@@ -16,7 +16,7 @@ import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
 import { clusterRoutes } from './clusterRoutes';
-import type { Placement } from '@hybrid-stage/shared';
+import { NodeName, type Placement } from '@hybrid-stage/shared';
 import { appShell } from './appShell';
 import { forClient } from '../media/forClient';
 
@@ -80,6 +80,9 @@ export interface HttpOptions {
 
 /** The watch pages, which a cluster places on a node (client/src/media/pageMedia.ts WATCH_PAGES). */
 const WATCH_PAGE = /^\/(channel|kiosk)\/[^/]+\/?$/;
+
+/** The region a viewer's page declares (`?region=`), if it is one. */
+const declaredRegion = (value: unknown): string | undefined => (NodeName.safeParse(value).success ? (value as string) : undefined);
 
 /** The policy `csp` with the cluster's node URLs added to connect-src (HTTP for placement, WebSocket for socket.io). */
 export function withConnectSources(csp: string, urls: readonly string[]): string {
@@ -161,7 +164,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
       // The page carries how viewers get in and the routers' capabilities, so a viewer's page starts
       // its join without asking for them first; in a cluster a watch page also carries where it
       // watches from (its socket and media go there), and may connect to the cluster's nodes only.
-      const placed = clustered && WATCH_PAGE.test(req.path) ? placement(undefined, []).catch(() => undefined) : Promise.resolve(undefined);
+      const placed = clustered && WATCH_PAGE.test(req.path) ? placement(declaredRegion(req.query.region), []).catch(() => undefined) : Promise.resolve(undefined);
       placed
         .then((where) => {
           if (where) res.setHeader('Content-Security-Policy', withConnectSources(SECURITY_HEADERS['Content-Security-Policy'], where.nodes));
