@@ -3,6 +3,12 @@ import type { Placement } from '@hybrid-stage/shared';
 
 /** Nodes a page reports as failed at most (the server takes eight). */
 const MAX_FAILED = 8;
+/**
+ * How long a node that failed the page is reported: longer than a registry record outlives its
+ * node (6 s), after which placement no longer offers a dead node anyway; a node that only blinked
+ * is offered again.
+ */
+const FAILED_FOR_MS = 15_000;
 /** How long one placement request may take before the next node is asked. */
 const ASK_TIMEOUT_MS = 2000;
 
@@ -16,7 +22,8 @@ const ASK_TIMEOUT_MS = 2000;
  */
 export class ClusterPlacement {
   #current: Placement;
-  readonly #failed: string[] = [];
+  /** Nodes that failed this page, with when. */
+  readonly #failed = new Map<string, number>();
   readonly #socket: Socket;
   #moving: Promise<void> | undefined;
 
@@ -49,9 +56,9 @@ export class ClusterPlacement {
   }
 
   async #move(): Promise<void> {
-    const from = this.#current.node;
-    if (!this.#failed.includes(from)) this.#failed.push(from);
-    while (this.#failed.length > MAX_FAILED) this.#failed.shift();
+    const now = Date.now();
+    this.#failed.set(this.#current.node, now);
+    for (const [node, at] of this.#failed) if (now - at > FAILED_FOR_MS) this.#failed.delete(node);
     const next = await this.#ask();
     if (!next) return; // nobody answered: the socket keeps retrying where it was, and a later drop asks again
     this.#current = next;
@@ -64,7 +71,7 @@ export class ClusterPlacement {
 
   /** Asks this page's own server first, then the other nodes it knows, for where to watch now. */
   async #ask(): Promise<Placement | undefined> {
-    const query = new URLSearchParams({ failed: this.#failed.join(',') });
+    const query = new URLSearchParams({ failed: [...this.#failed.keys()].slice(-MAX_FAILED).join(',') });
     const region = new URLSearchParams(location.search).get('region');
     if (region) query.set('region', region);
     const bases = [location.origin, ...this.#current.nodes.filter((url) => new URL(url).origin !== location.origin)];
