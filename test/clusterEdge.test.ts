@@ -5,103 +5,31 @@
 // origin's RTP ingest); a caption written at the origin shows on both; a comment posted through one
 // edge is read through the other; an edge refuses what only the origin does; and once no viewer is
 // left, the edge lets the pipe go.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { PROTOCOL_VERSION, type Grant, type IngestInfo } from '@hybrid-stage/shared';
-import { AccessTokens } from '../server/src/access/AccessTokens';
 import { launchBrowser, screenshot, videoColourAt, videoProgress } from './support/browser';
-import { freePortRun, freeTcpPort } from './support/ports';
-import { TestPostgres } from './support/postgres';
-import { TestRedis } from './support/redis';
-import { startServerProcess, TestClient, type ServerProcess } from './support/server';
+import { TestCluster, type ClusterNodeProcess } from './support/cluster';
 
-/** One node process of the cluster, as the test reaches it. */
-interface Node {
-  id: string;
-  url: string;
-  process: ServerProcess;
-  dataDir: string;
-}
-
-let redis: TestRedis;
-let postgres: TestPostgres;
-/** The one database every node shares. */
-let databaseUrl: string;
-let tokens: AccessTokens;
-let origin: Node;
-let edges: [Node, Node];
+let cluster: TestCluster;
+let origin: ClusterNodeProcess;
+let edges: [ClusterNodeProcess, ClusterNodeProcess];
 let browser: Browser;
-const encoders: ChildProcess[] = [];
-const clients: TestClient[] = [];
-
-/** Starts a node process on `ip` and waits until it serves. */
-async function startNode(id: string, role: 'origin' | 'edge', region: string, ip: string, mediaPorts: string, keyFrom?: string): Promise<Node> {
-  const dataDir = mkdtempSync(join(tmpdir(), `hybrid-stage-${id}-`));
-  // Every node signs and checks invite links with the same key.
-  if (keyFrom) copyFileSync(join(keyFrom, 'access-token.key'), join(dataDir, 'access-token.key'));
-  const port = await freeTcpPort();
-  const process = startServerProcess({
-    HOST: ip, RTC_LISTEN_IP: ip, ANNOUNCED_IP: ip, PORT: String(port), RTC_PORT: String(await freePortRun(1)),
-    MEDIA_PORT_RANGE: mediaPorts, DATA_DIR: dataDir,
-    REDIS_URL: redis.url, DATABASE_URL: databaseUrl, NODE_ID: id, NODE_ROLE: role, NODE_REGION: region,
-    TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', EDGE_RELAY_GRACE_MS: '1500', LOG_LEVEL: 'info',
-  });
-  const url = `http://${ip}:${port}`;
-  await expect
-    .poll(async () => {
-      const exit = await Promise.race([process.exited, new Promise((r) => setTimeout(() => r('running'), 10))]);
-      if (exit !== 'running') throw new Error(`${id} exited (${String(exit)}):\n${process.output()}`);
-      return fetch(`${url}/health`).then((r) => r.status, () => 0);
-    }, { timeout: 60_000, interval: 250 })
-    .toBe(200);
-  return { id, url, process, dataDir };
-}
 
 beforeAll(async () => {
-  redis = await TestRedis.start();
-  postgres = await TestPostgres.start();
-  databaseUrl = await postgres.createDatabase();
-  origin = await startNode('origin', 'origin', 'eu-west', '127.0.0.2', '18000-18299');
-  tokens = AccessTokens.inDataDir(origin.dataDir);
-  edges = [
-    await startNode('edge-1', 'edge', 'eu-west', '127.0.0.3', '18300-18599', origin.dataDir),
-    await startNode('edge-2', 'edge', 'ap-south', '127.0.0.4', '18600-18899', origin.dataDir),
-  ];
+  cluster = await TestCluster.start([
+    { id: 'origin', role: 'origin', region: 'eu-west', ip: '127.0.0.2', mediaPorts: '18000-18299' },
+    { id: 'edge-1', role: 'edge', region: 'eu-west', ip: '127.0.0.3', mediaPorts: '18300-18599' },
+    { id: 'edge-2', role: 'edge', region: 'ap-south', ip: '127.0.0.4', mediaPorts: '18600-18899' },
+  ]);
+  origin = cluster.node('origin');
+  edges = [cluster.node('edge-1'), cluster.node('edge-2')];
   browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
-  for (const client of clients) client.close();
-  for (const encoder of encoders) encoder.kill('SIGKILL');
   await browser?.close();
-  for (const node of [origin, ...(edges ?? [])]) {
-    if (!node) continue;
-    if (node.process.child.exitCode === null && node.process.child.signalCode === null) node.process.child.kill('SIGTERM');
-    await node.process.exited;
-    rmSync(node.dataDir, { recursive: true, force: true });
-  }
-  await postgres?.close();
-  await redis?.close();
+  await cluster?.close();
 }, 60_000);
-
-async function connectAs(node: Node, grant: Grant): Promise<TestClient> {
-  const client = await TestClient.connect(node.url, { protocolVersion: PROTOCOL_VERSION, token: await tokens.mint(grant) });
-  clients.push(client);
-  return client;
-}
-
-/** An encoder sending one colour into an RTP ingest on the origin, with the command the studio page shows. */
-async function colourFeed(studio: TestClient, colour: string): Promise<string> {
-  const info: IngestInfo = await studio.ok('ingest:create', { studioId: 'london', label: `London ${colour}`, protocol: 'rtp', source: { ip: '127.0.0.1' } });
-  const source = `-f lavfi -i "color=c=${colour}:s=320x180:r=25[out0];sine=frequency=1000:sample_rate=48000[out1]"`;
-  const shell = info.ffmpegCommand.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 600 ');
-  encoders.push(spawn('sh', ['-c', shell], { stdio: 'ignore' }));
-  return info.feedId;
-}
 
 /** Whether a measured colour is `rgb`: its strong channels high, the others low. */
 const looksLike = (rgb: readonly number[], measured: number[]) => rgb.every((c, i) => (c > 128 ? measured[i]! > 150 : measured[i]! < 100));
@@ -127,12 +55,12 @@ const shows = (page: Page, rgb: number[]) =>
   expect.poll(() => videoColourAt(page, 0.5, 0.5, '[data-testid="player"]').then((c) => looksLike(rgb, c)), { timeout: 15_000 }).toBe(true);
 
 it('serves the program from each edge: a TAKE, a caption and a comment reach viewers on both; an edge refuses the origin\'s work', async () => {
-  const studio = await connectAs(origin, { role: 'studio', studioId: 'london' });
-  const producer = await connectAs(origin, { role: 'producer' });
-  const red = await colourFeed(studio, 'red');
-  const blue = await colourFeed(studio, 'blue');
+  const studio = await cluster.connectAs(origin, { role: 'studio', studioId: 'london' });
+  const producer = await cluster.connectAs(origin, { role: 'producer' });
+  const red = await cluster.colourFeed(studio, 'red');
+  const blue = await cluster.colourFeed(studio, 'blue');
   await producer.take('main', red, 20_000);
-  const consumersBefore = await originConsumers();
+  const consumersBefore = await cluster.consumers(origin);
 
   // Each page served by an edge and placed, by the region it declares, on that same edge.
   const viewers: Page[] = [];
@@ -146,7 +74,7 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
     await shows(page, RED);
   }
   // One pipe per edge for the channel: its video and audio consumed once on the origin, per edge.
-  expect(await originConsumers()).toBe(consumersBefore + 4);
+  expect(await cluster.consumers(origin)).toBe(consumersBefore + 4);
   // Media and page both come from the edge: its workers carry the viewer, the origin's only the pipes.
   for (const [i, page] of viewers.entries()) {
     const sources = await page.evaluate(() => performance.getEntriesByType('resource').filter((r) => r.name.startsWith('http')).map((r) => new URL(r.name).host));
@@ -160,7 +88,7 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
 
   // A caption typed at the origin's desk shows on both edges' pages.
   for (const page of viewers) await page.getByLabel('Captions').selectOption('en');
-  const desk = await connectAs(origin, { role: 'captioner', channelId: 'main', languages: ['en'] });
+  const desk = await cluster.connectAs(origin, { role: 'captioner', channelId: 'main', languages: ['en'] });
   const now = Date.now();
   await desk.ok('captions:commit', { channelId: 'main', language: 'en', text: 'Welcome, viewers on every edge.', startMs: now - 500, endMs: now + 20_000 });
   for (const page of viewers) {
@@ -179,27 +107,17 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
   expect(read.map((c) => c.text)).toContain('Seen from edge one');
 
   // What only the origin does is refused on an edge, with a code a client can act on.
-  const producerOnEdge = await connectAs(edges[0], { role: 'producer' });
+  const producerOnEdge = await cluster.connectAs(edges[0], { role: 'producer' });
   expect(await producerOnEdge.request('program:take', { channelId: 'main', feedId: red })).toMatchObject({ ok: false, error: { code: 'ORIGIN_ONLY' } });
   // The event an edge describes is the origin's: what is on air there.
   expect((await producerOnEdge.ok('event:get', {})).channels.find((c) => c.id === 'main')?.program).toBe(blue);
 
   // No viewer left on the edges: after the grace time their pipes are released on the origin.
   for (const page of viewers) await page.close();
-  await expect.poll(originConsumers, { timeout: 20_000 }).toBe(consumersBefore);
+  await expect.poll(() => cluster.consumers(origin), { timeout: 20_000 }).toBe(consumersBefore);
 }, 240_000);
 
-/** Consumers on the origin's worker (its metrics): the taps' own, plus two per edge and channel piped. */
-async function originConsumers(): Promise<number> {
-  const text = await (await fetch(`${origin.url}/metrics`)).text();
-  return Number(/^hybrid_stage_consumers\{[^}]*\} (\d+)/m.exec(text)?.[1] ?? NaN);
-}
 
-/** Media clients on a node's workers (its metrics): a viewer's page counts once. */
-async function mediaClients(node: Node): Promise<number> {
-  const text = await (await fetch(`${node.url}/metrics`)).text();
-  return [...text.matchAll(/^hybrid_stage_worker_clients\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
 
 it('moves the viewers of an edge killed with SIGKILL to the other edge, by themselves', async () => {
   // A page served by the origin, placed by its region on edge-1: its socket and media go there.
@@ -207,14 +125,13 @@ it('moves the viewers of an edge killed with SIGKILL to the other edge, by thems
   await page.goto(`${origin.url}/channel/main?region=eu-west`);
   await decodes(page);
   await shows(page, BLUE);
-  expect(await mediaClients(edges[0])).toBe(1);
-  expect(await mediaClients(edges[1])).toBe(0);
+  expect(await cluster.mediaClients(edges[0])).toBe(1);
+  expect(await cluster.mediaClients(edges[1])).toBe(0);
 
-  edges[0].process.child.kill('SIGKILL');
-  await edges[0].process.exited;
+  await edges[0].kill();
   // The page notices, asks the origin where to go (naming edge-1, whose registry record has not
   // expired yet) and decodes the program from edge-2.
-  await expect.poll(() => mediaClients(edges[1]), { timeout: 20_000 }).toBe(1);
+  await expect.poll(() => cluster.mediaClients(edges[1]), { timeout: 20_000 }).toBe(1);
   await expect.poll(() => advancing(page), { timeout: 20_000 }).toBe(true);
   await shows(page, BLUE);
   await screenshot(page, 'cluster-edge-failover');
