@@ -59,7 +59,7 @@ export class TestCluster {
       postgres = await TestPostgres.start();
       const cluster = new TestCluster(redis, postgres, await postgres.createDatabase(), env);
       try {
-        for (const spec of specs) await cluster.#startNode(spec);
+        for (const spec of specs) await cluster.addNode(spec);
       } catch (error) {
         await cluster.close();
         throw error;
@@ -111,7 +111,8 @@ export class TestCluster {
     return [...text.matchAll(/^hybrid_stage_consumers\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
   }
 
-  async #startNode({ id, role, region, ip, mediaPorts }: NodeSpec): Promise<void> {
+  /** Starts one more node process and waits until it serves. */
+  async addNode({ id, role, region, ip, mediaPorts }: NodeSpec): Promise<ClusterNodeProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), `hybrid-stage-${id}-`));
     // Every node signs and checks invite links with the same key: the first node's.
     if (this.nodes[0]) copyFileSync(join(this.nodes[0].dataDir, 'access-token.key'), join(dataDir, 'access-token.key'));
@@ -135,7 +136,7 @@ export class TestCluster {
     const until = Date.now() + 60_000;
     for (;;) {
       if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`${id} exited:\n${server.output()}`);
-      if ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) === 200) return;
+      if ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) === 200) return node;
       if (Date.now() > until) throw new Error(`${id} did not serve within 60 s:\n${server.output()}`);
       await new Promise((r) => setTimeout(r, 250));
     }
