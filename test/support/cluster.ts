@@ -92,9 +92,12 @@ export class TestCluster {
 
   /** An encoder sending one colour into an RTP ingest of `studio`'s node, with the command the studio page shows. Returns its feed id. */
   async colourFeed(studio: TestClient, colour: string): Promise<string> {
-    const info: IngestInfo = await studio.ok('ingest:create', { studioId: 'london', label: `London ${colour}`, protocol: 'rtp', source: { ip: '127.0.0.1' } });
-    const source = `-f lavfi -i "color=c=${colour}:s=320x180:r=25[out0];sine=frequency=1000:sample_rate=48000[out1]"`;
-    const shell = info.ffmpegCommand.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 900 ');
+    // Each encoder sends from its own ports, declared with the ingest (the shown command binds them).
+    const videoPort = 5004 + 10 * this.#encoders.length;
+    const source = { ip: '127.0.0.1', videoPort, audioPort: videoPort + 2 };
+    const info: IngestInfo = await studio.ok('ingest:create', { studioId: 'london', label: `London ${colour}`, protocol: 'rtp', source });
+    const input = `-f lavfi -i "color=c=${colour}:s=320x180:r=25[out0];sine=frequency=1000:sample_rate=48000[out1]"`;
+    const shell = info.ffmpegCommand.replace('-i INPUT', input).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 900 ');
     this.#encoders.push(spawn('sh', ['-c', shell], { stdio: 'ignore' }));
     return info.feedId;
   }
@@ -122,6 +125,7 @@ export class TestCluster {
       MEDIA_PORT_RANGE: mediaPorts, DATA_DIR: dataDir,
       REDIS_URL: this.#redis.url, DATABASE_URL: this.#databaseUrl, NODE_ID: id, NODE_ROLE: role, NODE_REGION: region,
       TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', EDGE_RELAY_GRACE_MS: '1500', CLIENT_GRACE_MS: '3000',
+      ...(process.env.CLUSTER_LOGS && { LOG_LEVEL: 'info' }),
       ...this.#env,
     });
     const url = `http://${ip}:${port}`;
@@ -149,6 +153,8 @@ export class TestCluster {
     for (const node of this.nodes.splice(0)) {
       if (node.process.child.exitCode === null && node.process.child.signalCode === null) node.process.child.kill('SIGTERM');
       await node.process.exited;
+      // CLUSTER_LOGS=1 prints what each node said (for a failing test).
+      if (process.env.CLUSTER_LOGS) console.log(`--- ${node.id} ---\n${node.process.output()}`);
       rmSync(node.dataDir, { recursive: true, force: true });
     }
     await this.#postgres.close();
