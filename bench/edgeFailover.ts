@@ -20,22 +20,22 @@ const GAP_MS = 250;
 
 /** Records every decoded frame's wall-clock time in the page (requestVideoFrameCallback). */
 async function recordFrames(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __recording?: boolean };
-    w.__frames = [];
-    if (w.__recording) return;
-    w.__recording = true;
+  // A script as text: functions in a page.evaluate callback would carry tsx's name helper, which the page lacks.
+  await page.evaluate(`(() => {
+    window.__frames = [];
+    if (window.__recording) return;
+    window.__recording = true;
     const follow = () => {
-      const video = document.querySelector<HTMLVideoElement>('[data-testid="player"]');
+      const video = document.querySelector('[data-testid="player"]');
       if (!video) return void setTimeout(follow, 20);
       const onFrame = () => {
-        w.__frames.push(Date.now());
+        window.__frames.push(Date.now());
         video.requestVideoFrameCallback(onFrame);
       };
       video.requestVideoFrameCallback(onFrame);
     };
     follow();
-  });
+  })()`);
 }
 
 const frames = (page: Page) => page.evaluate(() => (window as unknown as { __frames: number[] }).__frames);
