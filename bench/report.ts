@@ -28,6 +28,8 @@ export const FIGURE_KEYS = [
   'exhibition.overEmptyScene',
   'cluster.hopAddedMsP99',
   'cluster.localDeliveryMsP99',
+  'cluster.edgeFailoverMs',
+  'cluster.edgeJoinMs',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { measureCaptions } from './captions';
 import { measureCluster } from './cluster';
+import { measureEdgeFailover } from './edgeFailover';
 import { measureFanout } from './fanout';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
@@ -20,6 +21,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   captions: { run: measureCaptions, figures: ['captions.p99Ms', 'captions.bareBroadcastP99Ms', 'captions.overBareBroadcast'] },
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls', 'exhibition.emptySceneFirstRenderMs', 'exhibition.overEmptyScene'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
+  clusterFailover: { run: measureEdgeFailover, figures: ['cluster.edgeFailoverMs', 'cluster.edgeJoinMs'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');

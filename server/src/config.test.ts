@@ -36,6 +36,10 @@ describe('loadConfig', () => {
   it('refuses cluster settings it cannot use, naming them', () => {
     const load = () => loadConfig({ REDIS_URL: 'http://10.0.0.5:6379', NODE_ROLE: 'relay', NODE_ID: 'a b', NODE_REGION: '../x', PUBLIC_URL: 'ftp://x' });
     for (const name of ['REDIS_URL', 'NODE_ROLE', 'NODE_ID', 'NODE_REGION', 'PUBLIC_URL']) expect(load).toThrow(new RegExp(`${name}=`));
+    // An edge serves the origin's program, which it reaches only through the cluster's Redis.
+    expect(() => loadConfig({ NODE_ROLE: 'edge' })).toThrow(/NODE_ROLE="edge".*REDIS_URL/);
+    expect(() => loadConfig({ PLACEMENT_CPU_THRESHOLD: '1.5' })).toThrow(/PLACEMENT_CPU_THRESHOLD=/);
+    expect(loadConfig({}).PLACEMENT_CPU_THRESHOLD).toBe(0.8);
   });
 
   it('keeps the SQLite default without DATABASE_URL, takes a postgres:// URL, and refuses any other', () => {

@@ -137,6 +137,10 @@ const ConfigSchema = z.object({
   TURN_SECRET: z.string().min(16, 'use at least 16 characters').max(256).optional(),
   /** How long a minted TURN credential lets a client allocate and refresh relays, in hours. */
   TURN_CREDENTIAL_HOURS: z.coerce.number().int().min(1).max(168).default(24),
+  /** Share of a node's media CPU (0..1) above which it takes no new viewers and placement looks elsewhere. */
+  PLACEMENT_CPU_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
+  /** How long an edge keeps a channel's pipe from the origin once its last viewer of that channel left. */
+  EDGE_RELAY_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
 });
 
 /** The parsed configuration. */
@@ -170,6 +174,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!config.TURN_URLS !== !config.TURN_SECRET) {
     const missing = config.TURN_URLS ? 'TURN_SECRET' : 'TURN_URLS';
     throw new ConfigError(`invalid configuration:\n  ${missing}: needed with ${missing === 'TURN_SECRET' ? 'TURN_URLS' : 'TURN_SECRET'} (set both for TURN, or neither)`);
+  }
+  if (config.NODE_ROLE === 'edge' && !config.REDIS_URL) {
+    throw new ConfigError('invalid configuration:\n  NODE_ROLE="edge": an edge serves the origin\'s program and needs the cluster\'s Redis (set REDIS_URL)');
   }
   return {
     ...config,

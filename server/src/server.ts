@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ClosingReason } from '@hybrid-stage/shared';
 import type { Config } from './config';
-import { StartupError } from './errors';
+import { AppError, StartupError } from './errors';
 import { createLogger, type Logger } from './logger';
 import { createHttpApp } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
@@ -63,6 +63,11 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
         cluster: () => nodes?.info(),
+        placement: (region, failed) => {
+          if (!nodes) throw new AppError('INVALID_STATE', 'the node is still starting');
+          return nodes.place(region, failed);
+        },
+        clustered: !!front.bus,
         metricsToken: config.METRICS_TOKEN,
         publicUrl: () => publicUrl,
         logger: logger.child({ component: 'http' }),
@@ -70,7 +75,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     );
     const demoFilms = new AbortController();
     stack.push('demo films', () => demoFilms.abort());
-    const signaling = attachSignaling(io, services, logger.child({ component: 'signaling' }));
+    const signaling = attachSignaling(io, services, logger.child({ component: 'signaling' }), {
+      full: () => nodes?.full ?? false,
+      clusterOrigins: front.bus ? () => nodes?.info().then((info) => info.nodes.map((n) => n.url)) ?? Promise.resolve([]) : undefined,
+    });
     // First thing on a stop: every client hears why.
     stack.push('closing notice', () => signaling.announceClosing(reason));
 
@@ -95,6 +103,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       bus: front.bus,
       self,
       load: nodeLoadMeter(services.pool, () => io.engine.clientsCount),
+      threshold: config.PLACEMENT_CPU_THRESHOLD,
       logger: logger.child({ component: 'cluster' }),
     });
     nodes = directory;

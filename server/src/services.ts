@@ -13,6 +13,9 @@ import { FilmLibrary } from './cinema/FilmLibrary';
 import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
+import { liveNodeIds } from './cluster/NodeRegistry';
+import { serveAsEdge, serveAsOrigin, type EdgeRole } from './cluster/nodeRoles';
+import type { EventInfo, NodeRole } from '@hybrid-stage/shared';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { TurnCredentials } from './media/TurnCredentials';
 import { WorkerPool } from './media/WorkerPool';
@@ -53,6 +56,12 @@ export interface Services {
   readonly event: EventSummary;
   /** Mints the TURN credentials handed out with every WebRTC transport; undefined without TURN. */
   readonly turn: TurnCredentials | undefined;
+  /** The event with its live parts (studios, feeds, channels): this node's own, or on an edge the origin's. */
+  eventInfo(): Promise<EventInfo>;
+  /** What this node does in a cluster (NODE_ROLE); a node without Redis is an origin. */
+  readonly role: NodeRole;
+  /** On an edge: the programs it pipes from the origin for its viewers. */
+  readonly edge: EdgeRole | undefined;
 }
 
 /** The HTTP server and socket.io on it, built before what they serve and listening only once all is built. */
@@ -141,7 +150,8 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const feeds = new FeedRegistry(setup.studios);
   stack.push('feeds', () => feeds.close());
 
-  if (config.TEST_PATTERNS) {
+  // An edge makes no program of its own: it serves the origin's.
+  if (config.TEST_PATTERNS && config.NODE_ROLE !== 'edge') {
     const patterns = await TestPatterns.start({ feeds, pool, size: config.TEST_PATTERN_SIZE, logger: logger.child({ component: 'test-pattern' }) });
     stack.push('test patterns', () => patterns.close());
   }
@@ -206,10 +216,35 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
       return reruns.list();
     },
   };
+  // The node's part in a cluster: the origin answers edges (programs piped to them, the event's
+  // state); an edge serves its viewers from those pipes. Built last, so it closes first.
+  const listen = { ip: config.RTC_LISTEN_IP, announcedIp: config.ANNOUNCED_IP };
+  const ownEventInfo = async (): Promise<EventInfo> => ({ ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() });
+  let edge: EdgeRole | undefined;
+  if (bus && config.NODE_ROLE === 'edge') {
+    const role = serveAsEdge({ io, pool, nodeId: config.NODE_ID, listen, graceMs: config.EDGE_RELAY_GRACE_MS, logger: logger.child({ component: 'edge' }) });
+    edge = role;
+    stack.push('edge programs', () => role.close());
+  } else if (bus) {
+    const registry = bus;
+    const stop = serveAsOrigin({
+      io,
+      channels,
+      eventInfo: ownEventInfo,
+      listen,
+      liveNodes: () => liveNodeIds(registry.redis),
+      logger: logger.child({ component: 'origin' }),
+    });
+    stack.push('origin relays', stop);
+  }
+
   const services: Services = {
     pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
     registrations: new RegistrationStore(db),
     turn: TurnCredentials.fromConfig(config),
+    eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,
+    role: bus ? config.NODE_ROLE : 'origin',
+    edge,
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

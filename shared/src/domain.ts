@@ -57,6 +57,22 @@ export type ViewerAccess = z.infer<typeof ViewerAccess>;
 export interface ServedPage {
   viewers: ViewerAccess;
   rtpCapabilities: RtpCapabilities | undefined;
+  /**
+   * On a watch page of a cluster: the node its socket and media go to (placement), and the other
+   * live nodes' URLs, which it asks for placement again if that node fails.
+   */
+  placement?: Placement;
+}
+
+/** Where a viewer watches from (`GET /api/placement`). */
+export interface Placement {
+  /** The node's id, reported back as failed if the page loses it. */
+  node: string;
+  /** Its URL, for socket.io and so for media. */
+  url: string;
+  region: string;
+  /** The live nodes' URLs, to ask for placement again when the page's own node is gone. */
+  nodes: string[];
 }
 
 /** One session of the agenda on one channel. */

@@ -18,6 +18,10 @@ export const ERROR_CODES = [
   'REGISTRATION_REQUIRED',
   /** Too many requests from one connection. */
   'RATE_LIMITED',
+  /** This node is an edge: it serves viewers; studios, the console, desks, ingests, recordings and re-runs run on the origin. */
+  'ORIGIN_ONLY',
+  /** This node carries all the viewers it may (its load is over its threshold): ask for placement again. */
+  'NODE_FULL',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

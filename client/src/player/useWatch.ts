@@ -67,6 +67,14 @@ export function useWatch(source: WatchSource | undefined, revision = ''): WatchS
         if (!alive) return;
         const code = error instanceof RequestError ? error.code : 'INTERNAL';
         if (code === 'NOT_FOUND') return setState({ kind: 'ended' });
+        // A node of a cluster over its load: the page moves to the one placement answers, and joins there.
+        if (code === 'NODE_FULL' && signaling.placement) {
+          setState({ kind: 'joining' });
+          void signaling.placement.moveOff();
+          // Joined again on the new node's session; here too in case no node answered.
+          again(RETRY_MS);
+          return;
+        }
         setState({ kind: 'error', failure: watchFailure(error) });
         // INVALID_STATE on a channel: its bus is being rebuilt on a new worker, ready in a moment.
         const delay = code === 'INVALID_STATE' && kind === 'channel' ? REJOIN_PROGRAM_MS : RETRY_MS;

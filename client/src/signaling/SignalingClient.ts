@@ -1,5 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '@hybrid-stage/shared/vocabulary';
+import { ClusterPlacement } from './clusterPlacement';
+import type { Placement } from '@hybrid-stage/shared';
 import type { Ack, ClientToServerEvents, ErrorCode, Grant, RequestName, RequestOf, Responses, ServerToClientEvents, SessionResumable } from '@hybrid-stage/shared';
 
 /** A request the server refused, with its stable code. */
@@ -39,14 +41,20 @@ export class SignalingClient {
   /** The access token it connects with, if any. */
   token: string | undefined;
 
-  constructor(token?: string) {
+  /** In a cluster, where a watch page was placed and how it moves when that node fails it. */
+  readonly placement: ClusterPlacement | undefined;
+
+  /** `placement`: the node a cluster placed this page on; without it the page's own server. */
+  constructor(token?: string, placement?: Placement) {
     this.token = token;
     // Asked on every (re)connect: the current access token, and the session to resume if any.
-    this.socket = io({
-      auth: (send) =>
+    const options = {
+      auth: (send: (auth: object) => void) =>
         send({ protocolVersion: PROTOCOL_VERSION, ...(this.token && { token: this.token }), ...(this.#resume && { resume: this.#resume }) }),
       transports: ['websocket'],
-    });
+    };
+    this.socket = placement ? io(placement.url, options) : io(options);
+    this.placement = placement && new ClusterPlacement(this.socket as unknown as Socket, placement);
     this.socket.on('session:grant', (grant) => {
       this.grant = grant;
       this.grantKnown = true;

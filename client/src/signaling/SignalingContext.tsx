@@ -2,15 +2,17 @@ import { createContext, useContext, useEffect, useState, type ReactNode } from '
 import type { Grant, ServerClosing } from '@hybrid-stage/shared';
 import { forgetAccessToken, keepViewerToken, takeAccessToken, viewerToken } from './accessToken';
 import { SignalingClient } from './SignalingClient';
+import { servedPage } from '../servedPage';
 
 const SignalingContext = createContext<SignalingClient | undefined>(undefined);
 
 /**
  * The app's one socket.io connection, carrying the tab's access token. It is opened as the page's
  * script starts, before the first render, so the handshake runs while the page draws (a viewer's
- * first frame comes sooner); it lives as long as the page.
+ * first frame comes sooner); it lives as long as the page. On a watch page of a cluster it connects
+ * to the node the server placed the page on, and moves when that node fails it.
  */
-export const appSignaling = new SignalingClient(takeAccessToken());
+export const appSignaling = new SignalingClient(takeAccessToken(), servedPage().placement);
 // A viewer's invite link counts as a registration: kept for later visits, like a registered viewer's token.
 appSignaling.socket.on('session:grant', (grant) => {
   if (grant.role === 'viewer' && appSignaling.token) keepViewerToken(appSignaling.token);

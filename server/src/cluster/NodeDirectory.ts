@@ -2,7 +2,9 @@
  * This node's answer to "which nodes are there": the registry's live nodes when the node runs on
  * Redis, else this node alone, described the same way (so `GET /api/cluster` has one shape).
  */
-import type { ClusterInfo, NodeLoad } from '@hybrid-stage/shared';
+import type { ClusterInfo, ClusterNode, NodeLoad, Placement } from '@hybrid-stage/shared';
+import { AppError } from '../errors';
+import { chooseNode, isFull } from './viewerPlacement';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { NodeRegistry, type NodeIdentity } from './NodeRegistry';
@@ -26,27 +28,72 @@ export interface NodeDirectoryOptions {
   bus: RedisBus | undefined;
   self: NodeIdentity;
   load: () => Promise<NodeLoad>;
+  /** CPU share above which a node takes no new viewers (PLACEMENT_CPU_THRESHOLD). */
+  threshold: number;
   logger: Logger;
 }
+
+/** How long a read of the registry serves placements: viewers joining together cost Redis one read. */
+const NODES_CACHE_MS = 1000;
 
 export class NodeDirectory {
   readonly #self: NodeIdentity;
   readonly #registry: NodeRegistry | undefined;
   readonly #load: () => Promise<NodeLoad>;
+  readonly #threshold: number;
+  /** This node's load as last measured (for the registry's heartbeat). */
+  #lastLoad: NodeLoad | undefined;
+  #nodes: { at: number; nodes: Promise<ClusterNode[]> } | undefined;
 
-  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>) {
+  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>, threshold: number) {
     this.#self = self;
     this.#registry = registry;
     this.#load = load;
+    this.#threshold = threshold;
+  }
+
+  /** Whether this node, by its last measured load, takes no new viewers (always false on a single node). */
+  get full(): boolean {
+    return !!this.#registry && !!this.#lastLoad && isFull({ load: this.#lastLoad }, this.#threshold);
+  }
+
+  /**
+   * Where a viewer in `region` (this node's by default) watches from, leaving out `failed` nodes:
+   * NODE_FULL when every candidate is over the threshold. A single node answers itself.
+   */
+  async place(region: string | undefined, failed: readonly string[]): Promise<Placement> {
+    const nodes = await this.#liveNodes();
+    const chosen = chooseNode(nodes, { region: region ?? this.#self.region, failed, threshold: this.#threshold });
+    if (!chosen) throw new AppError('NODE_FULL', 'every node that serves viewers is full just now: try again in a moment');
+    return { node: chosen.id, url: chosen.url, region: chosen.region, nodes: nodes.map((n) => n.url) };
+  }
+
+  async #liveNodes(): Promise<ClusterNode[]> {
+    if (!this.#registry) return (await this.info()).nodes;
+    const now = Date.now();
+    if (!this.#nodes || now - this.#nodes.at > NODES_CACHE_MS) {
+      const nodes = this.#registry.list();
+      this.#nodes = { at: now, nodes };
+      nodes.catch(() => (this.#nodes = undefined));
+    }
+    return this.#nodes.nodes;
   }
 
   /**
    * Registers this node in Redis when there is one: its first record is tried before this
    * resolves, and written again every heartbeat (a first write that failed is logged by the registry).
    */
-  static async start({ bus, self, load, logger }: NodeDirectoryOptions): Promise<NodeDirectory> {
-    const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load, logger }) : undefined;
-    return new NodeDirectory(self, registry, load);
+  static async start({ bus, self, load, threshold, logger }: NodeDirectoryOptions): Promise<NodeDirectory> {
+    let directory: NodeDirectory | undefined;
+    // The registry's heartbeat measures the load; the directory keeps the last measure for admission.
+    const measured = async () => {
+      const now = await load();
+      if (directory) directory.#lastLoad = now;
+      return now;
+    };
+    const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load: measured, logger }) : undefined;
+    directory = new NodeDirectory(self, registry, load, threshold);
+    return directory;
   }
 
   /** The live nodes. */

@@ -120,6 +120,18 @@ export class NodeRegistry {
   }
 }
 
+/** The ids of the live nodes (their records not yet expired), without reading the records. */
+export async function liveNodeIds(redis: Redis): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor = '0';
+  do {
+    const [next, found] = await redis.scan(cursor, 'MATCH', `${NODE_KEYS}*`, 'COUNT', SCAN_COUNT);
+    for (const key of found) ids.push(key.slice(NODE_KEYS.length));
+    cursor = next;
+  } while (cursor !== '0');
+  return ids;
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

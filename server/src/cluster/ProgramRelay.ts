@@ -81,11 +81,24 @@ export class OriginRelays {
   readonly #listen: PipeListen;
   /** Open pipes by `${edgeNodeId} ${channelId}`. */
   readonly #pipes = new Map<string, types.PipeTransport>();
+  readonly #onLost: ((edgeNodeId: string, channelId: string) => void) | undefined;
   #closed = false;
 
-  constructor(source: (channelId: string) => ProgramSource, listen: PipeListen) {
+  /**
+   * `onLost` hears of a pipe that closed under the origin (its producers closed with a rebuilt bus,
+   * or its worker died), not of one the edge released or asked again for: the edge must be told.
+   */
+  constructor(source: (channelId: string) => ProgramSource, listen: PipeListen, onLost?: (edgeNodeId: string, channelId: string) => void) {
     this.#source = source;
     this.#listen = listen;
+    this.#onLost = onLost;
+  }
+
+  /** Takes a pipe out of the map before closing it, so its closing is not reported as lost. */
+  #drop(key: string): void {
+    const transport = this.#pipes.get(key);
+    this.#pipes.delete(key);
+    transport?.close();
   }
 
   /** Pipes open now, one per edge and channel. */
@@ -98,7 +111,7 @@ export class OriginRelays {
     if (this.#closed) throw new Error('the origin is stopping');
     const { router, producers } = this.#source(request.channelId);
     const key = `${request.edgeNodeId} ${request.channelId}`;
-    this.#pipes.get(key)?.close(); // an edge asks again after losing its half: the old one is dead
+    this.#drop(key); // an edge asks again after losing its half: the old one is dead
     const transport = await router.createPipeTransport(pipeOptions(this.#listen));
     // Closed meanwhile, or the same edge asked again meanwhile (the later request wins): the map holds
     // one pipe per edge and channel, and nothing is left untracked.
@@ -106,10 +119,12 @@ export class OriginRelays {
       transport.close();
       throw new Error('the origin is stopping');
     }
-    this.#pipes.get(key)?.close();
+    this.#drop(key);
     this.#pipes.set(key, transport);
     transport.observer.once('close', () => {
-      if (this.#pipes.get(key) === transport) this.#pipes.delete(key);
+      if (this.#pipes.get(key) !== transport) return;
+      this.#pipes.delete(key);
+      if (!this.#closed) this.#onLost?.(request.edgeNodeId, request.channelId);
     });
     try {
       await transport.connect(request.edge);
@@ -127,6 +142,7 @@ export class OriginRelays {
       }
       return answer;
     } catch (error) {
+      if (this.#pipes.get(key) === transport) this.#pipes.delete(key);
       transport.close();
       throw error;
     }
@@ -134,19 +150,25 @@ export class OriginRelays {
 
   /** Closes the pipe of one channel to one edge (no viewer there watches it any more). */
   release(edgeNodeId: string, channelId: string): void {
-    this.#pipes.get(`${edgeNodeId} ${channelId}`)?.close();
+    this.#drop(`${edgeNodeId} ${channelId}`);
   }
 
   /** Closes every pipe to an edge that left the cluster. */
   forgetEdge(edgeNodeId: string): void {
-    for (const [key, transport] of this.#pipes) if (key.startsWith(`${edgeNodeId} `)) transport.close();
+    for (const key of [...this.#pipes.keys()]) if (key.startsWith(`${edgeNodeId} `)) this.#drop(key);
   }
 
   /** Closes every pipe. Safe to call twice. */
   close(): void {
     this.#closed = true;
-    for (const transport of this.#pipes.values()) transport.close();
+    const pipes = [...this.#pipes.values()];
     this.#pipes.clear();
+    for (const transport of pipes) transport.close();
+  }
+
+  /** The edges that hold a pipe now. */
+  edges(): Set<string> {
+    return new Set([...this.#pipes.keys()].map((key) => key.slice(0, key.indexOf(' '))));
   }
 }
 
@@ -199,6 +221,12 @@ export class EdgeRelay {
   /** Whether the pipe is gone (closed here, or its router closed). */
   get closed(): boolean {
     return this.#transport.closed;
+  }
+
+  /** Calls `listener` once the pipe is gone (closed here, or with its router when the worker died). */
+  onClose(listener: () => void): void {
+    if (this.#transport.closed) listener();
+    else this.#transport.observer.once('close', listener);
   }
 
   /** Closes the edge's half (the origin's is released by a request, or when the edge leaves). */

@@ -7,7 +7,7 @@ import { redactedUrl } from '../config';
 const startedAt = new Date('2026-12-07T08:00:00Z');
 
 it("describes the node by its settings, reachable at its announced address and port unless PUBLIC_URL says", () => {
-  const edge = nodeIdentity(loadConfig({ NODE_ID: 'edge-1', NODE_ROLE: 'edge', NODE_REGION: 'eu-west', ANNOUNCED_IP: '203.0.113.7' }), 3000, startedAt);
+  const edge = nodeIdentity(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379', NODE_ID: 'edge-1', NODE_ROLE: 'edge', NODE_REGION: 'eu-west', ANNOUNCED_IP: '203.0.113.7' }), 3000, startedAt);
   expect(edge).toEqual({ id: 'edge-1', role: 'edge', region: 'eu-west', announcedIp: '203.0.113.7', url: 'http://203.0.113.7:3000', startedAt: '2026-12-07T08:00:00.000Z' });
   expect(nodeIdentity(loadConfig({ ANNOUNCED_IP: '2001:db8::7' }), 8080, startedAt).url).toBe('http://[2001:db8::7]:8080');
   expect(nodeIdentity(loadConfig({ PUBLIC_URL: 'https://edge1.example.com' }), 3000, startedAt).url).toBe('https://edge1.example.com');

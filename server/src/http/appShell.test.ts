@@ -18,3 +18,13 @@ describe('withServedPage', () => {
     expect(JSON.parse(json!).rtpCapabilities.codecs[0].mimeType).toBe(mimeType);
   });
 });
+
+describe('withConnectSources', () => {
+  it("adds the cluster's nodes to connect-src, for HTTP and WebSocket alike, and nothing else", async () => {
+    const { withConnectSources } = await import('./httpApp');
+    const csp = "default-src 'self'; connect-src 'self'; object-src 'none'";
+    expect(withConnectSources(csp, ['http://127.0.0.3:3000', 'https://edge1.example.com', 'http://127.0.0.3:3000'])).toBe(
+      "default-src 'self'; connect-src 'self' http://127.0.0.3:3000 ws://127.0.0.3:3000 https://edge1.example.com wss://edge1.example.com; object-src 'none'",
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import type { ClusterInfo } from '@hybrid-stage/shared';
+import { z } from 'zod';
+import { NodeName, type ClusterInfo, type Placement } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { AppError } from '../errors';
 import { bearerGrant } from './bearer';
@@ -10,8 +11,44 @@ import { route } from './httpErrors';
  *   GET /api/cluster → {redis, self, nodes: [{id, role, region, announcedIp, url, startedAt, updatedAt, load}]}
  * `nodes` is read from the registry in Redis at each request (this node alone without Redis).
  */
-export function clusterRoutes(cluster: () => Promise<ClusterInfo> | undefined, access: AccessTokens): Router {
+/** `GET /api/placement`'s query: the viewer's region, and the nodes it failed to watch from (comma-separated). */
+const PlacementQuery = z.object({
+  channel: z.string().min(1).max(64).optional(),
+  region: NodeName.optional(),
+  failed: z
+    .string()
+    .max(600)
+    .optional()
+    .transform((list) => (list ? list.split(',').filter(Boolean) : []))
+    .pipe(z.array(NodeName).max(8)),
+});
+
+export function clusterRoutes(
+  cluster: () => Promise<ClusterInfo> | undefined,
+  access: AccessTokens,
+  placement: (region: string | undefined, failed: readonly string[]) => Promise<Placement>,
+): Router {
   const router = Router();
+  /**
+   * Where a viewer watches from (anyone may ask):
+   *   GET /api/placement?channel=main&region=eu-west&failed=edge-1,edge-2 → {node, url, region, nodes}
+   * An edge in the viewer's region (this node's by default) under the load threshold, else any under
+   * it, fewest viewers first; the nodes in `failed` are left out. 503 NODE_FULL when all are full.
+   * A page of another node of the cluster may ask (CORS for the cluster's own URLs, nothing wider).
+   */
+  router.get(
+    '/placement',
+    route(async (req, res) => {
+      const query = PlacementQuery.safeParse(req.query);
+      if (!query.success) throw new AppError('INVALID_REQUEST', z.prettifyError(query.error));
+      const answer = await placement(query.data.region, query.data.failed);
+      const from = req.get('origin');
+      if (from && answer.nodes.some((url) => new URL(url).origin === from)) res.setHeader('Access-Control-Allow-Origin', from);
+      res.setHeader('Vary', 'Origin');
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(answer);
+    }),
+  );
   router.get(
     '/cluster',
     route(async (req, res) => {

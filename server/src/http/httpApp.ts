@@ -16,6 +16,7 @@ import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
 import { clusterRoutes } from './clusterRoutes';
+import { NodeName, type Placement } from '@hybrid-stage/shared';
 import { appShell } from './appShell';
 import { forClient } from '../media/forClient';
 
@@ -51,7 +52,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
 >;
 
 /** How the HTTP layer is set up. */
@@ -67,15 +68,34 @@ export interface HttpOptions {
   trustProxy: boolean | number | string;
   /** The cluster's live nodes (`GET /api/cluster`); undefined until the node has registered, right after it listens. */
   cluster: () => Promise<ClusterInfo> | undefined;
+  /** Where a viewer watches from (`GET /api/placement`, and the watch pages' own placement in a cluster). */
+  placement: (region: string | undefined, failed: readonly string[]) => Promise<Placement>;
+  /** Whether the node runs in a cluster (REDIS_URL): watch pages are placed, maybe on another node. */
+  clustered: boolean;
   /** A bearer token `/metrics` asks for (METRICS_TOKEN); without it the metrics are open. */
   metricsToken?: string;
   /** Where viewers reach the event, for links in files that leave the server (PUBLIC_URL, or the server's own address). */
   publicUrl: () => string;
 }
 
+/** The watch pages, which a cluster places on a node (client/src/media/pageMedia.ts WATCH_PAGES). */
+const WATCH_PAGE = /^\/(channel|kiosk)\/[^/]+\/?$/;
+
+/** The region a viewer's page declares (`?region=`), if it is one. */
+const declaredRegion = (value: unknown): string | undefined => (NodeName.safeParse(value).success ? (value as string) : undefined);
+
+/** The policy `csp` with the cluster's node URLs added to connect-src (HTTP for placement, WebSocket for socket.io). */
+export function withConnectSources(csp: string, urls: readonly string[]): string {
+  const sources = urls.flatMap((url) => {
+    const { protocol, host } = new URL(url);
+    return [`${protocol}//${host}`, `${protocol === 'https:' ? 'wss:' : 'ws:'}//${host}`];
+  });
+  return csp.replace("connect-src 'self'", ["connect-src 'self'", ...new Set(sources)].join(' '));
+}
+
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, placement, clustered, metricsToken, publicUrl }: HttpOptions): Express {
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -106,8 +126,9 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     }
   });
 
-  app.get('/api/event', (_req, res) => {
-    const body: EventInfo = { ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() };
+  // On an edge, the origin's (its own feeds and channels are idle).
+  app.get('/api/event', async (_req, res) => {
+    const body: EventInfo = await eventInfo();
     res.json(body);
   });
 
@@ -118,7 +139,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));
   app.use('/api', filmRoutes(films, access, event.viewers));
-  app.use('/api', clusterRoutes(cluster, access));
+  app.use('/api', clusterRoutes(cluster, access, placement));
 
   app.use('/api', (_req, res) => {
     res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such API route' } });
@@ -141,8 +162,15 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
         return;
       }
       // The page carries how viewers get in and the routers' capabilities, so a viewer's page starts
-      // its join without asking for them first.
-      appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0] && forClient(pool.workers[0].router.rtpCapabilities) }).then(
+      // its join without asking for them first; in a cluster a watch page also carries where it
+      // watches from (its socket and media go there), and may connect to the cluster's nodes only.
+      const placed = clustered && WATCH_PAGE.test(req.path) ? placement(declaredRegion(req.query.region), []).catch(() => undefined) : Promise.resolve(undefined);
+      placed
+        .then((where) => {
+          if (where) res.setHeader('Content-Security-Policy', withConnectSources(SECURITY_HEADERS['Content-Security-Policy'], where.nodes));
+          return appShell(clientDir, { viewers: event.viewers, rtpCapabilities: pool.workers[0] && forClient(pool.workers[0].router.rtpCapabilities), ...(where && { placement: where }) });
+        })
+        .then(
         (html) => {
           res.setHeader('Cache-Control', 'no-cache');
           // A path the app has no page for gets the shell too (it shows "page not found" in the

@@ -15,6 +15,8 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   CANNOT_CONSUME: 409,
   RATE_LIMITED: 429,
+  ORIGIN_ONLY: 421,
+  NODE_FULL: 503,
   INTERNAL: 500,
 };
 

@@ -26,6 +26,8 @@ export interface MediaClientEvents {
 export interface ConsumableTrack {
   producer: types.Producer;
   router: types.Router;
+  /** Told of the consumer made (an edge counts its viewers of a channel by them). */
+  onConsumer?: (consumer: types.Consumer) => void;
 }
 
 /**
@@ -150,6 +152,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
       const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
       this.#consumers.set(consumer.id, consumer);
       consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+      track.onConsumer?.(consumer);
       consumer.once('producerclose', () => {
         consumer.close();
         this.emit('consumerClosed', consumer.id);

@@ -12,12 +12,12 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { InviteScopes } from '../access/inviteGrant';
-import type { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { ClientSession } from './ClientSession';
 import type { ClientLink } from './ClientLink';
 import { dispatch, type Caller } from './dispatch';
+import type { Handlers } from './handlers';
 import { feedHandlers } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
 import { inviteHandlers } from './inviteHandlers';
@@ -28,12 +28,29 @@ import { programHandlers } from './programHandlers';
 import { RateLimiter } from './RateLimiter';
 import { EXHIBITION_ROOM, exhibitionHandlers } from './exhibitionHandlers';
 import { recordingHandlers } from './recordingHandlers';
+import type { NodeEvents } from '../cluster/NodeRequests';
+import { AppError } from '../errors';
 
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions' | 'turn'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge'
 >;
+
+/**
+ * What an edge refuses (ORIGIN_ONLY): it serves viewers, and everything that makes the program,
+ * the captions or the recordings lives on the origin. Requests a viewer's page makes (the event,
+ * media, the program, captions to read, the exhibition) and invites (signed with the cluster's
+ * shared key) are served everywhere.
+ */
+export const ORIGIN_ONLY_REQUESTS = [
+  'feed:open', 'feed:produce', 'feed:close', 'feed:consume',
+  'ingest:create', 'ingest:list', 'ingest:close',
+  'captions:drafts', 'captions:commit', 'captions:correct', 'captions:accept', 'captions:ingest',
+  'program:preview', 'program:take', 'program:backup',
+  'recording:start', 'recording:stop', 'recording:list', 'recording:delete',
+  'rerun:create', 'rerun:update', 'rerun:delete',
+] as const satisfies readonly RequestName[];
 
 /** What the handshake leaves on each socket. */
 interface SocketData {
@@ -45,14 +62,30 @@ interface SocketData {
 }
 
 /** The socket.io server, typed with the protocol. */
-export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SignalingIo = Server<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
 /** One client's connection. */
-export type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents, NodeEvents, SocketData>;
+
+/** What signaling needs of the cluster, known once the node is registered. */
+export interface SignalingClusterOptions {
+  /** Whether this node is over its load threshold: an edge then refuses new viewers (NODE_FULL). */
+  full: () => boolean;
+  /** The live nodes' URLs, whose pages may connect here; undefined on a single node (no check, as always). */
+  clusterOrigins?: (() => Promise<string[]>) | undefined;
+}
 
 /** The wired signaling layer. */
 export interface Signaling {
   /** Tells every connected client the server is about to stop. */
   announceClosing(reason: ClosingReason): void;
+}
+
+/** An edge's answer to what only the origin does. */
+function originOnly(): Partial<Handlers> {
+  const refuse = async () => {
+    throw new AppError('ORIGIN_ONLY', 'this node is an edge and serves viewers: studios, the console, desks, ingests, recordings and re-runs connect to the origin');
+  };
+  return Object.fromEntries(ORIGIN_ONLY_REQUESTS.map((name) => [name, refuse]));
 }
 
 /** Room of the sockets that get producer-only broadcasts. */
@@ -62,7 +95,7 @@ const PRODUCERS_ROOM = 'producers';
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A handshake refusal the client can read: `connect_error` carries `data.code`. */
-function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): Error {
+function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED' | 'FORBIDDEN', message: string): Error {
   const error = new Error(code) as Error & { data: unknown };
   error.data = { code, message };
   return error;
@@ -82,8 +115,26 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * hands each connection to the session keeper (which gives a returning client its session back),
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
-export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions, turn } = services;
+export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger, cluster: SignalingClusterOptions = { full: () => false }): Signaling {
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions, turn, eventInfo, edge } = services;
+
+  // In a cluster a page served by one node may connect to another (placement): pages of the
+  // cluster's own nodes may, nothing wider. Clients that send no Origin (not browsers) are not pages.
+  const { clusterOrigins } = cluster;
+  if (clusterOrigins) {
+    let known: { at: number; origins: Promise<Set<string>> } | undefined;
+    const origins = () => {
+      if (!known || Date.now() - known.at > 2000) {
+        known = { at: Date.now(), origins: clusterOrigins().then((urls) => new Set(urls.map((u) => new URL(u).origin)), () => new Set<string>()) };
+      }
+      return known.origins;
+    };
+    io.use((socket, next) => {
+      const from = socket.handshake.headers.origin;
+      if (!from || new URL(from, 'http://invalid').host === socket.handshake.headers.host) return next();
+      void origins().then((allowed) => (allowed.has(from) ? next() : next(refusal('FORBIDDEN', 'pages of other sites may not connect to this event'))));
+    });
+  }
 
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -107,9 +158,9 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     );
   });
 
-  // Coalesce bursts of feed changes into one broadcast.
+  // Coalesce bursts of feed changes into one broadcast (the origin's: an edge has no feeds of its own).
   let feedsChangedPending = false;
-  feeds.on('changed', () => {
+  if (!edge) feeds.on('changed', () => {
     if (feedsChangedPending) return;
     feedsChangedPending = true;
     setImmediate(() => {
@@ -153,13 +204,14 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       viewers: event.viewers,
       handlers: {
         ...mediaHandlers(session),
-        ...feedHandlers(session, feeds, channels, event),
-        ...programHandlers(session, channels),
+        ...feedHandlers(session, feeds, channels, eventInfo),
+        ...programHandlers(session, channels, edge && { programs: edge.programs, full: cluster.full }),
         ...ingestHandlers(session, ingests),
         ...inviteHandlers(grant, inviteScopes, access),
         ...recordingHandlers(recordings, reruns),
         ...captionHandlers(session, captions, rooms),
         ...exhibitionHandlers(socket.id, exhibition, rooms),
+        ...(edge && originOnly()),
       },
       limiter: new RateLimiter(50, 100),
       logger: log,
@@ -181,24 +233,28 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     socket.emit('session:grant', grant);
     socket.emit('session:resumable', { token: link.token, resumed });
     link.deliverMissed();
-    socket.emit('feeds:changed', feeds.list());
+    if (!edge) socket.emit('feeds:changed', feeds.list());
   });
 
   // What changes for everyone goes through the adapter (`io.emit`, `io.to(room).emit`): in a cluster
   // it reaches the sockets on every node, so payloads are plain data (the adapter serialises them
   // with msgpack between nodes). What concerns one socket (its session, grant, media notices) and
   // what only this node knows (its closing, its visitors' presence) stays local.
-  channels.on('changed', (channel) => io.emit('channel:changed', channel));
+  // An edge's own channels, feeds, recordings and re-runs are idle (the origin's are the event's):
+  // it broadcasts none of them, or it would overwrite the origin's on every node's consoles and pages.
+  if (!edge) {
+    channels.on('changed', (channel) => io.emit('channel:changed', channel));
+    channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
+    channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
+    // The list is read from the database; one that cannot be read now is sent with the next change.
+    recordings.on('changed', () => void recordings.list().then((list) => io.to(PRODUCERS_ROOM).emit('recordings:changed', list), () => undefined));
+    reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
+  }
   captions.on('cue', (cue) => io.to(captionRoom(cue.channelId, cue.language)).emit('captions:cue', toWire(cue)));
   captions.on('draft', (cue) => io.to(draftRoom(cue.channelId, cue.language)).emit('captions:draft', toWire(cue)));
-  channels.on('alert', (alert) => io.to(PRODUCERS_ROOM).emit('program:alert', alert));
   // Counts of this node's visitors only: sent across nodes they would overwrite each other's. A
   // cluster-wide count needs the counts kept in Redis (not yet done).
   exhibition.presence.on('counts', (counts) => io.local.to(EXHIBITION_ROOM).emit('exhibition:presence', counts));
-  channels.on('health', (health) => io.to(PRODUCERS_ROOM).emit('feeds:health', health));
-  // The list is read from the database; one that cannot be read now is sent with the next change.
-  recordings.on('changed', () => void recordings.list().then((list) => io.to(PRODUCERS_ROOM).emit('recordings:changed', list), () => undefined));
-  reruns.on('changed', () => io.emit('reruns:changed', reruns.list()));
 
   // Only this node's clients: the others' node keeps running.
   return { announceClosing: (reason) => void io.local.emit('server:closing', { reason }) };

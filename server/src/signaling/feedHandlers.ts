@@ -13,10 +13,11 @@ export function feedHandlers(
   session: ClientSession,
   feeds: FeedRegistry,
   channels: ChannelRegistry,
-  event: EventSummary,
+  eventInfo: () => Promise<EventInfo>,
 ): Handlers<'event:get' | 'feed:open' | 'feed:produce' | 'feed:close' | 'feed:consume'> {
   return {
-    'event:get': async () => ({ ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() }),
+    // On an edge, the origin's: its own feeds and channels are idle.
+    'event:get': () => eventInfo(),
     'feed:open': async ({ studioId, label }) => {
       assertMayPublishIn(session.grant, studioId);
       const feed = feeds.open(studioId, label, 'browser');
