@@ -77,6 +77,16 @@ const ConfigSchema = z.object({
   EVENT_FILE: z.string().default(''),
   /** Viewer registrations accepted from one IP address per minute (when the event asks viewers to register). */
   REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /** Caption cues accepted over HTTP (POST /api/channels/:id/captions) from one access token per minute. */
+  CAPTION_INGEST_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  /** New exhibition visitor ids given to one address per minute (an IPv6 address counts by its /64). */
+  VISITOR_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Stand comments accepted from one address per minute (and 5 per visitor). */
+  COMMENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Gift claims accepted from one address per minute (and 24 per visitor). */
+  GIFT_CLAIMS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Stand visits (a stand's panel opened) counted from one address per minute (and 60 per visitor). */
+  STAND_VISITS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(240),
   /**
    * Which proxies in front of the server to believe about the client's address (X-Forwarded-For),
    * as express's `trust proxy`: empty trusts none; a number of hops ("1"); or addresses and subnets

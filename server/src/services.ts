@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Logger } from './logger';
@@ -11,6 +11,8 @@ import { machineTranslators } from './captions/translation/machineTranslators';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { Exhibition } from './exhibition/Exhibition';
+import { VisitorGate } from './exhibition/VisitorGate';
+import { clientAddressResolver } from './http/clientAddress';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import type { DisposalStack } from './lifecycle/DisposalStack';
@@ -38,6 +40,10 @@ export interface Services {
   readonly captions: CaptionPipeline;
   /** The virtual exhibition's stands, comments, gifts and visits. */
   readonly exhibition: Exhibition;
+  /** Issues and checks exhibition visitor ids, and limits what each address and visitor writes. */
+  readonly visitors: VisitorGate;
+  /** The client's address behind the proxies TRUST_PROXY names (for a socket's handshake; express has req.ip). */
+  readonly clientAddress: (req: IncomingMessage) => string;
   readonly recordings: RecordingRegistry;
   readonly reruns: ReRunScheduler;
   readonly films: FilmLibrary;
@@ -126,11 +132,14 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     await closed;
   });
 
+  const translators = machineTranslators(config, privateTempDir(config.DATA_DIR, logger));
+  // Closed after the captions' sources (desks, ingest, re-runs), which close before it.
+  stack.push('machine translation', () => Promise.all([...new Set(translators.values())].map((t) => t.close?.())).then(() => undefined));
   const captions = new CaptionPipeline({
     store: new CaptionStore(db),
     agenda,
     channelIds: new Set(setup.channels.map((c) => c.id)),
-    translators: machineTranslators(config, privateTempDir(config.DATA_DIR, logger)),
+    translators,
     review: config.MT_REVIEW,
     logger: logger.child({ component: 'captions' }),
   });
@@ -206,6 +215,13 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const services: Services = {
     pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
     registrations: new RegistrationStore(db),
+    visitors: new VisitorGate(access, {
+      visitorIds: config.VISITOR_IDS_PER_MINUTE,
+      comments: config.COMMENTS_PER_MINUTE,
+      gifts: config.GIFT_CLAIMS_PER_MINUTE,
+      visits: config.STAND_VISITS_PER_MINUTE,
+    }),
+    clientAddress: clientAddressResolver(config.TRUST_PROXY),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

@@ -16,8 +16,10 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   /** The event asks viewers to register, and this client has not (it has no access token). */
   'REGISTRATION_REQUIRED',
-  /** Too many requests from one connection. */
+  /** Too many requests from one connection (or, for some actions, from one address or visitor). */
   'RATE_LIMITED',
+  /** The visitor id was not issued by this server (made by the client, or under another key): ask for a new one. */
+  'INVALID_VISITOR',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

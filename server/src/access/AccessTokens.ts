@@ -87,6 +87,30 @@ export class AccessTokens {
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
 
+  /**
+   * A new exhibition visitor id, signed with this server's key, so a client cannot make up ids (to
+   * claim a stand's vouchers again and again, or count as a thousand visitors): 12 random bytes and
+   * a 128-bit HMAC, both base64url (see ISSUED_VISITOR_ID).
+   */
+  issueVisitorId(): string {
+    const random = randomBytes(12).toString('base64url');
+    return `${random}.${this.#visitorSignature(random)}`;
+  }
+
+  /** Whether `id` was made by {@link issueVisitorId} under this key. */
+  isIssuedVisitorId(id: string): boolean {
+    const dot = id.indexOf('.');
+    if (dot !== 16 || id.length !== 39) return false;
+    const expected = Buffer.from(this.#visitorSignature(id.slice(0, dot)));
+    const given = Buffer.from(id.slice(dot + 1));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  #visitorSignature(random: string): string {
+    // Its own label, so no visitor id is ever a path signature or the other way round.
+    return createHmac('sha256', this.#key).update(`visitor ${random}`).digest().subarray(0, 16).toString('base64url');
+  }
+
   #pathSignature(path: string, expires: number): string {
     return createHmac('sha256', this.#key).update(`path ${path} ${expires}`).digest('base64url');
   }

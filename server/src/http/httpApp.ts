@@ -51,7 +51,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
 >;
 
 /** How the HTTP layer is set up. */
@@ -63,6 +63,8 @@ export interface HttpOptions {
   clientDir: string;
   /** Registrations accepted from one address per minute. */
   registrationsPerMinute: number;
+  /** Caption cues accepted over HTTP from one token per minute. */
+  captionIngestPerMinute: number;
   /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
   trustProxy: boolean | number | string;
   /** The cluster's live nodes (`GET /api/cluster`); undefined until the node has registered, right after it listens. */
@@ -74,8 +76,8 @@ export interface HttpOptions {
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, captionIngestPerMinute, trustProxy, cluster, metricsToken, publicUrl }: HttpOptions): Express {
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -112,9 +114,9 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   });
 
   app.use('/api', ingestRoutes(ingests, access));
-  app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
+  app.use('/api', captionRoutes(captions, agenda, access, event.viewers, captionIngestPerMinute));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));
-  app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
+  app.use('/api', exhibitionRoutes(exhibition, visitors, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));
   app.use('/api', filmRoutes(films, access, event.viewers));

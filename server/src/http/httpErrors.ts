@@ -15,6 +15,7 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_STATE: 409,
   CANNOT_CONSUME: 409,
   RATE_LIMITED: 429,
+  INVALID_VISITOR: 401,
   INTERNAL: 500,
 };
 
