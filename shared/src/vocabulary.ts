@@ -39,6 +39,8 @@ export const RTL_LANGUAGES: ReadonlySet<(typeof LANGUAGES)[number]> = new Set(['
 export const MAX_CUE_TEXT = 500;
 /** Longest cue, in milliseconds. */
 export const MAX_CUE_DURATION_MS = 30_000;
+/** Most cues in one WebVTT file (a session's or a film's): four hours at a cue every three seconds. */
+export const MAX_VTT_CUES = 5000;
 
 /** The regions exhibitors' teams cover. */
 export const REGIONS = ['europe', 'middle-east', 'africa-turkey', 'asia-pacific', 'americas', 'cis'] as const;

@@ -19,7 +19,8 @@ const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_ING
  *                                                               CAPTION_INGEST_PER_MINUTE cues a minute per token)
  *   GET  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a session's captions as WebVTT
  *                                                                            (a viewer token when the event asks viewers to register)
- *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token)
+ *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token),
+ *                                                                            replacing the one imported before → 201 {cues, replaced}
  */
 export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens, viewers: ViewerAccess, ingestCuesPerMinute: number): Router {
   const router = Router();
@@ -81,7 +82,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const found = session(channelId, String(req.params.sessionId));
       if (typeof req.body !== 'string') throw new AppError('INVALID_REQUEST', 'send the file as text/vtt');
       const cues = parseWebVtt(req.body);
-      res.status(201).json({ cues: await captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`) });
+      res.status(201).json(await captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`));
     }),
   );
   return router;
