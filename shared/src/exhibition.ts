@@ -17,9 +17,6 @@ export const StandId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lower-case
  */
 export const VisitorId = z.string().regex(/^[A-Za-z0-9._-]{8,64}$/, '8 to 64 letters, digits, ".", "-" or "_"');
 
-/** The shape of an id the server issued: 16 random characters, a dot, 22 of signature (base64url). */
-export const ISSUED_VISITOR_ID = /^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}$/;
-
 /** The answer to `POST /api/visitors`: a new visitor id, signed by the server. */
 export interface IssuedVisitorId {
   visitorId: string;

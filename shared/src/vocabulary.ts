@@ -61,3 +61,6 @@ export const MAX_COMMENT_TEXT = 1000;
 export const MAX_COMMENT_AUTHOR = 40;
 /** Most gifts one stand may hand out. */
 export const MAX_GIFT_STOCK = 100_000;
+
+/** The shape of a visitor id the server issued: 16 random characters, a dot, 22 of signature (base64url). */
+export const ISSUED_VISITOR_ID = /^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}$/;

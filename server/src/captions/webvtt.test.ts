@@ -37,7 +37,7 @@ describe('parseWebVtt', () => {
     expect(parseWebVtt(file(cue('00:02.000', '00:32.000', 'thirty seconds')))).toHaveLength(1);
     expect(() => parseWebVtt(file(cue('00:00.000', '00:01.000', 'x'.repeat(501))))).toThrow(/cue 1 .*500/);
     expect(() => parseWebVtt(file(cue('00:00.000', '00:01.000', '<i> </i>')))).toThrow(/text is empty/);
-    expect(() => parseWebVtt(file(cue('00:01.000', '00:01.000', 'no time')))).toThrow(/endMs must be after startMs/);
+    expect(() => parseWebVtt(file(cue('00:01.000', '00:01.000', 'no time')))).toThrow(/End timestamp is not greater/);
     const clock = (ms: number) => new Date(ms).toISOString().slice(11, 23);
     const many = Array.from({ length: MAX_VTT_CUES + 1 }, (_, i) => cue(clock(i * 1000), clock(i * 1000 + 500), 'c'));
     expect(() => parseWebVtt(file(...many))).toThrow(new RegExp(`at most ${MAX_VTT_CUES} cues`));

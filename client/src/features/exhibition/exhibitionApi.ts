@@ -1,16 +1,16 @@
-import {
-  ISSUED_VISITOR_ID,
-  type FilmInfo,
-  type ExhibitionAnalytics,
-  type GiftVoucher,
-  type IssuedVisitorId,
-  type NewComment,
-  type NewStand,
-  type StandComment,
-  type StandContent,
-  type StandInfo,
-  type StandPlacement,
+import type {
+  FilmInfo,
+  ExhibitionAnalytics,
+  GiftVoucher,
+  IssuedVisitorId,
+  NewComment,
+  NewStand,
+  StandComment,
+  StandContent,
+  StandInfo,
+  StandPlacement,
 } from '@hybrid-stage/shared';
+import { ISSUED_VISITOR_ID } from '@hybrid-stage/shared/vocabulary';
 import { sendJson } from '../../http/api';
 import { RequestError } from '../../signaling/SignalingClient';
 
