@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { AccessTokens } from './access/AccessTokens';
+import { RevocationList } from './access/RevocationList';
 import { Agenda } from './agenda/Agenda';
 import { demoAgenda, demoStart } from './agenda/demoAgenda';
 import { CaptionPipeline } from './captions/CaptionPipeline';
@@ -50,6 +51,8 @@ export interface Services {
   readonly agenda: Agenda;
   /** Mints and checks the access tokens in invite links. */
   readonly access: AccessTokens;
+  /** Links and roles the admin revoked, stored; `access` refuses their tokens. */
+  readonly revocations: RevocationList;
   /** Viewers who registered (when the event asks them to). */
   readonly registrations: RegistrationStore;
   /** Every client's session, kept across short drops of its connection. */
@@ -177,6 +180,8 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   stack.push('client sessions', () => sessions.close());
 
   const access = AccessTokens.inDataDir(config.DATA_DIR);
+  const revocations = await RevocationList.start(db);
+  access.useRevocations(revocations);
 
   const recordings = new RecordingRegistry({
     store: new RecordingStore(db),
@@ -213,7 +218,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     },
   };
   const services: Services = {
-    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
+    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, revocations, sessions, event,
     registrations: new RegistrationStore(db),
     visitors: new VisitorGate(access, {
       visitorIds: config.VISITOR_IDS_PER_MINUTE,

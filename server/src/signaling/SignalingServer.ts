@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { InviteScopes } from '../access/inviteGrant';
+import type { TokenIdentity } from '../access/RevocationList';
 import type { AppError } from '../errors';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
@@ -20,7 +21,7 @@ import type { ClientLink } from './ClientLink';
 import { dispatch, type Caller } from './dispatch';
 import { feedHandlers } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
-import { inviteHandlers } from './inviteHandlers';
+import { inviteHandlers, type RevocationEffects } from './inviteHandlers';
 import { captionHandlers, captionRoom, draftRoom } from './captionHandlers';
 import { toWire } from '../captions/CaptionPipeline';
 import { mediaHandlers } from './mediaHandlers';
@@ -32,7 +33,7 @@ import { recordingHandlers } from './recordingHandlers';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions'
 >;
 
 /** What the handshake leaves on each socket. */
@@ -42,6 +43,8 @@ interface SocketData {
   hasToken: boolean;
   /** The resume token the client sent, if it is reconnecting after a drop. */
   resume?: string;
+  /** Its access token's id and mint time, for ending the connection when the link is revoked. */
+  token?: TokenIdentity;
 }
 
 /** The socket.io server, typed with the protocol. */
@@ -57,6 +60,10 @@ export interface Signaling {
 
 /** Room of the sockets that get producer-only broadcasts. */
 const PRODUCERS_ROOM = 'producers';
+
+/** Room of the sockets connected with one link (its token id), and of those with a link of one role. */
+const linkRoom = (jti: string) => `link:${jti}`;
+const roleRoom = (role: string) => `role:${role}`;
 
 /** Largest socket.io message accepted, in bytes. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -83,7 +90,7 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
 export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, recordings, reruns, access, event, sessions } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, recordings, reruns, access, revocations, event, sessions } = services;
 
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -98,9 +105,10 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       next();
       return;
     }
-    access.verify(auth.data.token).then(
-      (grant) => {
+    access.verifyIdentity(auth.data.token).then(
+      ({ grant, identity }) => {
         socket.data.grant = grant;
+        socket.data.token = identity;
         next();
       },
       (error: AppError) => next(refusal('UNAUTHORIZED', error.message)),
@@ -122,6 +130,23 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     studioIds: feeds.studios.map((s) => s.id),
     channelIds: channels.list().map((c) => c.id),
     hasStand: (standId) => exhibition.stands.has(standId),
+  };
+
+  // A revoked link's connections end (on every node: the rooms go through the adapter); the page
+  // reconnects, and its handshake is refused. A role's: only the connections made with links minted
+  // before the revocation, not those of links made since.
+  const revocationEffects: RevocationEffects = {
+    linkRevoked: (link) => io.in(linkRoom(link.id)).disconnectSockets(true),
+    roleRevoked: ({ role, issuedBefore }) =>
+      void io
+        .in(roleRoom(role))
+        .fetchSockets()
+        .then(
+          (sockets) => {
+            for (const s of sockets) if ((s.data.token?.issuedAtMs ?? 0) < Date.parse(issuedBefore)) s.disconnect(true);
+          },
+          (err: unknown) => logger.warn({ err }, 'cannot end the connections of revoked links'),
+        ),
   };
 
   /** A new client's session: its notices go through its link, to whichever connection it has then. */
@@ -156,7 +181,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         ...feedHandlers(session, feeds, channels, event),
         ...programHandlers(session, channels),
         ...ingestHandlers(session, ingests),
-        ...inviteHandlers(grant, inviteScopes, access),
+        ...inviteHandlers(grant, inviteScopes, access, revocations, revocationEffects),
         ...recordingHandlers(recordings, reruns),
         ...captionHandlers(session, captions, rooms),
         ...exhibitionHandlers(socket.id, clientAddress(socket.request), exhibition, visitors, rooms),
@@ -178,6 +203,10 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       sessions.disconnected(link, socket, reason === 'client namespace disconnect');
     });
     if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
+    if (socket.data.token) {
+      if (socket.data.token.jti) void socket.join(linkRoom(socket.data.token.jti));
+      void socket.join(roleRoom(grant.role));
+    }
     socket.emit('session:grant', grant);
     socket.emit('session:resumable', { token: link.token, resumed });
     link.deliverMissed();
