@@ -77,6 +77,16 @@ const ConfigSchema = z.object({
   EVENT_FILE: z.string().default(''),
   /** Viewer registrations accepted from one IP address per minute (when the event asks viewers to register). */
   REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * Clients one media worker takes before new viewers are refused with SERVER_FULL (crew are placed
+   * anyway), so the viewers already watching keep their picture; 0 for no ceiling. The node's
+   * ceiling is this times WORKERS.
+   */
+  VIEWERS_PER_WORKER: z.coerce.number().int().min(0).max(100_000).default(500),
+  /** Signaling connections one client address (IPv4, or IPv6 /64) may hold open at once. */
+  SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Media consumers (one per audio or video track watched) the clients of one address may hold at once. */
+  CONSUMERS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   /** Caption cues accepted over HTTP (POST /api/channels/:id/captions) from one access token per minute. */
   CAPTION_INGEST_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /** New exhibition visitor ids given to one address per minute (an IPv6 address counts by its /64). */

@@ -25,6 +25,7 @@ import { RecordingStore } from './recording/RecordingStore';
 import { RegistrationStore } from './registration/RegistrationStore';
 import { ReRunScheduler } from './reruns/ReRunScheduler';
 import { ReRunStore } from './reruns/ReRunStore';
+import { AddressLoad } from './signaling/AddressLoad';
 import { ClientSessionKeeper } from './signaling/ClientSessionKeeper';
 import type { EventSummary } from './signaling/feedHandlers';
 import { createSignalingIo, type ClientSocket, type SignalingIo } from './signaling/SignalingServer';
@@ -45,6 +46,8 @@ export interface Services {
   readonly visitors: VisitorGate;
   /** The client's address behind the proxies TRUST_PROXY names (for a socket's handshake; express has req.ip). */
   readonly clientAddress: (req: IncomingMessage) => string;
+  /** Sockets and consumers each client address holds, within SOCKETS_PER_ADDRESS and CONSUMERS_PER_ADDRESS. */
+  readonly addressLoad: AddressLoad;
   readonly recordings: RecordingRegistry;
   readonly reruns: ReRunScheduler;
   readonly films: FilmLibrary;
@@ -110,6 +113,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     listenIp: config.RTC_LISTEN_IP,
     announcedIp: config.ANNOUNCED_IP,
     portRange: config.MEDIA_PORT_RANGE,
+    maxClientsPerWorker: config.VIEWERS_PER_WORKER,
     logger: logger.child({ component: 'workers' }),
   });
   stack.push('media workers', () => pool.close());
@@ -227,6 +231,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
       visits: config.STAND_VISITS_PER_MINUTE,
     }),
     clientAddress: clientAddressResolver(config.TRUST_PROXY),
+    addressLoad: new AddressLoad({ sockets: config.SOCKETS_PER_ADDRESS, consumers: config.CONSUMERS_PER_ADDRESS }),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

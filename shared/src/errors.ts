@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   /** The visitor id was not issued by this server (made by the client, or under another key): ask for a new one. */
   'INVALID_VISITOR',
+  /** This server has as many viewers as its workers take (its ceiling): try again later, or another server. */
+  'SERVER_FULL',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

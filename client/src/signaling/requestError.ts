@@ -13,6 +13,7 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: 'errors.forbidden',
   RATE_LIMITED: 'errors.rateLimited',
   REGISTRATION_REQUIRED: 'errors.registrationRequired',
+  SERVER_FULL: 'errors.serverFull',
   PROTOCOL_MISMATCH: 'connection.reload',
 };
 

@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   CANNOT_CONSUME: 409,
   RATE_LIMITED: 429,
   INVALID_VISITOR: 401,
+  SERVER_FULL: 503,
   INTERNAL: 500,
 };
 

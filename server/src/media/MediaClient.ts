@@ -26,6 +26,12 @@ export interface ConsumableTrack {
   router: types.Router;
 }
 
+/** A share of consumers: taken before a consumer is made, given back when it closes (AddressLoad's, per client address). */
+export interface ConsumerBudget {
+  take(): boolean;
+  release(): void;
+}
+
 /**
  * The media side of one connected client: its WebRTC transports on one worker's router and the
  * consumers made for it. Knows nothing of sockets; the signaling layer drives it.
@@ -37,11 +43,15 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   readonly #consumers = new Map<string, types.Consumer>();
   #closed = false;
 
+  /** The consumers its client's address may still make (AddressLoad); none: no cap beyond the client's own. */
+  readonly #budget: ConsumerBudget | undefined;
+
   /** `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place. */
-  constructor(pool: WorkerPool, worker: MediaWorker) {
+  constructor(pool: WorkerPool, worker: MediaWorker, budget?: ConsumerBudget) {
     super();
     this.#pool = pool;
     this.#worker = worker;
+    this.#budget = budget;
     worker.router.observer.once('close', this.#onMediaGone);
     // Also a client with no transport yet: a new one on a closed server would fail until it reconnects.
     worker.webRtcServer.observer.once('close', this.#onMediaGone);
@@ -125,13 +135,26 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
       if (this.#consumers.size >= MAX_CONSUMERS_PER_CLIENT) {
         throw new AppError('INVALID_STATE', `at most ${MAX_CONSUMERS_PER_CLIENT} consumers per connection; close some first`);
       }
-      const producer = await this.#pool.pipe(track.producer, track.router, this.router);
-      if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
-        throw new AppError('CANNOT_CONSUME', `this browser cannot receive the feed's ${producer.kind} codec`);
+      if (this.#budget && !this.#budget.take()) {
+        throw new AppError('RATE_LIMITED', 'too many streams are watched from this address; close some first');
       }
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+      let consumer: types.Consumer;
+      try {
+        const producer = await this.#pool.pipe(track.producer, track.router, this.router);
+        if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+          throw new AppError('CANNOT_CONSUME', `this browser cannot receive the feed's ${producer.kind} codec`);
+        }
+        consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+      } catch (error) {
+        this.#budget?.release();
+        throw error;
+      }
       this.#consumers.set(consumer.id, consumer);
-      consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+      // However it closes (by the client, its transport, its producer, the worker), its place is given back.
+      consumer.observer.once('close', () => {
+        this.#consumers.delete(consumer.id);
+        this.#budget?.release();
+      });
       consumer.once('producerclose', () => {
         consumer.close();
         this.emit('consumerClosed', consumer.id);

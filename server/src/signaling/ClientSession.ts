@@ -1,6 +1,6 @@
 import type { Grant } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
-import { MediaClient } from '../media/MediaClient';
+import { MediaClient, type ConsumerBudget } from '../media/MediaClient';
 import type { WorkerPool } from '../media/WorkerPool';
 import { AppError, NotFoundError } from '../errors';
 
@@ -29,10 +29,14 @@ export class ClientSession {
   /** Who this client is: its role and scope, from its access token (anonymous viewers have none). */
   readonly grant: Grant;
 
-  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications) {
+  readonly #budget: ConsumerBudget | undefined;
+
+  /** `budget`: the consumers its client's address may still make (AddressLoad). */
+  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications, budget?: ConsumerBudget) {
     this.#pool = pool;
     this.grant = grant;
     this.#notify = notify;
+    this.#budget = budget;
   }
 
   get closed(): boolean {
@@ -49,7 +53,8 @@ export class ClientSession {
     if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));
     if (!this.#media) {
       const media = Promise.resolve().then(() => {
-        const client = new MediaClient(this.#pool, this.#pool.placeClient());
+        // Viewers (anonymous or with a viewer link) meet the workers' ceiling; crew never do.
+        const client = new MediaClient(this.#pool, this.#pool.placeClient(this.grant.role === 'viewer' ? 'viewer' : 'crew'), this.#budget);
         client.on('consumerClosed', this.#notify.consumerClosed);
         client.on('lost', this.#notify.mediaLost);
         client.once('close', () => {

@@ -33,7 +33,7 @@ import { recordingHandlers } from './recordingHandlers';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions'
 >;
 
 /** What the handshake leaves on each socket. */
@@ -45,6 +45,8 @@ interface SocketData {
   resume?: string;
   /** Its access token's id and mint time, for ending the connection when the link is revoked. */
   token?: TokenIdentity;
+  /** The client's address (behind TRUST_PROXY's proxies), whose sockets and consumers are counted. */
+  address: string;
 }
 
 /** The socket.io server, typed with the protocol. */
@@ -69,7 +71,7 @@ const roleRoom = (role: string) => `role:${role}`;
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A handshake refusal the client can read: `connect_error` carries `data.code`. */
-function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED', message: string): Error {
+function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED' | 'RATE_LIMITED', message: string): Error {
   const error = new Error(code) as Error & { data: unknown };
   error.data = { code, message };
   return error;
@@ -90,7 +92,7 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
 export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, recordings, reruns, access, revocations, event, sessions } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, addressLoad, recordings, reruns, access, revocations, event, sessions } = services;
 
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -100,16 +102,26 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     }
     socket.data.hasToken = !!auth.data.token;
     socket.data.resume = auth.data.resume;
+    // Counted last, once nothing else refuses it; given back on disconnect.
+    const admit = () => {
+      const address = clientAddress(socket.request);
+      if (!addressLoad.openSocket(address)) {
+        next(refusal('RATE_LIMITED', 'too many connections from this address; close some pages and reload'));
+        return;
+      }
+      socket.data.address = address;
+      next();
+    };
     if (!auth.data.token) {
       socket.data.grant = { role: 'viewer' };
-      next();
+      admit();
       return;
     }
     access.verifyIdentity(auth.data.token).then(
       ({ grant, identity }) => {
         socket.data.grant = grant;
         socket.data.token = identity;
-        next();
+        admit();
       },
       (error: AppError) => next(refusal('UNAUTHORIZED', error.message)),
     );
@@ -150,18 +162,24 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
   };
 
   /** A new client's session: its notices go through its link, to whichever connection it has then. */
-  const openSession = (grant: Grant) => (link: ClientLink<ClientSocket>) =>
-    new ClientSession(pool, grant, {
-      consumerClosed: (consumerId) => link.notify((s) => s.emit('consumer:closed', { consumerId })),
-      // Lost media makes every earlier notice moot.
-      mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
-    });
+  const openSession = (grant: Grant, address: string) => (link: ClientLink<ClientSocket>) =>
+    new ClientSession(
+      pool,
+      grant,
+      {
+        consumerClosed: (consumerId) => link.notify((s) => s.emit('consumer:closed', { consumerId })),
+        // Lost media makes every earlier notice moot.
+        mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
+      },
+      // Counted against the address it was opened from, also when it resumes from another.
+      addressLoad.consumerBudget(address),
+    );
 
   io.on('connection', (socket: ClientSocket) => {
     const log = logger.child({ socket: socket.id });
     const { grant, hasToken } = socket.data;
     // A client back from a drop within the grace period gets its session (and media) back.
-    const { link, resumed } = sessions.connect(socket, { grant, withToken: hasToken, resume: socket.data.resume }, openSession(grant));
+    const { link, resumed } = sessions.connect(socket, { grant, withToken: hasToken, resume: socket.data.resume }, openSession(grant, socket.data.address));
     if (resumed) log.debug('client resumed its session');
     const { session } = link;
     const rooms = {
@@ -184,7 +202,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         ...inviteHandlers(grant, inviteScopes, access, revocations, revocationEffects),
         ...recordingHandlers(recordings, reruns),
         ...captionHandlers(session, captions, rooms),
-        ...exhibitionHandlers(socket.id, clientAddress(socket.request), exhibition, visitors, rooms),
+        ...exhibitionHandlers(socket.id, socket.data.address, exhibition, visitors, rooms),
       },
       limiter: new RateLimiter(50, 100),
       logger: log,
@@ -198,6 +216,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
 
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'client disconnected');
+      addressLoad.closeSocket(socket.data.address);
       exhibition.presence.leave(socket.id);
       // A client that closed its connection itself is gone; any other drop may be a network blip.
       sessions.disconnected(link, socket, reason === 'client namespace disconnect');
