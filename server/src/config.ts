@@ -71,6 +71,14 @@ const ConfigSchema = z.object({
   RECORD_SESSIONS: flag.default(true),
   /** Whether the demo's short films are made (by ffmpeg, into DATA_DIR/films) when the cinema has none of them. */
   DEMO_FILMS: flag.default(true),
+  /**
+   * Free disk space kept on DATA_DIR's file system, in megabytes: no recording starts and no film
+   * upload is taken that would go under it (DISK_FULL), and running recordings are stopped and
+   * finished when it is reached, leaving the database room to write.
+   */
+  DISK_FLOOR_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  /** Finished recordings are deleted this many days after they ended (not while a re-run is scheduled from them); 0 keeps them. */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** Largest film video upload, in megabytes. */
   FILM_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** A JSON file describing the event (name, studios, channels); empty runs the built-in demo event. */

@@ -9,6 +9,7 @@ import { demoAgenda, demoStart } from './agenda/demoAgenda';
 import { CaptionPipeline } from './captions/CaptionPipeline';
 import { CaptionStore } from './captions/CaptionStore';
 import { machineTranslators } from './captions/translation/machineTranslators';
+import { DiskSpace } from './files/DiskSpace';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { Exhibition } from './exhibition/Exhibition';
@@ -193,6 +194,10 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     agenda,
     dir: join(config.DATA_DIR, 'recordings'),
     recordSessions: config.RECORD_SESSIONS,
+    disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'recordings')), config.DISK_FLOOR_MB * 1024 * 1024),
+    // The node whose files they are prunes them (on a shared PostgreSQL, the origin).
+    retentionDays: ownsEventState ? config.RECORDING_RETENTION_DAYS : 0,
+    deleteForRetention: (recordingId): Promise<void> => reruns.deleteRecording(recordingId),
     logger: logger.child({ component: 'recording' }),
   });
   stack.push('recordings', () => recordings.close());
@@ -210,8 +215,14 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   });
   stack.push('re-runs', () => reruns.close());
   await reruns.start(ownsEventState);
+  await recordings.pruneOld();
 
-  const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
+  const films = new FilmLibrary({
+    dir: join(config.DATA_DIR, 'films'),
+    maxVideoBytes: config.FILM_MAX_MB * 1_000_000,
+    disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'films')), config.DISK_FLOOR_MB * 1024 * 1024),
+    logger: logger.child({ component: 'cinema' }),
+  });
   const event: EventSummary = {
     name: setup.name,
     timeZone: setup.timeZone,

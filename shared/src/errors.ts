@@ -22,6 +22,8 @@ export const ERROR_CODES = [
   'INVALID_VISITOR',
   /** This server has as many viewers as its workers take (its ceiling): try again later, or another server. */
   'SERVER_FULL',
+  /** Not enough free disk space to record or take an upload (the floor DISK_FLOOR_MB is kept free). */
+  'DISK_FULL',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

@@ -14,6 +14,7 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   RATE_LIMITED: 'errors.rateLimited',
   REGISTRATION_REQUIRED: 'errors.registrationRequired',
   SERVER_FULL: 'errors.serverFull',
+  DISK_FULL: 'errors.diskFull',
   PROTOCOL_MISMATCH: 'connection.reload',
 };
 

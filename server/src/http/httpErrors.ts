@@ -17,6 +17,7 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   INVALID_VISITOR: 401,
   SERVER_FULL: 503,
+  DISK_FULL: 507,
   INTERNAL: 500,
 };
 
