@@ -91,6 +91,11 @@ const ConfigSchema = z.object({
    * ceiling is this times WORKERS.
    */
   VIEWERS_PER_WORKER: z.coerce.number().int().min(0).max(100_000).default(500),
+  /**
+   * A viewer's receive transport whose browser sent nothing (no STUN consent check, no RTCP report)
+   * for this many seconds is closed, with its consumers; 0 never. Browsers send both every few seconds.
+   */
+  SILENT_PEER_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
   /** Signaling connections one client address (IPv4, or IPv6 /64) may hold open at once. */
   SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Media consumers (one per audio or video track watched) the clients of one address may hold at once. */

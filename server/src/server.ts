@@ -71,7 +71,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     );
     const demoFilms = new AbortController();
     stack.push('demo films', () => demoFilms.abort());
-    const signaling = attachSignaling(io, services, logger.child({ component: 'signaling' }));
+    const signaling = attachSignaling(io, services, logger.child({ component: 'signaling' }), { silentPeerMs: config.SILENT_PEER_SECONDS * 1000 });
     // First thing on a stop: every client hears why.
     stack.push('closing notice', () => signaling.announceClosing(reason));
 

@@ -17,6 +17,8 @@ export interface MediaClientEvents {
    * everything of the client is gone (`close` follows).
    */
   lost: [];
+  /** A receive transport was closed because its peer had gone silent (see MediaClientOptions.silentPeerMs). */
+  silent: [transportId: string];
   close: [];
 }
 
@@ -32,6 +34,16 @@ export interface ConsumerBudget {
   release(): void;
 }
 
+/** Options of a {@link MediaClient}. */
+export interface MediaClientOptions {
+  budget?: ConsumerBudget;
+  /**
+   * A receive transport whose peer sent nothing (no STUN consent check, no RTCP report, no DTLS)
+   * for this long is closed; 0 never. mediasoup 3.12 has no ICE consent freshness of its own.
+   */
+  silentPeerMs?: number;
+}
+
 /**
  * The media side of one connected client: its WebRTC transports on one worker's router and the
  * consumers made for it. Knows nothing of sockets; the signaling layer drives it.
@@ -45,13 +57,15 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
 
   /** The consumers its client's address may still make (AddressLoad); none: no cap beyond the client's own. */
   readonly #budget: ConsumerBudget | undefined;
+  readonly #silentPeerMs: number;
 
   /** `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place. */
-  constructor(pool: WorkerPool, worker: MediaWorker, budget?: ConsumerBudget) {
+  constructor(pool: WorkerPool, worker: MediaWorker, { budget, silentPeerMs = 0 }: MediaClientOptions = {}) {
     super();
     this.#pool = pool;
     this.#worker = worker;
     this.#budget = budget;
+    this.#silentPeerMs = silentPeerMs;
     worker.router.observer.once('close', this.#onMediaGone);
     // Also a client with no transport yet: a new one on a closed server would fail until it reconnects.
     worker.webRtcServer.observer.once('close', this.#onMediaGone);
@@ -99,12 +113,42 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
+    if (direction === 'recv' && this.#silentPeerMs > 0) this.#closeWhenSilent(transport);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
       iceCandidates: forClient(transport.iceCandidates),
       dtlsParameters: forClient(transport.dtlsParameters),
     };
+  }
+
+  /**
+   * Closes `transport` once its peer has sent nothing for {@link MediaClientOptions.silentPeerMs}: a
+   * browser that receives sends STUN consent checks and RTCP receiver reports every few seconds,
+   * all counted in the transport's bytesReceived (every packet on a WebRTC transport is); one whose
+   * peer went away (or never connected) would otherwise keep its consumers, and their media, as long
+   * as the signaling socket lives. The transport's consumers close with it.
+   */
+  #closeWhenSilent(transport: types.WebRtcTransport): void {
+    let received = -1;
+    let quietSince = Date.now();
+    const timer = setInterval(() => {
+      transport.getStats().then(
+        (stats) => {
+          const now = stats.reduce((sum, s) => sum + s.bytesReceived, 0);
+          if (now !== received) {
+            received = now;
+            quietSince = Date.now();
+          } else if (Date.now() - quietSince >= this.#silentPeerMs && !transport.closed) {
+            transport.close();
+            this.emit('silent', transport.id);
+          }
+        },
+        () => undefined, // closed meanwhile
+      );
+    }, Math.max(250, Math.floor(this.#silentPeerMs / 4)));
+    timer.unref();
+    transport.observer.once('close', () => clearInterval(timer));
   }
 
   /** Completes the DTLS handshake parameters of one of the client's transports. */

@@ -1,6 +1,6 @@
 import type { Grant } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
-import { MediaClient, type ConsumerBudget } from '../media/MediaClient';
+import { MediaClient, type MediaClientOptions } from '../media/MediaClient';
 import type { WorkerPool } from '../media/WorkerPool';
 import { AppError, NotFoundError } from '../errors';
 
@@ -29,14 +29,14 @@ export class ClientSession {
   /** Who this client is: its role and scope, from its access token (anonymous viewers have none). */
   readonly grant: Grant;
 
-  readonly #budget: ConsumerBudget | undefined;
+  readonly #mediaOptions: MediaClientOptions;
 
-  /** `budget`: the consumers its client's address may still make (AddressLoad). */
-  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications, budget?: ConsumerBudget) {
+  /** `mediaOptions`: the consumers its client's address may still make (AddressLoad), when a silent peer's transport closes. */
+  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications, mediaOptions: MediaClientOptions = {}) {
     this.#pool = pool;
     this.grant = grant;
     this.#notify = notify;
-    this.#budget = budget;
+    this.#mediaOptions = mediaOptions;
   }
 
   get closed(): boolean {
@@ -54,7 +54,7 @@ export class ClientSession {
     if (!this.#media) {
       const media = Promise.resolve().then(() => {
         // Viewers (anonymous or with a viewer link) meet the workers' ceiling; crew never do.
-        const client = new MediaClient(this.#pool, this.#pool.placeClient(this.grant.role === 'viewer' ? 'viewer' : 'crew'), this.#budget);
+        const client = new MediaClient(this.#pool, this.#pool.placeClient(this.grant.role === 'viewer' ? 'viewer' : 'crew'), this.#mediaOptions);
         client.on('consumerClosed', this.#notify.consumerClosed);
         client.on('lost', this.#notify.mediaLost);
         client.once('close', () => {

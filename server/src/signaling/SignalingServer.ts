@@ -91,7 +91,7 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * hands each connection to the session keeper (which gives a returning client its session back),
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
-export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
+export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger, { silentPeerMs = 0 }: { silentPeerMs?: number } = {}): Signaling {
   const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, addressLoad, recordings, reruns, access, revocations, event, sessions } = services;
 
   io.use((socket, next) => {
@@ -172,7 +172,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
       },
       // Counted against the address it was opened from, also when it resumes from another.
-      addressLoad.consumerBudget(address),
+      { budget: addressLoad.consumerBudget(address), silentPeerMs },
     );
 
   io.on('connection', (socket: ClientSocket) => {
