@@ -160,3 +160,35 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   app.use(errorHandler(logger));
   return app;
 }
+
+/** One route of the app: an HTTP method and express's path pattern (`/api/stands/:standId`). */
+export interface HttpRoute {
+  method: string;
+  path: string;
+}
+
+/** What express keeps of a route or a mounted router (router 2's Layer; not in its types). */
+interface RouteLayer {
+  rawPath?: string;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: RouteLayer[] };
+}
+
+/**
+ * Every route `app` answers, read from its router (mounted routers included), so a list of routes
+ * cannot fall behind the code. The catch-all client pages (`/{*path}`) are left out.
+ */
+export function routesOf(app: Express): HttpRoute[] {
+  const out: HttpRoute[] = [];
+  const walk = (stack: RouteLayer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+      } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
+        walk(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath));
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: RouteLayer[] } }).router.stack, '');
+  return out.filter((r) => !r.path.includes('{*'));
+}
