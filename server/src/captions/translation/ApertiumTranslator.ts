@@ -97,8 +97,10 @@ class ApertiumPair {
     if (!job) return;
     const child = this.#child ?? this.#spawn();
     const timer = setTimeout(() => {
-      this.#fail(new Error(`apertium ${this.#mode} took over ${TIMEOUT_MS} ms`));
+      // A stuck pipeline is dropped at once (the next cue gets a new one); its exit fails nothing more.
+      if (this.#child === child) this.#child = undefined;
       this.#kill(child);
+      this.#fail(new Error(`apertium ${this.#mode} took over ${TIMEOUT_MS} ms`));
     }, TIMEOUT_MS);
     this.#current = { ...job, timer };
     child.stdin.write(encodeCue(job.text));
@@ -117,6 +119,7 @@ class ApertiumPair {
     let err = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
+      if (this.#child !== child) return;
       this.#out += d;
       for (let end = this.#out.indexOf('\0'); end >= 0; end = this.#out.indexOf('\0')) {
         const unit = this.#out.slice(0, end);
@@ -128,12 +131,18 @@ class ApertiumPair {
     child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-500)));
     // A write into a pipeline that has died: its exit handler fails the cue.
     child.stdin.on('error', () => undefined);
-    child.on('error', (error) => this.#fail(error));
+    child.on('error', (error) => {
+      if (this.#child !== child) return;
+      this.#child = undefined;
+      this.#fail(error);
+    });
     child.on('exit', (code, signal) => {
       // The whole group: a program of the pipeline that outlived bash would keep its pipe.
       this.#kill(child);
       rmSync(dir, { recursive: true, force: true });
-      if (this.#child === child) this.#child = undefined;
+      // Only the pipeline in use fails its cue; one dropped after a timeout has failed its own already.
+      if (this.#child !== child) return;
+      this.#child = undefined;
       this.#fail(new Error(`apertium ${this.#mode} exited (${code ?? signal}): ${err.trim().slice(0, 200)}`));
     });
     return child;
