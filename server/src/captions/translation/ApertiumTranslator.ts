@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '@hybrid-stage/shared';
@@ -9,6 +9,8 @@ import type { Translator } from './Translator';
 const MODES: Partial<Record<Language, string>> = { es: 'eng-spa' };
 /** Longest one cue may take; past it the translator is restarted (its pipeline may be stuck). */
 const TIMEOUT_MS = 5000;
+/** What a new pipeline may take on top, to start and load its dictionaries (1.5 s here idle, several under load). */
+const START_MS = 20_000;
 /**
  * Cues waiting per language pair. Live captions age fast: when more wait, the oldest is dropped
  * (its English went out already; a translation seconds late is worth less than the next one).
@@ -40,16 +42,21 @@ interface Job {
   reject(error: Error): void;
 }
 
+/** Where Debian's Apertium keeps its modes (the pipelines of each pair). */
+const MODES_DIR = '/usr/share/apertium/modes';
+
 /**
- * One long-lived `apertium -z -f none MODE` pipeline for one language pair, fed one cue at a time.
+ * One long-lived Apertium pipeline for one language pair, fed one cue at a time.
  *
- * `-z` makes every program of the pipeline flush at a NUL, so a cue goes in followed by NUL and its
- * translation comes out followed by NUL, without starting the half-dozen programs (and loading the
- * dictionaries) per cue, which took about 0.1 s of CPU each. `-f none` because the txt deformatter
- * drops NULs; the cue is escaped here instead, as it would. stdin is fed through `cat`: apertium opens
- * /dev/stdin, which cannot be opened on the socket Node gives a child as its stdin, but can on a pipe.
- * The pipeline runs in its own process group (killed whole) with TMPDIR a directory of its own, removed
- * when it exits, so the file apertium makes there (with mktemp, removed only on a clean exit) cannot stay.
+ * The pair's mode (the chain of lt-proc, apertium-tagger, the transfer stages…) runs as
+ * `apertium-wblank-mode -z` writes it: every program with `-z`, which makes it flush at a NUL, so a
+ * cue goes in followed by NUL and its translation comes out followed by NUL, without starting the
+ * dozen programs and loading the dictionaries per cue (about 0.1 s of CPU each, over a second to
+ * start on a loaded machine). Not through the `apertium` script: its txt deformatter drops NULs,
+ * its gawk stages hold output until the input ends, and it opens /dev/stdin, which cannot be opened
+ * on the socket Node gives a child as its stdin; the cue is escaped here instead, as the deformatter
+ * would. The pipeline makes no temporary file, and runs in its own process group (killed whole)
+ * with TMPDIR a private directory of its own, removed when it exits, should a stage ever make one.
  */
 class ApertiumPair {
   readonly #mode: string;
@@ -59,6 +66,8 @@ class ApertiumPair {
   #current: (Job & { timer: NodeJS.Timeout }) | undefined;
   #out = '';
   #closed = false;
+  /** The pipeline as a bash script, read once from the pair's mode. */
+  #script: string | undefined;
 
   constructor(mode: string, tempDir: string) {
     this.#mode = mode;
@@ -95,21 +104,29 @@ class ApertiumPair {
     if (this.#current || this.#closed) return;
     const job = this.#waiting.shift();
     if (!job) return;
-    const child = this.#child ?? this.#spawn();
+    const fresh = !this.#child;
+    let child: ChildProcessWithoutNullStreams;
+    try {
+      child = this.#child ?? this.#spawn();
+    } catch (error) {
+      job.reject(error as Error);
+      return;
+    }
     const timer = setTimeout(() => {
       // A stuck pipeline is dropped at once (the next cue gets a new one); its exit fails nothing more.
       if (this.#child === child) this.#child = undefined;
       this.#kill(child);
       this.#fail(new Error(`apertium ${this.#mode} took over ${TIMEOUT_MS} ms`));
-    }, TIMEOUT_MS);
+    }, fresh ? TIMEOUT_MS + START_MS : TIMEOUT_MS);
     this.#current = { ...job, timer };
     child.stdin.write(encodeCue(job.text));
   }
 
   #spawn(): ChildProcessWithoutNullStreams {
     const dir = mkdtempSync(join(this.#tempDir, `apertium-${this.#mode}-`));
-    // -u: no marks on unknown words.
-    const child = spawn('bash', ['-c', 'cat | apertium -z -u -f none "$1"', 'apertium', this.#mode], {
+    // $1 "-n": no marks on unknown words (apertium -u); $2 "": the tagger's default.
+    this.#script ??= execFileSync('apertium-wblank-mode', ['-z', join(MODES_DIR, `${this.#mode}.mode`)], { encoding: 'utf8' });
+    const child = spawn('bash', ['-c', this.#script, 'apertium', '-n', ''], {
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
       env: { ...process.env, TMPDIR: dir },
