@@ -104,7 +104,9 @@ describe('caps per address and per worker', () => {
       viewers.push(producer);
       expect(await watchMain(producer)).toBe(2);
       expect((await fetch(`${server.url}/health`)).status).toBe(200);
-      // A viewer leaving makes room for the one who waited.
+      // Crew take places too: with the producer gone and a viewer leaving there is room for the one who waited.
+      producer.close();
+      await closed(producer);
       viewers[0]!.close();
       await closed(viewers[0]!);
       await expect.poll(async () => (await late.request('media:capabilities', {})).ok, { timeout: 10_000 }).toBe(true);
