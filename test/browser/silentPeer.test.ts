@@ -38,6 +38,8 @@ test('closes the receive transport of a peer that went silent, and keeps a watch
 
   // The browser has been watching for longer than the silence allowed, and still is, on the same transports.
   await new Promise((r) => setTimeout(r, 4000));
-  expect(await isDecoding(page)).toBe(true);
-  for (const id of withBrowser) expect(await transportIds(server)).toContain(id);
+  const now = await transportIds(server);
+  for (const id of withBrowser) expect(now).toContain(id);
+  // (Polled: chromium on a loaded machine may decode in bursts.)
+  await expect.poll(() => isDecoding(page), { timeout: 20_000 }).toBe(true);
 });
