@@ -91,6 +91,8 @@ export async function measureCaptions(): Promise<Map<FigureKey, Figure>> {
           TEST_PATTERNS: 'false',
           LOG_LEVEL: 'warn',
           CLIENT_DIR: '',
+          // Its 1,000 viewers all connect from loopback: above the default per-address cap.
+          SOCKETS_PER_ADDRESS: '2000',
         },
         'Hybrid Stage is running',
       ),

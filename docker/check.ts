@@ -350,9 +350,12 @@ async function checkContainer() {
       const stand = (stands as Array<{ id: string }>)[0];
       if (!stand) throw new Error('the demo event has no stand to comment on');
       const text = `posted by docker:check ${run_id} before a restart`;
+      // A visitor id as the server issues them (a made-up one is refused).
+      const { body: issued } = await httpJson(`${url}/api/visitors`, { method: 'POST' });
+      const visitorId = (issued as { visitorId: string }).visitorId;
       const posted = await httpJson(`${url}/api/stands/${stand.id}/comments`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-visitor-id': `docker-check-${run_id}` },
+        headers: { 'content-type': 'application/json', 'x-visitor-id': visitorId },
         body: JSON.stringify({ author: 'docker:check', text }),
       });
       if (posted.status !== 201) throw new Error(`posting a comment answered ${posted.status} ${JSON.stringify(posted.body)}`);
@@ -367,7 +370,7 @@ async function checkContainer() {
       log(drainFailure ?? `docker stop: the server drained and exited with 0 in ${stopSeconds.toFixed(1)} s`);
       await docker(['start', name]);
       await waitHealthy(url);
-      const { body: comments } = await httpJson(`${url}/api/stands/${stand.id}/comments`, { headers: { 'x-visitor-id': `docker-check-${run_id}` } });
+      const { body: comments } = await httpJson(`${url}/api/stands/${stand.id}/comments`);
       if (!(comments as Array<{ text: string }>).some((c) => c.text === text)) throw new Error(`the comment posted before the restart is gone: ${JSON.stringify(comments).slice(0, 300)}`);
       log('after docker start, the comment is read back from DATA_DIR');
       if (drainFailure) throw new Error(drainFailure);

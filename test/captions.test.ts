@@ -193,7 +193,7 @@ describe('WebVTT', () => {
       body: file,
     });
     expect(put.status).toBe(201);
-    expect(await put.json()).toEqual({ cues: 2 });
+    expect(await put.json()).toEqual({ cues: 2, replaced: 0 });
     const vtt = await (await fetch(`${server.url}/api/channels/main/sessions/${session.id}/captions/pt.vtt`)).text();
     expect(vttTexts(vtt).texts).toEqual(['Olá & bem-vindos', 'Vamos começar']);
     expect(vtt).toContain('00:00:01.000 --> 00:00:03.000');
@@ -205,6 +205,43 @@ describe('WebVTT', () => {
     });
     expect(broken.status).toBe(400);
     expect((await broken.json()).error.code).toBe('INVALID_REQUEST');
+  });
+
+  /** hh:mm:ss.ttt of `ms`. */
+  const clock = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+
+  it('replaces the imported cues with a file sent again, and holds files to the cue limits of desks and ingest', async () => {
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['fr'] });
+    const url = `${server.url}/api/channels/main/sessions/${session.id}/captions/fr.vtt`;
+    const put = (body: string) => fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/vtt' }, body });
+    const served = async () => vttTexts(await (await fetch(url)).text()).texts;
+    // Live cues (earlier tests', and one more from the French desk) are not the file's and stay.
+    const live = await served();
+    const writer = await desk('fr');
+    await writer.ok('captions:commit', { channelId: 'main', language: 'fr', ...cueNow('En direct') });
+    writer.close();
+    const first = await put('WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nPremière version\n\n00:00:04.000 --> 00:00:06.000\nDeux\n');
+    expect(await first.json()).toEqual({ cues: 2, replaced: 0 });
+    const corrected = await put('WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nVersion corrigée\n');
+    expect(corrected.status).toBe(201);
+    expect(await corrected.json()).toEqual({ cues: 1, replaced: 2 });
+    expect((await served()).sort()).toEqual([...live, 'En direct', 'Version corrigée'].sort());
+
+    // Over the limits: refused whole, naming the cue, and what is stored stays as it was.
+    const refusals: Array<[string, string, RegExp]> = [
+      ['a 31-second cue', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nok\n\n00:00:10.000 --> 00:00:41.000\ntoo long\n', /cue 2 .*30000/],
+      ['501 characters', `WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n${'x'.repeat(501)}\n`, /cue 1 .*500/],
+      ['an empty cue', 'WEBVTT\n\n00:00:01.000 --> 00:00:02.000\n<b></b>\n', /cue 1 .*empty/],
+      ['5,001 cues', `WEBVTT\n\n${Array.from({ length: 5001 }, (_, i) => `${clock(i * 1000)} --> ${clock(i * 1000 + 500)}\nc`).join('\n\n')}\n`, /at most 5000 cues/],
+    ];
+    for (const [what, body, message] of refusals) {
+      const response = await put(body);
+      expect(response.status, what).toBe(400);
+      const { error } = await response.json();
+      expect(error.code, what).toBe('INVALID_REQUEST');
+      expect(error.message, what).toMatch(message);
+    }
+    expect((await served()).sort()).toEqual([...live, 'En direct', 'Version corrigée'].sort());
   });
 
   it('checks the token and its scope before it reads a file, so no one without one makes the server take in a megabyte', async () => {

@@ -69,13 +69,16 @@ describe('an event that asks viewers to register', () => {
   it('refuses comments and gifts over HTTP without a token, and lets a registered viewer comment', async () => {
     expect((await api('POST', '/stands', { token: admin, body: standWithStock('reg-stand', 3) })).status).toBe(201);
     const comment = { author: 'Ada', text: 'Hello' };
-    const refused = await api('POST', '/stands/reg-stand/comments', { visitor: 'visitor-0001', body: comment });
+    const visitor = server.access.issueVisitorId();
+    const refused = await api('POST', '/stands/reg-stand/comments', { visitor, body: comment });
     expect(refused).toMatchObject({ status: 401, body: { error: { code: 'REGISTRATION_REQUIRED' } } });
-    expect((await api('POST', '/stands/reg-stand/gift', { visitor: 'visitor-0001' })).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
+    expect((await api('POST', '/stands/reg-stand/gift', { visitor })).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
+    // Nor does an unregistered browser get a visitor id.
+    expect((await api('POST', '/visitors')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
     expect((await api('GET', '/stands/reg-stand/comments')).body).toMatchObject({ error: { code: 'REGISTRATION_REQUIRED' } });
 
     const { token } = (await api('POST', '/registrations', { body: { ...form, email: 'commenter@example.com' } })).body as RegistrationResult;
-    expect((await api('POST', '/stands/reg-stand/comments', { visitor: 'visitor-0001', token, body: comment })).status).toBe(201);
+    expect((await api('POST', '/stands/reg-stand/comments', { visitor, token, body: comment })).status).toBe(201);
     expect((await api('GET', '/stands/reg-stand/comments', { token })).body).toMatchObject([{ author: 'Ada', text: 'Hello' }]);
   });
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RevocationList } from '../server/src/access/RevocationList';
 import { CaptionStore, type StoredCue } from '../server/src/captions/CaptionStore';
 import { AppError, StartupError } from '../server/src/errors';
 import { CommentStore } from '../server/src/exhibition/CommentStore';
@@ -297,6 +298,39 @@ describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
     expect(await reruns.get('rr-2')).toBeUndefined();
     await reruns.delete('rr-1');
     expect(await reruns.all()).toEqual([]);
+  });
+
+  it('revocations: links and roles refused from the next check, kept across a reopening, expired links dropped', async () => {
+    const target = await freshTarget(engine);
+    const opened = await Database.open(target, logger);
+    const list = await RevocationList.start(opened);
+    const now = Date.now();
+    const studio = { jti: 'link-1', role: 'studio' as const, issuedAtMs: now - 60_000 };
+    expect(await list.isRevoked(studio)).toBe(false);
+    const revoked = await list.revokeLink({ id: 'link-1', role: 'studio', scope: 'london', expiresAt: new Date(now + 86_400_000).toISOString() });
+    expect(revoked).toMatchObject({ id: 'link-1', role: 'studio', scope: 'london' });
+    // Again: the first revocation stays as it was.
+    expect(await list.revokeLink({ id: 'link-1', role: 'studio', scope: 'london', expiresAt: new Date(now + 86_400_000).toISOString() })).toEqual(revoked);
+    expect(await list.isRevoked(studio)).toBe(true);
+    expect(await list.isRevoked({ ...studio, jti: 'link-2' })).toBe(false);
+    await list.revokeLink({ id: 'gone-soon', role: 'guest', scope: 'moscow', expiresAt: new Date(now + 500).toISOString() });
+    // Every captioner link minted until now, not one minted a millisecond after.
+    const { issuedBefore } = await list.revokeRole('captioner', now);
+    expect(issuedBefore).toBe(new Date(now).toISOString());
+    expect(await list.isRevoked({ jti: 'c-1', role: 'captioner', issuedAtMs: now - 1 })).toBe(true);
+    expect(await list.isRevoked({ role: 'captioner', issuedAtMs: now - 1 })).toBe(true);
+    expect(await list.isRevoked({ jti: 'c-2', role: 'captioner', issuedAtMs: now + 1 })).toBe(false);
+    await opened.close();
+
+    await new Promise((r) => setTimeout(r, 600));
+    const reopened = await Database.open(target, logger);
+    const again = await RevocationList.start(reopened);
+    expect(await again.isRevoked(studio)).toBe(true);
+    expect(await again.isRevoked({ jti: 'c-1', role: 'captioner', issuedAtMs: now - 1 })).toBe(true);
+    const { links, roles } = await again.list();
+    expect(links.map((l) => l.id)).toEqual(['link-1']);
+    expect(roles).toEqual([{ role: 'captioner', issuedBefore: new Date(now).toISOString() }]);
+    await reopened.close();
   });
 
   it('registrations: one per email whatever its case, the first kept, even when sent twice at once', async () => {

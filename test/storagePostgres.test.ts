@@ -21,10 +21,11 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const visitor = { 'Content-Type': 'application/json', 'X-Visitor-Id': 'visitor-pg-1' };
+/** A visitor as the server issues them; the signing key is in DATA_DIR, so it holds across restarts. */
+const visitor = (server: TestServer) => ({ 'Content-Type': 'application/json', 'X-Visitor-Id': server.access.issueVisitorId() });
 
 async function postComment(server: TestServer, standId: string, text: string): Promise<{ status: number; body: { error?: { code: string } } }> {
-  const res = await fetch(`${server.url}/api/stands/${standId}/comments`, { method: 'POST', headers: visitor, body: JSON.stringify({ author: 'Ann', text }) });
+  const res = await fetch(`${server.url}/api/stands/${standId}/comments`, { method: 'POST', headers: visitor(server), body: JSON.stringify({ author: 'Ann', text }) });
   return { status: res.status, body: (await res.json()) as { error?: { code: string } } };
 }
 

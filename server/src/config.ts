@@ -73,12 +73,45 @@ const ConfigSchema = z.object({
   RECORD_SESSIONS: flag.default(true),
   /** Whether the demo's short films are made (by ffmpeg, into DATA_DIR/films) when the cinema has none of them. */
   DEMO_FILMS: flag.default(true),
+  /**
+   * Free disk space kept on DATA_DIR's file system, in megabytes: no recording starts and no film
+   * upload is taken that would go under it (DISK_FULL), and running recordings are stopped and
+   * finished when it is reached, leaving the database room to write.
+   */
+  DISK_FLOOR_MB: z.coerce.number().int().min(0).max(10_000_000).default(1024),
+  /** Finished recordings are deleted this many days after they ended (not while a re-run is scheduled from them); 0 keeps them. */
+  RECORDING_RETENTION_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   /** Largest film video upload, in megabytes. */
   FILM_MAX_MB: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** A JSON file describing the event (name, studios, channels); empty runs the built-in demo event. */
   EVENT_FILE: z.string().default(''),
   /** Viewer registrations accepted from one IP address per minute (when the event asks viewers to register). */
   REGISTRATIONS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(20),
+  /**
+   * Clients one media worker takes before new viewers are refused with SERVER_FULL (crew are placed
+   * anyway), so the viewers already watching keep their picture; 0 for no ceiling. The node's
+   * ceiling is this times WORKERS.
+   */
+  VIEWERS_PER_WORKER: z.coerce.number().int().min(0).max(100_000).default(500),
+  /**
+   * A viewer's receive transport whose browser sent nothing (no STUN consent check, no RTCP report)
+   * for this many seconds is closed, with its consumers; 0 never. Browsers send both every few seconds.
+   */
+  SILENT_PEER_SECONDS: z.coerce.number().int().min(0).max(3600).default(30),
+  /** Signaling connections one client address (IPv4, or IPv6 /64) may hold open at once. */
+  SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(500),
+  /** Media consumers (one per audio or video track watched) the clients of one address may hold at once. */
+  CONSUMERS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** Caption cues accepted over HTTP (POST /api/channels/:id/captions) from one access token per minute. */
+  CAPTION_INGEST_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
+  /** New exhibition visitor ids given to one address per minute (an IPv6 address counts by its /64). */
+  VISITOR_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Stand comments accepted from one address per minute (and 5 per visitor). */
+  COMMENTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  /** Gift claims accepted from one address per minute (and 24 per visitor). */
+  GIFT_CLAIMS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(60),
+  /** Stand visits (a stand's panel opened) counted from one address per minute (and 60 per visitor). */
+  STAND_VISITS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(240),
   /**
    * Which proxies in front of the server to believe about the client's address (X-Forwarded-For),
    * as express's `trust proxy`: empty trusts none; a number of hops ("1"); or addresses and subnets

@@ -70,20 +70,37 @@ console.log(await banner(config.PRINT_INVITES ?? process.stdout.isTTY === true))
 /** A stop that takes longer than this (a stuck ffmpeg, a hung client) is cut short, within the usual 10 s of orchestrators. */
 const STOP_DEADLINE_MS = 8000;
 
+let stopping = false;
+/** Drains and stops the server (clients told `reason`), then exits with `code`; at most once. */
+function stop(reason: 'shutdown' | 'restart', code: number): void {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => {
+    logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stopping took too long; exiting anyway');
+    process.exit(1);
+  }, STOP_DEADLINE_MS).unref();
+  server.close(reason).then(
+    () => process.exit(code),
+    (err) => {
+      logger.error({ err }, 'error while stopping');
+      process.exit(1);
+    },
+  );
+}
+
 // SIGTERM is what a deploy or `docker restart` sends: clients are told the server is restarting.
 for (const [signal, reason] of [['SIGINT', 'shutdown'], ['SIGTERM', 'restart']] as const) {
   process.once(signal, () => {
     logger.info({ signal }, 'stopping');
-    setTimeout(() => {
-      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stopping took too long; exiting anyway');
-      process.exit(1);
-    }, STOP_DEADLINE_MS).unref();
-    server.close(reason).then(
-      () => process.exit(0),
-      (err) => {
-        logger.error({ err }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    stop(reason, 0);
   });
 }
+
+// A promise nobody awaited failed (a write on a full disk, a bug): Node would exit at once, cutting
+// recordings and clients off. The state is unknown, so the server still stops, but by draining:
+// recordings are finished, clients told to reconnect (to the restarted server), and the exit code
+// says it failed, for the supervisor to restart it.
+process.on('unhandledRejection', (reason) => {
+  logger.fatal({ err: reason }, 'unhandled promise rejection: draining and stopping');
+  stop('restart', 1);
+});

@@ -4,7 +4,7 @@ import type { ClosingReason } from '@hybrid-stage/shared';
 import type { Config } from './config';
 import { AppError, StartupError } from './errors';
 import { createLogger, type Logger } from './logger';
-import { createHttpApp } from './http/httpApp';
+import { createHttpApp, routesOf, type HttpRoute } from './http/httpApp';
 import { attachSignaling } from './signaling/SignalingServer';
 import { makeDemoFilms } from './cinema/demoFilms';
 import { DisposalStack } from './lifecycle/DisposalStack';
@@ -17,6 +17,8 @@ export interface RunningServer extends Services {
   /** Base URL of the HTTP server, e.g. http://127.0.0.1:3000. */
   readonly url: string;
   readonly httpServer: HttpServer;
+  /** Every HTTP route the app answers (method and path pattern), read from express itself: what the bad-input suite walks. */
+  readonly routes: readonly HttpRoute[];
   /**
    * Drains and stops: tells every client why (default `shutdown`), finishes running recordings,
    * closes the clients' transports and every feed and bus before the workers and their WebRTC
@@ -49,8 +51,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     let publicUrl = '';
     const { httpServer, io } = front;
     let nodes: NodeDirectory | undefined;
-    front.serve(
-      createHttpApp(services, {
+    const app = createHttpApp(services, {
         metrics: {
           pool: services.pool,
           feeds: services.feeds,
@@ -61,6 +62,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         },
         clientDir: config.CLIENT_DIR,
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
+        captionIngestPerMinute: config.CAPTION_INGEST_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
         cluster: () => nodes?.info(),
         placement: (region, failed) => {
@@ -71,13 +73,14 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         metricsToken: config.METRICS_TOKEN,
         publicUrl: () => publicUrl,
         logger: logger.child({ component: 'http' }),
-      }),
-    );
+      });
+    front.serve(app);
     const demoFilms = new AbortController();
     stack.push('demo films', () => demoFilms.abort());
     const signaling = attachSignaling(io, services, logger.child({ component: 'signaling' }), {
       full: () => nodes?.full ?? false,
       clusterOrigins: front.bus ? () => nodes?.info().then((info) => info.nodes.map((n) => n.url)) ?? Promise.resolve([]) : undefined,
+      silentPeerMs: config.SILENT_PEER_SECONDS * 1000,
     });
     // First thing on a stop: every client hears why.
     stack.push('closing notice', () => signaling.announceClosing(reason));
@@ -113,6 +116,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       ...services,
       url: `http://${host}:${port}`,
       httpServer,
+      routes: routesOf(app),
       close: async (why = 'shutdown') => {
         reason = why;
         await unwind();

@@ -1,16 +1,20 @@
-import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer } from 'node:http';
 import { join } from 'node:path';
 import type { Config } from './config';
 import type { Logger } from './logger';
 import { AccessTokens } from './access/AccessTokens';
+import { RevocationList } from './access/RevocationList';
 import { Agenda } from './agenda/Agenda';
 import { demoAgenda, demoStart } from './agenda/demoAgenda';
 import { CaptionPipeline } from './captions/CaptionPipeline';
 import { CaptionStore } from './captions/CaptionStore';
 import { machineTranslators } from './captions/translation/machineTranslators';
+import { DiskSpace } from './files/DiskSpace';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { Exhibition } from './exhibition/Exhibition';
+import { VisitorGate } from './exhibition/VisitorGate';
+import { clientAddressResolver } from './http/clientAddress';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import { liveNodeIds } from './cluster/NodeRegistry';
@@ -26,6 +30,7 @@ import { RecordingStore } from './recording/RecordingStore';
 import { RegistrationStore } from './registration/RegistrationStore';
 import { ReRunScheduler } from './reruns/ReRunScheduler';
 import { ReRunStore } from './reruns/ReRunStore';
+import { AddressLoad } from './signaling/AddressLoad';
 import { ClientSessionKeeper } from './signaling/ClientSessionKeeper';
 import type { EventSummary } from './signaling/feedHandlers';
 import { createSignalingIo, type ClientSocket, type SignalingIo } from './signaling/SignalingServer';
@@ -42,12 +47,20 @@ export interface Services {
   readonly captions: CaptionPipeline;
   /** The virtual exhibition's stands, comments, gifts and visits. */
   readonly exhibition: Exhibition;
+  /** Issues and checks exhibition visitor ids, and limits what each address and visitor writes. */
+  readonly visitors: VisitorGate;
+  /** The client's address behind the proxies TRUST_PROXY names (for a socket's handshake; express has req.ip). */
+  readonly clientAddress: (req: IncomingMessage) => string;
+  /** Sockets and consumers each client address holds, within SOCKETS_PER_ADDRESS and CONSUMERS_PER_ADDRESS. */
+  readonly addressLoad: AddressLoad;
   readonly recordings: RecordingRegistry;
   readonly reruns: ReRunScheduler;
   readonly films: FilmLibrary;
   readonly agenda: Agenda;
   /** Mints and checks the access tokens in invite links. */
   readonly access: AccessTokens;
+  /** Links and roles the admin revoked, stored; `access` refuses their tokens. */
+  readonly revocations: RevocationList;
   /** Viewers who registered (when the event asks them to). */
   readonly registrations: RegistrationStore;
   /** Every client's session, kept across short drops of its connection. */
@@ -113,6 +126,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     listenIp: config.RTC_LISTEN_IP,
     announcedIp: config.ANNOUNCED_IP,
     portRange: config.MEDIA_PORT_RANGE,
+    maxClientsPerWorker: config.VIEWERS_PER_WORKER,
     logger: logger.child({ component: 'workers' }),
   });
   stack.push('media workers', () => pool.close());
@@ -138,11 +152,14 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     await closed;
   });
 
+  const translators = machineTranslators(config, privateTempDir(config.DATA_DIR, logger));
+  // Closed after the captions' sources (desks, ingest, re-runs), which close before it.
+  stack.push('machine translation', () => Promise.all([...new Set(translators.values())].map((t) => t.close?.())).then(() => undefined));
   const captions = new CaptionPipeline({
     store: new CaptionStore(db),
     agenda,
     channelIds: new Set(setup.channels.map((c) => c.id)),
-    translators: machineTranslators(config, privateTempDir(config.DATA_DIR, logger)),
+    translators,
     review: config.MT_REVIEW,
     logger: logger.child({ component: 'captions' }),
   });
@@ -181,6 +198,8 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   stack.push('client sessions', () => sessions.close());
 
   const access = AccessTokens.inDataDir(config.DATA_DIR);
+  const revocations = await RevocationList.start(db);
+  access.useRevocations(revocations);
 
   const recordings = new RecordingRegistry({
     store: new RecordingStore(db),
@@ -188,6 +207,10 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     agenda,
     dir: join(config.DATA_DIR, 'recordings'),
     recordSessions: config.RECORD_SESSIONS,
+    disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'recordings')), config.DISK_FLOOR_MB * 1024 * 1024),
+    // The node whose files they are prunes them (on a shared PostgreSQL, the origin).
+    retentionDays: ownsEventState ? config.RECORDING_RETENTION_DAYS : 0,
+    deleteForRetention: (recordingId): Promise<void> => reruns.deleteRecording(recordingId),
     logger: logger.child({ component: 'recording' }),
   });
   stack.push('recordings', () => recordings.close());
@@ -205,8 +228,14 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   });
   stack.push('re-runs', () => reruns.close());
   await reruns.start(ownsEventState);
+  await recordings.pruneOld();
 
-  const films = new FilmLibrary({ dir: join(config.DATA_DIR, 'films'), maxVideoBytes: config.FILM_MAX_MB * 1_000_000, logger: logger.child({ component: 'cinema' }) });
+  const films = new FilmLibrary({
+    dir: join(config.DATA_DIR, 'films'),
+    maxVideoBytes: config.FILM_MAX_MB * 1_000_000,
+    disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'films')), config.DISK_FLOOR_MB * 1024 * 1024),
+    logger: logger.child({ component: 'cinema' }),
+  });
   const event: EventSummary = {
     name: setup.name,
     timeZone: setup.timeZone,
@@ -239,12 +268,20 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   }
 
   const services: Services = {
-    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
+    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, revocations, sessions, event,
     registrations: new RegistrationStore(db),
     turn: TurnCredentials.fromConfig(config),
     eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,
     role: bus ? config.NODE_ROLE : 'origin',
     edge,
+    visitors: new VisitorGate(access, {
+      visitorIds: config.VISITOR_IDS_PER_MINUTE,
+      comments: config.COMMENTS_PER_MINUTE,
+      gifts: config.GIFT_CLAIMS_PER_MINUTE,
+      visits: config.STAND_VISITS_PER_MINUTE,
+    }),
+    clientAddress: clientAddressResolver(config.TRUST_PROXY),
+    addressLoad: new AddressLoad({ sockets: config.SOCKETS_PER_ADDRESS, consumers: config.CONSUMERS_PER_ADDRESS }),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

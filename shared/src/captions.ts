@@ -44,6 +44,19 @@ function checkCueTimes<T extends z.ZodType<{ startMs: number; endMs: number }>>(
 }
 
 /**
+ * One cue read from a WebVTT file (times from the file's start): the same text and time limits as
+ * a desk's or a provider's cue, so no path stores what the others refuse.
+ */
+export const FileCue = checkCueTimes(
+  z.strictObject({
+    startMs: z.number().int().nonnegative(),
+    endMs: z.number().int().nonnegative(),
+    text: CueText,
+  }),
+);
+export type FileCue = z.infer<typeof FileCue>;
+
+/**
  * One cue from an external provider (HTTP or socket ingest), identified by the provider's id.
  * Strict: a field it does not know is refused (INVALID_REQUEST), not silently dropped; the times
  * are checked on the one object (an intersection with a loose times object let unknown keys through).

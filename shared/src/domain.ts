@@ -103,6 +103,32 @@ export interface Grant {
   standId?: string;
 }
 
+/** A revoked invite link, as the admin page lists it. */
+export interface RevokedLink {
+  /** The link's token id (jti). */
+  id: string;
+  role: Role;
+  /** What the link was for: a studio, a stand, a channel and its languages ('' for none). */
+  scope: string;
+  /** ISO time the link would have stopped working anyway; after it, the entry is dropped. */
+  expiresAt: string;
+  /** ISO time of the revocation. */
+  revokedAt: string;
+}
+
+/** Every link of a role made before a time no longer works. */
+export interface RoleRevocation {
+  role: Role;
+  /** ISO time: links of the role made before it are refused; those made after work. */
+  issuedBefore: string;
+}
+
+/** The revocation list: links one by one, and whole roles up to a time. */
+export interface Revocations {
+  links: RevokedLink[];
+  roles: RoleRevocation[];
+}
+
 /** What kind of stream a channel carries. */
 export type ChannelKind = 'main' | 'regional' | 'breakout';
 

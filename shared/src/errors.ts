@@ -16,12 +16,18 @@ export const ERROR_CODES = [
   'FORBIDDEN',
   /** The event asks viewers to register, and this client has not (it has no access token). */
   'REGISTRATION_REQUIRED',
-  /** Too many requests from one connection. */
+  /** Too many requests from one connection (or, for some actions, from one address or visitor). */
   'RATE_LIMITED',
   /** This node is an edge: it serves viewers; studios, the console, desks, ingests, recordings and re-runs run on the origin. */
   'ORIGIN_ONLY',
   /** This node carries all the viewers it may (its load is over its threshold): ask for placement again. */
   'NODE_FULL',
+  /** The visitor id was not issued by this server (made by the client, or under another key): ask for a new one. */
+  'INVALID_VISITOR',
+  /** This server has as many viewers as its workers take (its ceiling): try again later, or another server. */
+  'SERVER_FULL',
+  /** Not enough free disk space to record or take an upload (the floor DISK_FLOOR_MB is kept free). */
+  'DISK_FULL',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

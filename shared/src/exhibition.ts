@@ -9,8 +9,18 @@ export type Region = z.infer<typeof Region>;
 /** A stand id: lower-case letters, digits and dashes, as in URLs. */
 export const StandId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,47}$/, 'lower-case letters, digits and dashes, at most 48');
 
-/** A visitor id the browser makes once and keeps in localStorage. */
-export const VisitorId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, '8 to 64 letters, digits, "-" or "_"');
+/**
+ * A visitor id as it may arrive: its shape only. Ids are issued and signed by the server
+ * (`POST /api/visitors`), kept by the browser in localStorage; whether one was really issued is
+ * checked by the server (INVALID_VISITOR), so the loose shape lets an old client-made id be told
+ * to renew rather than refused as malformed.
+ */
+export const VisitorId = z.string().regex(/^[A-Za-z0-9._-]{8,64}$/, '8 to 64 letters, digits, ".", "-" or "_"');
+
+/** The answer to `POST /api/visitors`: a new visitor id, signed by the server. */
+export interface IssuedVisitorId {
+  visitorId: string;
+}
 
 /** A web address: http(s) only, so nothing like javascript: reaches a link. */
 const WebUrl = z.url({ protocol: /^https?$/ }).max(500);

@@ -49,6 +49,10 @@ export const OPERATIONS = {
   'ingest:list': STUDIO_CREW,
   'ingest:close': STUDIO_CREW,
   'invite:create': PRODUCERS,
+  /** The revocation list: the admin page's. */
+  'invite:revoke': ADMINS,
+  'invite:revokeRole': ADMINS,
+  'invite:revocations': ADMINS,
   'captions:join': EVERYONE,
   'captions:leave': EVERYONE,
   'captions:drafts': CAPTIONERS,

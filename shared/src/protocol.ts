@@ -9,7 +9,7 @@ export type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpP
 import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
 import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
-import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, ingestRequest, MediaKind, ProgramAlert } from './domain';
+import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, ingestRequest, MediaKind, ProgramAlert, Role, type Revocations, type RevokedLink, type RoleRevocation } from './domain';
 import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
 /** What a client sends in socket.io's `auth` when it connects. */
@@ -103,6 +103,10 @@ export const Requests = {
     z.strictObject({ role: z.literal('captioner'), channelId: Id, languages: z.array(Language).min(1).max(12), hours: InviteHours }),
     z.strictObject({ role: z.literal('exhibitor'), standId: StandId, hours: InviteHours }),
   ]),
+  /** Revokes one link: its token, or the whole link (the token is read from its `token=` query). */
+  'invite:revoke': z.strictObject({ link: z.string().min(1).max(8192) }),
+  'invite:revokeRole': z.strictObject({ role: Role }),
+  'invite:revocations': z.strictObject({}),
   'captions:join': z.strictObject({ channelId: Id, language: Language }),
   'captions:leave': z.strictObject({ channelId: Id, language: Language }),
   'captions:drafts': z.strictObject({ channelId: Id, language: Language }),
@@ -188,6 +192,9 @@ export interface Responses {
   'ingest:list': IngestInfo[];
   'ingest:close': Record<string, never>;
   'invite:create': { path: string; expiresAt: string };
+  'invite:revoke': RevokedLink;
+  'invite:revokeRole': RoleRevocation;
+  'invite:revocations': Revocations;
   'captions:join': { cues: Cue[] };
   'captions:leave': Record<string, never>;
   'captions:drafts': { drafts: Cue[] };

@@ -39,6 +39,8 @@ export const RTL_LANGUAGES: ReadonlySet<(typeof LANGUAGES)[number]> = new Set(['
 export const MAX_CUE_TEXT = 500;
 /** Longest cue, in milliseconds. */
 export const MAX_CUE_DURATION_MS = 30_000;
+/** Most cues in one WebVTT file (a session's or a film's): four hours at a cue every three seconds. */
+export const MAX_VTT_CUES = 5000;
 
 /** The regions exhibitors' teams cover. */
 export const REGIONS = ['europe', 'middle-east', 'africa-turkey', 'asia-pacific', 'americas', 'cis'] as const;
@@ -59,3 +61,6 @@ export const MAX_COMMENT_TEXT = 1000;
 export const MAX_COMMENT_AUTHOR = 40;
 /** Most gifts one stand may hand out. */
 export const MAX_GIFT_STOCK = 100_000;
+
+/** The shape of a visitor id the server issued: 16 random characters, a dot, 22 of signature (base64url). */
+export const ISSUED_VISITOR_ID = /^[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}$/;

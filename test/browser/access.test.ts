@@ -98,11 +98,11 @@ it('mints a studio link on the admin page that opens the studio with that role, 
   await expect.poll(() => admin.getByTestId('registration-count').textContent()).toBe('Viewers registered: 1');
   await admin.getByRole('cell', { name: 'Grace Hopper' }).waitFor();
 
-  await admin.getByRole('combobox', { name: 'Role' }).selectOption({ label: 'Studio operator' });
+  await admin.getByRole('combobox', { name: 'Role', exact: true }).first().selectOption({ label: 'Studio operator' });
   await admin.getByRole('combobox', { name: 'Studio' }).selectOption({ label: 'Moscow' });
   await admin.getByRole('combobox', { name: 'Valid for' }).selectOption({ label: '7 days' });
   await admin.getByRole('button', { name: 'Make the link' }).click();
-  const link = await admin.getByRole('textbox', { name: 'Invite link' }).inputValue({ timeout: 10_000 });
+  const link = await admin.getByRole('textbox', { name: 'Invite link', exact: true }).inputValue({ timeout: 10_000 });
   expect(link).toMatch(new RegExp(`^${server.url}/studio/moscow\\?token=[\\w-]+\\.[\\w-]+\\.[\\w-]+$`));
   expect(await axeViolations(admin)).toEqual([]);
   await screenshot(admin, 'admin-invite-link');
@@ -118,6 +118,17 @@ it('mints a studio link on the admin page that opens the studio with that role, 
   // A studio operator may not mint links at all.
   expect(await client.request('invite:create', { role: 'guest', studioId: 'moscow' })).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
   client.close();
+
+  // Revoked from the admin page: the link no longer lets anyone in, and the list shows it.
+  await admin.getByRole('button', { name: 'Revoke this link' }).click();
+  await admin.getByRole('status').filter({ hasText: 'This link is revoked.' }).waitFor();
+  await admin.getByTestId('revoked-links').getByRole('cell', { name: 'moscow' }).waitFor();
+  const refused = await TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token: new URL(link).searchParams.get('token')! }).then(
+    (c) => (c.close(), 'ok'),
+    (error: { data?: { code?: string } }) => error.data?.code,
+  );
+  expect(refused).toBe('UNAUTHORIZED');
+  expect(await axeViolations(admin)).toEqual([]);
   await operatorContext.close();
   await context.close();
 });

@@ -123,7 +123,7 @@ describe('markup in every text field is shown as text, and never runs', () => {
     viewerToken = (registration.body as RegistrationResult).token;
 
     expect((await api('POST', '/stands', { token: admin, body: { id: 'xss-stand', content: STAND_CONTENT, placement: { x: 0, z: 30, rotation: 270 } } })).status).toBe(201);
-    const comment = await api('POST', '/stands/xss-stand/comments', { token: viewerToken, visitor: 'visitor-xss-1', body: { author: short('author'), text: long('comment') } });
+    const comment = await api('POST', '/stands/xss-stand/comments', { token: viewerToken, visitor: server.access.issueVisitorId(), body: { author: short('author'), text: long('comment') } });
     expect(comment.status).toBe(201);
 
     // A feed label from a studio's socket, and an ingest's label over HTTP.
@@ -193,7 +193,7 @@ describe('markup in every text field is shown as text, and never runs', () => {
     await crew.page.goto(`${server.url}/console?token=${producer}`);
     await showsAsText(crew.page, [long('feed'), long('ingest'), short('channel')], 'console');
     await crew.page.goto(`${server.url}/admin?token=${admin}`);
-    await crew.page.getByRole('combobox', { name: 'Role' }).selectOption('exhibitor');
+    await crew.page.getByRole('combobox', { name: 'Role', exact: true }).first().selectOption('exhibitor');
     await showsAsText(crew.page, [long('regname'), long('regorg'), short('country')], 'admin');
     expect(await crew.page.getByRole('combobox', { name: 'Stand' }).locator('option').allTextContents()).toContain(long('exhib'));
     await crew.page.goto(`${server.url}/studio/london`);
@@ -335,7 +335,7 @@ describe('prototype keys, deep nesting, wrong shapes and oversized payloads', ()
   });
 
   it('answers every JSON body with a code, stores nothing, and keeps serving', async () => {
-    const visitor = 'visitor-bad-body';
+    const visitor = server.access.issueVisitorId();
     const routes: Array<{ method: string; path: string; token?: string }> = [
       { method: 'POST', path: '/registrations' },
       { method: 'POST', path: '/stands', token: admin },

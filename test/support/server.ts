@@ -87,8 +87,8 @@ export class TestClient {
   }
 
   /** Connects and waits until the server accepted the handshake. */
-  static async connect(url: string, auth: object = { protocolVersion: PROTOCOL_VERSION }): Promise<TestClient> {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth, transports: ['websocket'], reconnection: false });
+  static async connect(url: string, auth: object = { protocolVersion: PROTOCOL_VERSION }, extraHeaders?: Record<string, string>): Promise<TestClient> {
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { auth, transports: ['websocket'], reconnection: false, ...(extraHeaders && { extraHeaders }) });
     const grant = new Promise<Grant>((resolve) => socket.once('session:grant', resolve));
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', resolve);

@@ -13,6 +13,8 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   FORBIDDEN: 'errors.forbidden',
   RATE_LIMITED: 'errors.rateLimited',
   REGISTRATION_REQUIRED: 'errors.registrationRequired',
+  SERVER_FULL: 'errors.serverFull',
+  DISK_FULL: 'errors.diskFull',
   PROTOCOL_MISMATCH: 'connection.reload',
 };
 

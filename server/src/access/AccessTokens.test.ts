@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { ISSUED_VISITOR_ID } from '@hybrid-stage/shared';
 import { AccessTokens } from './AccessTokens';
 
 describe('signed paths', () => {
@@ -22,6 +23,27 @@ describe('signed paths', () => {
     expect(tokens.verifyPath('/api/films/files/a.webm', undefined, signature, now)).toBe(false);
     expect(tokens.verifyPath('/api/films/files/a.webm', expires, ['x'], now)).toBe(false);
     expect(tokens.verifyPath('/api/films/files/a.webm', '1e99', signature, now)).toBe(false);
+  });
+});
+
+describe('visitor ids', () => {
+  const tokens = new AccessTokens(randomBytes(32));
+
+  it('issues ids of the shared shape that only this key accepts', () => {
+    const id = tokens.issueVisitorId();
+    expect(id).toMatch(ISSUED_VISITOR_ID);
+    expect(tokens.isIssuedVisitorId(id)).toBe(true);
+    expect(tokens.issueVisitorId()).not.toBe(id);
+    expect(new AccessTokens(randomBytes(32)).isIssuedVisitorId(id)).toBe(false);
+  });
+
+  it('refuses made-up, altered and malformed ids', () => {
+    const id = tokens.issueVisitorId();
+    const [random, signature] = id.split('.') as [string, string];
+    const flip = (s: string) => (s[0] === 'A' ? 'B' : 'A') + s.slice(1);
+    expect(tokens.isIssuedVisitorId(`${flip(random)}.${signature}`)).toBe(false);
+    expect(tokens.isIssuedVisitorId(`${random}.${flip(signature)}`)).toBe(false);
+    for (const bad of ['visitor-0001', '', `${random}.`, `${random}${signature}`, `${id}x`, `${random}.${signature.slice(1)}`]) expect(tokens.isIssuedVisitorId(bad), bad).toBe(false);
   });
 });
 

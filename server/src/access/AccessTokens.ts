@@ -2,8 +2,14 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
-import { Role, type Grant } from '@hybrid-stage/shared';
+import { Role, type Grant, type RevokedLink } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
+import type { TokenIdentity } from './RevocationList';
+
+/** What tells whether a token was revoked (the RevocationList; none in the CLI, which only mints). */
+export interface RevocationCheck {
+  isRevoked(token: TokenIdentity): Promise<boolean>;
+}
 
 const ISSUER = 'hybrid-stage';
 const ALGORITHM = 'HS256';
@@ -17,6 +23,7 @@ export const DEFAULT_TOKEN_LIFETIME = '30d';
  */
 export class AccessTokens {
   readonly #key: Uint8Array;
+  #revocations: RevocationCheck | undefined;
 
   constructor(key: Uint8Array) {
     this.#key = key;
@@ -32,9 +39,16 @@ export class AccessTokens {
     return new AccessTokens(Buffer.from(readFileSync(path, 'utf8').trim(), 'base64'));
   }
 
+  /** From now on, tokens the revocation list names are refused (UNAUTHORIZED). */
+  useRevocations(revocations: RevocationCheck): void {
+    this.#revocations = revocations;
+  }
+
   /** A token for `grant`, valid for `lifetime` (a jose time span such as "30d" or "2h"). */
   mint(grant: Grant, lifetime: string = DEFAULT_TOKEN_LIFETIME): Promise<string> {
-    const claims: Record<string, unknown> = { role: grant.role };
+    // iatMs: when, to the millisecond, so "revoke all links of this role" spares a link made in the
+    // same second just after it (iat counts whole seconds).
+    const claims: Record<string, unknown> = { role: grant.role, iatMs: Date.now() };
     if (grant.studioId) claims.studioId = grant.studioId;
     if (grant.channelId) claims.channelId = grant.channelId;
     if (grant.languages) claims.languages = grant.languages;
@@ -50,8 +64,31 @@ export class AccessTokens {
       .sign(this.#key);
   }
 
-  /** The grant a token carries; UNAUTHORIZED when it is forged, malformed or expired. */
+  /** The grant a token carries; UNAUTHORIZED when it is forged, malformed, expired or revoked. */
   async verify(token: string): Promise<Grant> {
+    return (await this.verifyIdentity(token)).grant;
+  }
+
+  /** {@link verify}, with what names the token (for ending a connection made with it when it is revoked). */
+  async verifyIdentity(token: string): Promise<{ grant: Grant; identity: TokenIdentity }> {
+    const { grant, identity } = await this.#read(token);
+    if (await this.#revocations?.isRevoked(identity)) throw new AppError('UNAUTHORIZED', 'this link has been revoked; ask for a new one');
+    return { grant, identity };
+  }
+
+  /**
+   * What the revocation list keeps of a link this server signed (its id, role, scope, expiry);
+   * UNAUTHORIZED for one it did not sign or that has expired (it needs no revoking), INVALID_STATE
+   * for one minted before links had ids (only its role can be revoked).
+   */
+  async describe(token: string): Promise<Omit<RevokedLink, 'revokedAt'>> {
+    const { grant, identity, expiresAt } = await this.#read(token);
+    if (!identity.jti) throw new AppError('INVALID_STATE', 'this link was made before links had ids: revoke all links of its role instead');
+    const scope = grant.studioId ?? grant.standId ?? (grant.channelId ? `${grant.channelId} ${(grant.languages ?? []).join(', ')}`.trim() : '');
+    return { id: identity.jti, role: grant.role, scope, expiresAt: new Date(expiresAt).toISOString() };
+  }
+
+  async #read(token: string): Promise<{ grant: Grant; identity: TokenIdentity; expiresAt: number }> {
     let payload;
     try {
       // A token without an expiry would work for ever: none is minted so, and none is taken.
@@ -67,7 +104,8 @@ export class AccessTokens {
     if (typeof payload.channelId === 'string') grant.channelId = payload.channelId;
     if (typeof payload.standId === 'string') grant.standId = payload.standId;
     if (Array.isArray(payload.languages) && payload.languages.every((l) => typeof l === 'string')) grant.languages = payload.languages as string[];
-    return grant;
+    const issuedAtMs = typeof payload.iatMs === 'number' ? payload.iatMs : (payload.iat ?? 0) * 1000;
+    return { grant, identity: { jti: payload.jti, role: role.data, issuedAtMs }, expiresAt: payload.exp! * 1000 };
   }
 
   /**
@@ -85,6 +123,30 @@ export class AccessTokens {
     const expected = Buffer.from(this.#pathSignature(path, Number(expires)));
     const given = Buffer.from(signature);
     return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  /**
+   * A new exhibition visitor id, signed with this server's key, so a client cannot make up ids (to
+   * claim a stand's vouchers again and again, or count as a thousand visitors): 12 random bytes and
+   * a 128-bit HMAC, both base64url (see ISSUED_VISITOR_ID).
+   */
+  issueVisitorId(): string {
+    const random = randomBytes(12).toString('base64url');
+    return `${random}.${this.#visitorSignature(random)}`;
+  }
+
+  /** Whether `id` was made by {@link issueVisitorId} under this key. */
+  isIssuedVisitorId(id: string): boolean {
+    const dot = id.indexOf('.');
+    if (dot !== 16 || id.length !== 39) return false;
+    const expected = Buffer.from(this.#visitorSignature(id.slice(0, dot)));
+    const given = Buffer.from(id.slice(dot + 1));
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  #visitorSignature(random: string): string {
+    // Its own label, so no visitor id is ever a path signature or the other way round.
+    return createHmac('sha256', this.#key).update(`visitor ${random}`).digest().subarray(0, 16).toString('base64url');
   }
 
   #pathSignature(path: string, expires: number): string {

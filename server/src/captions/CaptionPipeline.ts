@@ -195,16 +195,17 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     language: Language,
     cues: Array<{ startMs: number; endMs: number; text: string }>,
     author: string,
-  ): Promise<number> {
+  ): Promise<{ cues: number; replaced: number }> {
     this.#assertChannel(channelId);
     const session = this.#options.agenda.get(sessionId);
     if (!session || session.channelId !== channelId) throw new NotFoundError('session', sessionId);
     const origin = Date.parse(session.startsAt);
-    // New cues with ids of their own, nothing read: not the channel's lock, which live captions
-    // wait on; imports of one session and language take turns. One transaction: a file is stored
-    // whole or not at all.
-    await this.#options.store.transaction(`import:${sessionId}:${language}`, (store) =>
-      store.insert(
+    // New cues with ids of their own: not the channel's lock, which live captions wait on; imports
+    // of one session and language take turns. One transaction: a file replaces the one imported
+    // before (a corrected file sent again is not added to it) whole, or not at all.
+    return this.#options.store.transaction(`import:${sessionId}:${language}`, async (store) => {
+      const replaced = await store.deleteImported(sessionId, language);
+      await store.insert(
         cues.map((cue) => ({
           id: randomUUID(),
           revision: 1,
@@ -220,9 +221,9 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
           author,
           providerCueId: null,
         })),
-      ),
-    );
-    return cues.length;
+      );
+      return { cues: cues.length, replaced };
+    });
   }
 
   /** The newest revision of a cue; NOT_FOUND when there is none. */

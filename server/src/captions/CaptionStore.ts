@@ -76,6 +76,17 @@ export class CaptionStore {
     }
   }
 
+  /** Removes a session's cues in `language` that came from a caption file (every revision of each); resolves with how many cues. */
+  async deleteImported(sessionId: string, language: Language): Promise<number> {
+    const ids = (
+      await this.#db.db.selectFrom('caption_cues').select('id').distinct().where('session_id', '=', sessionId).where('language', '=', language).where('source', '=', 'file').execute()
+    ).map((r) => r.id);
+    for (let i = 0; i < ids.length; i += INSERT_BATCH) {
+      await this.#db.db.deleteFrom('caption_cues').where('id', 'in', ids.slice(i, i + INSERT_BATCH)).execute();
+    }
+    return ids.length;
+  }
+
   /** The newest revision of a cue. */
   async get(cueId: string): Promise<StoredCue | undefined> {
     const row = await this.#db.db.selectFrom('caption_cues').selectAll().where('id', '=', cueId).orderBy('revision', 'desc').limit(1).executeTakeFirst();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_VTT_CUES } from '@hybrid-stage/shared';
 import { escapeCueText, parseWebVtt, writeWebVtt } from './webvtt';
 
 describe('writeWebVtt', () => {
@@ -27,6 +28,20 @@ describe('parseWebVtt', () => {
   it('refuses files with errors, naming the line', () => {
     expect(() => parseWebVtt('WEBVTT\n\n00:01.000 -> 00:02.000\nx\n')).toThrow(/not valid WebVTT: line \d+: /);
     expect(() => parseWebVtt('no signature')).toThrow(/not valid WebVTT/);
+  });
+
+  it('holds every cue to the limits of desks and ingest, and a file to MAX_VTT_CUES', () => {
+    const cue = (start: string, end: string, text: string) => `${start} --> ${end}\n${text}`;
+    const file = (...cues: string[]) => `WEBVTT\n\n${cues.join('\n\n')}\n`;
+    expect(() => parseWebVtt(file(cue('00:00.000', '00:01.000', 'ok'), cue('00:02.000', '00:32.001', 'long')))).toThrow(/cue 2 \(at 00:00:02.000\).*30000 ms/);
+    expect(parseWebVtt(file(cue('00:02.000', '00:32.000', 'thirty seconds')))).toHaveLength(1);
+    expect(() => parseWebVtt(file(cue('00:00.000', '00:01.000', 'x'.repeat(501))))).toThrow(/cue 1 .*500/);
+    expect(() => parseWebVtt(file(cue('00:00.000', '00:01.000', '<i> </i>')))).toThrow(/text is empty/);
+    expect(() => parseWebVtt(file(cue('00:01.000', '00:01.000', 'no time')))).toThrow(/End timestamp is not greater/);
+    const clock = (ms: number) => new Date(ms).toISOString().slice(11, 23);
+    const many = Array.from({ length: MAX_VTT_CUES + 1 }, (_, i) => cue(clock(i * 1000), clock(i * 1000 + 500), 'c'));
+    expect(() => parseWebVtt(file(...many))).toThrow(new RegExp(`at most ${MAX_VTT_CUES} cues`));
+    expect(parseWebVtt(file(...many.slice(1)))).toHaveLength(MAX_VTT_CUES);
   });
 
   it('drops markup and decodes entities', () => {

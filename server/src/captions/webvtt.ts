@@ -1,6 +1,8 @@
 /** WebVTT (https://www.w3.org/TR/webvtt1/): writing a session's captions, reading uploaded files. */
 import webvtt, { type VttNode } from 'webvtt-parser';
 import htmlEntities from 'webvtt-parser/html-entities.json' with { type: 'json' };
+import { z } from 'zod';
+import { FileCue, MAX_VTT_CUES } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 
 /** A cue with times relative to the start of its file. */
@@ -49,7 +51,9 @@ function plainText(node: VttNode): string {
 
 /**
  * Reads a WebVTT file strictly: any error the spec's parser reports refuses the file with its
- * line number. Markup (<b>, <v Speaker>) is dropped; entities are decoded.
+ * line number. Markup (<b>, <v Speaker>) is dropped; entities are decoded. Every cue meets the
+ * limits of a desk's or a provider's (FileCue: text of at most 500 characters, at most 30 s), and a
+ * file holds at most MAX_VTT_CUES; the first cue that does not is named in the refusal.
  */
 export function parseWebVtt(source: string): VttCue[] {
   if (source.length > MAX_VTT_BYTES) throw new AppError('INVALID_REQUEST', 'caption file too large');
@@ -58,9 +62,10 @@ export function parseWebVtt(source: string): VttCue[] {
     const first = tree.errors.slice(0, 3).map((e) => `line ${e.line}: ${e.message}`);
     throw new AppError('INVALID_REQUEST', `not valid WebVTT: ${first.join('; ')}`);
   }
-  return tree.cues.map((cue) => ({
-    startMs: Math.round(cue.startTime * 1000),
-    endMs: Math.round(cue.endTime * 1000),
-    text: plainText(cue.tree).trim(),
-  }));
+  if (tree.cues.length > MAX_VTT_CUES) throw new AppError('INVALID_REQUEST', `a caption file holds at most ${MAX_VTT_CUES} cues, not ${tree.cues.length}`);
+  return tree.cues.map((cue, i) => {
+    const parsed = FileCue.safeParse({ startMs: Math.round(cue.startTime * 1000), endMs: Math.round(cue.endTime * 1000), text: plainText(cue.tree) });
+    if (!parsed.success) throw new AppError('INVALID_REQUEST', `cue ${i + 1} (at ${timestamp(cue.startTime * 1000)}): ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  });
 }

@@ -5,6 +5,7 @@ import { Transform, type Readable } from 'node:stream';
 import { LANGUAGE_NAMES, LANGUAGES, FilmDetails, type FilmInfo, type Language } from '@hybrid-stage/shared';
 import { parseWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
+import type { DiskSpace } from '../files/DiskSpace';
 import { PRIVATE_FILE_MODE, privateDir, sweepLeftovers } from '../files/privateFiles';
 import type { Logger } from '../logger';
 import { probeMedia } from '../media/mediaProbe';
@@ -31,8 +32,13 @@ export interface FilmLibraryOptions {
   dir: string;
   /** Largest video upload, in bytes. */
   maxVideoBytes: number;
+  /** Free space where uploads go: an upload that would take it under its floor is refused (DISK_FULL). */
+  disk?: DiskSpace;
   logger: Logger;
 }
+
+/** While an upload streams in, free space is looked at again after each this many bytes. */
+const DISK_RECHECK_BYTES = 8 * 1024 * 1024;
 
 /**
  * The cinema's films: a directory of video files with WebVTT tracks per language beside them
@@ -92,18 +98,31 @@ export class FilmLibrary {
    * Stores an uploaded video for a film from a stream (at most `maxVideoBytes`), replacing the one
    * it had once ffprobe has found a video stream in it; the film is unchanged when anything fails.
    */
-  async saveVideo(filmId: string, type: string, body: Readable): Promise<FilmInfo> {
+  async saveVideo(filmId: string, type: string, body: Readable, declaredBytes = 0): Promise<FilmInfo> {
     const ext = (Object.entries(VIDEO_TYPES) as Array<[VideoExtension, string]>).find(([, t]) => t === type)?.[0];
     if (!ext) throw new AppError('INVALID_REQUEST', `send the video as ${Object.values(VIDEO_TYPES).join(' or ')}`);
+    // Before a byte is written: the size the client declared must fit above the floor.
+    const { disk } = this.#options;
+    disk?.assertRoom('take this upload', declaredBytes);
     const target = join(this.#options.dir, `${filmId}.${ext}`);
     const partial = join(this.#options.dir, `.${filmId}.${ext}.upload-${process.pid}-${Date.now()}`);
     const max = this.#options.maxVideoBytes;
     let bytes = 0;
+    let checkedAt = 0;
     const limit = new Transform({
       transform(chunk: Buffer, _encoding, done) {
         bytes += chunk.length;
-        if (bytes > max) done(new AppError('INVALID_REQUEST', `a film is at most ${Math.floor(max / 1_000_000)} MB`));
-        else done(null, chunk);
+        if (bytes > max) return done(new AppError('INVALID_REQUEST', `a film is at most ${Math.floor(max / 1_000_000)} MB`));
+        // A body without a declared length (or one the disk filled meanwhile) is stopped at the floor.
+        if (disk && bytes - checkedAt >= DISK_RECHECK_BYTES) {
+          checkedAt = bytes;
+          try {
+            disk.assertRoom('take the rest of this upload');
+          } catch (error) {
+            return done(error as Error);
+          }
+        }
+        done(null, chunk);
       },
     });
     try {

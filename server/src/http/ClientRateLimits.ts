@@ -16,8 +16,8 @@ export class ClientRateLimits {
 
   constructor(readonly perMinute: number) {}
 
-  /** Takes one request from `address`'s bucket; false when it is empty. */
-  take(address: string): boolean {
+  /** Takes one request (or `n` items) from `address`'s bucket; false when it holds fewer. */
+  take(address: string, n = 1): boolean {
     const client = clientOf(address);
     let bucket = this.#buckets.get(client);
     if (!bucket) {
@@ -25,7 +25,7 @@ export class ClientRateLimits {
       bucket = new RateLimiter(this.perMinute / 60, this.perMinute);
       this.#buckets.set(client, bucket);
     }
-    return bucket.take();
+    return bucket.take(n);
   }
 }
 

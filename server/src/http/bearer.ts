@@ -32,6 +32,15 @@ export async function viewerGrant(req: Request, access: AccessTokens, viewers: V
   return { role: 'viewer' };
 }
 
+/**
+ * Which token a request carries, as a short hash (its bucket's key for limits per token): the same
+ * link is the same key, whoever uses it from wherever. Undefined without a bearer token.
+ */
+export function bearerKey(req: Request): string | undefined {
+  const sent = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '')?.[1];
+  return sent && createHash('sha256').update(sent).digest('base64url').slice(0, 22);
+}
+
 /** Whether `Authorization: Bearer <token>` carries exactly `expected` (compared in constant time). */
 export function bearerMatches(req: Request, expected: string): boolean {
   const sent = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '')?.[1];

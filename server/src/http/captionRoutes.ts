@@ -7,20 +7,26 @@ import type { Agenda } from '../agenda/Agenda';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { MAX_VTT_BYTES, parseWebVtt, writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
-import { bearerGrant, viewerGrant } from './bearer';
+import { bearerGrant, bearerKey, viewerGrant } from './bearer';
+import { ClientRateLimits } from './ClientRateLimits';
 import { beforeBody, parseBody, route } from './httpErrors';
 
 const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) });
 
 /**
  * Captions over HTTP:
- *   POST /api/channels/:channelId/captions                      {cues: [...]} a provider's batch (captioner token)
+ *   POST /api/channels/:channelId/captions                      {cues: [...]} a provider's batch (captioner token;
+ *                                                               CAPTION_INGEST_PER_MINUTE cues a minute per token)
  *   GET  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a session's captions as WebVTT
  *                                                                            (a viewer token when the event asks viewers to register)
- *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token)
+ *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token),
+ *                                                                            replacing the one imported before → 201 {cues, replaced}
  */
-export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens, viewers: ViewerAccess): Router {
+export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens, viewers: ViewerAccess, ingestCuesPerMinute: number): Router {
   const router = Router();
+  // Cues per token, not requests: a batch of 100 costs 100. Per node (one provider sends to one
+  // server; spread over N nodes it gets N allowances), like the other HTTP limits (ClientRateLimits).
+  const ingestLimits = new ClientRateLimits(ingestCuesPerMinute);
   const language = (value: string) => {
     const parsed = Language.safeParse(value);
     if (!parsed.success) throw new AppError('INVALID_REQUEST', `unknown language ${JSON.stringify(value.slice(0, 20))}`);
@@ -39,6 +45,10 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const channelId = String(req.params.channelId);
       const { cues } = parseBody(IngestBatch, req.body);
       for (const cue of cues) assertMayCaption(grant, channelId, cue.language);
+      // Each cue may start a machine translation per language: one token must not be able to keep them all busy.
+      if (!ingestLimits.take(bearerKey(req)!, cues.length)) {
+        throw new AppError('RATE_LIMITED', `more than ${ingestCuesPerMinute} cues a minute from this token; send fewer, or wait`);
+      }
       res.json({ results: await captions.ingest(channelId, cues, `${grant.role}:api`) });
     }),
   );
@@ -72,7 +82,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const found = session(channelId, String(req.params.sessionId));
       if (typeof req.body !== 'string') throw new AppError('INVALID_REQUEST', 'send the file as text/vtt');
       const cues = parseWebVtt(req.body);
-      res.status(201).json({ cues: await captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`) });
+      res.status(201).json(await captions.importSession(channelId, found.id, lang, cues, `${grant.role}:file`));
     }),
   );
   return router;

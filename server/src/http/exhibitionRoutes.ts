@@ -1,19 +1,23 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
-import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, mayManageStand, type ViewerAccess } from '@hybrid-stage/shared';
+import { CommentModeration, NewComment, NewStand, StandContent, StandId, StandPlacement, VisitorId, mayManageStand, type IssuedVisitorId, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { assertMayManageStand } from '../access/permissions';
 import { AppError, NotFoundError } from '../errors';
 import type { Exhibition } from '../exhibition/Exhibition';
+import type { VisitorGate } from '../exhibition/VisitorGate';
 import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
 
-/** The visitor making the request: the `X-Visitor-Id` header the client keeps in localStorage. */
+/** The visitor id the request names: the `X-Visitor-Id` header (issued by POST /api/visitors, kept in localStorage); not yet checked. */
 function visitorOf(req: Request): string {
   const header = req.get('x-visitor-id');
   if (!header) throw new AppError('INVALID_REQUEST', 'send your visitor id in the X-Visitor-Id header');
   return parseBody(VisitorId, header);
 }
+
+/** The client's address as per-address limits count it (behind TRUST_PROXY's proxies, the viewer's). */
+const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? '';
 
 /** A stand id from the path; NOT_FOUND for anything that cannot be one. */
 function standIdOf(req: Request): string {
@@ -23,8 +27,10 @@ function standIdOf(req: Request): string {
 }
 
 /**
- * The exhibition over HTTP. Visitors are anonymous (a visitor id header); exhibitors and admins
- * send their access token as a bearer token.
+ * The exhibition over HTTP. Visitors are anonymous (a visitor id header, the server's signed id);
+ * exhibitors and admins send their access token as a bearer token. Comments and gift claims are
+ * limited per address and per visitor (VisitorGate).
+ *   POST   /api/visitors                                 → 201 {visitorId} a new visitor id
  *   GET    /api/stands                                   every stand
  *   POST   /api/stands                                   {id, content, placement} add a stand (admin)
  *   GET    /api/stands/:standId                          one stand
@@ -38,11 +44,21 @@ function standIdOf(req: Request): string {
  *   POST   /api/stands/:standId/gift                     claim: 201 a new voucher, 200 the one claimed before
  *   GET    /api/exhibition/analytics                     admin: all stands; exhibitor: their stand; both: regions
  */
-export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, viewers: ViewerAccess = 'anonymous'): Router {
+export function exhibitionRoutes(exhibition: Exhibition, visitorGate: VisitorGate, access: AccessTokens, viewers: ViewerAccess = 'anonymous'): Router {
   const router = Router();
   const { stands, comments, gifts, visits } = exhibition;
   /** The bearer's grant, or an anonymous viewer's (REGISTRATION_REQUIRED when the event asks viewers to register). */
   const grantOf = (req: Request) => viewerGrant(req, access, viewers);
+
+  router.post(
+    '/visitors',
+    route(async (req, res) => {
+      await grantOf(req);
+      if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);
+      const body: IssuedVisitorId = { visitorId: visitorGate.issue(addressOf(req)) };
+      res.status(201).json(body);
+    }),
+  );
 
   router.get('/stands', route(async (_req, res) => void res.json(await stands.list())));
 
@@ -88,8 +104,9 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
     route(async (req, res) => {
       await grantOf(req);
       const standId = standIdOf(req);
-      const visitorId = visitorOf(req);
       const comment = parseBody(NewComment, req.body);
+      // Counted before the stand is read: a flood costs no database work past its allowance.
+      const visitorId = visitorGate.admit('comment', addressOf(req), visitorOf(req));
       await stands.get(standId);
       res.status(201).json(await comments.post(standId, visitorId, comment));
     }),
@@ -122,7 +139,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
     route(async (req, res) => {
       await grantOf(req);
       const standId = standIdOf(req);
-      const voucher = await gifts.find(standId, visitorOf(req));
+      const voucher = await gifts.find(standId, visitorGate.verify(visitorOf(req)));
       if (!voucher) throw new AppError('NOT_FOUND', 'you have not claimed this stand\'s gift yet');
       res.json(voucher);
     }),
@@ -135,6 +152,7 @@ export function exhibitionRoutes(exhibition: Exhibition, access: AccessTokens, v
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
       if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);
+      visitorGate.admit('gift', addressOf(req), visitorId);
       const { voucher, fresh } = await gifts.claim(standId, visitorId);
       res.status(fresh ? 201 : 200).json(voucher);
     }),

@@ -72,7 +72,7 @@ export function filmRoutes(films: FilmLibrary, access: AccessTokens, viewers: Vi
       const id = filmId(req);
       const type = (req.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
       try {
-        res.status(201).json(await films.saveVideo(id, type, req));
+        res.status(201).json(await films.saveVideo(id, type, req, Number(req.get('content-length')) || 0));
       } catch (error) {
         // Refused before the whole body came: the rest is not read, so this connection cannot carry another request.
         if (!req.complete) res.setHeader('Connection', 'close');

@@ -52,7 +52,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
 >;
 
 /** How the HTTP layer is set up. */
@@ -64,6 +64,8 @@ export interface HttpOptions {
   clientDir: string;
   /** Registrations accepted from one address per minute. */
   registrationsPerMinute: number;
+  /** Caption cues accepted over HTTP from one token per minute. */
+  captionIngestPerMinute: number;
   /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
   trustProxy: boolean | number | string;
   /** The cluster's live nodes (`GET /api/cluster`); undefined until the node has registered, right after it listens. */
@@ -94,8 +96,8 @@ export function withConnectSources(csp: string, urls: readonly string[]): string
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, placement, clustered, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations, eventInfo } = services;
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, captionIngestPerMinute, trustProxy, cluster, placement, clustered, metricsToken, publicUrl }: HttpOptions): Express {
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -133,9 +135,9 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   });
 
   app.use('/api', ingestRoutes(ingests, access));
-  app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
+  app.use('/api', captionRoutes(captions, agenda, access, event.viewers, captionIngestPerMinute));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));
-  app.use('/api', exhibitionRoutes(exhibition, access, event.viewers));
+  app.use('/api', exhibitionRoutes(exhibition, visitors, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));
   app.use('/api', recordingRoutes(recordings, reruns, captions, access, event.viewers));
   app.use('/api', filmRoutes(films, access, event.viewers));
@@ -185,4 +187,36 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   // Whatever else fails (a malformed URL outside /api) is answered the same way, never with a stack trace.
   app.use(errorHandler(logger));
   return app;
+}
+
+/** One route of the app: an HTTP method and express's path pattern (`/api/stands/:standId`). */
+export interface HttpRoute {
+  method: string;
+  path: string;
+}
+
+/** What express keeps of a route or a mounted router (router 2's Layer; not in its types). */
+interface RouteLayer {
+  rawPath?: string;
+  route?: { path: string; methods: Record<string, boolean> };
+  handle?: { stack?: RouteLayer[] };
+}
+
+/**
+ * Every route `app` answers, read from its router (mounted routers included), so a list of routes
+ * cannot fall behind the code. The catch-all client pages (`/{*path}`) are left out.
+ */
+export function routesOf(app: Express): HttpRoute[] {
+  const out: HttpRoute[] = [];
+  const walk = (stack: RouteLayer[], prefix: string) => {
+    for (const layer of stack) {
+      if (layer.route) {
+        for (const [method, on] of Object.entries(layer.route.methods)) if (on && method !== '_all') out.push({ method: method.toUpperCase(), path: prefix + layer.route.path });
+      } else if (layer.handle?.stack && typeof layer.rawPath === 'string') {
+        walk(layer.handle.stack, prefix + (layer.rawPath === '/' ? '' : layer.rawPath));
+      }
+    }
+  };
+  walk((app as unknown as { router: { stack: RouteLayer[] } }).router.stack, '');
+  return out.filter((r) => !r.path.includes('{*'));
 }

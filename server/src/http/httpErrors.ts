@@ -17,6 +17,9 @@ const STATUS: Record<ErrorCode, number> = {
   RATE_LIMITED: 429,
   ORIGIN_ONLY: 421,
   NODE_FULL: 503,
+  INVALID_VISITOR: 401,
+  SERVER_FULL: 503,
+  DISK_FULL: 507,
   INTERNAL: 500,
 };
 

@@ -19,6 +19,8 @@ export interface MediaClientEvents {
    * everything of the client is gone (`close` follows).
    */
   lost: [];
+  /** A receive transport was closed because its peer had gone silent (see MediaClientOptions.silentPeerMs). */
+  silent: [transportId: string];
   close: [];
 }
 
@@ -28,6 +30,24 @@ export interface ConsumableTrack {
   router: types.Router;
   /** Told of the consumer made (an edge counts its viewers of a channel by them). */
   onConsumer?: (consumer: types.Consumer) => void;
+}
+
+/** A share of consumers: taken before a consumer is made, given back when it closes (AddressLoad's, per client address). */
+export interface ConsumerBudget {
+  take(): boolean;
+  release(): void;
+}
+
+/** Options of a {@link MediaClient}. */
+export interface MediaClientOptions {
+  budget?: ConsumerBudget;
+  /**
+   * A receive transport whose peer sent nothing (no STUN consent check, no RTCP report, no DTLS)
+   * for this long is closed; 0 never. mediasoup 3.12 has no ICE consent freshness of its own.
+   */
+  silentPeerMs?: number;
+  /** TURN servers and a credential minted for this client with every transport; none without TURN. */
+  turn?: TurnCredentials | undefined;
 }
 
 /**
@@ -44,14 +64,20 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   readonly #turnUser = randomBytes(6).toString('hex');
   #closed = false;
 
+  /** The consumers its client's address may still make (AddressLoad); none: no cap beyond the client's own. */
+  readonly #budget: ConsumerBudget | undefined;
+  readonly #silentPeerMs: number;
+
   /**
    * `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place.
    * With `turn`, every transport comes with TURN servers and a credential minted for this client.
    */
-  constructor(pool: WorkerPool, worker: MediaWorker, turn?: TurnCredentials) {
+  constructor(pool: WorkerPool, worker: MediaWorker, { budget, silentPeerMs = 0, turn }: MediaClientOptions = {}) {
     super();
     this.#pool = pool;
     this.#worker = worker;
+    this.#budget = budget;
+    this.#silentPeerMs = silentPeerMs;
     this.#turn = turn;
     worker.router.observer.once('close', this.#onMediaGone);
     // Also a client with no transport yet: a new one on a closed server would fail until it reconnects.
@@ -100,6 +126,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     }
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
+    if (direction === 'recv' && this.#silentPeerMs > 0) this.#closeWhenSilent(transport);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -112,6 +139,35 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   /** TURN servers with a fresh credential (the last one may have expired on a long stay); none without TURN. */
   #iceServers(): IceServer[] {
     return this.#turn?.iceServersFor(this.#turnUser) ?? [];
+  }
+
+  /**
+   * Closes `transport` once its peer has sent nothing for {@link MediaClientOptions.silentPeerMs}: a
+   * browser that receives sends STUN consent checks and RTCP receiver reports every few seconds,
+   * all counted in the transport's bytesReceived (every packet on a WebRTC transport is); one whose
+   * peer went away (or never connected) would otherwise keep its consumers, and their media, as long
+   * as the signaling socket lives. The transport's consumers close with it.
+   */
+  #closeWhenSilent(transport: types.WebRtcTransport): void {
+    let received = -1;
+    let quietSince = Date.now();
+    const timer = setInterval(() => {
+      transport.getStats().then(
+        (stats) => {
+          const now = stats.reduce((sum, s) => sum + s.bytesReceived, 0);
+          if (now !== received) {
+            received = now;
+            quietSince = Date.now();
+          } else if (Date.now() - quietSince >= this.#silentPeerMs && !transport.closed) {
+            transport.close();
+            this.emit('silent', transport.id);
+          }
+        },
+        () => undefined, // closed meanwhile
+      );
+    }, Math.max(250, Math.floor(this.#silentPeerMs / 4)));
+    timer.unref();
+    transport.observer.once('close', () => clearInterval(timer));
   }
 
   /** Completes the DTLS handshake parameters of one of the client's transports. */
@@ -145,13 +201,26 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
       if (this.#consumers.size >= MAX_CONSUMERS_PER_CLIENT) {
         throw new AppError('INVALID_STATE', `at most ${MAX_CONSUMERS_PER_CLIENT} consumers per connection; close some first`);
       }
-      const producer = await this.#pool.pipe(track.producer, track.router, this.router);
-      if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
-        throw new AppError('CANNOT_CONSUME', `this browser cannot receive the feed's ${producer.kind} codec`);
+      if (this.#budget && !this.#budget.take()) {
+        throw new AppError('RATE_LIMITED', 'too many streams are watched from this address; close some first');
       }
-      const consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+      let consumer: types.Consumer;
+      try {
+        const producer = await this.#pool.pipe(track.producer, track.router, this.router);
+        if (!this.router.canConsume({ producerId: producer.id, rtpCapabilities: caps })) {
+          throw new AppError('CANNOT_CONSUME', `this browser cannot receive the feed's ${producer.kind} codec`);
+        }
+        consumer = await transport.consume({ producerId: producer.id, rtpCapabilities: caps, paused: true });
+      } catch (error) {
+        this.#budget?.release();
+        throw error;
+      }
       this.#consumers.set(consumer.id, consumer);
-      consumer.observer.once('close', () => this.#consumers.delete(consumer.id));
+      // However it closes (by the client, its transport, its producer, the worker), its place is given back.
+      consumer.observer.once('close', () => {
+        this.#consumers.delete(consumer.id);
+        this.#budget?.release();
+      });
       track.onConsumer?.(consumer);
       consumer.once('producerclose', () => {
         consumer.close();

@@ -19,6 +19,11 @@ export interface WorkerPoolOptions {
   announcedIp: string;
   /** Port range for internal RTP (plain and pipe transports). */
   portRange: [number, number];
+  /**
+   * Clients one worker takes before new viewers are refused (SERVER_FULL); crew (studios,
+   * producers, captioners…) are placed anyway. 0: no ceiling.
+   */
+  maxClientsPerWorker?: number;
   logger: Logger;
 }
 
@@ -101,13 +106,18 @@ export class WorkerPool {
    * leaves. Clients are counted as they are placed (their consumers come later), so a join storm
    * is spread evenly.
    */
-  placeClient(): MediaWorker {
+  placeClient(who: 'viewer' | 'crew' = 'crew'): MediaWorker {
     this.#assertOpen();
     // A dead worker stays in its slot until its replacement is ready; so does a live one whose
     // WebRtcServer closed, until the new server is open.
-    const best = this.#clients.place(this.#workers, (w) => !w.worker.died && !w.worker.closed && !w.webRtcServer.closed);
-    if (!best) throw new AppError('INVALID_STATE', 'the media workers are restarting: try again in a moment');
-    return best;
+    const live = (w: MediaWorker) => !w.worker.died && !w.worker.closed && !w.webRtcServer.closed;
+    const ceiling = this.#options.maxClientsPerWorker ?? 0;
+    // A viewer only where there is room: past the ceiling a worker's media threads (and its share of
+    // the uplink) would degrade every viewer already on it, not just the new one.
+    const best = this.#clients.place(this.#workers, who === 'viewer' && ceiling > 0 ? (w) => live(w) && this.clientsOn(w) < ceiling : live);
+    if (best) return best;
+    if (this.#workers.some(live)) throw new AppError('SERVER_FULL', 'this server has as many viewers as it can take: try again in a few minutes');
+    throw new AppError('INVALID_STATE', 'the media workers are restarting: try again in a moment');
   }
 
   /** Gives back the place of a client from {@link placeClient}. */

@@ -72,6 +72,8 @@ export interface Tables {
     country: string;
     registered_at: number;
   };
+  revoked_links: { jti: string; role: string; scope: string; expires_at: number; revoked_at: number };
+  revoked_roles: { role: string; issued_before: number };
 }
 
 /** Which engine holds the data: an embedded SQLite file, or a PostgreSQL server shared by nodes. */

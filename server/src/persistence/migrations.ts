@@ -115,6 +115,19 @@ export const MIGRATIONS: readonly string[] = [
    DROP TABLE reruns;
    ALTER TABLE reruns_v5 RENAME TO reruns;
    CREATE INDEX reruns_by_channel ON reruns (channel_id, starts_at_ms);`,
+  // 6: the revocation list: links one by one (kept until they would have expired), and roles whose
+  // links made before a time no longer work.
+  `CREATE TABLE revoked_links (
+     jti TEXT PRIMARY KEY,
+     role TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     expires_at INTEGER NOT NULL,
+     revoked_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE revoked_roles (
+     role TEXT PRIMARY KEY,
+     issued_before INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**
@@ -221,4 +234,16 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   `ALTER TABLE reruns ALTER COLUMN recording_id DROP NOT NULL;
    ALTER TABLE reruns DROP CONSTRAINT reruns_recording_id_fkey;
    ALTER TABLE reruns ADD CONSTRAINT reruns_recording_id_fkey FOREIGN KEY (recording_id) REFERENCES recordings (id) ON DELETE SET NULL;`,
+  // 6: the revocation list.
+  `CREATE TABLE revoked_links (
+     jti TEXT PRIMARY KEY,
+     role TEXT NOT NULL,
+     scope TEXT NOT NULL,
+     expires_at BIGINT NOT NULL,
+     revoked_at BIGINT NOT NULL
+   );
+   CREATE TABLE revoked_roles (
+     role TEXT PRIMARY KEY,
+     issued_before BIGINT NOT NULL
+   );`,
 ];

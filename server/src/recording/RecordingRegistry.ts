@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { RecordingInfo, RecordingStatus } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import { AppError, NotFoundError } from '../errors';
+import type { DiskSpace } from '../files/DiskSpace';
 import { privateDir, sweepLeftovers } from '../files/privateFiles';
 import type { Logger } from '../logger';
 import { probeMedia } from '../media/mediaProbe';
@@ -41,8 +42,19 @@ export interface RecordingRegistryOptions {
   dir: string;
   /** Whether each channel's sessions are recorded by themselves, split at every session's start and end. */
   recordSessions: boolean;
+  /** Free space where the files go: no recording starts under its floor, and running ones stop when it is reached. */
+  disk?: DiskSpace;
+  /** Finished recordings older than this many days are deleted (not those a re-run is scheduled from); 0 keeps them. */
+  retentionDays?: number;
+  /** Deletes a recording as producers do (the ReRunScheduler's, which keeps those re-runs use). */
+  deleteForRetention?: (recordingId: string) => Promise<void>;
   logger: Logger;
 }
+
+/** Free space is looked at this often while something records. */
+const DISK_CHECK_MS = 2000;
+/** Old recordings are looked for this often (and at start). */
+const RETENTION_CHECK_MS = 3_600_000;
 
 /** One channel's recording in progress. */
 interface Active {
@@ -64,6 +76,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   readonly #stoppedByHand = new Map<string, string | null>();
   readonly #progress: NodeJS.Timeout;
   readonly #agendaTimer: NodeJS.Timeout | undefined;
+  readonly #diskTimer: NodeJS.Timeout | undefined;
+  readonly #retentionTimer: NodeJS.Timeout | undefined;
   #closed = false;
   /** Stops and interruptions under way, which a close waits for. */
   readonly #pending = new Set<Promise<unknown>>();
@@ -78,6 +92,48 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
       if (this.#active.size > 0) this.emit('changed');
     }, PROGRESS_INTERVAL_MS);
     if (options.recordSessions) this.#agendaTimer = setInterval(() => this.#followAgenda(), AGENDA_CHECK_MS);
+    if (options.disk) this.#diskTimer = setInterval(() => this.#watchDisk(), DISK_CHECK_MS);
+    if (options.retentionDays) this.#retentionTimer = setInterval(() => void this.pruneOld(), RETENTION_CHECK_MS);
+  }
+
+  /**
+   * Deletes finished recordings that ended more than `retentionDays` ago, except those a re-run is
+   * scheduled from or playing (kept until it has played); resolves with the ids deleted.
+   */
+  async pruneOld(now = Date.now()): Promise<string[]> {
+    const { retentionDays, deleteForRetention, logger } = this.#options;
+    if (!retentionDays || !deleteForRetention || this.#closed) return [];
+    const before = now - retentionDays * 86_400_000;
+    const deleted: string[] = [];
+    for (const recording of await this.#options.store.all()) {
+      if (recording.status === 'recording' || (recording.endedAtMs ?? recording.startedAtMs) >= before) continue;
+      try {
+        await deleteForRetention(recording.id);
+        deleted.push(recording.id);
+      } catch (err) {
+        logger.info({ err, recordingId: recording.id }, 'recording past its retention kept for now');
+      }
+    }
+    if (deleted.length) logger.info({ recordings: deleted.length, retentionDays }, 'deleted recordings past their retention');
+    return deleted;
+  }
+
+  /** Under the disk's floor, every recording is stopped and finished, rather than fill the disk and take the database with it. */
+  #watchDisk(): void {
+    if (this.#active.size === 0 || this.#closed) return;
+    let low: boolean;
+    try {
+      low = this.#options.disk!.low;
+    } catch (err) {
+      this.#options.logger.error({ err }, 'cannot read the free disk space');
+      return;
+    }
+    if (!low) return;
+    for (const channelId of this.#active.keys()) {
+      if (this.#busy.has(channelId)) continue;
+      this.#options.logger.error({ channelId, floorBytes: this.#options.disk!.floorBytes }, 'free disk space under the floor: stopping the recording');
+      this.stop(channelId).catch((err: unknown) => this.#options.logger.error({ err, channelId }, 'cannot stop the recording'));
+    }
   }
 
   /** Marks recordings a crash left unfinished as interrupted, with the length their files have. */
@@ -136,6 +192,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
   async start(channelId: string, trigger: 'manual' | 'session' = 'manual'): Promise<RecordingInfo> {
     this.#assertOpen();
     const bus = this.#options.channels.bus(channelId);
+    this.#options.disk?.assertRoom('start a recording');
     if (this.#active.has(channelId) || this.#busy.has(channelId)) throw new AppError('INVALID_STATE', `${bus.config.name} is already recording`);
     this.#busy.add(channelId);
     try {
@@ -220,6 +277,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     this.#closed = true;
     clearInterval(this.#progress);
     clearInterval(this.#agendaTimer);
+    clearInterval(this.#diskTimer);
+    clearInterval(this.#retentionTimer);
     for (const channelId of this.#active.keys()) this.stop(channelId, { byHand: false }).catch(() => undefined);
     await Promise.allSettled([...this.#pending]);
   }
@@ -245,7 +304,8 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
       if (!active && (!session || this.#stoppedByHand.get(channel.id) === sessionId)) continue;
       const next = async () => {
         if (active) await this.stop(channel.id, { byHand: false });
-        if (session && !this.#closed) await this.start(channel.id, 'session');
+        // Under the disk's floor the next session waits (its start would be refused every second).
+        if (session && !this.#closed && !this.#options.disk?.low) await this.start(channel.id, 'session');
       };
       next().catch((err) => this.#options.logger.error({ err, channelId: channel.id }, 'automatic recording failed'));
     }

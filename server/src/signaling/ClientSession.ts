@@ -1,7 +1,6 @@
 import type { Grant } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
-import { MediaClient } from '../media/MediaClient';
-import type { TurnCredentials } from '../media/TurnCredentials';
+import { MediaClient, type MediaClientOptions } from '../media/MediaClient';
 import type { WorkerPool } from '../media/WorkerPool';
 import { AppError, NotFoundError } from '../errors';
 
@@ -25,18 +24,19 @@ export class ClientSession {
   readonly #feeds = new Map<string, Feed>();
   #media: Promise<MediaClient> | undefined;
   readonly #notify: ClientNotifications;
-  readonly #turn: TurnCredentials | undefined;
   #closed = false;
 
   /** Who this client is: its role and scope, from its access token (anonymous viewers have none). */
   readonly grant: Grant;
 
-  /** With `turn`, the client's transports come with TURN servers and credentials minted for it. */
-  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications, turn?: TurnCredentials) {
+  readonly #mediaOptions: MediaClientOptions;
+
+  /** `mediaOptions`: the consumers its client's address may still make (AddressLoad), when a silent peer's transport closes. */
+  constructor(pool: WorkerPool, grant: Grant, notify: ClientNotifications, mediaOptions: MediaClientOptions = {}) {
     this.#pool = pool;
     this.grant = grant;
     this.#notify = notify;
-    this.#turn = turn;
+    this.#mediaOptions = mediaOptions;
   }
 
   get closed(): boolean {
@@ -53,7 +53,8 @@ export class ClientSession {
     if (this.#closed) return Promise.reject(new AppError('INVALID_STATE', 'session closed'));
     if (!this.#media) {
       const media = Promise.resolve().then(() => {
-        const client = new MediaClient(this.#pool, this.#pool.placeClient(), this.#turn);
+        // Viewers (anonymous or with a viewer link) meet the workers' ceiling; crew never do.
+        const client = new MediaClient(this.#pool, this.#pool.placeClient(this.grant.role === 'viewer' ? 'viewer' : 'crew'), this.#mediaOptions);
         client.on('consumerClosed', this.#notify.consumerClosed);
         client.on('lost', this.#notify.mediaLost);
         client.once('close', () => {

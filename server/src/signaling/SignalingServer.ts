@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { InviteScopes } from '../access/inviteGrant';
+import type { TokenIdentity } from '../access/RevocationList';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { ClientSession } from './ClientSession';
@@ -20,7 +21,7 @@ import { dispatch, type Caller } from './dispatch';
 import type { Handlers } from './handlers';
 import { feedHandlers } from './feedHandlers';
 import { ingestHandlers } from './ingestHandlers';
-import { inviteHandlers } from './inviteHandlers';
+import { inviteHandlers, type RevocationEffects } from './inviteHandlers';
 import { captionHandlers, captionRoom, draftRoom } from './captionHandlers';
 import { toWire } from '../captions/CaptionPipeline';
 import { mediaHandlers } from './mediaHandlers';
@@ -34,7 +35,7 @@ import { AppError } from '../errors';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge'
 >;
 
 /**
@@ -59,6 +60,10 @@ interface SocketData {
   hasToken: boolean;
   /** The resume token the client sent, if it is reconnecting after a drop. */
   resume?: string;
+  /** Its access token's id and mint time, for ending the connection when the link is revoked. */
+  token?: TokenIdentity;
+  /** The client's address (behind TRUST_PROXY's proxies), whose sockets and consumers are counted. */
+  address: string;
 }
 
 /** The socket.io server, typed with the protocol. */
@@ -72,6 +77,8 @@ export interface SignalingClusterOptions {
   full: () => boolean;
   /** The live nodes' URLs, whose pages may connect here; undefined on a single node (no check, as always). */
   clusterOrigins?: (() => Promise<string[]>) | undefined;
+  /** A receive transport whose browser sent nothing for this long is closed (MediaClient); 0 never. */
+  silentPeerMs?: number;
 }
 
 /** The wired signaling layer. */
@@ -91,11 +98,15 @@ function originOnly(): Partial<Handlers> {
 /** Room of the sockets that get producer-only broadcasts. */
 const PRODUCERS_ROOM = 'producers';
 
+/** Room of the sockets connected with one link (its token id), and of those with a link of one role. */
+const linkRoom = (jti: string) => `link:${jti}`;
+const roleRoom = (role: string) => `role:${role}`;
+
 /** Largest socket.io message accepted, in bytes. */
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /** A handshake refusal the client can read: `connect_error` carries `data.code`. */
-function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED' | 'FORBIDDEN', message: string): Error {
+function refusal(code: 'PROTOCOL_MISMATCH' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'RATE_LIMITED', message: string): Error {
   const error = new Error(code) as Error & { data: unknown };
   error.data = { code, message };
   return error;
@@ -116,7 +127,8 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
 export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger, cluster: SignalingClusterOptions = { full: () => false }): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions, turn, eventInfo, edge } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, addressLoad, recordings, reruns, access, revocations, event, sessions, turn, eventInfo, edge } = services;
+  const { silentPeerMs = 0 } = cluster;
 
   // In a cluster a page served by one node may connect to another (placement): pages of the
   // cluster's own nodes may, nothing wider. Clients that send no Origin (not browsers) are not pages.
@@ -144,15 +156,26 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     }
     socket.data.hasToken = !!auth.data.token;
     socket.data.resume = auth.data.resume;
+    // Counted last, once nothing else refuses it; given back on disconnect.
+    const admit = () => {
+      const address = clientAddress(socket.request);
+      if (!addressLoad.openSocket(address)) {
+        next(refusal('RATE_LIMITED', 'too many connections from this address; close some pages and reload'));
+        return;
+      }
+      socket.data.address = address;
+      next();
+    };
     if (!auth.data.token) {
       socket.data.grant = { role: 'viewer' };
-      next();
+      admit();
       return;
     }
-    access.verify(auth.data.token).then(
-      (grant) => {
+    access.verifyIdentity(auth.data.token).then(
+      ({ grant, identity }) => {
         socket.data.grant = grant;
-        next();
+        socket.data.token = identity;
+        admit();
       },
       (error: AppError) => next(refusal('UNAUTHORIZED', error.message)),
     );
@@ -175,19 +198,42 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
     hasStand: (standId) => exhibition.stands.has(standId),
   };
 
+  // A revoked link's connections end (on every node: the rooms go through the adapter); the page
+  // reconnects, and its handshake is refused. A role's: only the connections made with links minted
+  // before the revocation, not those of links made since.
+  const revocationEffects: RevocationEffects = {
+    linkRevoked: (link) => io.in(linkRoom(link.id)).disconnectSockets(true),
+    roleRevoked: ({ role, issuedBefore }) =>
+      void io
+        .in(roleRoom(role))
+        .fetchSockets()
+        .then(
+          (sockets) => {
+            for (const s of sockets) if ((s.data.token?.issuedAtMs ?? 0) < Date.parse(issuedBefore)) s.disconnect(true);
+          },
+          (err: unknown) => logger.warn({ err }, 'cannot end the connections of revoked links'),
+        ),
+  };
+
   /** A new client's session: its notices go through its link, to whichever connection it has then. */
-  const openSession = (grant: Grant) => (link: ClientLink<ClientSocket>) =>
-    new ClientSession(pool, grant, {
-      consumerClosed: (consumerId) => link.notify((s) => s.emit('consumer:closed', { consumerId })),
-      // Lost media makes every earlier notice moot.
-      mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
-    }, turn);
+  const openSession = (grant: Grant, address: string) => (link: ClientLink<ClientSocket>) =>
+    new ClientSession(
+      pool,
+      grant,
+      {
+        consumerClosed: (consumerId) => link.notify((s) => s.emit('consumer:closed', { consumerId })),
+        // Lost media makes every earlier notice moot.
+        mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
+      },
+      // Counted against the address it was opened from, also when it resumes from another.
+      { budget: addressLoad.consumerBudget(address), silentPeerMs, turn },
+    );
 
   io.on('connection', (socket: ClientSocket) => {
     const log = logger.child({ socket: socket.id });
     const { grant, hasToken } = socket.data;
     // A client back from a drop within the grace period gets its session (and media) back.
-    const { link, resumed } = sessions.connect(socket, { grant, withToken: hasToken, resume: socket.data.resume }, openSession(grant));
+    const { link, resumed } = sessions.connect(socket, { grant, withToken: hasToken, resume: socket.data.resume }, openSession(grant, socket.data.address));
     if (resumed) log.debug('client resumed its session');
     const { session } = link;
     const rooms = {
@@ -207,10 +253,10 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         ...feedHandlers(session, feeds, channels, eventInfo),
         ...programHandlers(session, channels, edge && { programs: edge.programs, full: cluster.full }),
         ...ingestHandlers(session, ingests),
-        ...inviteHandlers(grant, inviteScopes, access),
+        ...inviteHandlers(grant, inviteScopes, access, revocations, revocationEffects),
         ...recordingHandlers(recordings, reruns),
         ...captionHandlers(session, captions, rooms),
-        ...exhibitionHandlers(socket.id, exhibition, rooms),
+        ...exhibitionHandlers(socket.id, socket.data.address, exhibition, visitors, rooms),
         ...(edge && originOnly()),
       },
       limiter: new RateLimiter(50, 100),
@@ -225,11 +271,16 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
 
     socket.on('disconnect', (reason) => {
       log.debug({ reason }, 'client disconnected');
+      addressLoad.closeSocket(socket.data.address);
       exhibition.presence.leave(socket.id);
       // A client that closed its connection itself is gone; any other drop may be a network blip.
       sessions.disconnected(link, socket, reason === 'client namespace disconnect');
     });
     if (isProducer(grant)) void socket.join(PRODUCERS_ROOM);
+    if (socket.data.token) {
+      if (socket.data.token.jti) void socket.join(linkRoom(socket.data.token.jti));
+      void socket.join(roleRoom(grant.role));
+    }
     socket.emit('session:grant', grant);
     socket.emit('session:resumable', { token: link.token, resumed });
     link.deliverMissed();

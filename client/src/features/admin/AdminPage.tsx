@@ -1,8 +1,8 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES, LANGUAGES, ROLES } from '@hybrid-stage/shared/vocabulary';
-import type { Language, RegistrationInfo, RequestOf, Role, StandInfo } from '@hybrid-stage/shared';
+import type { Language, RegistrationInfo, RequestOf, Revocations, Role, StandInfo } from '@hybrid-stage/shared';
 import { may } from '@hybrid-stage/shared/permissions';
 import { useFormat } from '../../i18n/useFormat';
 import { getBlob, getJson } from '../../http/api';
@@ -28,6 +28,14 @@ export function AdminPage() {
       </p>
     );
   }
+  return <AdminSections />;
+}
+
+/** The page's sections; a revocation made in one (a link just made) shows in the list of the other. */
+function AdminSections() {
+  const { t } = useTranslation('access');
+  const [revocations, setRevocations] = useState(0);
+  const revoked = useCallback(() => setRevocations((n) => n + 1), []);
   return (
     <section>
       <h1>{t('admin.title')}</h1>
@@ -36,14 +44,15 @@ export function AdminPage() {
           {t('admin.exhibition')}
         </Link>
       </p>
-      <InviteForm />
+      <InviteForm onRevoked={revoked} />
+      <RevokedLinks revision={revocations} onRevoked={revoked} />
       <Registrations />
     </section>
   );
 }
 
-/** Chooses a role, its scope (from the server's studios, channels and stands) and expiry; mints the link. */
-function InviteForm() {
+/** Chooses a role, its scope (from the server's studios, channels and stands) and expiry; mints the link, which it may revoke again. */
+function InviteForm({ onRevoked }: { onRevoked: () => void }) {
   const { t } = useTranslation('access');
   const format = useFormat();
   const signaling = useSignaling();
@@ -55,7 +64,7 @@ function InviteForm() {
   const [languages, setLanguages] = useState<Language[]>(['en']);
   const [standId, setStandId] = useState('');
   const [days, setDays] = useState<number>(30);
-  const [link, setLink] = useState<{ url: string; expiresAt: string }>();
+  const [link, setLink] = useState<{ url: string; expiresAt: string; revoked?: boolean }>();
   const [copied, setCopied] = useState(false);
   const { error, run } = useRequestError();
 
@@ -83,6 +92,15 @@ function InviteForm() {
     setLink(undefined);
     setCopied(false);
     run(signaling.request('invite:create', request()).then(({ path, expiresAt }) => setLink({ url: `${window.location.origin}${path}`, expiresAt })));
+  };
+  const revokeThis = () => {
+    if (!link) return;
+    run(
+      signaling.request('invite:revoke', { link: link.url }).then(() => {
+        setLink({ ...link, revoked: true });
+        onRevoked();
+      }),
+    );
   };
   const copy = () => {
     if (!link) return;
@@ -182,8 +200,117 @@ function InviteForm() {
           <button type="button" onClick={copy}>
             {copied ? t('admin.invite.copied') : t('admin.invite.copy')}
           </button>{' '}
-          <span className="muted">{t('admin.invite.validUntil', { time: format.dateTime(link.expiresAt) })}</span>
+          {link.revoked ? (
+            <span role="status">{t('admin.revoke.revokedThis')}</span>
+          ) : (
+            <>
+              <span className="muted">{t('admin.invite.validUntil', { time: format.dateTime(link.expiresAt) })}</span>{' '}
+              <button type="button" className="secondary" onClick={revokeThis}>
+                {t('admin.revoke.revokeThis')}
+              </button>
+            </>
+          )}
         </p>
+      )}
+    </section>
+  );
+}
+
+/**
+ * The revocation list: revoke a pasted link, or every link of a role made so far, and what has been
+ * revoked. `revision` changes when a link is revoked elsewhere on the page.
+ */
+function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: () => void }) {
+  const { t } = useTranslation('access');
+  const format = useFormat();
+  const signaling = useSignaling();
+  const [list, setList] = useState<Revocations>();
+  const [pasted, setPasted] = useState('');
+  const [role, setRole] = useState<Role>('studio');
+  const { error, run } = useRequestError();
+
+  useEffect(() => {
+    let alive = true;
+    run(signaling.request('invite:revocations', {}).then((l) => alive && setList(l)));
+    return () => {
+      alive = false;
+    };
+  }, [signaling, run, revision]);
+
+  const revokeLink = () =>
+    run(
+      signaling.request('invite:revoke', { link: pasted }).then(() => {
+        setPasted('');
+        onRevoked();
+      }),
+    );
+  const revokeRole = () => {
+    if (!window.confirm(t('admin.revoke.confirmRole', { role: t(`admin.roles.${role}`) }))) return;
+    run(signaling.request('invite:revokeRole', { role }).then(onRevoked));
+  };
+
+  return (
+    <section>
+      <h2>{t('admin.revoke.title')}</h2>
+      <p className="muted">{t('admin.revoke.intro')}</p>
+      <form className="admin-form" onSubmit={(e) => (e.preventDefault(), revokeLink())}>
+        <label>
+          {t('admin.revoke.link')}
+          <input value={pasted} onChange={(e) => setPasted(e.target.value)} className="invite-link" />
+        </label>
+        <button type="submit" disabled={!pasted.trim()}>
+          {t('admin.revoke.revoke')}
+        </button>
+      </form>
+      <form className="admin-form" onSubmit={(e) => (e.preventDefault(), revokeRole())}>
+        <label>
+          {t('admin.revoke.role')}
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`admin.roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="secondary">
+          {t('admin.revoke.revokeRole')}
+        </button>
+      </form>
+      {error && (
+        <p role="alert" className="error">
+          {error}
+        </p>
+      )}
+      {list && list.links.length === 0 && list.roles.length === 0 && <p className="muted">{t('admin.revoke.none')}</p>}
+      {list && list.roles.length > 0 && (
+        <ul data-testid="revoked-roles">
+          {list.roles.map((r) => (
+            <li key={r.role}>{t('admin.revoke.roleRevoked', { role: t(`admin.roles.${r.role}`), time: format.dateTime(r.issuedBefore) })}</li>
+          ))}
+        </ul>
+      )}
+      {list && list.links.length > 0 && (
+        <table className="registrations-table" data-testid="revoked-links">
+          <thead>
+            <tr>
+              <th scope="col">{t('admin.revoke.role')}</th>
+              <th scope="col">{t('admin.revoke.scope')}</th>
+              <th scope="col">{t('admin.revoke.when')}</th>
+              <th scope="col">{t('admin.revoke.expires')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.links.map((l) => (
+              <tr key={l.id}>
+                <td>{t(`admin.roles.${l.role}`)}</td>
+                <td>{l.scope}</td>
+                <td>{format.dateTime(l.revokedAt)}</td>
+                <td>{format.dateTime(l.expiresAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
     </section>
   );

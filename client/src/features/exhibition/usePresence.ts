@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { StandPresenceCounts } from '@hybrid-stage/shared';
 import { useSignaling } from '../../signaling/SignalingContext';
-import { visitorId } from './exhibitionApi';
+import { asVisitor } from './exhibitionApi';
 
 /**
  * How many visitors are at each stand (the server's counts, broadcast at most once a second), and
@@ -13,7 +13,7 @@ export function usePresence(standId: string | null): StandPresenceCounts {
   useEffect(() => {
     const { socket } = signaling;
     const enter = () => {
-      const request = standId ? signaling.request('stand:join', { standId, visitorId: visitorId() }) : signaling.request('exhibition:enter', {});
+      const request = standId ? asVisitor((visitorId) => signaling.request('stand:join', { standId, visitorId })) : signaling.request('exhibition:enter', {});
       request.then((r) => setCounts(r.counts), () => undefined);
     };
     socket.on('exhibition:presence', setCounts);

@@ -5,4 +5,6 @@ export interface Translator {
   /** What the provider is, for logs and cue authors (e.g. "apertium"). */
   readonly name: string;
   translate(text: string, to: Language): Promise<string>;
+  /** Stops what the provider keeps running (Apertium's pipelines). Safe to call twice. */
+  close?(): Promise<void>;
 }
