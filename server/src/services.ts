@@ -10,6 +10,7 @@ import { CaptionStore } from './captions/CaptionStore';
 import { machineTranslators } from './captions/translation/machineTranslators';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
+import { HlsRegistry } from './hls/HlsRegistry';
 import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
@@ -39,6 +40,8 @@ export interface Services {
   /** The virtual exhibition's stands, comments, gifts and visits. */
   readonly exhibition: Exhibition;
   readonly recordings: RecordingRegistry;
+  /** The channels as HLS (packagers, subtitle tracks). */
+  readonly hls: HlsRegistry;
   readonly reruns: ReRunScheduler;
   readonly films: FilmLibrary;
   readonly agenda: Agenda;
@@ -169,6 +172,16 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
 
   const access = AccessTokens.inDataDir(config.DATA_DIR);
 
+  // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled.
+  const hls = await HlsRegistry.start({
+    channels,
+    captions,
+    dir: join(config.DATA_DIR, 'hls'),
+    alwaysOn: config.HLS_CHANNELS ?? setup.channels.filter((c) => c.kind === 'main').map((c) => c.id),
+    logger: logger.child({ component: 'hls' }),
+  });
+  stack.push('hls', () => hls.close());
+
   const recordings = new RecordingRegistry({
     store: new RecordingStore(db),
     channels,
@@ -204,7 +217,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     },
   };
   const services: Services = {
-    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, sessions, event,
+    pool, feeds, channels, ingests, captions, exhibition, recordings, hls, reruns, films, agenda, access, sessions, event,
     registrations: new RegistrationStore(db),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };

@@ -18,6 +18,8 @@ export const ERROR_CODES = [
   'REGISTRATION_REQUIRED',
   /** Too many requests from one connection. */
   'RATE_LIMITED',
+  /** Not possible right now, for a while: the service is starting or full (HTTP 503; try again later). */
+  'UNAVAILABLE',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

@@ -60,6 +60,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // Tests record by hand and make their own films: nothing runs in the background unasked.
     RECORD_SESSIONS: 'false',
     DEMO_FILMS: 'false',
+    // No HLS packager unless the test asks (HLS_CHANNELS): it encodes, which costs every test CPU.
+    HLS_CHANNELS: '',
     MEDIA_PORT_RANGE: mediaPortRange(),
     ...env,
   });

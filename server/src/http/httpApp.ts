@@ -12,6 +12,7 @@ import { captionRoutes } from './captionRoutes';
 import { agendaRoutes } from './agendaRoutes';
 import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
+import { hlsRoutes } from './hlsRoutes';
 import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
@@ -51,7 +52,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'hls' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations'
 >;
 
 /** How the HTTP layer is set up. */
@@ -75,7 +76,7 @@ export interface HttpOptions {
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
 export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, event, registrations } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, hls, reruns, films, agenda, access, event, registrations } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -111,6 +112,8 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     res.json(body);
   });
 
+  // HLS before the rest of /api and the client's files: /api/hls and /hls/….
+  app.use(hlsRoutes(hls, access, event.viewers));
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));

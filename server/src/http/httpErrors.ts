@@ -16,6 +16,7 @@ const STATUS: Record<ErrorCode, number> = {
   CANNOT_CONSUME: 409,
   RATE_LIMITED: 429,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };
 
 /** Parses a request body with its schema, or throws INVALID_REQUEST saying what is wrong. */
