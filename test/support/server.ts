@@ -174,7 +174,7 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     env: {
       ...process.env,
       HOST: '127.0.0.1', RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', WORKERS: '1', LOG_LEVEL: 'warn',
-      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false', MEDIA_PORT_RANGE: mediaPortRange(),
+      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false', HLS_CHANNELS: '', MEDIA_PORT_RANGE: mediaPortRange(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
