@@ -12,12 +12,13 @@ describe('watchFailure', () => {
     expect(watchFailure(new RequestError('CANNOT_CONSUME', 'no common codec'))).toBe('codecs');
     expect(watchFailure(new RequestError('FORBIDDEN', 'producers only'))).toBe('forbidden');
     expect(watchFailure(new RequestError('INVALID_STATE', 'bus closed'))).toBe('restarting');
+    expect(watchFailure(new RequestError('UNAVAILABLE', 'MAX_WEBRTC_VIEWERS reached'))).toBe('full');
     expect(watchFailure(new RequestError('INTERNAL', 'boom'))).toBe('other');
     expect(watchFailure(new TypeError('transport failed'))).toBe('other');
   });
 
   it('has a text for each failure in all 12 languages', () => {
-    const failures = ['noAnswer', 'codecs', 'forbidden', 'restarting', 'other'];
+    const failures = ['noAnswer', 'codecs', 'forbidden', 'restarting', 'full', 'other'];
     expect(Object.keys(common)).toHaveLength(12);
     for (const [file, texts] of Object.entries(common)) expect(Object.keys(texts.player.failure).sort(), file).toEqual([...failures].sort());
   });

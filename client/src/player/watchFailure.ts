@@ -1,7 +1,7 @@
 import { NoAnswerError, RequestError } from '../signaling/SignalingClient';
 
-/** Why joining failed, as a viewer is told: no answer, codecs this browser lacks, no right, a restarting channel, or anything else. */
-export type WatchFailure = 'noAnswer' | 'codecs' | 'forbidden' | 'restarting' | 'other';
+/** Why joining failed, as a viewer is told: no answer, codecs this browser lacks, no right, a restarting channel, a full server, or anything else. */
+export type WatchFailure = 'noAnswer' | 'codecs' | 'forbidden' | 'restarting' | 'full' | 'other';
 
 /** The failure a join's error stands for (its text is `player.failure.<failure>` in `common`). */
 export function watchFailure(error: unknown): WatchFailure {
@@ -9,6 +9,8 @@ export function watchFailure(error: unknown): WatchFailure {
   if (!(error instanceof RequestError)) return 'other';
   if (error.code === 'CANNOT_CONSUME') return 'codecs';
   if (error.code === 'FORBIDDEN' || error.code === 'UNAUTHORIZED') return 'forbidden';
+  // This node carries as many WebRTC viewers as it may (MAX_WEBRTC_VIEWERS): the watch page plays HLS.
+  if (error.code === 'UNAVAILABLE') return 'full';
   // A channel's program bus being rebuilt (on a new media worker) refuses joins for a moment.
   return error.code === 'INVALID_STATE' ? 'restarting' : 'other';
 }
