@@ -123,6 +123,12 @@ const ConfigSchema = z.object({
     .regex(/^$|^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39})*$/, 'expected channel ids separated by commas, or nothing')
     .transform((v) => (v ? v.split(',') : []))
     .optional(),
+  /**
+   * Viewers this node carries over WebRTC (each a program's picture); past it a viewer is refused
+   * with UNAVAILABLE and the watch page plays HLS. Unset: no limit. Producers, studios, guests and
+   * captioners are never counted.
+   */
+  MAX_WEBRTC_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** What this node does in the cluster: `origin` (studios, buses, captions) or `edge` (viewers). */
   NODE_ROLE: NodeRole.default('origin'),
   /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */

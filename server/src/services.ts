@@ -15,6 +15,7 @@ import { Exhibition } from './exhibition/Exhibition';
 import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import type { DisposalStack } from './lifecycle/DisposalStack';
+import { ViewerSeats } from './media/ViewerSeats';
 import { WorkerPool } from './media/WorkerPool';
 import { Database, storageTarget } from './persistence/Database';
 import { ChannelRegistry } from './program/ChannelRegistry';
@@ -42,6 +43,8 @@ export interface Services {
   readonly recordings: RecordingRegistry;
   /** The channels as HLS (packagers, subtitle tracks). */
   readonly hls: HlsRegistry;
+  /** The viewers this node carries over WebRTC (MAX_WEBRTC_VIEWERS); the others play HLS. */
+  readonly webRtcViewers: ViewerSeats;
   readonly reruns: ReRunScheduler;
   readonly films: FilmLibrary;
   readonly agenda: Agenda;
@@ -219,6 +222,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const services: Services = {
     pool, feeds, channels, ingests, captions, exhibition, recordings, hls, reruns, films, agenda, access, sessions, event,
     registrations: new RegistrationStore(db),
+    webRtcViewers: new ViewerSeats(config.MAX_WEBRTC_VIEWERS),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

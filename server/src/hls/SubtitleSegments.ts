@@ -33,8 +33,7 @@ export const SUBTITLE_SEGMENT = /^(\d{1,12})-([0-9a-f]{12})\.vtt$/;
 
 /**
  * One channel's captions as HLS subtitle tracks: the latest revision of each live cue of the last
- * minute, per language, cut into WebVTT segments of the video's length on the video's clock. Each
- * cue is in the segment where it starts (a player keeps it on screen until its end).
+ * minute, per language, cut into WebVTT segments of the video's length on the video's clock.
  */
 export class SubtitleSegments {
   readonly #cues = new Map<Language, Map<string, LiveCue>>();
@@ -77,12 +76,16 @@ export class SubtitleSegments {
     return { text, current: digest(text) === wantedDigest };
   }
 
-  /** Segment `sequence` of a language: the cues starting in it, on the media clock. */
+  /**
+   * Segment `sequence` of a language: the cues shown during it, on the media clock. A cue longer
+   * than a segment is in each (RFC 8216 §3.5), so a player that joins or switches language in its
+   * middle shows it; players drop the repeats (same times and text).
+   */
   segment(language: Language, sequence: number, clock: MediaClock): string {
     const from = clock.epochMs + sequence * SEGMENT_MS;
     const cues: MediaCue[] = [];
     for (const cue of this.#cues.get(language)?.values() ?? []) {
-      if (cue.startMs >= from && cue.startMs < from + SEGMENT_MS) {
+      if (cue.startMs < from + SEGMENT_MS && cue.endMs > from) {
         cues.push({ id: cue.id, startMs: cue.startMs - clock.epochMs, endMs: cue.endMs - clock.epochMs, text: cue.text });
       }
     }

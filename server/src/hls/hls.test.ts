@@ -51,7 +51,7 @@ describe('SubtitleSegments', () => {
   const epochMs = 1_700_000_000_000;
   const clock = { epochMs, firstSequence: 5 };
 
-  it('puts each cue in the segment where it starts, lists segments once they are old enough, and renames a corrected one', () => {
+  it('puts each cue in every segment it is shown in, lists segments once they are old enough, and renames a corrected one', () => {
     const subs = new SubtitleSegments();
     const now = epochMs + 30_000;
     subs.add({ id: 'a', language: 'ja', startMs: epochMs + 20_500, endMs: epochMs + 23_000, text: 'こんにちは' }, now);
@@ -65,7 +65,9 @@ describe('SubtitleSegments', () => {
     expect(playlist).toContain(`#EXT-X-MEDIA-SEQUENCE:${last - 5}`);
     const segment10 = uris.find((u) => u.startsWith('10-'))!;
     expect(subs.segment('ja', 10, clock)).toContain('00:00:20.500 --> 00:00:23.000\nこんにちは');
-    expect(subs.segment('ja', 11, clock)).not.toContain('こんにちは');
+    expect(subs.segment('ja', 11, clock)).toContain('こんにちは');
+    expect(subs.segment('ja', 9, clock)).not.toContain('こんにちは');
+    expect(subs.segment('ja', 12, clock)).not.toContain('こんにちは');
     // A correction keeps the cue, changes the text and the segment's name; the old name is no longer current.
     subs.add({ id: 'a', language: 'ja', startMs: epochMs + 20_500, endMs: epochMs + 23_000, text: 'こんばんは' }, now);
     const corrected = subs.playlist('ja', clock, now).split('\n').find((u) => u.startsWith('10-'))!;

@@ -32,7 +32,7 @@ import { recordingHandlers } from './recordingHandlers';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'recordings' | 'reruns' | 'access' | 'event' | 'sessions' | 'webRtcViewers'
 >;
 
 /** What the handshake leaves on each socket. */
@@ -83,7 +83,7 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
 export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, access, event, sessions, webRtcViewers } = services;
 
   io.use((socket, next) => {
     const auth = HandshakeAuth.safeParse(socket.handshake.auth);
@@ -154,7 +154,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       handlers: {
         ...mediaHandlers(session),
         ...feedHandlers(session, feeds, channels, event),
-        ...programHandlers(session, channels),
+        ...programHandlers(session, channels, webRtcViewers),
         ...ingestHandlers(session, ingests),
         ...inviteHandlers(grant, inviteScopes, access),
         ...recordingHandlers(recordings, reruns),

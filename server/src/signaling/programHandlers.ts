@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import type { ViewerSeats } from '../media/ViewerSeats';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { ClientSession } from './ClientSession';
 import type { Handlers } from './handlers';
@@ -7,6 +8,7 @@ import type { Handlers } from './handlers';
 export function programHandlers(
   session: ClientSession,
   channels: ChannelRegistry,
+  seats: ViewerSeats,
 ): Handlers<'program:consume' | 'program:preview' | 'program:take' | 'program:backup'> {
   const by = session.grant.role;
   return {
@@ -15,7 +17,13 @@ export function programHandlers(
       if (bus.closed) throw new AppError('INVALID_STATE', 'the channel is restarting on a new media worker: try again in a moment');
       const media = await session.media();
       const tracks = [bus.producers.video, bus.producers.audio].map((producer) => ({ producer, router: bus.router }));
-      return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
+      if (session.grant.role !== 'viewer') return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
+      // A viewer takes one of this node's WebRTC seats (MAX_WEBRTC_VIEWERS) with the program's picture.
+      return seats.seat(async () => {
+        const consumers = await media.consume(transportId, tracks, rtpCapabilities);
+        const video = consumers.find((c) => c.kind === 'video');
+        return { result: { consumers }, video: video && media.consumer(video.id) };
+      });
     },
     'program:preview': async ({ channelId, feedId }) => channels.preview(channelId, feedId),
     'program:take': async ({ channelId, feedId }) => channels.take(channelId, feedId, by),
