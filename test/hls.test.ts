@@ -11,9 +11,10 @@ import { afterAll, describe, expect } from 'vitest';
 import type { Language } from '@hybrid-stage/shared';
 import { serverTest } from './support/fixtures';
 import { startRegisteredEventServer } from './support/registeredEvent';
-import type { TestServer } from './support/server';
+import type { TestClient, TestServer } from './support/server';
 
-const test = serverTest({ WORKERS: '1', HLS_CHANNELS: 'main' });
+// No grace for dropped clients: a viewer who leaves gives its WebRTC seat back at once.
+const test = serverTest({ WORKERS: '1', HLS_CHANNELS: 'main', MAX_WEBRTC_VIEWERS: '1', CLIENT_GRACE_MS: '0' });
 const scratch = mkdtempSync(join(tmpdir(), 'hybrid-stage-hls-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -175,6 +176,25 @@ describe('the packager', () => {
     const missing = await get(server, '/hls/main/360p/1-999999.ts');
     expect(missing.status).toBe(404);
     expect(missing.cache).toBe('no-store');
+  });
+});
+
+describe('MAX_WEBRTC_VIEWERS', () => {
+  test('takes that many viewers over WebRTC, refuses the next with UNAVAILABLE (their page plays HLS), never a producer', async ({ clients, producer }) => {
+    const watch = async (client: TestClient) => {
+      const { rtpCapabilities } = await client.ok('media:capabilities', {});
+      const transport = await client.ok('transport:create', { direction: 'recv' });
+      return client.request('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities });
+    };
+    const first = await clients.connect();
+    expect((await watch(first)).ok).toBe(true);
+    const second = await clients.connect();
+    const refused = await watch(second);
+    expect(refused.ok ? undefined : refused.error.code).toBe('UNAVAILABLE');
+    expect((await watch(producer)).ok).toBe(true);
+    // The first viewer leaves: its seat goes to the next.
+    first.close();
+    await expect.poll(async () => (await watch(second)).ok, { timeout: 10_000, interval: 500 }).toBe(true);
   });
 });
 
