@@ -64,16 +64,19 @@ export function ChannelPage() {
   const surroundings = usePictureFirst(state, video) || (path === 'hls' && hlsStatus.playing);
   const onAirNow = !!channel?.program;
 
+  // No picture a few seconds after the join began (UDP and TCP blocked, a proxy): HLS over HTTP.
+  // Armed once per join, not per state change: health notices must not keep putting it off.
   useEffect(() => {
     if (path !== 'webrtc' || !onAirNow) return;
-    if (state.kind === 'error' && state.failure === 'full') return setFellBack('full');
-    // No picture a few seconds after the join began (blocked UDP and TCP, a proxy): HLS over HTTP.
     const timer = setTimeout(() => {
       const v = video.current;
       if (!v || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) setFellBack('noConnection');
     }, FALLBACK_MS);
     return () => clearTimeout(timer);
-  }, [path, onAirNow, state]);
+  }, [path, onAirNow, channelId]);
+  useEffect(() => {
+    if (path === 'webrtc' && state.kind === 'error' && state.failure === 'full') setFellBack('full');
+  }, [path, state]);
 
   useEffect(() => {
     if (!unknown) document.title = channel ? `${channel.name} · Hybrid Stage` : 'Hybrid Stage';
