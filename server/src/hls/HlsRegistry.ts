@@ -16,6 +16,8 @@ export const HLS_IDLE_MS = 60_000;
 const SWEEP_MS = 2000;
 /** The first pull of a channel waits this long for its first segments (then 503, try again). */
 const READY_TIMEOUT_MS = 12_000;
+/** A first start waits at most this long for the program's first keyframe, which gives the ladder its sizes. */
+const SIZE_WAIT_MS = 3000;
 /** The media clock starts this far before the packager, so PTS stay well above zero. */
 const CLOCK_LEAD_MS = 10_000;
 const SEGMENT_MS = SEGMENT_SECONDS * 1000;
@@ -36,7 +38,8 @@ export interface HlsRegistryOptions {
 interface Packaging {
   packager: HlsPackager | undefined;
   readonly clock: MediaClock;
-  readonly renditions: readonly Rendition[];
+  /** Chosen at the first start, by the program's size then; kept by restarts (the playlists go on). */
+  renditions: readonly Rendition[];
   /** Whether its playlists were ever written (then a restart continues them). */
   started: boolean;
   /** A start under way. */
@@ -66,12 +69,15 @@ export class HlsRegistry {
     this.#sweep = setInterval(() => this.#tend(), SWEEP_MS);
   }
 
-  /** Starts the always-on channels' packagers. */
+  /**
+   * Starts the always-on channels' packagers, without waiting for them (each waits for its
+   * program's first keyframe). A channel the event does not have stops the start (NOT_FOUND).
+   */
   static async start(options: HlsRegistryOptions): Promise<HlsRegistry> {
+    for (const channelId of options.alwaysOn) options.channels.bus(channelId);
     const registry = new HlsRegistry(options);
     for (const channelId of options.alwaysOn) {
-      options.channels.bus(channelId); // NOT_FOUND for a channel the event does not have: the start stops
-      await registry.#ensure(channelId).catch((err) => options.logger.error({ err, channelId }, 'cannot start the HLS packager; trying again'));
+      registry.#ensure(channelId).catch((err) => options.logger.error({ err, channelId }, 'cannot start the HLS packager; trying again'));
     }
     return registry;
   }
@@ -171,7 +177,7 @@ export class HlsRegistry {
       packaging = {
         packager: undefined,
         clock: { epochMs, firstSequence: Math.ceil(CLOCK_LEAD_MS / SEGMENT_MS) },
-        renditions: ladderFor(this.#options.channels.bus(channelId).videoSize),
+        renditions: [],
         started: false,
         starting: undefined,
       };
@@ -187,6 +193,10 @@ export class HlsRegistry {
     const bus = channels.bus(channelId);
     if (bus.closed) throw new AppError('INVALID_STATE', `channel ${channelId} is being rebuilt`);
     if (!packaging.started) {
+      // The ladder fits the program's size (no upscaling): wait a moment for a keyframe to say it.
+      const until = Date.now() + SIZE_WAIT_MS;
+      while (!bus.videoSize && !bus.closed && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      packaging.renditions = ladderFor(bus.videoSize);
       // Languages captioned lately get their playlists from the start (players read the master once).
       const subtitles = this.#subtitlesOf(channelId);
       for (const language of LANGUAGES) if ((await captions.recent(channelId, language)).length > 0) subtitles.addLanguage(language);
