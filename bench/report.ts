@@ -24,6 +24,8 @@ export const FIGURE_KEYS = [
   'exhibition.drawCalls',
   'cluster.hopAddedMsP99',
   'cluster.localDeliveryMsP99',
+  'hls.glassToGlassMs',
+  'hls.packagerCpuPerChannel',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

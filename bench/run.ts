@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { measureCaptions } from './captions';
 import { measureCluster } from './cluster';
 import { measureFanout } from './fanout';
+import { measureHls } from './hls';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
 import { progress, writeReport, type Figure, type FigureKey } from './report';
@@ -20,6 +21,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   captions: { run: measureCaptions, figures: ['captions.p99Ms'] },
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
+  hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.packagerCpuPerChannel'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
@@ -29,7 +31,7 @@ const chosen = Object.entries(PARTS).filter(
   ([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(f.split('.')[0]!)),
 );
 if (only && chosen.length === 0) {
-  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition, cluster)`);
+  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition, cluster, hls)`);
   process.exit(2);
 }
 
