@@ -81,7 +81,8 @@ describe('the packager', () => {
     const texts: Partial<Record<Language, string>> = { en: 'Welcome to the stream for everyone.', ja: 'みなさんの配信へようこそ。' };
     for (const [language, text] of Object.entries(texts) as Array<[Language, string]>) {
       const desk = await clients.as({ role: 'captioner', channelId: 'main', languages: [language] });
-      await desk.ok('captions:commit', { channelId: 'main', language, startMs: cueAt, endMs: cueAt + 4000, text });
+      // Up for 30 s, the longest a cue may be: still in the subtitle window when the segments are probed.
+      await desk.ok('captions:commit', { channelId: 'main', language, startMs: cueAt, endMs: cueAt + 30_000, text });
     }
 
     const master = await get(server, '/hls/main/master.m3u8');
