@@ -32,8 +32,9 @@ const SECURITY_HEADERS = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    // Stand videos are web addresses the stand editor takes (StandContent.videoUrl: http or https).
-    "media-src 'self' blob: https: http:",
+    // Stand videos are web addresses the stand editor takes (StandContent.videoUrl: http or https);
+    // hls.js gives each subtitle track an empty `data:,WEBVTT` source (its cues are added by script).
+    "media-src 'self' blob: data: https: http:",
     "connect-src 'self'",
     "worker-src 'self' blob:",
     "object-src 'none'",
