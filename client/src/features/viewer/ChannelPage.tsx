@@ -6,6 +6,7 @@ import { Player } from '../../player/Player';
 import { HlsPlayer, type HlsStatus } from '../../player/HlsPlayer';
 import { useVideoStats } from '../../player/useVideoStats';
 import { useWatch } from '../../player/useWatch';
+import { useMediaSession } from '../../player/useMediaSession';
 import { useBackOnAir } from '../../player/useBackOnAir';
 import { usePictureFirst } from '../../player/usePictureFirst';
 import { useEvent } from '../../signaling/useEvent';
@@ -23,7 +24,7 @@ import { OnAirBadge } from './OnAirBadge';
 import { PathBadge, type PlaybackPath } from './PathBadge';
 import { NotFoundPage } from '../notFound/NotFoundPage';
 
-/** WebRTC that shows no picture this long after the join began gives way to HLS. */
+/** WebRTC whose media has not connected this long after the join gives way to HLS. */
 const FALLBACK_MS = 6000;
 
 /**
@@ -49,6 +50,7 @@ export function ChannelPage() {
   const [hlsStatus, setHlsStatus] = useState<HlsStatus>({ playing: false });
   // Join again when the channel comes back on air; a cut between feeds keeps the same consumers.
   const state = useWatch(path === 'webrtc' ? source : undefined, useBackOnAir(channel?.program));
+  const session = useMediaSession();
   const stats = useVideoStats(state.kind === 'playing' ? state.watch : undefined);
   const [muted, setMuted] = useState(true);
   const [volume, setVolume] = useStoredState<string>('player.volume', '1');
@@ -64,16 +66,19 @@ export function ChannelPage() {
   const surroundings = usePictureFirst(state, video) || (path === 'hls' && hlsStatus.playing);
   const onAirNow = !!channel?.program;
 
-  // No picture a few seconds after the join began (UDP and TCP blocked, a proxy): HLS over HTTP.
-  // Armed once per join, not per state change: health notices must not keep putting it off.
+  // Joined, but no media connection and no picture a few seconds later (UDP and TCP to the media
+  // ports blocked, a proxy): HLS over HTTP. Armed once per join, not per state change (health
+  // notices must not keep putting it off); a connected transport on a slow machine is waited for.
+  const joined = state.kind === 'playing';
   useEffect(() => {
-    if (path !== 'webrtc' || !onAirNow) return;
+    if (path !== 'webrtc' || !onAirNow || !joined) return;
     const timer = setTimeout(() => {
       const v = video.current;
-      if (!v || v.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || v.videoWidth === 0) setFellBack('noConnection');
+      const picture = !!v && v.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && v.videoWidth > 0;
+      if (!picture && !session?.receiveConnected) setFellBack('noConnection');
     }, FALLBACK_MS);
     return () => clearTimeout(timer);
-  }, [path, onAirNow, channelId]);
+  }, [path, onAirNow, joined, channelId, session]);
   useEffect(() => {
     if (path === 'webrtc' && state.kind === 'error' && state.failure === 'full') setFellBack('full');
   }, [path, state]);
