@@ -130,7 +130,17 @@ export async function measureHls(): Promise<Map<FigureKey, Figure>> {
     const hls = await browser.newPage();
     await hls.addInitScript({ content: `localStorage.setItem('hybrid-stage.player.path', 'hls');\n${RECORD_FRAMES}` });
     await hls.goto(`${server.url}/channel/main`);
-    await hls.waitForFunction(() => window.benchHlsFrames.some(([, c]) => c === 'red' || c === 'blue'), undefined, { timeout: 40_000 });
+    // HLS shows the program some seconds late: until the WebRTC cuts above have played out of it,
+    // a colour it shows may be an old cut's. Start once it has shown red alone for 4 s.
+    await hls.waitForFunction(
+      () => {
+        const now = performance.timeOrigin + performance.now();
+        const frames = window.benchHlsFrames;
+        return frames.some(([at]) => at < now - 4000) && frames.filter(([at]) => at >= now - 4000).every(([, c]) => c === 'red');
+      },
+      undefined,
+      { timeout: 60_000, polling: 250 },
+    );
     const times = await cuts(producer, hls, feeds, 30_000, 'hls');
     producer.close();
     if (times.length > 0) {
