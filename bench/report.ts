@@ -30,6 +30,8 @@ export const FIGURE_KEYS = [
   'cluster.localDeliveryMsP99',
   'cluster.edgeFailoverMs',
   'cluster.edgeJoinMs',
+  'hls.glassToGlassMs',
+  'hls.packagerCpuPerChannel',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

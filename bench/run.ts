@@ -7,6 +7,7 @@ import { measureCaptions } from './captions';
 import { measureCluster } from './cluster';
 import { measureEdgeFailover } from './edgeFailover';
 import { measureFanout } from './fanout';
+import { measureHls } from './hls';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
 import { progress, writeReport, type Figure, type FigureKey } from './report';
@@ -22,6 +23,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls', 'exhibition.emptySceneFirstRenderMs', 'exhibition.overEmptyScene'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
   clusterFailover: { run: measureEdgeFailover, figures: ['cluster.edgeFailoverMs', 'cluster.edgeJoinMs'] },
+  hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.packagerCpuPerChannel'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
@@ -31,7 +33,7 @@ const chosen = Object.entries(PARTS).filter(
   ([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(f.split('.')[0]!)),
 );
 if (only && chosen.length === 0) {
-  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition, cluster)`);
+  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition, cluster, hls)`);
   process.exit(2);
 }
 

@@ -66,4 +66,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PUBLIC_URL: 'stage.example.com' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN="short": use at least 16 characters/);
   });
+
+  it('reads HLS_CHANNELS: unset is the default (main channels), empty turns HLS off, a list names channels', () => {
+    expect(loadConfig({}).HLS_CHANNELS).toBeUndefined();
+    expect(loadConfig({ HLS_CHANNELS: '' }).HLS_CHANNELS).toEqual([]);
+    expect(loadConfig({ HLS_CHANNELS: 'main,b2b' }).HLS_CHANNELS).toEqual(['main', 'b2b']);
+    expect(() => loadConfig({ HLS_CHANNELS: 'main,../etc' })).toThrow(/HLS_CHANNELS/);
+  });
 });

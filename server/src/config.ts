@@ -149,6 +149,21 @@ const ConfigSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   /** This node's id in the cluster; a random one by default (a restarted node is a new node). */
   NODE_ID: NodeName.optional(),
+  /**
+   * Channels packaged as HLS all the time, comma-separated ids; unset: the event's main channels
+   * (kind "main"); empty: none. Any other channel is packaged while someone pulls its playlists.
+   */
+  HLS_CHANNELS: z
+    .string()
+    .regex(/^$|^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39})*$/, 'expected channel ids separated by commas, or nothing')
+    .transform((v) => (v ? v.split(',') : []))
+    .optional(),
+  /**
+   * Viewers this node carries over WebRTC (each a program's picture); past it a viewer is refused
+   * with UNAVAILABLE and the watch page plays HLS. Unset: no limit. Producers, studios, guests and
+   * captioners are never counted.
+   */
+  MAX_WEBRTC_VIEWERS: z.coerce.number().int().min(0).max(1_000_000).optional(),
   /** What this node does in the cluster: `origin` (studios, buses, captions) or `edge` (viewers). */
   NODE_ROLE: NodeRole.default('origin'),
   /** Where this node stands (any short name: `eu-west`, `singapore`), for placing viewers near it. */
@@ -192,7 +207,8 @@ export function redactedUrl(url: string): string {
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
-    Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+    // An empty value means the default, except HLS_CHANNELS, where it turns HLS off.
+    Object.keys(ConfigSchema.shape).flatMap((k) => (env[k] === undefined || (env[k] === '' && k !== 'HLS_CHANNELS') ? [] : [[k, env[k]]])),
   );
   const result = ConfigSchema.safeParse(known);
   if (!result.success) {

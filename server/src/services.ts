@@ -12,6 +12,7 @@ import { machineTranslators } from './captions/translation/machineTranslators';
 import { DiskSpace } from './files/DiskSpace';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
+import { HlsRegistry } from './hls/HlsRegistry';
 import { Exhibition } from './exhibition/Exhibition';
 import { VisitorGate } from './exhibition/VisitorGate';
 import { clientAddressResolver } from './http/clientAddress';
@@ -22,6 +23,7 @@ import { serveAsEdge, serveAsOrigin, type EdgeRole } from './cluster/nodeRoles';
 import type { EventInfo, NodeRole } from '@hybrid-stage/shared';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { TurnCredentials } from './media/TurnCredentials';
+import { ViewerSeats } from './media/ViewerSeats';
 import { WorkerPool } from './media/WorkerPool';
 import { Database, storageTarget } from './persistence/Database';
 import { ChannelRegistry } from './program/ChannelRegistry';
@@ -54,6 +56,10 @@ export interface Services {
   /** Sockets and consumers each client address holds, within SOCKETS_PER_ADDRESS and CONSUMERS_PER_ADDRESS. */
   readonly addressLoad: AddressLoad;
   readonly recordings: RecordingRegistry;
+  /** The channels as HLS (packagers, subtitle tracks). */
+  readonly hls: HlsRegistry;
+  /** The viewers this node carries over WebRTC (MAX_WEBRTC_VIEWERS); the others play HLS. */
+  readonly webRtcViewers: ViewerSeats;
   readonly reruns: ReRunScheduler;
   readonly films: FilmLibrary;
   readonly agenda: Agenda;
@@ -201,6 +207,16 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const revocations = await RevocationList.start(db);
   access.useRevocations(revocations);
 
+  // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled.
+  const hls = await HlsRegistry.start({
+    channels,
+    captions,
+    dir: join(config.DATA_DIR, 'hls'),
+    alwaysOn: config.HLS_CHANNELS ?? setup.channels.filter((c) => c.kind === 'main').map((c) => c.id),
+    logger: logger.child({ component: 'hls' }),
+  });
+  stack.push('hls', () => hls.close());
+
   const recordings = new RecordingRegistry({
     store: new RecordingStore(db),
     channels,
@@ -268,7 +284,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   }
 
   const services: Services = {
-    pool, feeds, channels, ingests, captions, exhibition, recordings, reruns, films, agenda, access, revocations, sessions, event,
+    pool, feeds, channels, ingests, captions, exhibition, recordings, hls, reruns, films, agenda, access, revocations, sessions, event,
     registrations: new RegistrationStore(db),
     turn: TurnCredentials.fromConfig(config),
     eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,
@@ -282,6 +298,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     }),
     clientAddress: clientAddressResolver(config.TRUST_PROXY),
     addressLoad: new AddressLoad({ sockets: config.SOCKETS_PER_ADDRESS, consumers: config.CONSUMERS_PER_ADDRESS }),
+    webRtcViewers: new ViewerSeats(config.MAX_WEBRTC_VIEWERS),
   };
   return { services, front: { httpServer, io, bus, serve: (built) => void (app = built) } };
 }

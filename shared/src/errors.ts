@@ -28,6 +28,8 @@ export const ERROR_CODES = [
   'SERVER_FULL',
   /** Not enough free disk space to record or take an upload (the floor DISK_FLOOR_MB is kept free). */
   'DISK_FULL',
+  /** Not possible right now, for a while: the service is starting or full (HTTP 503; try again later). */
+  'UNAVAILABLE',
   /** Anything unexpected; details are in the server log, not on the wire. */
   'INTERNAL',
 ] as const;

@@ -97,3 +97,10 @@ export const FilmDetails = z.strictObject({
   description: z.string().trim().max(2000).default(''),
 });
 export type FilmDetails = z.infer<typeof FilmDetails>;
+
+/** Where a channel plays over HLS (`GET /api/hls/:channelId`): its master playlist, signed at an event that asks viewers to register. */
+export interface HlsSource {
+  channelId: string;
+  /** The master playlist's path on this server, with `?expires=…&signature=…` when signed. */
+  url: string;
+}

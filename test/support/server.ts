@@ -60,6 +60,8 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     // Tests record by hand and make their own films: nothing runs in the background unasked.
     RECORD_SESSIONS: 'false',
     DEMO_FILMS: 'false',
+    // No HLS packager unless the test asks (HLS_CHANNELS): it encodes, which costs every test CPU.
+    HLS_CHANNELS: '',
     MEDIA_PORT_RANGE: mediaPortRange(),
     ...env,
   });
@@ -172,7 +174,7 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
     env: {
       ...process.env,
       HOST: '127.0.0.1', RTC_LISTEN_IP: '127.0.0.1', ANNOUNCED_IP: '127.0.0.1', WORKERS: '1', LOG_LEVEL: 'warn',
-      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false', MEDIA_PORT_RANGE: mediaPortRange(),
+      RECORD_SESSIONS: 'false', DEMO_FILMS: 'false', HLS_CHANNELS: '', MEDIA_PORT_RANGE: mediaPortRange(),
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -88,6 +88,8 @@ export class MediaSession {
   #recvStarted = false;
   #closed = false;
   readonly #healthListeners = new Set<(health: ReceiveHealth) => void>();
+  /** Whether the receive transport's media connection is up now (ICE and DTLS done). */
+  #receiveConnected = false;
   #iceTimer: ReturnType<typeof setTimeout> | undefined;
 
   #rtpCapabilities: RtpCapabilities | undefined;
@@ -180,6 +182,14 @@ export class MediaSession {
     return this.#sendTransport ? (await this.#sendTransport).getStats() : undefined;
   }
 
+  /**
+   * Whether media can reach this browser now: its receive transport connected (a watch page that
+   * never sees this within seconds is behind a network that blocks WebRTC, and plays HLS).
+   */
+  get receiveConnected(): boolean {
+    return this.#receiveConnected;
+  }
+
   /** Calls `listener` when the receive transport's network path breaks or comes back; returns the unsubscribe. */
   onReceiveHealth(listener: (health: ReceiveHealth) => void): () => void {
     this.#healthListeners.add(listener);
@@ -247,12 +257,16 @@ export class MediaSession {
         })
         .then(({ producerId }) => done({ id: producerId }), fail);
     });
-    if (direction === 'recv') transport.on('connectionstatechange', (state) => this.#onReceiveState(transport, state));
+    if (direction === 'recv') {
+      this.#receiveConnected = false;
+      transport.on('connectionstatechange', (state) => this.#onReceiveState(transport, state));
+    }
     return transport;
   }
 
   #onReceiveState(transport: Transport, state: RTCPeerConnectionState): void {
     if (this.#closed || transport.closed) return;
+    this.#receiveConnected = state === 'connected';
     clearTimeout(this.#iceTimer);
     if (state === 'connected') {
       for (const listener of this.#healthListeners) listener('ok');

@@ -93,8 +93,17 @@ function admitted(signaling: SignalingClient): boolean {
   return !!signaling.token || servedPage().viewers !== 'registered';
 }
 
+/** Whether the viewer chose HLS on the watch page (kept in the browser): that page then takes no WebRTC seat. */
+function choseHls(pathname: string): boolean {
+  try {
+    return !!matchPath(WATCH_PAGES.channel, pathname) && localStorage.getItem('hybrid-stage.player.path') === 'hls';
+  } catch {
+    return false;
+  }
+}
+
 /** The app's media, started with the page: a watch page's program is asked for while the page draws. */
 export const pageMedia = new PageMedia(appSignaling, {
   rtpCapabilities: servedPage().rtpCapabilities,
-  watch: () => (admitted(appSignaling) ? watchOnOpening(location.pathname) : undefined),
+  watch: () => (admitted(appSignaling) && !choseHls(location.pathname) ? watchOnOpening(location.pathname) : undefined),
 });

@@ -15,6 +15,8 @@ const KEYS: Partial<Record<ErrorCode, string>> = {
   REGISTRATION_REQUIRED: 'errors.registrationRequired',
   SERVER_FULL: 'errors.serverFull',
   DISK_FULL: 'errors.diskFull',
+  ORIGIN_ONLY: 'errors.originOnly',
+  NODE_FULL: 'errors.nodeFull',
   PROTOCOL_MISMATCH: 'connection.reload',
 };
 

@@ -12,6 +12,7 @@ import { captionRoutes } from './captionRoutes';
 import { agendaRoutes } from './agendaRoutes';
 import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
+import { hlsRoutes } from './hlsRoutes';
 import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
@@ -32,8 +33,9 @@ const SECURITY_HEADERS = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    // Stand videos are web addresses the stand editor takes (StandContent.videoUrl: http or https).
-    "media-src 'self' blob: https: http:",
+    // Stand videos are web addresses the stand editor takes (StandContent.videoUrl: http or https);
+    // hls.js gives each subtitle track an empty `data:,WEBVTT` source (its cues are added by script).
+    "media-src 'self' blob: data: https: http:",
     "connect-src 'self'",
     "worker-src 'self' blob:",
     "object-src 'none'",
@@ -52,7 +54,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'recordings' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'recordings' | 'hls' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
 >;
 
 /** How the HTTP layer is set up. */
@@ -97,7 +99,7 @@ export function withConnectSources(csp: string, urls: readonly string[]): string
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
 export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, captionIngestPerMinute, trustProxy, cluster, placement, clustered, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, reruns, films, agenda, access, event, registrations, eventInfo } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, hls, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -134,6 +136,8 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     res.json(body);
   });
 
+  // HLS before the rest of /api and the client's files: /api/hls and /hls/….
+  app.use(hlsRoutes(hls, access, event.viewers));
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access, event.viewers, captionIngestPerMinute));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));

@@ -21,6 +21,7 @@ const STATUS: Record<ErrorCode, number> = {
   SERVER_FULL: 503,
   DISK_FULL: 507,
   INTERNAL: 500,
+  UNAVAILABLE: 503,
 };
 
 /** Parses a request body with its schema, or throws INVALID_REQUEST saying what is wrong. */

@@ -231,6 +231,11 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     return result;
   }
 
+  /** One of the client's consumers, if it has it. */
+  consumer(consumerId: string): types.Consumer | undefined {
+    return this.#consumers.get(consumerId);
+  }
+
   /** Starts media on a consumer created paused; asks the source for a keyframe. */
   async resumeConsumer(consumerId: string): Promise<void> {
     this.#assertOpen();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isVp8KeyFrame, parseRtcpRequests, parseRtp, readVp8Numbering, rewriteRtpHeader, shiftVp8Numbering } from './rtp';
+import { isVp8KeyFrame, vp8KeyFrameSize, parseRtcpRequests, parseRtp, readVp8Numbering, rewriteRtpHeader, shiftVp8Numbering } from './rtp';
 
 function rtp(payload: number[], options: { pt?: number; csrcs?: number; extensionWords?: number; padding?: number } = {}): Buffer {
   const { pt = 101, csrcs = 0, extensionWords, padding = 0 } = options;
@@ -87,5 +87,27 @@ describe('parseRtcpRequests', () => {
   it('stops at a truncated or foreign packet', () => {
     expect(parseRtcpRequests(Buffer.from([0x81, 206, 0, 9, 0])).keyFrameSsrcs).toEqual([]);
     expect(parseRtcpRequests(Buffer.alloc(3)).keyFrameSsrcs).toEqual([]);
+  });
+});
+
+describe('vp8KeyFrameSize', () => {
+  // A keyframe's first packet: descriptor with a 15-bit picture id, frame tag, start code, 640x360.
+  const keyframe = [0x90, 0x80, 0x81, 0x23, 0x50, 0x42, 0x00, 0x9d, 0x01, 0x2a, 0x80, 0x02, 0x68, 0x01];
+
+  it('reads the width and height a keyframe announces (scaling bits dropped)', () => {
+    expect(vp8KeyFrameSize(Buffer.from(keyframe))).toEqual({ width: 640, height: 360 });
+    const scaled = [...keyframe];
+    scaled[11] = 0x42; // horizontal scale bits set: width stays 640
+    expect(vp8KeyFrameSize(Buffer.from(scaled))).toEqual({ width: 640, height: 360 });
+  });
+
+  it('says nothing for interframes, truncated headers and a wrong start code', () => {
+    const inter = [...keyframe];
+    inter[4] = 0x51;
+    expect(vp8KeyFrameSize(Buffer.from(inter))).toBeUndefined();
+    expect(vp8KeyFrameSize(Buffer.from(keyframe.slice(0, 12)))).toBeUndefined();
+    const wrong = [...keyframe];
+    wrong[7] = 0x9e;
+    expect(vp8KeyFrameSize(Buffer.from(wrong))).toBeUndefined();
   });
 });

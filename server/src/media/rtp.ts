@@ -144,3 +144,16 @@ export function parseRtcpRequests(packet: Buffer): RtcpRequests {
   }
   return { keyFrameSsrcs };
 }
+
+/**
+ * The picture size a VP8 keyframe's first RTP packet announces (RFC 6386 §9.1: after the 3-byte
+ * frame tag, the start code 9d 01 2a, then 14-bit width and height, little-endian), or undefined
+ * when the payload does not start a keyframe.
+ */
+export function vp8KeyFrameSize(payload: Buffer): { width: number; height: number } | undefined {
+  if (!isVp8KeyFrame(payload)) return undefined;
+  const offset = vp8DescriptorLength(payload);
+  if (payload.length < offset + 10) return undefined;
+  if (payload[offset + 3] !== 0x9d || payload[offset + 4] !== 0x01 || payload[offset + 5] !== 0x2a) return undefined;
+  return { width: payload.readUInt16LE(offset + 6) & 0x3fff, height: payload.readUInt16LE(offset + 8) & 0x3fff };
+}

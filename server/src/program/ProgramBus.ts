@@ -4,7 +4,7 @@ import type { types } from 'mediasoup';
 import type { ChannelConfig, ChannelState, CutInfo, CutReason, MediaKind, ProgramAlert } from '@hybrid-stage/shared';
 import { AppError, InvalidStateError } from '../errors';
 import type { Logger } from '../logger';
-import { isVp8KeyFrame, parseRtcpRequests, type RtpPacket } from '../media/rtp';
+import { isVp8KeyFrame, parseRtcpRequests, vp8KeyFrameSize, type RtpPacket } from '../media/rtp';
 import type { FeedTap } from './FeedTap';
 import { StreamRewriter } from './StreamRewriter';
 
@@ -67,6 +67,8 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   #cuts: CutInfo[] = [];
   /** When viewers' keyframe request was last passed on to the feed on air and not answered yet (performance.now()). */
   #keyFrameAskedAt: number | undefined;
+  /** The picture size of the last keyframe that went out (the HLS packager sizes its ladder by it). */
+  #videoSize: { width: number; height: number } | undefined;
   #closed = false;
 
   private constructor(
@@ -140,6 +142,11 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
   /** The program's producers, for viewers, recorders and monitors. */
   get producers(): Readonly<Record<MediaKind, types.Producer>> {
     return this.#producers;
+  }
+
+  /** The program's picture size, as its last keyframe said (undefined before the first). */
+  get videoSize(): { width: number; height: number } | undefined {
+    return this.#videoSize;
   }
 
   /** The feed on air, if any. */
@@ -317,7 +324,10 @@ export class ProgramBus extends EventEmitter<ProgramBusEvents> {
     if (!this.#program || this.#closed) return;
     this.#producers[kind].send(this.#rewriters[kind].rewrite(raw, packet, performance.now()));
     // The keyframe viewers asked for has gone out: the next viewer to ask is passed on at once.
-    if (kind === 'video' && this.#keyFrameAskedAt !== undefined && isVp8KeyFrame(packet.payload)) this.#keyFrameAskedAt = undefined;
+    if (kind === 'video' && isVp8KeyFrame(packet.payload)) {
+      this.#keyFrameAskedAt = undefined;
+      this.#videoSize = vp8KeyFrameSize(packet.payload) ?? this.#videoSize;
+    }
   }
 
   /** Viewers' keyframe requests for the program go to the feed on air, coalesced. */

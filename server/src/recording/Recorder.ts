@@ -1,9 +1,9 @@
 import { EventEmitter } from 'node:events';
-import { createSocket } from 'node:dgram';
 import { rmSync, writeFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
 import { FfmpegProcess } from '../ingest/FfmpegProcess';
+import { freeRtpPort, udpPortIsFree } from '../media/loopbackPorts';
 import { PRIVATE_FILE_MODE } from '../files/privateFiles';
 import type { Logger } from '../logger';
 
@@ -43,32 +43,6 @@ export interface RecorderOptions {
   file: string;
   logger: Logger;
   what: string;
-}
-
-/** Whether a UDP port on loopback is free now. */
-function udpPortIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    socket.once('error', () => resolve(false));
-    socket.bind(port, '127.0.0.1', () => socket.close(() => resolve(true)));
-  });
-}
-
-/** An even UDP port whose odd neighbour is free too, for ffmpeg's RTP and RTCP. */
-async function freeRtpPort(taken: readonly number[]): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await new Promise<number>((resolve, reject) => {
-      const socket = createSocket('udp4');
-      socket.once('error', reject);
-      socket.bind(0, '127.0.0.1', () => {
-        const { port } = socket.address();
-        socket.close(() => resolve(port));
-      });
-    });
-    const even = port & ~1;
-    if (even >= 1024 && even < 65534 && !taken.includes(even) && (await udpPortIsFree(even)) && (await udpPortIsFree(even + 1))) return even;
-  }
-  throw new Error('no free UDP port pair for the recorder');
 }
 
 /**

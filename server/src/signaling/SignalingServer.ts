@@ -35,7 +35,7 @@ import { AppError } from '../errors';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge' | 'webRtcViewers'
 >;
 
 /**
@@ -127,7 +127,7 @@ export function createSignalingIo(httpServer: HttpServer, adapter?: ServerOption
  * sends every request through {@link dispatch}, and broadcasts what changes.
  */
 export function attachSignaling(io: SignalingIo, services: SignalingServices, logger: Logger, cluster: SignalingClusterOptions = { full: () => false }): Signaling {
-  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, addressLoad, recordings, reruns, access, revocations, event, sessions, turn, eventInfo, edge } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, clientAddress, addressLoad, recordings, reruns, access, revocations, event, sessions, turn, eventInfo, edge, webRtcViewers } = services;
   const { silentPeerMs = 0 } = cluster;
 
   // In a cluster a page served by one node may connect to another (placement): pages of the
@@ -251,7 +251,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       handlers: {
         ...mediaHandlers(session),
         ...feedHandlers(session, feeds, channels, eventInfo),
-        ...programHandlers(session, channels, edge && { programs: edge.programs, full: cluster.full }),
+        ...programHandlers(session, channels, webRtcViewers, edge && { programs: edge.programs, full: cluster.full }),
         ...ingestHandlers(session, ingests),
         ...inviteHandlers(grant, inviteScopes, access, revocations, revocationEffects),
         ...recordingHandlers(recordings, reruns),

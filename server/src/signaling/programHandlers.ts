@@ -1,4 +1,5 @@
 import { AppError } from '../errors';
+import type { ViewerSeats } from '../media/ViewerSeats';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import type { EdgePrograms } from '../cluster/EdgePrograms';
 import type { ClientSession } from './ClientSession';
@@ -8,25 +9,32 @@ import type { Handlers } from './handlers';
 export function programHandlers(
   session: ClientSession,
   channels: ChannelRegistry,
+  seats: ViewerSeats,
   edge?: { programs: EdgePrograms; full: () => boolean },
 ): Handlers<'program:consume' | 'program:preview' | 'program:take' | 'program:backup'> {
   const by = session.grant.role;
   return {
     'program:consume': async ({ channelId, transportId, rtpCapabilities }) => {
+      let tracks;
       if (edge) {
         // An edge serves the origin's program, piped here once per channel and held while watched.
         // Over its threshold an edge takes no new viewers; the page asks for placement again.
         if (edge.full()) throw new AppError('NODE_FULL', 'this node is full: ask for placement again');
         const program = await edge.programs.program(channelId);
-        const media = await session.media();
-        const tracks = [program.producers.video, program.producers.audio].map((producer) => ({ producer, router: program.router, onConsumer: program.hold }));
-        return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
+        tracks = [program.producers.video, program.producers.audio].map((producer) => ({ producer, router: program.router, onConsumer: program.hold }));
+      } else {
+        const bus = channels.bus(channelId);
+        if (bus.closed) throw new AppError('INVALID_STATE', 'the channel is restarting on a new media worker: try again in a moment');
+        tracks = [bus.producers.video, bus.producers.audio].map((producer) => ({ producer, router: bus.router }));
       }
-      const bus = channels.bus(channelId);
-      if (bus.closed) throw new AppError('INVALID_STATE', 'the channel is restarting on a new media worker: try again in a moment');
       const media = await session.media();
-      const tracks = [bus.producers.video, bus.producers.audio].map((producer) => ({ producer, router: bus.router }));
-      return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
+      if (session.grant.role !== 'viewer') return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
+      // A viewer takes one of this node's WebRTC seats (MAX_WEBRTC_VIEWERS) with the program's picture.
+      return seats.seat(async () => {
+        const consumers = await media.consume(transportId, tracks, rtpCapabilities);
+        const video = consumers.find((c) => c.kind === 'video');
+        return { result: { consumers }, video: video && media.consumer(video.id) };
+      });
     },
     'program:preview': async ({ channelId, feedId }) => channels.preview(channelId, feedId),
     'program:take': async ({ channelId, feedId }) => channels.take(channelId, feedId, by),

@@ -16,10 +16,15 @@ export function CaptionOverlay({ cues, language, size }: { cues: Cue[]; language
     return () => clearInterval(timer);
   }, []);
   const shown = cues.filter((c) => c.startMs <= now + 1000 && now < c.endMs + LINGER_MS).slice(-2);
-  if (shown.length === 0) return null;
+  return <CaptionLines lines={shown} language={language} size={size} />;
+}
+
+/** Caption lines over the video, as both paths draw them (WebRTC's cues from the socket, HLS's from its subtitle track). */
+export function CaptionLines({ lines, language, size }: { lines: Array<{ id: string; text: string }>; language: Language; size: CaptionSize }) {
+  if (lines.length === 0) return null;
   return (
     <div className={`captions captions-${size}`} lang={language} dir={RTL_LANGUAGES.has(language) ? 'rtl' : 'ltr'} data-testid="captions" aria-live="polite">
-      {shown.map((cue) => (
+      {lines.map((cue) => (
         <p key={cue.id} className="caption-line">
           {cue.text}
         </p>

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES, LANGUAGES } from '@hybrid-stage/shared/vocabulary';
 import type { Language } from '@hybrid-stage/shared';
 import type { CaptionSize } from '../captions/CaptionOverlay';
+import type { PlaybackPath } from './PathBadge';
 
 /** Props of {@link ViewerControls}. */
 export interface ViewerControlsProps {
@@ -19,6 +20,9 @@ export interface ViewerControlsProps {
   onCaptionLanguage(language: Language | ''): void;
   captionSize: CaptionSize;
   onCaptionSize(size: CaptionSize): void;
+  /** How the picture comes (WebRTC in real time, or HLS), and the viewer's choice of it. */
+  path?: PlaybackPath;
+  onPath?(path: PlaybackPath): void;
 }
 
 /** The viewer's controls: sound, full screen, picture-in-picture, caption language and size. */
@@ -92,6 +96,11 @@ export function ViewerControls(props: ViewerControlsProps) {
           <option value="large">{t('controls.sizeLarge')}</option>
         </select>
       </label>
+      {props.path && props.onPath && (
+        <button type="button" data-testid="path-choice" onClick={() => props.onPath!(props.path === 'hls' ? 'webrtc' : 'hls')}>
+          {props.path === 'hls' ? t('path.useRealTime') : t('path.useHls')}
+        </button>
+      )}
       <span className="spacer" />
       {document.pictureInPictureEnabled && (
         <button type="button" onClick={togglePip} aria-pressed={pip}>

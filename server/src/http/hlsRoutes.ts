@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Router, type Request, type Response } from 'express';
+import { Language, type HlsSource, type ViewerAccess } from '@hybrid-stage/shared';
+import type { AccessTokens } from '../access/AccessTokens';
+import { AppError, NotFoundError } from '../errors';
+import type { HlsRegistry } from '../hls/HlsRegistry';
+import { masterPlaylist } from '../hls/playlists';
+import { SUBTITLE_SEGMENT } from '../hls/SubtitleSegments';
+import { viewerGrant } from './bearer';
+import { route } from './httpErrors';
+import { sendFileAnswering } from './sendFile';
+
+/**
+ * A signed HLS URL works at least this long, and is the same for every viewer of a channel for six
+ * hours (its expiry is rounded), so a cache in front keeps one copy of each segment, not one per viewer.
+ */
+const SIGNED_LIFETIME_MS = 12 * 3600_000;
+const SIGNED_ROUNDING_MS = 6 * 3600_000;
+
+const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+/** Playlists change every segment: caches keep them a second. */
+const PLAYLIST_CACHE = 'public, max-age=1';
+/** Segments never change under their name (a restart starts a new clock and new names): caches keep them. */
+const SEGMENT_CACHE = 'public, max-age=31536000, immutable';
+
+const CHANNEL = /^[a-z0-9][a-z0-9-]{0,39}$/;
+const MEDIA_FILE = /^(\d{1,15}-\d{1,12}\.ts|index\.m3u8)$/;
+
+/** Appends `query` (with its `?`) to every URI line of a media playlist. */
+function withQuery(playlist: string, query: string): string {
+  if (!query) return playlist;
+  return playlist.replace(/^(?!#)(\S+)$/gm, `$1${query}`);
+}
+
+/**
+ * The channels over HLS, for players and the caches in front of them:
+ *   GET /api/hls/:channelId                              where the channel plays (HlsSource; a viewer's token at a registered event)
+ *   GET /hls/:channelId/master.m3u8                      the master playlist (starts the channel's packager if it is off)
+ *   GET /hls/:channelId/<rendition>/index.m3u8           a video rendition's (720p, 480p, 360p, 240p) or the floor audio's (audio) playlist
+ *   GET /hls/:channelId/<rendition>/<clock>-<n>.ts       an MPEG-TS segment
+ *   GET /hls/:channelId/subs/<language>/index.m3u8       a caption language's subtitle playlist
+ *   GET /hls/:channelId/subs/<language>/<n>-<digest>.vtt a WebVTT segment
+ * At an event that asks viewers to register, every /hls/ URL needs the signature /api/hls gives
+ * (players cannot send a token); the playlists carry it on to every URI they list.
+ */
+export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess): Router {
+  const router = Router();
+  const registered = viewers === 'registered';
+  const prefix = (channelId: string) => `/hls/${channelId}/`;
+
+  const channelOf = (req: Request): string => {
+    const channelId = String(req.params.channelId);
+    if (!CHANNEL.test(channelId)) throw new NotFoundError('channel', channelId);
+    return channelId;
+  };
+
+  /** The signed query a player's requests carry (checked), or '' at an anonymous event. */
+  const queryOf = (req: Request, channelId: string): string => {
+    if (!registered) return '';
+    const { expires, signature } = req.query;
+    if (expires === undefined && signature === undefined) throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first; HLS links come from /api/hls');
+    if (!access.verifyPath(prefix(channelId), expires, signature)) throw new AppError('UNAUTHORIZED', 'this HLS link is not valid or has expired; open the channel again');
+    return `?expires=${String(expires)}&signature=${String(signature)}`;
+  };
+
+  const sendPlaylist = (res: Response, text: string, cache = PLAYLIST_CACHE) => {
+    res.setHeader('Cache-Control', cache);
+    res.type(PLAYLIST_TYPE).send(text);
+  };
+
+  router.get(
+    '/api/hls/:channelId',
+    route(async (req, res) => {
+      await viewerGrant(req, access, viewers);
+      const channelId = channelOf(req);
+      hls.assertChannel(channelId);
+      let url = `${prefix(channelId)}master.m3u8`;
+      if (registered) {
+        const now = Date.now();
+        const expires = Math.ceil((now + SIGNED_LIFETIME_MS) / SIGNED_ROUNDING_MS) * SIGNED_ROUNDING_MS;
+        url += access.signPath(prefix(channelId), expires - now, now).slice(prefix(channelId).length);
+      }
+      const body: HlsSource = { channelId, url };
+      res.setHeader('Cache-Control', 'no-store');
+      res.json(body);
+    }),
+  );
+
+  router.get(
+    '/hls/:channelId/{*path}',
+    route(async (req, res) => {
+      // Errors are not for caches to keep: the same URL works a moment later.
+      res.setHeader('Cache-Control', 'no-store');
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      const channelId = channelOf(req);
+      const path = (req.params as { path?: string[] }).path ?? [];
+      const query = queryOf(req, channelId);
+      try {
+        await serveFile(res, channelId, path, query);
+      } catch (error) {
+        // The first pull of a channel may find its packager still starting: players try again.
+        if (error instanceof AppError && error.code === 'UNAVAILABLE') res.setHeader('Retry-After', '2');
+        throw error;
+      }
+    }),
+  );
+
+  async function serveFile(res: Response, channelId: string, path: string[], query: string): Promise<void> {
+    const [first, second, third] = path;
+
+    if (path.length === 1 && first === 'master.m3u8') {
+      const { renditions, subtitles } = await hls.pull(channelId);
+      sendPlaylist(res, masterPlaylist({ renditions, subtitles: subtitles.languages, query }), 'public, max-age=2');
+      return;
+    }
+    if (path.length === 3 && first === 'subs') {
+      const language = Language.safeParse(second);
+      if (!language.success) throw new NotFoundError('subtitle track', String(second));
+      if (third === 'index.m3u8') {
+        const { clock, subtitles } = await hls.pull(channelId);
+        sendPlaylist(res, withQuery(subtitles.playlist(language.data, clock), query));
+        return;
+      }
+      const segment = SUBTITLE_SEGMENT.exec(third ?? '');
+      const live = hls.live(channelId);
+      if (!segment || !live) throw new NotFoundError('subtitle segment', String(third));
+      hls.touch(channelId);
+      const { text, current } = live.subtitles.segmentFile(language.data, Number(segment[1]), segment[2]!, live.clock);
+      res.setHeader('Cache-Control', current ? SEGMENT_CACHE : PLAYLIST_CACHE);
+      res.type('text/vtt; charset=utf-8').send(text);
+      return;
+    }
+    if (path.length === 2 && MEDIA_FILE.test(second ?? '')) {
+      // A playlist is a pull (it starts the packager of a channel nobody watched); a segment only keeps it running.
+      const live = second === 'index.m3u8' ? await hls.pull(channelId) : hls.live(channelId);
+      if (!live || (first !== 'audio' && !live.renditions.some((r) => r.name === first))) throw new NotFoundError('HLS file', path.join('/'));
+      const file = join(hls.dirOf(channelId), first!, second!);
+      if (second === 'index.m3u8') {
+        const text = await readFile(file, 'utf8').catch(() => undefined);
+        if (text === undefined) throw new NotFoundError('HLS playlist', path.join('/'));
+        sendPlaylist(res, withQuery(text, query));
+        return;
+      }
+      hls.touch(channelId);
+      res.type('video/mp2t');
+      res.setHeader('Cache-Control', SEGMENT_CACHE);
+      await sendFileAnswering(res, file, { dotfiles: 'deny', cacheControl: false }, 'HLS segment', path.join('/')).catch((error: unknown) => {
+        res.setHeader('Cache-Control', 'no-store');
+        throw error;
+      });
+      return;
+    }
+    throw new NotFoundError('HLS file', path.join('/'));
+  }
+  return router;
+}
