@@ -60,11 +60,15 @@ const ROUTES: Record<string, RouteRule> = {
   'DELETE /api/reruns/:rerunId': { op: 'rerun:delete' },
   'GET /api/films': {},
   'GET /api/films/:filmId': {},
+  'GET /api/films/files/{*name}': {},
   'PUT /api/films/:filmId/video': { op: 'film:manage', body: 'video' },
   'PUT /api/films/:filmId/captions/:language.vtt': { op: 'film:manage', body: 'vtt' },
   'PUT /api/films/:filmId': { op: 'film:manage', body: 'json' },
   'DELETE /api/films/:filmId': { op: 'film:manage' },
   'GET /api/cluster': { op: 'cluster:list' },
+  'GET /api/placement': {},
+  'GET /api/hls/:channelId': {},
+  'GET /hls/:channelId/{*path}': {},
 };
 
 let server: TestServer;

@@ -222,5 +222,5 @@ export function routesOf(app: Express): HttpRoute[] {
     }
   };
   walk((app as unknown as { router: { stack: RouteLayer[] } }).router.stack, '');
-  return out.filter((r) => !r.path.includes('{*'));
+  return out.filter((r) => r.path !== '/{*path}');
 }
