@@ -1,11 +1,11 @@
 import { EventEmitter } from 'node:events';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
 import { FfmpegProcess } from '../ingest/FfmpegProcess';
-import { PRIVATE_FILE_MODE } from '../files/privateFiles';
-import { freeRtpPort, waitUntilTaken } from '../media/loopbackPorts';
+import { waitUntilTaken } from '../media/loopbackPorts';
+import { programToFfmpeg } from '../media/programToFfmpeg';
 import type { Logger } from '../logger';
 import { AUDIO_KBPS, type Rendition } from './ladder';
 import { FPS, PLAYLIST_SEGMENTS, SEGMENT_SECONDS } from './playlists';
@@ -126,26 +126,7 @@ export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
     try {
       if (!continuing) rmSync(dir, { recursive: true, force: true });
       for (const name of [...renditions.map((r) => r.name), 'audio']) mkdirSync(join(dir, name), { recursive: true });
-      const media: string[] = [];
-      const ports: number[] = [];
-      // As the recorder: the worker's sockets are bound before ffmpeg's ports are chosen.
-      for (let i = 0; i < 2; i++) transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
-      for (const [i, kind] of (['video', 'audio'] as const).entries()) {
-        const port = await freeRtpPort(ports);
-        const transport = transports[i]!;
-        await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-        const consumer = await transport.consume({ producerId: producers[kind].id, rtpCapabilities: router.rtpCapabilities, paused: true });
-        consumers.push(consumer);
-        const codec = consumer.rtpParameters.codecs[0]!;
-        const name = codec.mimeType.split('/')[1]!;
-        media.push(
-          `m=${kind} ${port} RTP/AVP ${codec.payloadType}`,
-          `a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`,
-          'a=recvonly',
-        );
-        ports.push(port);
-      }
-      writeFileSync(sdpFile, ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=Hybrid Stage program', 'c=IN IP4 127.0.0.1', 't=0 0', ...media, ''].join('\r\n'), { mode: PRIVATE_FILE_MODE });
+      const ports = await programToFfmpeg(router, producers, sdpFile, { transports, consumers });
       ffmpeg = new FfmpegProcess({
         args: [
           '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',

@@ -1,10 +1,10 @@
 import { EventEmitter } from 'node:events';
-import { rmSync, writeFileSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
 import { FfmpegProcess } from '../ingest/FfmpegProcess';
-import { freeRtpPort, udpPortIsFree } from '../media/loopbackPorts';
-import { PRIVATE_FILE_MODE } from '../files/privateFiles';
+import { waitUntilTaken } from '../media/loopbackPorts';
+import { programToFfmpeg } from '../media/programToFfmpeg';
 import type { Logger } from '../logger';
 
 /**
@@ -85,27 +85,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     let ffmpeg: FfmpegProcess | undefined;
     const sdpFile = `${file}.sdp`;
     try {
-      const media: string[] = [];
-      const ports: number[] = [];
-      // The worker's own sockets are bound before ffmpeg's ports are chosen, so they cannot take one
-      // of them; the two kinds get different pairs.
-      for (let i = 0; i < 2; i++) transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
-      for (const [i, kind] of (['video', 'audio'] as const).entries()) {
-        const port = await freeRtpPort(ports);
-        const transport = transports[i]!;
-        await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
-        const consumer = await transport.consume({ producerId: producers[kind].id, rtpCapabilities: router.rtpCapabilities, paused: true });
-        consumers.push(consumer);
-        const codec = consumer.rtpParameters.codecs[0]!;
-        const name = codec.mimeType.split('/')[1]!;
-        media.push(
-          `m=${kind} ${port} RTP/AVP ${codec.payloadType}`,
-          `a=rtpmap:${codec.payloadType} ${name}/${codec.clockRate}${codec.channels ? `/${codec.channels}` : ''}`,
-          'a=recvonly',
-        );
-        ports.push(port);
-      }
-      writeFileSync(sdpFile, ['v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=Hybrid Stage program', 'c=IN IP4 127.0.0.1', 't=0 0', ...media, ''].join('\r\n'), { mode: PRIVATE_FILE_MODE });
+      const ports = await programToFfmpeg(router, producers, sdpFile, { transports, consumers });
       ffmpeg = new FfmpegProcess({
         args: [
           // Packets are timed by their arrival, so video and audio share one clock from the first moment
@@ -120,13 +100,8 @@ export class Recorder extends EventEmitter<RecorderEvents> {
         what,
       });
       // ffmpeg has read the SDP and opened its sockets once the ports are taken.
-      const deadline = Date.now() + LISTEN_TIMEOUT_MS;
-      for (const port of ports) {
-        while (await udpPortIsFree(port)) {
-          if (ffmpeg.closed || Date.now() > deadline) throw new Error(`ffmpeg did not open port ${port}`);
-          await new Promise((r) => setTimeout(r, 20));
-        }
-      }
+      const started = ffmpeg;
+      await waitUntilTaken(ports, LISTEN_TIMEOUT_MS, () => started.closed);
       const recorder = new Recorder(transports, consumers, ffmpeg, sdpFile);
       await Promise.all(consumers.map((c) => c.resume()));
       recorder.#requestKeyFrame();
