@@ -97,9 +97,11 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
   await screenshot(viewers[0]!, 'cluster-edge-viewer');
 
   // A comment written through one edge is read through the other (PostgreSQL is shared).
+  // The visitor id is one the cluster issued (signed with the key every node shares).
+  const { visitorId } = (await (await fetch(`${edges[0].url}/api/visitors`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { visitorId: string };
   const posted = await fetch(`${edges[0].url}/api/stands/nordlicht-systems/comments`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-visitor-id': 'visitor-on-edge-1' },
+    headers: { 'content-type': 'application/json', 'x-visitor-id': visitorId },
     body: JSON.stringify({ author: 'Ana', text: 'Seen from edge one' }),
   });
   expect(posted.status).toBe(201);

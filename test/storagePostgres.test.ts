@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StandInfo } from '@hybrid-stage/shared';
 import { TestPostgres } from './support/postgres';
+import { TestRedis } from './support/redis';
 import { startTestServer, type TestServer } from './support/server';
 
 let postgres: TestPostgres;
@@ -97,18 +98,21 @@ it('refuses a write while PostgreSQL is down, and takes it once PostgreSQL is ba
 });
 
 it("leaves the origin's live recording alone when an edge starts on the same PostgreSQL", async () => {
-  const origin = await startTestServer(env);
+  // A cluster: an edge needs the cluster's Redis.
+  const redis = await TestRedis.start();
+  const origin = await startTestServer({ ...env, REDIS_URL: redis.url });
   const edgeDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-pg-edge-'));
   try {
     const recording = await origin.recordings.start('main');
     // An edge: its own DATA_DIR (the origin's file is not there) and media ports, the same database.
-    const edge = await startTestServer({ ...env, DATA_DIR: edgeDir, NODE_ROLE: 'edge', MEDIA_PORT_RANGE: '18000-18499' });
+    const edge = await startTestServer({ ...env, REDIS_URL: redis.url, DATA_DIR: edgeDir, NODE_ROLE: 'edge', MEDIA_PORT_RANGE: '18000-18499' });
     await edge.close();
     // Without the role check, the edge took the row for a crash's leftover and stored it as failed.
     const stored = (await origin.recordings.list()).find((r) => r.id === recording.id);
     expect(stored?.status).toBe('recording');
   } finally {
     await origin.close();
+    await redis.close();
     rmSync(edgeDir, { recursive: true, force: true });
   }
 });
