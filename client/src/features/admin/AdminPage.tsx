@@ -114,7 +114,16 @@ function InviteForm({ onRevoked }: { onRevoked: () => void }) {
       <h2>{t('admin.invite.title')}</h2>
       <p className="muted">{t('admin.invite.intro')}</p>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), make())}>
-        <RoleSelect label={t('admin.invite.role')} role={role} onChange={setRole} />
+        <label>
+          {t('admin.invite.role')}
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`admin.roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         {(role === 'studio' || role === 'guest') && (
           <label>
             {t('admin.invite.studio')}
@@ -254,7 +263,16 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
         </button>
       </form>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), revokeRole())}>
-        <RoleSelect label={t('admin.revoke.role')} role={role} onChange={setRole} />
+        <label>
+          {t('admin.revoke.role')}
+          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
+            {ROLES.map((r) => (
+              <option key={r} value={r}>
+                {t(`admin.roles.${r}`)}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="submit" className="secondary">
           {t('admin.revoke.revokeRole')}
         </button>
@@ -299,23 +317,6 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
 }
 
 /** The viewers who registered: how many, the newest, and all of them as a CSV file. */
-/** The role a link is for: the invite form's and the revoke-by-role form's one select. */
-function RoleSelect({ label, role, onChange }: { label: string; role: Role; onChange: (role: Role) => void }) {
-  const { t } = useTranslation('access');
-  return (
-    <label>
-      {label}
-      <select value={role} onChange={(e) => onChange(e.target.value as Role)}>
-        {ROLES.map((r) => (
-          <option key={r} value={r}>
-            {t(`admin.roles.${r}`)}
-          </option>
-        ))}
-      </select>
-    </label>
-  );
-}
-
 function Registrations() {
   const { t } = useTranslation('access');
   const format = useFormat();
