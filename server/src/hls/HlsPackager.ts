@@ -3,15 +3,11 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
-import { FfmpegProcess } from '../ingest/FfmpegProcess';
-import { waitUntilTaken } from '../media/loopbackPorts';
-import { programToFfmpeg } from '../media/programToFfmpeg';
+import { ProgramToFfmpeg } from '../media/programToFfmpeg';
 import type { Logger } from '../logger';
 import { AUDIO_KBPS, type Rendition } from './ladder';
 import { FPS, PLAYLIST_SEGMENTS, SEGMENT_SECONDS } from './playlists';
 
-/** ffmpeg must have opened its RTP ports within this time. */
-const LISTEN_TIMEOUT_MS = 5000;
 /**
  * The program is asked for a keyframe this often: the packager decodes the program, and a decoder
  * that lost a packet shows damage until the next one (ffmpeg sends no PLI of its own).
@@ -96,60 +92,41 @@ export function ladderArgs(dir: string, renditions: readonly Rendition[], epochM
 export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
   readonly epochMs: number;
   readonly renditions: readonly Rendition[];
-  readonly #transports: types.PlainTransport[];
-  readonly #consumers: types.Consumer[];
-  readonly #ffmpeg: FfmpegProcess;
-  readonly #sdp: string;
-  readonly #keyFrames: NodeJS.Timeout;
+  readonly #program: ProgramToFfmpeg;
   #closed = false;
 
-  private constructor(options: HlsPackagerOptions, transports: types.PlainTransport[], consumers: types.Consumer[], ffmpeg: FfmpegProcess, sdp: string) {
+  private constructor(options: HlsPackagerOptions, program: ProgramToFfmpeg) {
     super();
     this.epochMs = options.epochMs;
     this.renditions = options.renditions;
-    this.#transports = transports;
-    this.#consumers = consumers;
-    this.#ffmpeg = ffmpeg;
-    this.#sdp = sdp;
-    this.#keyFrames = setInterval(() => this.#requestKeyFrame(), KEYFRAME_INTERVAL_MS);
-    ffmpeg.on('exit', (code, signal, stderr) => this.#interrupt(`ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`));
-    for (const t of transports) t.observer.once('close', () => this.#interrupt('the program went away'));
+    this.#program = program;
+    program.ffmpeg.on('exit', (code, signal, stderr) => this.#interrupt(`ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`));
+    program.onProgramLost(() => this.#interrupt('the program went away'));
   }
 
   /** Starts ffmpeg, waits until it listens, then sends it the program from the next keyframe on. */
   static async start(options: HlsPackagerOptions): Promise<HlsPackager> {
     const { router, producers, dir, renditions, epochMs, continuing, logger, what } = options;
-    const transports: types.PlainTransport[] = [];
-    const consumers: types.Consumer[] = [];
-    let ffmpeg: FfmpegProcess | undefined;
+    if (!continuing) rmSync(dir, { recursive: true, force: true });
+    for (const name of [...renditions.map((r) => r.name), 'audio']) mkdirSync(join(dir, name), { recursive: true });
     const sdpFile = join(dir, 'program.sdp');
-    try {
-      if (!continuing) rmSync(dir, { recursive: true, force: true });
-      for (const name of [...renditions.map((r) => r.name), 'audio']) mkdirSync(join(dir, name), { recursive: true });
-      const ports = await programToFfmpeg(router, producers, sdpFile, { transports, consumers });
-      ffmpeg = new FfmpegProcess({
-        args: [
-          '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
-          '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile,
-          '-copyts',
-          ...ladderArgs(dir, renditions, epochMs, continuing),
-        ],
-        restart: false,
-        logger,
-        what,
-      });
-      const started = ffmpeg;
-      await waitUntilTaken(ports, LISTEN_TIMEOUT_MS, () => started.closed);
-      const packager = new HlsPackager(options, transports, consumers, ffmpeg, sdpFile);
-      await Promise.all(consumers.map((c) => c.resume()));
-      packager.#requestKeyFrame();
-      return packager;
-    } catch (error) {
-      ffmpeg?.close();
-      for (const t of transports) t.close();
-      rmSync(sdpFile, { force: true });
-      throw error;
-    }
+    const program = await ProgramToFfmpeg.start({
+      router,
+      producers,
+      sdpFile,
+      args: [
+        '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
+        '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile,
+        '-copyts',
+        ...ladderArgs(dir, renditions, epochMs, continuing),
+      ],
+      keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
+      logger,
+      what,
+    });
+    const packager = new HlsPackager(options, program);
+    await program.play();
+    return packager;
   }
 
   get closed(): boolean {
@@ -158,27 +135,19 @@ export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
 
   /** The ffmpeg packaging, while it runs (for tests and operators). */
   get pid(): number | undefined {
-    return this.#ffmpeg.pid;
+    return this.#program.ffmpeg.pid;
   }
 
   /** Kills ffmpeg (a live playlist needs no finishing) and closes the transports. Safe to call twice. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#keyFrames);
-    this.#ffmpeg.close();
-    for (const t of this.#transports) t.close();
-    rmSync(this.#sdp, { force: true });
+    this.#program.close();
   }
 
   #interrupt(reason: string): void {
     if (this.#closed) return;
     this.close();
     this.emit('interrupted', reason);
-  }
-
-  #requestKeyFrame(): void {
-    const video = this.#consumers[0];
-    if (video && !video.closed) video.requestKeyFrame().catch(() => undefined);
   }
 }

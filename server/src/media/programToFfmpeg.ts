@@ -1,39 +1,142 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
 import { PRIVATE_FILE_MODE } from '../files/privateFiles';
-import { freeRtpPort } from './loopbackPorts';
+import { FfmpegProcess } from '../ingest/FfmpegProcess';
+import type { Logger } from '../logger';
+import { freeRtpPort, waitUntilTaken } from './loopbackPorts';
 
-/** What {@link programToFfmpeg} opened, for its caller to resume the consumers and to close. */
-export interface ProgramTap {
-  readonly transports: types.PlainTransport[];
-  readonly consumers: types.Consumer[];
+/** ffmpeg must have opened its RTP ports within this time. */
+const LISTEN_TIMEOUT_MS = 5000;
+
+/** Options of {@link ProgramToFfmpeg.start}. */
+export interface ProgramToFfmpegOptions {
+  /** The router the program's producers live on. */
+  router: types.Router;
+  /** The program's producers (a channel's `ProgramBus.producers`). */
+  producers: Readonly<Record<MediaKind, types.Producer>>;
+  /** Where the SDP ffmpeg reads the program with is written (private; removed on close). */
+  sdpFile: string;
+  /** ffmpeg's arguments; they read the program with `-i sdpFile`. */
+  args: string[];
+  /**
+   * The program is asked for a keyframe this often: ffmpeg sends no PLI of its own, so a decoder
+   * that lost a packet, or a file to be joined later, waits for the next one.
+   */
+  keyFrameIntervalMs: number;
+  logger: Logger;
+  what: string;
 }
 
 /**
- * Sends a program's video and audio to an ffmpeg on loopback, the way the recorder and the HLS
- * packager both take it: one PlainTransport and one paused consumer per kind, each to a free RTP/RTCP
- * port pair, and the SDP that ffmpeg reads them with, written to `sdpFile` (private: no one else
- * may point an ffmpeg at it). What it opens is pushed onto `tap` as it goes, so a caller whose later
- * step fails closes it all. Answers the RTP ports ffmpeg is to listen on (see `waitUntilTaken`).
+ * A program sent to an ffmpeg on loopback, the way the recorder and the HLS packager both take it:
+ * one PlainTransport and one paused consumer per kind, each to a free RTP/RTCP port pair, the SDP
+ * that ffmpeg reads them with, ffmpeg itself (not restarted: its owner decides), and keyframe
+ * requests every `keyFrameIntervalMs`. Its owner listens to `ffmpeg`'s exit and to
+ * {@link onProgramLost}, then calls {@link play}, and closes it.
  */
-export async function programToFfmpeg(
+export class ProgramToFfmpeg {
+  readonly ffmpeg: FfmpegProcess;
+  readonly #transports: types.PlainTransport[];
+  readonly #consumers: types.Consumer[];
+  readonly #sdpFile: string;
+  readonly #keyFrames: NodeJS.Timeout;
+  #closed = false;
+
+  private constructor(transports: types.PlainTransport[], consumers: types.Consumer[], ffmpeg: FfmpegProcess, sdpFile: string, keyFrameIntervalMs: number) {
+    this.#transports = transports;
+    this.#consumers = consumers;
+    this.ffmpeg = ffmpeg;
+    this.#sdpFile = sdpFile;
+    this.#keyFrames = setInterval(() => this.#requestKeyFrame(), keyFrameIntervalMs);
+  }
+
+  /** Opens the program's transports, starts ffmpeg and waits until it listens; {@link play} then sends the program. */
+  static async start({ router, producers, sdpFile, args, keyFrameIntervalMs, logger, what }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
+    const transports: types.PlainTransport[] = [];
+    const consumers: types.Consumer[] = [];
+    let ffmpeg: FfmpegProcess | undefined;
+    try {
+      const ports = await openProgram(router, producers, sdpFile, transports, consumers);
+      ffmpeg = new FfmpegProcess({ args, restart: false, logger, what });
+      // ffmpeg has read the SDP and opened its sockets once the ports are taken.
+      const started = ffmpeg;
+      await waitUntilTaken(ports, LISTEN_TIMEOUT_MS, () => started.closed);
+      return new ProgramToFfmpeg(transports, consumers, ffmpeg, sdpFile, keyFrameIntervalMs);
+    } catch (error) {
+      ffmpeg?.close();
+      for (const t of transports) t.close();
+      rmSync(sdpFile, { force: true });
+      throw error;
+    }
+  }
+
+  /**
+   * Sends the program, from the next keyframe on. Its owner calls this once it listens to ffmpeg's
+   * exit and {@link onProgramLost}, so an ffmpeg that ends meanwhile is not missed. Closes
+   * everything when it fails.
+   */
+  async play(): Promise<void> {
+    try {
+      await Promise.all(this.#consumers.map((c) => c.resume()));
+      this.#requestKeyFrame();
+    } catch (error) {
+      this.close();
+      throw error;
+    }
+  }
+
+  /** Calls `listener` once when the program goes away (its router closed: the worker died). */
+  onProgramLost(listener: () => void): void {
+    let told = false;
+    for (const t of this.#transports) {
+      t.observer.once('close', () => {
+        if (told || this.#closed) return;
+        told = true;
+        listener();
+      });
+    }
+  }
+
+  /** Kills ffmpeg if it still runs, closes the transports and removes the SDP. Safe to call twice. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#keyFrames);
+    this.ffmpeg.close();
+    for (const t of this.#transports) t.close();
+    rmSync(this.#sdpFile, { force: true });
+  }
+
+  #requestKeyFrame(): void {
+    const video = this.#consumers[0];
+    if (video && !video.closed) video.requestKeyFrame().catch(() => undefined);
+  }
+}
+
+/**
+ * Opens the transports and paused consumers (pushed onto `transports` and `consumers` as it goes,
+ * so a failure later closes them all) and writes the SDP (private: no one else may point an ffmpeg
+ * at it). Answers the RTP ports ffmpeg is to listen on.
+ */
+async function openProgram(
   router: types.Router,
   producers: Readonly<Record<MediaKind, types.Producer>>,
   sdpFile: string,
-  tap: ProgramTap,
+  transports: types.PlainTransport[],
+  consumers: types.Consumer[],
 ): Promise<number[]> {
   const media: string[] = [];
   const ports: number[] = [];
   // The worker's own sockets are bound before ffmpeg's ports are chosen, so they cannot take one
   // of them; the two kinds get different pairs.
-  for (let i = 0; i < 2; i++) tap.transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
+  for (let i = 0; i < 2; i++) transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
   for (const [i, kind] of (['video', 'audio'] as const).entries()) {
     const port = await freeRtpPort(ports);
-    const transport = tap.transports[i]!;
+    const transport = transports[i]!;
     await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
     const consumer = await transport.consume({ producerId: producers[kind].id, rtpCapabilities: router.rtpCapabilities, paused: true });
-    tap.consumers.push(consumer);
+    consumers.push(consumer);
     const codec = consumer.rtpParameters.codecs[0]!;
     const name = codec.mimeType.split('/')[1]!;
     media.push(

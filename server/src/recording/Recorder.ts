@@ -1,10 +1,7 @@
 import { EventEmitter } from 'node:events';
-import { rmSync } from 'node:fs';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
-import { FfmpegProcess } from '../ingest/FfmpegProcess';
-import { waitUntilTaken } from '../media/loopbackPorts';
-import { programToFfmpeg } from '../media/programToFfmpeg';
+import { ProgramToFfmpeg } from '../media/programToFfmpeg';
 import type { Logger } from '../logger';
 
 /**
@@ -18,8 +15,6 @@ import type { Logger } from '../logger';
 const SMOOTH_AUDIO_TIMESTAMPS = 'setts=ts=if(N\\,if(gt(abs(PTS-PREV_OUTPTS-20)\\,60)\\,max(PTS\\,PREV_OUTPTS+1)\\,PREV_OUTPTS+20)\\,PTS)';
 const INCREASING_VIDEO_TIMESTAMPS = 'setts=ts=if(N\\,max(PTS\\,PREV_OUTPTS+1)\\,PTS)';
 
-/** ffmpeg must have opened its RTP ports within this time. */
-const LISTEN_TIMEOUT_MS = 5000;
 /** The program is asked for a keyframe this often, so a re-run can be joined (and cut to) every few seconds. */
 const KEYFRAME_INTERVAL_MS = 2000;
 
@@ -54,64 +49,44 @@ export interface RecorderOptions {
 export class Recorder extends EventEmitter<RecorderEvents> {
   /** Program-clock time (Unix ms) of the file's first moment. */
   readonly startedAtMs: number;
-  readonly #transports: types.PlainTransport[];
-  readonly #consumers: types.Consumer[];
-  readonly #ffmpeg: FfmpegProcess;
-  readonly #sdp: string;
-  readonly #keyFrames: NodeJS.Timeout;
+  readonly #program: ProgramToFfmpeg;
   #stopping = false;
   #closed = false;
 
-  private constructor(transports: types.PlainTransport[], consumers: types.Consumer[], ffmpeg: FfmpegProcess, sdp: string) {
+  private constructor(program: ProgramToFfmpeg) {
     super();
-    this.#transports = transports;
-    this.#consumers = consumers;
-    this.#ffmpeg = ffmpeg;
-    this.#sdp = sdp;
+    this.#program = program;
     this.startedAtMs = Date.now();
-    this.#keyFrames = setInterval(() => this.#requestKeyFrame(), KEYFRAME_INTERVAL_MS);
-    ffmpeg.on('exit', (code, signal, stderr) => {
+    program.ffmpeg.on('exit', (code, signal, stderr) => {
       if (this.#stopping || this.#closed) return;
       this.close();
       this.emit('interrupted', `ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`, false);
     });
-    for (const t of transports) t.observer.once('close', () => this.#onTransportClosed());
+    program.onProgramLost(() => this.#onProgramLost());
   }
 
   /** Starts ffmpeg, waits until it listens, then sends it the program from the next keyframe on. */
   static async start({ router, producers, file, logger, what }: RecorderOptions): Promise<Recorder> {
-    const transports: types.PlainTransport[] = [];
-    const consumers: types.Consumer[] = [];
-    let ffmpeg: FfmpegProcess | undefined;
     const sdpFile = `${file}.sdp`;
-    try {
-      const ports = await programToFfmpeg(router, producers, sdpFile, { transports, consumers });
-      ffmpeg = new FfmpegProcess({
-        args: [
-          // Packets are timed by their arrival, so video and audio share one clock from the first moment
-          // (the RTP timestamps of the two streams only line up once RTCP sender reports came).
-          '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1', '-i', sdpFile,
-          '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy', '-bsf:a', SMOOTH_AUDIO_TIMESTAMPS, '-bsf:v', INCREASING_VIDEO_TIMESTAMPS,
-          // Live Matroska: no cues to seek back for, every packet flushed, a cluster at least every second.
-          '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '1000', '-y', file,
-        ],
-        restart: false,
-        logger,
-        what,
-      });
-      // ffmpeg has read the SDP and opened its sockets once the ports are taken.
-      const started = ffmpeg;
-      await waitUntilTaken(ports, LISTEN_TIMEOUT_MS, () => started.closed);
-      const recorder = new Recorder(transports, consumers, ffmpeg, sdpFile);
-      await Promise.all(consumers.map((c) => c.resume()));
-      recorder.#requestKeyFrame();
-      return recorder;
-    } catch (error) {
-      ffmpeg?.close();
-      for (const t of transports) t.close();
-      rmSync(sdpFile, { force: true });
-      throw error;
-    }
+    const program = await ProgramToFfmpeg.start({
+      router,
+      producers,
+      sdpFile,
+      args: [
+        // Packets are timed by their arrival, so video and audio share one clock from the first moment
+        // (the RTP timestamps of the two streams only line up once RTCP sender reports came).
+        '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1', '-i', sdpFile,
+        '-map', '0:v:0', '-map', '0:a:0', '-c', 'copy', '-bsf:a', SMOOTH_AUDIO_TIMESTAMPS, '-bsf:v', INCREASING_VIDEO_TIMESTAMPS,
+        // Live Matroska: no cues to seek back for, every packet flushed, a cluster at least every second.
+        '-f', 'webm', '-live', '1', '-flush_packets', '1', '-cluster_time_limit', '1000', '-y', file,
+      ],
+      keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
+      logger,
+      what,
+    });
+    const recorder = new Recorder(program);
+    await program.play();
+    return recorder;
   }
 
   get closed(): boolean {
@@ -120,7 +95,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
 
   /** The ffmpeg writing the file, while it runs. */
   get pid(): number | undefined {
-    return this.#ffmpeg.pid;
+    return this.#program.ffmpeg.pid;
   }
 
   /**
@@ -131,7 +106,7 @@ export class Recorder extends EventEmitter<RecorderEvents> {
     if (this.#closed || this.#stopping) return;
     this.#stopping = true;
     // ffmpeg ends its read loop at the next packet after SIGINT, so packets keep coming until it exits.
-    await this.#ffmpeg.stop(graceMs);
+    await this.#program.ffmpeg.stop(graceMs);
     this.close();
   }
 
@@ -139,18 +114,10 @@ export class Recorder extends EventEmitter<RecorderEvents> {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
-    clearInterval(this.#keyFrames);
-    this.#ffmpeg.close();
-    for (const t of this.#transports) t.close();
-    rmSync(this.#sdp, { force: true });
+    this.#program.close();
   }
 
-  #requestKeyFrame(): void {
-    const video = this.#consumers[0];
-    if (video && !video.closed) video.requestKeyFrame().catch(() => undefined);
-  }
-
-  #onTransportClosed(): void {
+  #onProgramLost(): void {
     if (this.#closed || this.#stopping) return;
     // The program's router went away (its worker died): finish what is written.
     void this.stop().then(() => this.emit('interrupted', 'the program went away', true));
