@@ -236,8 +236,5 @@ export class HlsRegistry {
         this.#ensure(channelId).catch((err) => this.#options.logger.warn({ err, channelId }, 'cannot start the HLS packager again; trying again'));
       }
     }
-    for (const channelId of this.#options.alwaysOn) {
-      if (!this.#packaging.has(channelId)) this.#ensure(channelId).catch(() => undefined);
-    }
   }
 }
