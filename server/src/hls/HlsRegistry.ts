@@ -40,8 +40,10 @@ interface Packaging {
   readonly clock: MediaClock;
   /** Chosen at the first start, by the program's size then; kept by restarts (the playlists go on). */
   renditions: readonly Rendition[];
-  /** Whether its playlists were ever written (then a restart continues them). */
+  /** Whether a packager was ever started (then a restart continues its playlists). */
   started: boolean;
+  /** Whether every playlist of its ladder is on disk (they stay: a restart continues them). */
+  written: boolean;
   /** A start under way. */
   starting: Promise<void> | undefined;
 }
@@ -157,10 +159,15 @@ export class HlsRegistry {
     return subtitles;
   }
 
-  /** Whether every playlist of a channel's ladder has been written. */
+  /**
+   * Whether a channel's packager runs and every playlist of its ladder has been written. The disk is
+   * looked at only until they all are: every playlist request of every player asks this.
+   */
   #ready(channelId: string, packaging: Packaging): boolean {
+    if (!packaging.packager) return false;
     const dir = this.dirOf(channelId);
-    return !!packaging.packager && [...packaging.renditions.map((r) => r.name), 'audio'].every((name) => existsSync(join(dir, name, 'index.m3u8')));
+    packaging.written ||= [...packaging.renditions.map((r) => r.name), 'audio'].every((name) => existsSync(join(dir, name, 'index.m3u8')));
+    return packaging.written;
   }
 
   #wanted(channelId: string): boolean {
@@ -179,6 +186,7 @@ export class HlsRegistry {
         clock: { epochMs, firstSequence: Math.ceil(CLOCK_LEAD_MS / SEGMENT_MS) },
         renditions: [],
         started: false,
+        written: false,
         starting: undefined,
       };
       this.#packaging.set(channelId, packaging);
