@@ -4,6 +4,7 @@ import type { HlsSource, Language } from '@hybrid-stage/shared';
 import type HlsType from 'hls.js';
 import { getJson } from '../http/api';
 import { CaptionLines, type CaptionSize } from '../features/captions/CaptionOverlay';
+import { PlayerFrame } from './Player';
 
 /** Where HLS playback stands, for the badge. */
 export interface HlsStatus {
@@ -139,25 +140,8 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
   }, [captionLanguage, tracksVersion]);
 
   return (
-    <div className="player">
-      <video
-        ref={(element) => {
-          video.current = element;
-          if (typeof videoRef === 'function') videoRef(element);
-          else if (videoRef) videoRef.current = element;
-        }}
-        autoPlay
-        playsInline
-        muted={muted}
-        data-testid={testId}
-        data-path="hls"
-      />
+    <PlayerFrame own={video} videoRef={videoRef} muted={muted} testId={testId} data={{ 'data-path': 'hls' }} status={failed ? t('player.joining') : undefined}>
       {captionLanguage && <CaptionLines lines={lines} language={captionLanguage} size={captionSize} />}
-      {failed && (
-        <div className="player-overlay" role="status">
-          {t('player.joining')}
-        </div>
-      )}
-    </div>
+    </PlayerFrame>
   );
 }

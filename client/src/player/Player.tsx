@@ -1,4 +1,4 @@
-import { useEffect, useRef, type ReactNode, type Ref } from 'react';
+import { useEffect, useRef, type MutableRefObject, type ReactNode, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { WatchState } from './useWatch';
 
@@ -47,10 +47,35 @@ export function Player({ state, muted = true, volume = 1, idleText, endedText, t
               ? (endedText ?? t('player.ended'))
               : t('player.error', { message: t(`player.failure.${state.failure}`) });
   return (
+    <PlayerFrame own={video} videoRef={videoRef} muted={muted} testId={testId} data={{ 'data-state': state.kind === 'playing' && state.interrupted ? 'interrupted' : state.kind }} status={status}>
+      {children}
+    </PlayerFrame>
+  );
+}
+
+/** Props of {@link PlayerFrame}. */
+export interface PlayerFrameProps {
+  /** The player's own handle on the video element. */
+  own: MutableRefObject<HTMLVideoElement | null>;
+  /** The page's handle on it (picture-in-picture). */
+  videoRef?: Ref<HTMLVideoElement> | undefined;
+  muted: boolean;
+  testId?: string | undefined;
+  /** The element's data attributes (what it plays, for tests). */
+  data: Record<`data-${string}`, string>;
+  /** A line over the picture saying what is happening, when it is not simply playing. */
+  status?: string | undefined;
+  /** Drawn over the picture (captions). */
+  children?: ReactNode;
+}
+
+/** The video element and the line over it, as both the WebRTC {@link Player} and the HLS player draw them. */
+export function PlayerFrame({ own, videoRef, muted, testId, data, status, children }: PlayerFrameProps) {
+  return (
     <div className="player">
       <video
         ref={(element) => {
-          video.current = element;
+          own.current = element;
           if (typeof videoRef === 'function') videoRef(element);
           else if (videoRef) videoRef.current = element;
         }}
@@ -58,7 +83,7 @@ export function Player({ state, muted = true, volume = 1, idleText, endedText, t
         playsInline
         muted={muted}
         data-testid={testId}
-        data-state={state.kind === 'playing' && state.interrupted ? 'interrupted' : state.kind}
+        {...data}
       />
       {children}
       {status && (
