@@ -4,11 +4,13 @@
 // clock; a take and a failover that do not stop the packager; strict paths; and at a registered
 // event, signed URLs and a packager started by the first pull.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
 import type { Language } from '@hybrid-stage/shared';
+import { HlsRegistry } from '../server/src/hls/HlsRegistry';
+import { createLogger } from '../server/src/logger';
 import { serverTest } from './support/fixtures';
 import { startRegisteredEventServer } from './support/registeredEvent';
 import { rawGet, type TestClient, type TestServer } from './support/server';
@@ -165,6 +167,47 @@ describe('the packager', () => {
       expect((await probeSegment(server, newest.newest)).firstIsKey).toBe(true);
     } finally {
       for (const { producer: p } of moscow.tracks) await p.resume();
+    }
+  });
+
+  test('starts ffmpeg again when it dies, on the same clock: the playlists go on after a discontinuity', async ({ server }) => {
+    const path = '/hls/main/360p/index.m3u8';
+    const before = await mediaPlaylist(server, path);
+    const pid = server.hls.packagerPid('main')!;
+    const { epochMs } = server.hls.live('main')!.clock;
+    process.kill(pid, 'SIGKILL');
+    await expect.poll(() => server.hls.packagerPid('main') ?? pid, { timeout: 20_000, interval: 250 }).not.toBe(pid);
+    expect(server.hls.live('main')!.clock.epochMs).toBe(epochMs);
+    let after = before;
+    await expect
+      .poll(async () => (after = await mediaPlaylist(server, path)).last, { timeout: 20_000, interval: 500 })
+      .toBeGreaterThan(before.last + 1);
+    expect(after.text).toContain('#EXT-X-DISCONTINUITY');
+    // The numbering goes on under the same clock's names (none a cache already keeps).
+    for (const uri of uris(after.text, path)) expect(uri).toMatch(new RegExp(`/${Math.floor(epochMs / 1000)}-\\d+\\.ts$`));
+    expect((await probeSegment(server, after.newest)).firstIsKey).toBe(true);
+  });
+
+  test('a channel pulled on demand stops, and its files go, once nobody pulls it', async ({ server }) => {
+    // A registry of its own on the same channels, with a short idle time (no longer than a first
+    // pull may wait, or the pull would see its packager stopped under it).
+    const registry = await HlsRegistry.start({
+      channels: server.channels,
+      captions: server.captions,
+      dir: join(scratch, 'on-demand'),
+      alwaysOn: [],
+      idleMs: 12_000,
+      logger: createLogger('warn'),
+    });
+    try {
+      expect(registry.packaging).toEqual([]);
+      await registry.pull('main');
+      expect(registry.packagerPid('main')).toBeGreaterThan(0);
+      expect(existsSync(join(registry.dirOf('main'), '360p', 'index.m3u8'))).toBe(true);
+      await expect.poll(() => registry.packaging, { timeout: 30_000, interval: 500 }).toEqual([]);
+      expect(existsSync(registry.dirOf('main'))).toBe(false);
+    } finally {
+      registry.close();
     }
   });
 
