@@ -40,7 +40,7 @@ export interface HlsPackagerOptions {
 }
 
 /** The ffmpeg arguments after the input: the ladder, the floor audio and the HLS muxer. */
-export function ladderArgs(dir: string, renditions: readonly Rendition[], epochMs: number, continuing: boolean): string[] {
+function ladderArgs(dir: string, renditions: readonly Rendition[], epochMs: number, continuing: boolean): string[] {
   const n = renditions.length;
   // One decode, a constant frame rate (arrival times jitter), one scaler per rendition. Sizes are
   // fixed, so a later take of another size is letterboxed, not a new stream.
@@ -90,23 +90,18 @@ export function ladderArgs(dir: string, renditions: readonly Rendition[], epochM
  * subtitle segments' `X-TIMESTAMP-MAP` without asking ffmpeg anything.
  */
 export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
-  readonly epochMs: number;
-  readonly renditions: readonly Rendition[];
   readonly #program: ProgramToFfmpeg;
   #closed = false;
 
-  private constructor(options: HlsPackagerOptions, program: ProgramToFfmpeg) {
+  private constructor(program: ProgramToFfmpeg) {
     super();
-    this.epochMs = options.epochMs;
-    this.renditions = options.renditions;
     this.#program = program;
     program.ffmpeg.on('exit', (code, signal, stderr) => this.#interrupt(`ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`));
     program.onProgramLost(() => this.#interrupt('the program went away'));
   }
 
   /** Starts ffmpeg, waits until it listens, then sends it the program from the next keyframe on. */
-  static async start(options: HlsPackagerOptions): Promise<HlsPackager> {
-    const { router, producers, dir, renditions, epochMs, continuing, logger, what } = options;
+  static async start({ router, producers, dir, renditions, epochMs, continuing, logger, what }: HlsPackagerOptions): Promise<HlsPackager> {
     if (!continuing) rmSync(dir, { recursive: true, force: true });
     for (const name of [...renditions.map((r) => r.name), 'audio']) mkdirSync(join(dir, name), { recursive: true });
     const sdpFile = join(dir, 'program.sdp');
@@ -124,7 +119,7 @@ export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
       logger,
       what,
     });
-    const packager = new HlsPackager(options, program);
+    const packager = new HlsPackager(program);
     await program.play();
     return packager;
   }

@@ -11,7 +11,7 @@ import { SEGMENT_SECONDS } from './playlists';
 import { SubtitleSegments, type MediaClock } from './SubtitleSegments';
 
 /** A channel packaged on demand stops after nobody pulled its playlists or segments for this long. */
-export const HLS_IDLE_MS = 60_000;
+const HLS_IDLE_MS = 60_000;
 /** How often idle packagers are stopped and lost ones started again. */
 const SWEEP_MS = 2000;
 /** The first pull of a channel waits this long for its first segments (then 503, try again). */

@@ -14,7 +14,7 @@ export const PLAYLIST_SEGMENTS = 6;
 /** Frames per second of every rendition (keyframes every SEGMENT_SECONDS x FPS frames). */
 export const FPS = 25;
 /** H.264 Main profile, level 3.1 (up to 1280x720 at 30 fps), and AAC-LC. */
-export const CODECS = 'avc1.4d401f,mp4a.40.2';
+const CODECS = 'avc1.4d401f,mp4a.40.2';
 
 /** A quoted-string attribute value: RFC 8216 forbids `"`, CR and LF in one. */
 const quoted = (value: string) => `"${value.replace(/["\r\n]/g, '')}"`;
