@@ -128,6 +128,23 @@ describe('node registry', () => {
     expect(anonymous.status).toBe(401);
   });
 
+  it("places a viewer on the edge, on the origin once the viewer reports the edge failed; a page of the cluster may ask across nodes", async () => {
+    const place = (query: string, from: string) => fetch(`${nodeA.url}/api/placement?${query}`, { headers: { origin: from } });
+    const fromB = new URL(nodeB.url).origin;
+    // The edge serves viewers of every region while it lives: the origin keeps its CPU for the program.
+    const onEdge = await place('region=eu-west', fromB);
+    expect(onEdge.status).toBe(200);
+    expect(await onEdge.json()).toEqual({ node: 'node-b', url: nodeB.url, region: 'ap-south', nodes: [nodeA.url, nodeB.url] });
+    expect(onEdge.headers.get('access-control-allow-origin')).toBe(fromB);
+    // The viewer's page lost the edge before its registry record expired: the origin rather than nobody.
+    const onOrigin = await place('region=eu-west&failed=node-b', fromB);
+    expect(await onOrigin.json()).toMatchObject({ node: 'node-a', url: nodeA.url });
+    // A page of another site is answered (anyone may ask) but not let read the answer.
+    const elsewhere = await place('', 'https://elsewhere.example');
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('drops a node killed with SIGKILL once its key expires', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-cluster-'));
     let node: ServerProcess | undefined;
@@ -226,6 +243,10 @@ describe('embedded default', () => {
       const calendar = await (await fetch(`${single.url}/api/agenda.ics`)).text();
       expect(calendar).toContain(`${announced}/channel/`);
       expect(calendar).not.toContain(single.url);
+      // Placement on a single node answers the node itself, whatever the viewer reports or the node's load.
+      const placed = await fetch(`${single.url}/api/placement?region=ap-south&failed=solo`);
+      expect(placed.status).toBe(200);
+      expect(await placed.json()).toEqual({ node: 'solo', url: announced, region: 'local', nodes: [announced] });
     } finally {
       await single.close();
     }

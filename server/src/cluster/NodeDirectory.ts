@@ -59,20 +59,22 @@ export class NodeDirectory {
 
   /**
    * Where a viewer in `region` (this node's by default) watches from, leaving out `failed` nodes:
-   * NODE_FULL when every candidate is over the threshold. A single node answers itself.
+   * NODE_FULL when every candidate is over the threshold. A single node answers itself, whatever
+   * its load (it has nowhere else to send viewers), without measuring it.
    */
   async place(region: string | undefined, failed: readonly string[]): Promise<Placement> {
-    const nodes = await this.#liveNodes();
-    const chosen = chooseNode(nodes, { region: region ?? this.#self.region, failed, threshold: this.#threshold });
+    const self = this.#self;
+    if (!this.#registry) return { node: self.id, url: self.url, region: self.region, nodes: [self.url] };
+    const nodes = await this.#liveNodes(this.#registry);
+    const chosen = chooseNode(nodes, { region: region ?? self.region, failed, threshold: this.#threshold });
     if (!chosen) throw new AppError('NODE_FULL', 'every node that serves viewers is full just now: try again in a moment');
     return { node: chosen.id, url: chosen.url, region: chosen.region, nodes: nodes.map((n) => n.url) };
   }
 
-  async #liveNodes(): Promise<ClusterNode[]> {
-    if (!this.#registry) return (await this.info()).nodes;
+  #liveNodes(registry: NodeRegistry): Promise<ClusterNode[]> {
     const now = Date.now();
     if (!this.#nodes || now - this.#nodes.at > NODES_CACHE_MS) {
-      const nodes = this.#registry.list();
+      const nodes = registry.list();
       this.#nodes = { at: now, nodes };
       nodes.catch(() => (this.#nodes = undefined));
     }
