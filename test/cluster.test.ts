@@ -128,7 +128,7 @@ describe('node registry', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it("places a viewer on the edge, on the origin once the viewer reports the edge failed; a page of the cluster may ask across nodes", async () => {
+  it("places a viewer on the edge, on the origin once the viewer reports the edge failed; a page of the cluster may ask and connect across nodes", async () => {
     const place = (query: string, from: string) => fetch(`${nodeA.url}/api/placement?${query}`, { headers: { origin: from } });
     const fromB = new URL(nodeB.url).origin;
     // The edge serves viewers of every region while it lives: the origin keeps its CPU for the program.
@@ -143,6 +143,9 @@ describe('node registry', () => {
     const elsewhere = await place('', 'https://elsewhere.example');
     expect(elsewhere.status).toBe(200);
     expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    // The socket of a page placed across nodes: a node takes pages of the cluster's nodes, not other sites'.
+    (await TestClient.connect(nodeA.url, undefined, { origin: fromB })).close();
+    await expect(TestClient.connect(nodeA.url, undefined, { origin: 'https://elsewhere.example' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
   });
 
   it('drops a node killed with SIGKILL once its key expires', async () => {

@@ -33,7 +33,7 @@ export interface NodeDirectoryOptions {
   logger: Logger;
 }
 
-/** How long a read of the registry serves placements: viewers joining together cost Redis one read. */
+/** How long a read of the registry serves placements and handshakes: viewers joining together cost Redis one read. */
 const NODES_CACHE_MS = 1000;
 
 export class NodeDirectory {
@@ -71,12 +71,21 @@ export class NodeDirectory {
     return { node: chosen.id, url: chosen.url, region: chosen.region, nodes: nodes.map((n) => n.url) };
   }
 
+  /** The live nodes' URLs (this node's alone without Redis), from the same cached read as placement. */
+  async urls(): Promise<string[]> {
+    if (!this.#registry) return [this.#self.url];
+    return (await this.#liveNodes(this.#registry)).map((n) => n.url);
+  }
+
   #liveNodes(registry: NodeRegistry): Promise<ClusterNode[]> {
     const now = Date.now();
     if (!this.#nodes || now - this.#nodes.at > NODES_CACHE_MS) {
-      const nodes = registry.list();
-      this.#nodes = { at: now, nodes };
-      nodes.catch(() => (this.#nodes = undefined));
+      const read = { at: now, nodes: registry.list() };
+      this.#nodes = read;
+      // A failed read is not served to the next asker (a newer read, if any, is kept).
+      read.nodes.catch(() => {
+        if (this.#nodes === read) this.#nodes = undefined;
+      });
     }
     return this.#nodes.nodes;
   }
