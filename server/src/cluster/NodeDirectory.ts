@@ -36,25 +36,32 @@ export interface NodeDirectoryOptions {
 /** How long a read of the registry serves placements and handshakes: viewers joining together cost Redis one read. */
 const NODES_CACHE_MS = 1000;
 
+/** The last load the heartbeat measured. */
+interface LastLoad {
+  load: NodeLoad | undefined;
+}
+
 export class NodeDirectory {
   readonly #self: NodeIdentity;
   readonly #registry: NodeRegistry | undefined;
   readonly #load: () => Promise<NodeLoad>;
   readonly #threshold: number;
-  /** This node's load as last measured (for the registry's heartbeat). */
-  #lastLoad: NodeLoad | undefined;
+  /** This node's load as last measured (by the registry's heartbeat). */
+  readonly #measured: LastLoad;
   #nodes: { at: number; nodes: Promise<ClusterNode[]> } | undefined;
 
-  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>, threshold: number) {
+  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>, threshold: number, measured: LastLoad) {
     this.#self = self;
     this.#registry = registry;
     this.#load = load;
     this.#threshold = threshold;
+    this.#measured = measured;
   }
 
   /** Whether this node, by its last measured load, takes no new viewers (always false on a single node). */
   get full(): boolean {
-    return !!this.#registry && !!this.#lastLoad && isFull({ load: this.#lastLoad }, this.#threshold);
+    const { load } = this.#measured;
+    return !!this.#registry && !!load && isFull({ load }, this.#threshold);
   }
 
   /**
@@ -95,16 +102,12 @@ export class NodeDirectory {
    * resolves, and written again every heartbeat (a first write that failed is logged by the registry).
    */
   static async start({ bus, self, load, threshold, logger }: NodeDirectoryOptions): Promise<NodeDirectory> {
-    let directory: NodeDirectory | undefined;
-    // The registry's heartbeat measures the load; the directory keeps the last measure for admission.
-    const measured = async () => {
-      const now = await load();
-      if (directory) directory.#lastLoad = now;
-      return now;
-    };
-    const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load: measured, logger }) : undefined;
-    directory = new NodeDirectory(self, registry, load, threshold);
-    return directory;
+    // The registry's heartbeat measures the load; the directory keeps the last measure for admission
+    // (the first one too, taken before the directory exists).
+    const measured: LastLoad = { load: undefined };
+    const heartbeatLoad = async () => (measured.load = await load());
+    const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load: heartbeatLoad, logger }) : undefined;
+    return new NodeDirectory(self, registry, load, threshold, measured);
   }
 
   /** The live nodes. */
