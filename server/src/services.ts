@@ -20,7 +20,7 @@ import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import { liveNodeIds } from './cluster/NodeRegistry';
 import { serveAsEdge, serveAsOrigin, type EdgeRole } from './cluster/nodeRoles';
-import type { EventInfo, NodeRole } from '@hybrid-stage/shared';
+import type { EventInfo } from '@hybrid-stage/shared';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { TurnCredentials } from './media/TurnCredentials';
 import { ViewerSeats } from './media/ViewerSeats';
@@ -77,9 +77,7 @@ export interface Services {
   readonly turn: TurnCredentials | undefined;
   /** The event with its live parts (studios, feeds, channels): this node's own, or on an edge the origin's. */
   eventInfo(): Promise<EventInfo>;
-  /** What this node does in a cluster (NODE_ROLE); a node without Redis is an origin. */
-  readonly role: NodeRole;
-  /** On an edge: the programs it pipes from the origin for its viewers. */
+  /** On an edge (NODE_ROLE=edge): the programs it pipes from the origin for its viewers; undefined on an origin or a single node. */
   readonly edge: EdgeRole | undefined;
 }
 
@@ -288,7 +286,6 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     registrations: new RegistrationStore(db),
     turn: TurnCredentials.fromConfig(config),
     eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,
-    role: bus ? config.NODE_ROLE : 'origin',
     edge,
     visitors: new VisitorGate(access, {
       visitorIds: config.VISITOR_IDS_PER_MINUTE,

@@ -35,7 +35,7 @@ import { AppError } from '../errors';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge' | 'webRtcViewers'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'edge' | 'webRtcViewers'
 >;
 
 /**
