@@ -28,10 +28,11 @@ const nodeEnv = (env: Record<string, string>) => ({
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west' }));
+  // Both asked to record agenda sessions: the origin does, an edge (whose own buses are idle) does not.
+  nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west', RECORD_SESSIONS: 'true' }));
   // Its own media ports (outside the per-vitest-worker blocks of test/support/server.ts, which node A
   // takes): two servers in one test run side by side.
-  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499' }));
+  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499', RECORD_SESSIONS: 'true' }));
 }, 60_000);
 
 /** The media ports of a third node started beside A and B (one at a time). */
@@ -146,6 +147,14 @@ describe('node registry', () => {
     // The socket of a page placed across nodes: a node takes pages of the cluster's nodes, not other sites'.
     (await TestClient.connect(nodeA.url, undefined, { origin: fromB })).close();
     await expect(TestClient.connect(nodeA.url, undefined, { origin: 'https://elsewhere.example' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+  });
+
+  it("records no session on an edge, whose own buses are idle: sessions are the origin's to record", async () => {
+    // The demo agenda always has a session on: the origin records it (so recordings do start on
+    // this machine by now), and a moment later the edge, started just after it, still records none.
+    await expect.poll(async () => (await nodeA.recordings.list()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await nodeB.recordings.list()).toEqual([]);
   });
 
   it('drops a node killed with SIGKILL once its key expires', async () => {

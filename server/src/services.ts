@@ -220,7 +220,9 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     channels,
     agenda,
     dir: join(config.DATA_DIR, 'recordings'),
-    recordSessions: config.RECORD_SESSIONS,
+    // An edge's own buses are idle (it serves the origin's program): recording their sessions would
+    // write empty files, and rows in a shared database beside the origin's.
+    recordSessions: config.RECORD_SESSIONS && config.NODE_ROLE !== 'edge',
     disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'recordings')), config.DISK_FLOOR_MB * 1024 * 1024),
     // The node whose files they are prunes them (on a shared PostgreSQL, the origin).
     retentionDays: ownsEventState ? config.RECORDING_RETENTION_DAYS : 0,
