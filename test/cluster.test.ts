@@ -28,11 +28,12 @@ const nodeEnv = (env: Record<string, string>) => ({
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  // Both asked to record agenda sessions: the origin does, an edge (whose own buses are idle) does not.
+  // Both asked to record agenda sessions, and B to package HLS: the origin does, an edge (whose own
+  // buses are idle) does not.
   nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west', RECORD_SESSIONS: 'true' }));
   // Its own media ports (outside the per-vitest-worker blocks of test/support/server.ts, which node A
   // takes): two servers in one test run side by side.
-  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499', RECORD_SESSIONS: 'true' }));
+  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499', RECORD_SESSIONS: 'true', HLS_CHANNELS: 'main' }));
 }, 60_000);
 
 /** The media ports of a third node started beside A and B (one at a time). */
@@ -149,7 +150,9 @@ describe('node registry', () => {
     await expect(TestClient.connect(nodeA.url, undefined, { origin: 'https://elsewhere.example' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
   });
 
-  it("records no session on an edge, whose own buses are idle: sessions are the origin's to record", async () => {
+  it("records no session and packages no HLS on an edge, whose own buses are idle: they are the origin's work", async () => {
+    // Asked to package the main channel all the time (HLS_CHANNELS), the edge does not.
+    expect(nodeB.hls.packaging).toEqual([]);
     // The demo agenda always has a session on: the origin records it (so recordings do start on
     // this machine by now), and a moment later the edge, started just after it, still records none.
     await expect.poll(async () => (await nodeA.recordings.list()).length, { timeout: 30_000 }).toBeGreaterThan(0);

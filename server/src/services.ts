@@ -205,12 +205,13 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const revocations = await RevocationList.start(db);
   access.useRevocations(revocations);
 
-  // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled.
+  // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled. An
+  // edge packages none all the time: its own buses carry nothing (it serves the origin's program).
   const hls = await HlsRegistry.start({
     channels,
     captions,
     dir: join(config.DATA_DIR, 'hls'),
-    alwaysOn: config.HLS_CHANNELS ?? setup.channels.filter((c) => c.kind === 'main').map((c) => c.id),
+    alwaysOn: config.NODE_ROLE === 'edge' ? [] : (config.HLS_CHANNELS ?? setup.channels.filter((c) => c.kind === 'main').map((c) => c.id)),
     logger: logger.child({ component: 'hls' }),
   });
   stack.push('hls', () => hls.close());
