@@ -28,10 +28,12 @@ const nodeEnv = (env: Record<string, string>) => ({
 
 beforeAll(async () => {
   redis = await TestRedis.start();
-  nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west' }));
+  // Both asked to record agenda sessions, and B to package HLS: the origin does, an edge (whose own
+  // buses are idle) does not.
+  nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west', RECORD_SESSIONS: 'true' }));
   // Its own media ports (outside the per-vitest-worker blocks of test/support/server.ts, which node A
   // takes): two servers in one test run side by side.
-  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499' }));
+  nodeB = await startTestServer(nodeEnv({ NODE_ID: 'node-b', NODE_ROLE: 'edge', NODE_REGION: 'ap-south', MEDIA_PORT_RANGE: '18000-18499', RECORD_SESSIONS: 'true', HLS_CHANNELS: 'main' }));
 }, 60_000);
 
 /** The media ports of a third node started beside A and B (one at a time). */
@@ -126,6 +128,36 @@ describe('node registry', () => {
     expect(((await asProducer.json()) as { error: { code: string } }).error.code).toBe('FORBIDDEN');
     const anonymous = await fetch(`${nodeA.url}/api/cluster`);
     expect(anonymous.status).toBe(401);
+  });
+
+  it("places a viewer on the edge, on the origin once the viewer reports the edge failed; a page of the cluster may ask and connect across nodes", async () => {
+    const place = (query: string, from: string) => fetch(`${nodeA.url}/api/placement?${query}`, { headers: { origin: from } });
+    const fromB = new URL(nodeB.url).origin;
+    // The edge serves viewers of every region while it lives: the origin keeps its CPU for the program.
+    const onEdge = await place('region=eu-west', fromB);
+    expect(onEdge.status).toBe(200);
+    expect(await onEdge.json()).toEqual({ node: 'node-b', url: nodeB.url, region: 'ap-south', nodes: [nodeA.url, nodeB.url] });
+    expect(onEdge.headers.get('access-control-allow-origin')).toBe(fromB);
+    // The viewer's page lost the edge before its registry record expired: the origin rather than nobody.
+    const onOrigin = await place('region=eu-west&failed=node-b', fromB);
+    expect(await onOrigin.json()).toMatchObject({ node: 'node-a', url: nodeA.url });
+    // A page of another site is answered (anyone may ask) but not let read the answer.
+    const elsewhere = await place('', 'https://elsewhere.example');
+    expect(elsewhere.status).toBe(200);
+    expect(elsewhere.headers.get('access-control-allow-origin')).toBeNull();
+    // The socket of a page placed across nodes: a node takes pages of the cluster's nodes, not other sites'.
+    (await TestClient.connect(nodeA.url, undefined, { origin: fromB })).close();
+    await expect(TestClient.connect(nodeA.url, undefined, { origin: 'https://elsewhere.example' })).rejects.toMatchObject({ data: { code: 'FORBIDDEN' } });
+  });
+
+  it("records no session and packages no HLS on an edge, whose own buses are idle: they are the origin's work", async () => {
+    // Asked to package the main channel all the time (HLS_CHANNELS), the edge does not.
+    expect(nodeB.hls.packaging).toEqual([]);
+    // The demo agenda always has a session on: the origin records it (so recordings do start on
+    // this machine by now), and a moment later the edge, started just after it, still records none.
+    await expect.poll(async () => (await nodeA.recordings.list()).length, { timeout: 30_000 }).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(await nodeB.recordings.list()).toEqual([]);
   });
 
   it('drops a node killed with SIGKILL once its key expires', async () => {
@@ -226,6 +258,10 @@ describe('embedded default', () => {
       const calendar = await (await fetch(`${single.url}/api/agenda.ics`)).text();
       expect(calendar).toContain(`${announced}/channel/`);
       expect(calendar).not.toContain(single.url);
+      // Placement on a single node answers the node itself, whatever the viewer reports or the node's load.
+      const placed = await fetch(`${single.url}/api/placement?region=ap-south&failed=solo`);
+      expect(placed.status).toBe(200);
+      expect(await placed.json()).toEqual({ node: 'solo', url: announced, region: 'local', nodes: [announced] });
     } finally {
       await single.close();
     }

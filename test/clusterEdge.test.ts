@@ -4,7 +4,8 @@
 // the origin; a TAKE on the origin changes their picture (two encoders, red and blue, into the
 // origin's RTP ingest); a caption written at the origin shows on both; a comment posted through one
 // edge is read through the other; an edge refuses what only the origin does; and once no viewer is
-// left, the edge lets the pipe go.
+// left, the edge lets the pipe go. A viewer of an edge killed with SIGKILL moves to the other edge
+// by itself, and the origin closes the dead edge's pipe.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, screenshot, videoColourAt, videoProgress } from './support/browser';
@@ -123,12 +124,15 @@ it('serves the program from each edge: a TAKE, a caption and a comment reach vie
 
 it('moves the viewers of an edge killed with SIGKILL to the other edge, by themselves', async () => {
   // A page served by the origin, placed by its region on edge-1: its socket and media go there.
+  const consumersBefore = await cluster.consumers(origin);
   const page = await browser.newPage({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
   await page.goto(`${origin.url}/channel/main?region=eu-west`);
   await decodes(page);
   await shows(page, BLUE);
   expect(await cluster.mediaClients(edges[0])).toBe(1);
   expect(await cluster.mediaClients(edges[1])).toBe(0);
+  // edge-1's pipe of the channel: its video and audio consumed on the origin.
+  expect(await cluster.consumers(origin)).toBe(consumersBefore + 2);
 
   await edges[0].kill();
   // The page notices, asks the origin where to go (naming edge-1, whose registry record has not
@@ -136,6 +140,9 @@ it('moves the viewers of an edge killed with SIGKILL to the other edge, by thems
   await expect.poll(() => cluster.mediaClients(edges[1]), { timeout: 20_000 }).toBe(1);
   await expect.poll(() => advancing(page), { timeout: 20_000 }).toBe(true);
   await shows(page, BLUE);
+  // The dead edge never released its pipe: the origin closes it once edge-1's registry record has
+  // expired, and only edge-2's is left.
+  await expect.poll(() => cluster.consumers(origin), { timeout: 20_000 }).toBe(consumersBefore + 2);
   await screenshot(page, 'cluster-edge-failover');
   await page.close();
 }, 120_000);

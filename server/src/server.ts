@@ -79,7 +79,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     stack.push('demo films', () => demoFilms.abort());
     const signaling = attachSignaling(io, services, logger.child({ component: 'signaling' }), {
       full: () => nodes?.full ?? false,
-      clusterOrigins: front.bus ? () => nodes?.info().then((info) => info.nodes.map((n) => n.url)) ?? Promise.resolve([]) : undefined,
+      clusterOrigins: front.bus ? () => nodes?.urls() ?? Promise.resolve([]) : undefined,
       silentPeerMs: config.SILENT_PEER_SECONDS * 1000,
     });
     // First thing on a stop: every client hears why.

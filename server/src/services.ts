@@ -20,7 +20,7 @@ import { IngestRegistry } from './ingest/IngestRegistry';
 import { RedisBus } from './cluster/RedisBus';
 import { liveNodeIds } from './cluster/NodeRegistry';
 import { serveAsEdge, serveAsOrigin, type EdgeRole } from './cluster/nodeRoles';
-import type { EventInfo, NodeRole } from '@hybrid-stage/shared';
+import type { EventInfo } from '@hybrid-stage/shared';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { TurnCredentials } from './media/TurnCredentials';
 import { ViewerSeats } from './media/ViewerSeats';
@@ -77,9 +77,7 @@ export interface Services {
   readonly turn: TurnCredentials | undefined;
   /** The event with its live parts (studios, feeds, channels): this node's own, or on an edge the origin's. */
   eventInfo(): Promise<EventInfo>;
-  /** What this node does in a cluster (NODE_ROLE); a node without Redis is an origin. */
-  readonly role: NodeRole;
-  /** On an edge: the programs it pipes from the origin for its viewers. */
+  /** On an edge (NODE_ROLE=edge): the programs it pipes from the origin for its viewers; undefined on an origin or a single node. */
   readonly edge: EdgeRole | undefined;
 }
 
@@ -207,12 +205,13 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const revocations = await RevocationList.start(db);
   access.useRevocations(revocations);
 
-  // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled.
+  // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled. An
+  // edge packages none all the time: its own buses carry nothing (it serves the origin's program).
   const hls = await HlsRegistry.start({
     channels,
     captions,
     dir: join(config.DATA_DIR, 'hls'),
-    alwaysOn: config.HLS_CHANNELS ?? setup.channels.filter((c) => c.kind === 'main').map((c) => c.id),
+    alwaysOn: config.NODE_ROLE === 'edge' ? [] : (config.HLS_CHANNELS ?? setup.channels.filter((c) => c.kind === 'main').map((c) => c.id)),
     logger: logger.child({ component: 'hls' }),
   });
   stack.push('hls', () => hls.close());
@@ -222,7 +221,9 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     channels,
     agenda,
     dir: join(config.DATA_DIR, 'recordings'),
-    recordSessions: config.RECORD_SESSIONS,
+    // An edge's own buses are idle (it serves the origin's program): recording their sessions would
+    // write empty files, and rows in a shared database beside the origin's.
+    recordSessions: config.RECORD_SESSIONS && config.NODE_ROLE !== 'edge',
     disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'recordings')), config.DISK_FLOOR_MB * 1024 * 1024),
     // The node whose files they are prunes them (on a shared PostgreSQL, the origin).
     retentionDays: ownsEventState ? config.RECORDING_RETENTION_DAYS : 0,
@@ -288,7 +289,6 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     registrations: new RegistrationStore(db),
     turn: TurnCredentials.fromConfig(config),
     eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,
-    role: bus ? config.NODE_ROLE : 'origin',
     edge,
     visitors: new VisitorGate(access, {
       visitorIds: config.VISITOR_IDS_PER_MINUTE,

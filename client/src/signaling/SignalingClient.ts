@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION } from '@hybrid-stage/shared/vocabulary';
-import { ClusterPlacement } from './clusterPlacement';
+import { ClusterPlacement, placedSocket } from './clusterPlacement';
 import type { Placement } from '@hybrid-stage/shared';
 import type { Ack, ClientToServerEvents, ErrorCode, Grant, RequestName, RequestOf, Responses, ServerToClientEvents, SessionResumable } from '@hybrid-stage/shared';
 
@@ -53,8 +53,14 @@ export class SignalingClient {
         send({ protocolVersion: PROTOCOL_VERSION, ...(this.token && { token: this.token }), ...(this.#resume && { resume: this.#resume }) }),
       transports: ['websocket'],
     };
-    this.socket = placement ? io(placement.url, options) : io(options);
-    this.placement = placement && new ClusterPlacement(this.socket as unknown as Socket, placement);
+    if (placement) {
+      const socket = placedSocket(placement, options);
+      this.socket = socket;
+      this.placement = new ClusterPlacement(socket, placement);
+    } else {
+      this.socket = io(options);
+      this.placement = undefined;
+    }
     this.socket.on('session:grant', (grant) => {
       this.grant = grant;
       this.grantKnown = true;

@@ -1,4 +1,4 @@
-import type { Socket } from 'socket.io-client';
+import { Manager, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
 import type { Placement } from '@hybrid-stage/shared';
 
 /** Nodes a page reports as failed at most (the server takes eight). */
@@ -11,6 +11,23 @@ const MAX_FAILED = 8;
 const FAILED_FOR_MS = 15_000;
 /** How long one placement request may take before the next node is asked. */
 const ASK_TIMEOUT_MS = 2000;
+
+/** Where socket.io's engine connects to reach the node at `url` (engine.io's own options). */
+function endpointOf(url: string): Pick<ManagerOptions, 'hostname' | 'port' | 'secure'> {
+  const { protocol, hostname, port } = new URL(url);
+  const secure = protocol === 'https:';
+  // The engine brackets an IPv6 address itself.
+  return { hostname: hostname.replace(/^\[(.*)\]$/, '$1'), port: port || (secure ? '443' : '80'), secure };
+}
+
+/**
+ * A socket to the node `placement` names, whose connection {@link ClusterPlacement} can move: its
+ * manager is made from options, not a URL, so its engine reads where to connect from the manager's
+ * (public) `opts` at each connection (a URL given to the manager is fixed for good).
+ */
+export function placedSocket(placement: Placement, options: Partial<ManagerOptions & SocketOptions>): Socket {
+  return new Manager({ ...options, ...endpointOf(placement.url) }).socket('/', options);
+}
 
 /**
  * A watch page's node in a cluster: the server placed it (`ServedPage.placement`) and its socket
@@ -27,6 +44,7 @@ export class ClusterPlacement {
   readonly #socket: Socket;
   #moving: Promise<void> | undefined;
 
+  /** `socket`: one {@link placedSocket} made. */
   constructor(socket: Socket, placement: Placement) {
     this.#socket = socket;
     this.#current = placement;
@@ -62,10 +80,11 @@ export class ClusterPlacement {
     const next = await this.#ask();
     if (!next) return; // nobody answered: the socket keeps retrying where it was, and a later drop asks again
     this.#current = next;
-    // socket.io's manager opens each connection to its `uri`: pointing it at the new node moves the
-    // connection there, with every listener of the page's socket kept. Reconnecting at once rather
-    // than at the manager's next attempt (it backs off) saves up to a few seconds.
-    (this.#socket.io as unknown as { uri: string }).uri = next.url;
+    // The manager's engine connects where its options say at each connection (placedSocket):
+    // pointing them at the new node moves the connection there, with every listener of the page's
+    // socket kept. Reconnecting at once rather than at the manager's next attempt (it backs off)
+    // saves up to a few seconds.
+    Object.assign(this.#socket.io.opts, endpointOf(next.url));
     this.#socket.disconnect().connect();
   }
 

@@ -52,11 +52,6 @@ export class EdgePrograms {
     this.#options = options;
   }
 
-  /** Channels piped here now (for tests and the node's own view). */
-  get piped(): string[] {
-    return [...this.#channels].filter(([, c]) => c.relay).map(([id]) => id);
-  }
-
   /** The program of `channelId` on this edge, piped from the origin on first use. */
   async program(channelId: string): Promise<EdgeProgram> {
     if (this.#closed) throw new AppError('INVALID_STATE', 'this node is stopping');

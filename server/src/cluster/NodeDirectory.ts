@@ -33,48 +33,66 @@ export interface NodeDirectoryOptions {
   logger: Logger;
 }
 
-/** How long a read of the registry serves placements: viewers joining together cost Redis one read. */
+/** How long a read of the registry serves placements and handshakes: viewers joining together cost Redis one read. */
 const NODES_CACHE_MS = 1000;
+
+/** The last load the heartbeat measured. */
+interface LastLoad {
+  load: NodeLoad | undefined;
+}
 
 export class NodeDirectory {
   readonly #self: NodeIdentity;
   readonly #registry: NodeRegistry | undefined;
   readonly #load: () => Promise<NodeLoad>;
   readonly #threshold: number;
-  /** This node's load as last measured (for the registry's heartbeat). */
-  #lastLoad: NodeLoad | undefined;
+  /** This node's load as last measured (by the registry's heartbeat). */
+  readonly #measured: LastLoad;
   #nodes: { at: number; nodes: Promise<ClusterNode[]> } | undefined;
 
-  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>, threshold: number) {
+  private constructor(self: NodeIdentity, registry: NodeRegistry | undefined, load: () => Promise<NodeLoad>, threshold: number, measured: LastLoad) {
     this.#self = self;
     this.#registry = registry;
     this.#load = load;
     this.#threshold = threshold;
+    this.#measured = measured;
   }
 
   /** Whether this node, by its last measured load, takes no new viewers (always false on a single node). */
   get full(): boolean {
-    return !!this.#registry && !!this.#lastLoad && isFull({ load: this.#lastLoad }, this.#threshold);
+    const { load } = this.#measured;
+    return !!this.#registry && !!load && isFull({ load }, this.#threshold);
   }
 
   /**
    * Where a viewer in `region` (this node's by default) watches from, leaving out `failed` nodes:
-   * NODE_FULL when every candidate is over the threshold. A single node answers itself.
+   * NODE_FULL when every candidate is over the threshold. A single node answers itself, whatever
+   * its load (it has nowhere else to send viewers), without measuring it.
    */
   async place(region: string | undefined, failed: readonly string[]): Promise<Placement> {
-    const nodes = await this.#liveNodes();
-    const chosen = chooseNode(nodes, { region: region ?? this.#self.region, failed, threshold: this.#threshold });
+    const self = this.#self;
+    if (!this.#registry) return { node: self.id, url: self.url, region: self.region, nodes: [self.url] };
+    const nodes = await this.#liveNodes(this.#registry);
+    const chosen = chooseNode(nodes, { region: region ?? self.region, failed, threshold: this.#threshold });
     if (!chosen) throw new AppError('NODE_FULL', 'every node that serves viewers is full just now: try again in a moment');
     return { node: chosen.id, url: chosen.url, region: chosen.region, nodes: nodes.map((n) => n.url) };
   }
 
-  async #liveNodes(): Promise<ClusterNode[]> {
-    if (!this.#registry) return (await this.info()).nodes;
+  /** The live nodes' URLs (this node's alone without Redis), from the same cached read as placement. */
+  async urls(): Promise<string[]> {
+    if (!this.#registry) return [this.#self.url];
+    return (await this.#liveNodes(this.#registry)).map((n) => n.url);
+  }
+
+  #liveNodes(registry: NodeRegistry): Promise<ClusterNode[]> {
     const now = Date.now();
     if (!this.#nodes || now - this.#nodes.at > NODES_CACHE_MS) {
-      const nodes = this.#registry.list();
-      this.#nodes = { at: now, nodes };
-      nodes.catch(() => (this.#nodes = undefined));
+      const read = { at: now, nodes: registry.list() };
+      this.#nodes = read;
+      // A failed read is not served to the next asker (a newer read, if any, is kept).
+      read.nodes.catch(() => {
+        if (this.#nodes === read) this.#nodes = undefined;
+      });
     }
     return this.#nodes.nodes;
   }
@@ -84,16 +102,12 @@ export class NodeDirectory {
    * resolves, and written again every heartbeat (a first write that failed is logged by the registry).
    */
   static async start({ bus, self, load, threshold, logger }: NodeDirectoryOptions): Promise<NodeDirectory> {
-    let directory: NodeDirectory | undefined;
-    // The registry's heartbeat measures the load; the directory keeps the last measure for admission.
-    const measured = async () => {
-      const now = await load();
-      if (directory) directory.#lastLoad = now;
-      return now;
-    };
-    const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load: measured, logger }) : undefined;
-    directory = new NodeDirectory(self, registry, load, threshold);
-    return directory;
+    // The registry's heartbeat measures the load; the directory keeps the last measure for admission
+    // (the first one too, taken before the directory exists).
+    const measured: LastLoad = { load: undefined };
+    const heartbeatLoad = async () => (measured.load = await load());
+    const registry = bus ? await NodeRegistry.start({ redis: bus.redis, self, load: heartbeatLoad, logger }) : undefined;
+    return new NodeDirectory(self, registry, load, threshold, measured);
   }
 
   /** The live nodes. */

@@ -65,13 +65,7 @@ export class NodeRegistry {
   /** The live nodes (this one included once it has written), by id. Records that do not parse are skipped. */
   async list(): Promise<ClusterNode[]> {
     if (this.#redis.status !== 'ready') throw new AppError('INVALID_STATE', 'Redis is not reachable just now; this node is reconnecting');
-    const keys = new Set<string>();
-    let cursor = '0';
-    do {
-      const [next, found] = await this.#redis.scan(cursor, 'MATCH', `${NODE_KEYS}*`, 'COUNT', SCAN_COUNT);
-      for (const key of found) keys.add(key);
-      cursor = next;
-    } while (cursor !== '0');
+    const keys = await liveNodeKeys(this.#redis);
     if (keys.size === 0) return [];
     const values = await this.#redis.mget(...keys);
     const nodes: ClusterNode[] = [];
@@ -120,16 +114,21 @@ export class NodeRegistry {
   }
 }
 
-/** The ids of the live nodes (their records not yet expired), without reading the records. */
-export async function liveNodeIds(redis: Redis): Promise<string[]> {
-  const ids: string[] = [];
+/** The keys of the live nodes' records (not yet expired); SCAN may name a key twice, the set once. */
+async function liveNodeKeys(redis: Redis): Promise<Set<string>> {
+  const keys = new Set<string>();
   let cursor = '0';
   do {
     const [next, found] = await redis.scan(cursor, 'MATCH', `${NODE_KEYS}*`, 'COUNT', SCAN_COUNT);
-    for (const key of found) ids.push(key.slice(NODE_KEYS.length));
+    for (const key of found) keys.add(key);
     cursor = next;
   } while (cursor !== '0');
-  return ids;
+  return keys;
+}
+
+/** The ids of the live nodes, without reading their records. */
+export async function liveNodeIds(redis: Redis): Promise<string[]> {
+  return [...(await liveNodeKeys(redis))].map((key) => key.slice(NODE_KEYS.length));
 }
 
 function safeJson(text: string): unknown {

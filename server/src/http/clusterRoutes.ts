@@ -11,9 +11,11 @@ import { route } from './httpErrors';
  *   GET /api/cluster → {redis, self, nodes: [{id, role, region, announcedIp, url, startedAt, updatedAt, load}]}
  * `nodes` is read from the registry in Redis at each request (this node alone without Redis).
  */
-/** `GET /api/placement`'s query: the viewer's region, and the nodes it failed to watch from (comma-separated). */
+/**
+ * `GET /api/placement`'s query: the viewer's region, and the nodes it failed to watch from
+ * (comma-separated). Any other parameter is ignored: every edge serves every channel.
+ */
 const PlacementQuery = z.object({
-  channel: z.string().min(1).max(64).optional(),
   region: NodeName.optional(),
   failed: z
     .string()
@@ -31,7 +33,7 @@ export function clusterRoutes(
   const router = Router();
   /**
    * Where a viewer watches from (anyone may ask):
-   *   GET /api/placement?channel=main&region=eu-west&failed=edge-1,edge-2 → {node, url, region, nodes}
+   *   GET /api/placement?region=eu-west&failed=edge-1,edge-2 → {node, url, region, nodes}
    * An edge in the viewer's region (this node's by default) under the load threshold, else any under
    * it, fewest viewers first; the nodes in `failed` are left out. 503 NODE_FULL when all are full.
    * A page of another node of the cluster may ask (CORS for the cluster's own URLs, nothing wider).

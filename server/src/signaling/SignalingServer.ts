@@ -35,7 +35,7 @@ import { AppError } from '../errors';
 /** What the signaling layer drives: the services, and the keeper of the clients' sessions. */
 export type SignalingServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'role' | 'edge' | 'webRtcViewers'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'clientAddress' | 'addressLoad' | 'recordings' | 'reruns' | 'access' | 'revocations' | 'event' | 'sessions' | 'turn' | 'eventInfo' | 'edge' | 'webRtcViewers'
 >;
 
 /**
@@ -75,7 +75,7 @@ export type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents, No
 export interface SignalingClusterOptions {
   /** Whether this node is over its load threshold: an edge then refuses new viewers (NODE_FULL). */
   full: () => boolean;
-  /** The live nodes' URLs, whose pages may connect here; undefined on a single node (no check, as always). */
+  /** The live nodes' URLs, whose pages may connect here (read cached); undefined on a single node (no check, as always). */
   clusterOrigins?: (() => Promise<string[]>) | undefined;
   /** A receive transport whose browser sent nothing for this long is closed (MediaClient); 0 never. */
   silentPeerMs?: number;
@@ -134,17 +134,14 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
   // cluster's own nodes may, nothing wider. Clients that send no Origin (not browsers) are not pages.
   const { clusterOrigins } = cluster;
   if (clusterOrigins) {
-    let known: { at: number; origins: Promise<Set<string>> } | undefined;
-    const origins = () => {
-      if (!known || Date.now() - known.at > 2000) {
-        known = { at: Date.now(), origins: clusterOrigins().then((urls) => new Set(urls.map((u) => new URL(u).origin)), () => new Set<string>()) };
-      }
-      return known.origins;
-    };
     io.use((socket, next) => {
       const from = socket.handshake.headers.origin;
       if (!from || new URL(from, 'http://invalid').host === socket.handshake.headers.host) return next();
-      void origins().then((allowed) => (allowed.has(from) ? next() : next(refusal('FORBIDDEN', 'pages of other sites may not connect to this event'))));
+      // The node list is the directory's cached read (placement's): no Redis read per handshake.
+      void clusterOrigins().then(
+        (urls) => (urls.some((url) => new URL(url).origin === from) ? next() : next(refusal('FORBIDDEN', 'pages of other sites may not connect to this event'))),
+        () => next(refusal('FORBIDDEN', 'pages of other sites may not connect to this event')),
+      );
     });
   }
 
