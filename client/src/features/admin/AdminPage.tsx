@@ -115,16 +115,7 @@ function InviteForm({ onRevoked }: { onRevoked: () => void }) {
       <h2 id={titleId}>{t('admin.invite.title')}</h2>
       <p className="muted">{t('admin.invite.intro')}</p>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), make())}>
-        <label>
-          {t('admin.invite.role')}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`admin.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect label={t('admin.invite.role')} role={role} onChange={setRole} />
         {(role === 'studio' || role === 'guest') && (
           <label>
             {t('admin.invite.studio')}
@@ -265,16 +256,7 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
         </button>
       </form>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), revokeRole())}>
-        <label>
-          {t('admin.revoke.role')}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`admin.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect label={t('admin.revoke.role')} role={role} onChange={setRole} />
         <button type="submit" className="secondary">
           {t('admin.revoke.revokeRole')}
         </button>
@@ -315,6 +297,23 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
         </table>
       )}
     </section>
+  );
+}
+
+/** The role a link is for: the invite form's and the revoke-by-role form's one select. */
+function RoleSelect({ label, role, onChange }: { label: string; role: Role; onChange: (role: Role) => void }) {
+  const { t } = useTranslation('access');
+  return (
+    <label>
+      {label}
+      <select value={role} onChange={(e) => onChange(e.target.value as Role)}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`admin.roles.${r}`)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
