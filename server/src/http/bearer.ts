@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Grant, Operation, ViewerAccess } from '@hybrid-stage/shared';
-import type { AccessTokens } from '../access/AccessTokens';
+import { tokenKey, type AccessTokens } from '../access/AccessTokens';
 import { assertMay } from '../access/permissions';
 import { AppError } from '../errors';
 
@@ -37,13 +37,10 @@ export async function viewerGrant(req: Request, access: AccessTokens, viewers: V
   return { role: 'viewer' };
 }
 
-/**
- * Which token a request carries, as a short hash (its bucket's key for limits per token): the same
- * link is the same key, whoever uses it from wherever. Undefined without a bearer token.
- */
+/** Which token a request carries, as its {@link tokenKey} (for limits per token). Undefined without a bearer token. */
 export function bearerKey(req: Request): string | undefined {
   const sent = sentToken(req);
-  return sent && createHash('sha256').update(sent).digest('base64url').slice(0, 22);
+  return sent && tokenKey(sent);
 }
 
 /** Whether `Authorization: Bearer <token>` carries exactly `expected` (compared in constant time). */
