@@ -1,13 +1,15 @@
 // Issue 22 item 6: machine translation cannot be made to exhaust the server. Debian's Apertium runs
 // as one long-lived pipeline per language pair fed cue by cue (not a process per cue), behind a
 // bounded queue that skips the oldest cue when a flood outruns it; a stop ends the pipeline and
-// leaves no temporary file anywhere. HTTP caption ingest takes a bounded number of cues per token.
+// leaves no temporary file anywhere. Caption ingest takes a bounded number of cues per token, over
+// HTTP and sockets together.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApertiumTranslator, MAX_WAITING, decodeCue, encodeCue } from '../server/src/captions/translation/ApertiumTranslator';
-import { startTestServer, type TestServer } from './support/server';
+import { PROTOCOL_VERSION } from '@hybrid-stage/shared';
+import { startTestServer, TestClient, type TestServer } from './support/server';
 
 /** Processes whose TMPDIR lies in `dir`: the translator's pipeline (bash, cat and apertium's programs). */
 function processesIn(dir: string): number[] {
@@ -101,7 +103,7 @@ describe('HTTP caption ingest', () => {
 
   const batch = (from: number, n: number) => {
     const now = Date.now();
-    return { cues: Array.from({ length: n }, (_, i) => ({ language: 'en', startMs: now + (from + i) * 100, endMs: now + (from + i) * 100 + 2000, text: `Cue ${from + i}`, id: `p-${from + i}` })) };
+    return { cues: Array.from({ length: n }, (_, i) => ({ language: 'en' as const, startMs: now + (from + i) * 100, endMs: now + (from + i) * 100 + 2000, text: `Cue ${from + i}`, id: `p-${from + i}` })) };
   };
   const ingest = async (token: string, body: unknown) => {
     const res = await fetch(`${server.url}/api/channels/main/captions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -118,5 +120,17 @@ describe('HTTP caption ingest', () => {
     const other = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['en'] });
     expect((await ingest(other, batch(200, 100))).status).toBe(200);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
+  });
+
+  it("counts a token's cues over a socket against the same allowance as over HTTP", async () => {
+    const provider = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['en'] });
+    expect((await ingest(provider, batch(300, 100))).status).toBe(200);
+    const socket = await TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token: provider });
+    try {
+      expect(await socket.request('captions:ingest', { channelId: 'main', ...batch(400, 100) })).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+      expect(await socket.request('captions:ingest', { channelId: 'main', ...batch(400, 40) })).toMatchObject({ ok: true });
+    } finally {
+      socket.close();
+    }
   });
 });

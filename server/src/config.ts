@@ -102,7 +102,7 @@ const ConfigSchema = z.object({
   SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(500),
   /** Media consumers (one per audio or video track watched) the clients of one address may hold at once. */
   CONSUMERS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(1000),
-  /** Caption cues accepted over HTTP (POST /api/channels/:id/captions) from one access token per minute. */
+  /** Caption cues accepted from one access token per minute, over HTTP (POST /api/channels/:id/captions) and sockets (captions:ingest) together. */
   CAPTION_INGEST_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(600),
   /** New exhibition visitor ids given to one address per minute (an IPv6 address counts by its /64). */
   VISITOR_IDS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),

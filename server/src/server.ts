@@ -62,7 +62,6 @@ export async function startServer(config: Config, logger: Logger = createLogger(
         },
         clientDir: config.CLIENT_DIR,
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,
-        captionIngestPerMinute: config.CAPTION_INGEST_PER_MINUTE,
         trustProxy: config.TRUST_PROXY,
         cluster: () => nodes?.info(),
         placement: (region, failed) => {

@@ -165,6 +165,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     channelIds: new Set(setup.channels.map((c) => c.id)),
     translators,
     review: config.MT_REVIEW,
+    ingestPerMinute: config.CAPTION_INGEST_PER_MINUTE,
     logger: logger.child({ component: 'captions' }),
   });
 

@@ -193,7 +193,8 @@ describe('markup in every text field is shown as text, and never runs', () => {
     await crew.page.goto(`${server.url}/console?token=${producer}`);
     await showsAsText(crew.page, [long('feed'), long('ingest'), short('channel')], 'console');
     await crew.page.goto(`${server.url}/admin?token=${admin}`);
-    await crew.page.getByRole('combobox', { name: 'Role', exact: true }).first().selectOption('exhibitor');
+    // The invite form's role (the revoke form has one too, and shows before the invite form has the event).
+    await crew.page.getByRole('region', { name: 'Invite links' }).getByRole('combobox', { name: 'Role' }).selectOption('exhibitor');
     await showsAsText(crew.page, [long('regname'), long('regorg'), short('country')], 'admin');
     expect(await crew.page.getByRole('combobox', { name: 'Stand' }).locator('option').allTextContents()).toContain(long('exhib'));
     await crew.page.goto(`${server.url}/studio/london`);

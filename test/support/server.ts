@@ -99,6 +99,16 @@ export class TestClient {
     return new TestClient(socket, grant);
   }
 
+  /** Whether a socket is let in: 'ok' (and it is closed again), or the code its handshake was refused with. */
+  static async admission(url: string, auth: object = { protocolVersion: PROTOCOL_VERSION }, extraHeaders?: Record<string, string>): Promise<string> {
+    try {
+      (await TestClient.connect(url, auth, extraHeaders)).close();
+      return 'ok';
+    } catch (error) {
+      return (error as { data?: { code?: string } }).data?.code ?? String(error);
+    }
+  }
+
   /** Connects with an access token for `grant`, as an invite link would. */
   static async connectAs(server: RunningServer, grant: Grant): Promise<TestClient> {
     return TestClient.connect(server.url, { protocolVersion: PROTOCOL_VERSION, token: await server.access.mint(grant) });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SignJWT, jwtVerify } from 'jose';
@@ -9,6 +9,14 @@ import type { TokenIdentity } from './RevocationList';
 /** What tells whether a token was revoked (the RevocationList; none in the CLI, which only mints). */
 export interface RevocationCheck {
   isRevoked(token: TokenIdentity): Promise<boolean>;
+}
+
+/**
+ * A short key naming `token` (a hash of it), the same for the same link however and wherever it is
+ * used (HTTP, a socket): the key of allowances per token.
+ */
+export function tokenKey(token: string): string {
+  return createHash('sha256').update(token).digest('base64url').slice(0, 22);
 }
 
 const ISSUER = 'hybrid-stage';

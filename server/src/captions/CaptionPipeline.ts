@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cue, CueSource, IngestCue, IngestResult, Language } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import { AppError, NotFoundError } from '../errors';
+import { ClientRateLimits } from '../http/ClientRateLimits';
 import type { Logger } from '../logger';
 import type { CaptionStore, StoredCue } from './CaptionStore';
 import type { Translator } from './translation/Translator';
@@ -33,6 +34,11 @@ export interface CaptionPipelineOptions {
   translators: ReadonlyMap<Language, Translator>;
   /** Whether machine translations wait as drafts for a translator (else they go out at once). */
   review: boolean;
+  /**
+   * Provider cues one token may send per minute, over HTTP and sockets together
+   * (CAPTION_INGEST_PER_MINUTE); none: no limit beyond a connection's requests.
+   */
+  ingestPerMinute?: number;
   logger: Logger;
 }
 
@@ -57,10 +63,17 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   readonly #options: CaptionPipelineOptions;
   /** Per channel and language, the last cues replayed by a re-run, for late joiners. */
   readonly #replayed = new Map<string, StoredCue[]>();
+  /**
+   * Provider cues per token: each may start a machine translation per language, so one token must
+   * not keep them all busy. Cues, not requests (a batch of 100 costs 100). Per node (one provider
+   * sends to one server; spread over N nodes it gets N allowances), like the other limits (ClientRateLimits).
+   */
+  readonly #ingestLimits: ClientRateLimits | undefined;
 
   constructor(options: CaptionPipelineOptions) {
     super();
     this.#options = options;
+    if (options.ingestPerMinute) this.#ingestLimits = new ClientRateLimits(options.ingestPerMinute);
   }
 
   /** Caption cue revisions stored so far (for the operators' metrics). */
@@ -145,10 +158,14 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
 
   /**
    * Stores a provider's batch in one transaction, idempotent by the provider's cue id: the same cue
-   * again changes nothing; other text or times make a new revision (a correction).
+   * again changes nothing; other text or times make a new revision (a correction). `token`: whose
+   * allowance the cues take (its tokenKey); RATE_LIMITED past it.
    */
-  async ingest(channelId: string, cues: IngestCue[], author: string): Promise<IngestResult[]> {
+  async ingest(channelId: string, cues: IngestCue[], author: string, token: string): Promise<IngestResult[]> {
     this.#assertChannel(channelId);
+    if (this.#ingestLimits && !this.#ingestLimits.take(token, cues.length)) {
+      throw new AppError('RATE_LIMITED', `more than ${this.#ingestLimits.perMinute} cues a minute from this token; send fewer, or wait`);
+    }
     const changed: StoredCue[] = [];
     const results = await this.#options.store.transaction(`channel:${channelId}`, async (store) => {
       const results: IngestResult[] = [];

@@ -1,15 +1,20 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Request } from 'express';
 import type { Grant, Operation, ViewerAccess } from '@hybrid-stage/shared';
-import type { AccessTokens } from '../access/AccessTokens';
+import { tokenKey, type AccessTokens } from '../access/AccessTokens';
 import { assertMay } from '../access/permissions';
 import { AppError } from '../errors';
 
+/** The token of `Authorization: Bearer <token>`, if the request sends one. */
+function sentToken(req: Request): string | undefined {
+  return /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '')?.[1];
+}
+
 /** The grant of `Authorization: Bearer <token>`: UNAUTHORIZED without a valid one. */
 async function tokenGrant(req: Request, access: AccessTokens): Promise<Grant> {
-  const match = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '');
-  if (!match) throw new AppError('UNAUTHORIZED', 'send an access token as "Authorization: Bearer <token>"');
-  return access.verify(match[1]!);
+  const sent = sentToken(req);
+  if (!sent) throw new AppError('UNAUTHORIZED', 'send an access token as "Authorization: Bearer <token>"');
+  return access.verify(sent);
 }
 
 /**
@@ -32,18 +37,15 @@ export async function viewerGrant(req: Request, access: AccessTokens, viewers: V
   return { role: 'viewer' };
 }
 
-/**
- * Which token a request carries, as a short hash (its bucket's key for limits per token): the same
- * link is the same key, whoever uses it from wherever. Undefined without a bearer token.
- */
+/** Which token a request carries, as its {@link tokenKey} (for limits per token). Undefined without a bearer token. */
 export function bearerKey(req: Request): string | undefined {
-  const sent = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '')?.[1];
-  return sent && createHash('sha256').update(sent).digest('base64url').slice(0, 22);
+  const sent = sentToken(req);
+  return sent && tokenKey(sent);
 }
 
 /** Whether `Authorization: Bearer <token>` carries exactly `expected` (compared in constant time). */
 export function bearerMatches(req: Request, expected: string): boolean {
-  const sent = /^Bearer (\S{1,4096})$/.exec(req.get('authorization') ?? '')?.[1];
+  const sent = sentToken(req);
   if (!sent) return false;
   // Hashed first, so the comparison's time says nothing about the token's length either.
   const digest = (v: string) => createHash('sha256').update(v).digest();

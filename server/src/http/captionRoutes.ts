@@ -8,7 +8,6 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { MAX_VTT_BYTES, parseWebVtt, writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import { bearerGrant, bearerKey, viewerGrant } from './bearer';
-import { ClientRateLimits } from './ClientRateLimits';
 import { beforeBody, parseBody, route } from './httpErrors';
 
 const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) });
@@ -22,11 +21,8 @@ const IngestBatch = z.strictObject({ cues: z.array(IngestCue).min(1).max(MAX_ING
  *   PUT  /api/channels/:channelId/sessions/:sessionId/captions/:language.vtt   a WebVTT file for a session (captioner token),
  *                                                                            replacing the one imported before → 201 {cues, replaced}
  */
-export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens, viewers: ViewerAccess, ingestCuesPerMinute: number): Router {
+export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access: AccessTokens, viewers: ViewerAccess): Router {
   const router = Router();
-  // Cues per token, not requests: a batch of 100 costs 100. Per node (one provider sends to one
-  // server; spread over N nodes it gets N allowances), like the other HTTP limits (ClientRateLimits).
-  const ingestLimits = new ClientRateLimits(ingestCuesPerMinute);
   const language = (value: string) => {
     const parsed = Language.safeParse(value);
     if (!parsed.success) throw new AppError('INVALID_REQUEST', `unknown language ${JSON.stringify(value.slice(0, 20))}`);
@@ -45,11 +41,7 @@ export function captionRoutes(captions: CaptionPipeline, agenda: Agenda, access:
       const channelId = String(req.params.channelId);
       const { cues } = parseBody(IngestBatch, req.body);
       for (const cue of cues) assertMayCaption(grant, channelId, cue.language);
-      // Each cue may start a machine translation per language: one token must not be able to keep them all busy.
-      if (!ingestLimits.take(bearerKey(req)!, cues.length)) {
-        throw new AppError('RATE_LIMITED', `more than ${ingestCuesPerMinute} cues a minute from this token; send fewer, or wait`);
-      }
-      res.json({ results: await captions.ingest(channelId, cues, `${grant.role}:api`) });
+      res.json({ results: await captions.ingest(channelId, cues, `${grant.role}:api`, bearerKey(req)!) });
     }),
   );
 

@@ -7,6 +7,7 @@ import { AppError, NotFoundError } from '../errors';
 import type { Exhibition } from '../exhibition/Exhibition';
 import type { VisitorGate } from '../exhibition/VisitorGate';
 import { bearerGrant, viewerGrant } from './bearer';
+import { requestAddress } from './clientAddress';
 import { parseBody, route } from './httpErrors';
 
 /** The visitor id the request names: the `X-Visitor-Id` header (issued by POST /api/visitors, kept in localStorage); not yet checked. */
@@ -15,9 +16,6 @@ function visitorOf(req: Request): string {
   if (!header) throw new AppError('INVALID_REQUEST', 'send your visitor id in the X-Visitor-Id header');
   return parseBody(VisitorId, header);
 }
-
-/** The client's address as per-address limits count it (behind TRUST_PROXY's proxies, the viewer's). */
-const addressOf = (req: Request) => req.ip ?? req.socket.remoteAddress ?? '';
 
 /** A stand id from the path; NOT_FOUND for anything that cannot be one. */
 function standIdOf(req: Request): string {
@@ -55,7 +53,7 @@ export function exhibitionRoutes(exhibition: Exhibition, visitorGate: VisitorGat
     route(async (req, res) => {
       await grantOf(req);
       if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);
-      const body: IssuedVisitorId = { visitorId: visitorGate.issue(addressOf(req)) };
+      const body: IssuedVisitorId = { visitorId: visitorGate.issue(requestAddress(req)) };
       res.status(201).json(body);
     }),
   );
@@ -106,7 +104,7 @@ export function exhibitionRoutes(exhibition: Exhibition, visitorGate: VisitorGat
       const standId = standIdOf(req);
       const comment = parseBody(NewComment, req.body);
       // Counted before the stand is read: a flood costs no database work past its allowance.
-      const visitorId = visitorGate.admit('comment', addressOf(req), visitorOf(req));
+      const visitorId = visitorGate.admit('comment', requestAddress(req), visitorOf(req));
       await stands.get(standId);
       res.status(201).json(await comments.post(standId, visitorId, comment));
     }),
@@ -152,7 +150,7 @@ export function exhibitionRoutes(exhibition: Exhibition, visitorGate: VisitorGat
       const standId = standIdOf(req);
       const visitorId = visitorOf(req);
       if (req.body !== undefined && Object.keys(req.body as object).length > 0) parseBody(z.strictObject({}), req.body);
-      visitorGate.admit('gift', addressOf(req), visitorId);
+      visitorGate.admit('gift', requestAddress(req), visitorId);
       const { voucher, fresh } = await gifts.claim(standId, visitorId);
       res.status(fresh ? 201 : 200).json(voucher);
     }),

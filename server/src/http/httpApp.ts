@@ -66,8 +66,6 @@ export interface HttpOptions {
   clientDir: string;
   /** Registrations accepted from one address per minute. */
   registrationsPerMinute: number;
-  /** Caption cues accepted over HTTP from one token per minute. */
-  captionIngestPerMinute: number;
   /** express's `trust proxy` (TRUST_PROXY): false, a hop count, or addresses and subnets. */
   trustProxy: boolean | number | string;
   /** The cluster's live nodes (`GET /api/cluster`); undefined until the node has registered, right after it listens. */
@@ -98,7 +96,7 @@ export function withConnectSources(csp: string, urls: readonly string[]): string
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, captionIngestPerMinute, trustProxy, cluster, placement, clustered, metricsToken, publicUrl }: HttpOptions): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, placement, clustered, metricsToken, publicUrl }: HttpOptions): Express {
   const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, hls, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -139,7 +137,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   // HLS before the rest of /api and the client's files: /api/hls and /hls/….
   app.use(hlsRoutes(hls, access, event.viewers));
   app.use('/api', ingestRoutes(ingests, access));
-  app.use('/api', captionRoutes(captions, agenda, access, event.viewers, captionIngestPerMinute));
+  app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));
   app.use('/api', exhibitionRoutes(exhibition, visitors, access, event.viewers));
   app.use('/api', registrationRoutes(registrations, access, event.viewers, registrationsPerMinute));

@@ -7,6 +7,7 @@ import type { RegistrationStore } from '../registration/RegistrationStore';
 import { registrationsCsv } from '../registration/registrationsCsv';
 import { bearerGrant } from './bearer';
 import { ClientRateLimits } from './ClientRateLimits';
+import { requestAddress } from './clientAddress';
 import { parseBody, route } from './httpErrors';
 
 /** How long a registered viewer's token works. */
@@ -26,7 +27,7 @@ export function registrationRoutes(store: RegistrationStore, access: AccessToken
   router.post(
     '/registrations',
     route(async (req, res) => {
-      if (!limits.take(req.ip ?? req.socket.remoteAddress ?? '')) throw new AppError('RATE_LIMITED', 'too many registrations from this address; try again in a minute');
+      if (!limits.take(requestAddress(req))) throw new AppError('RATE_LIMITED', 'too many registrations from this address; try again in a minute');
       if (viewers !== 'registered') throw new AppError('INVALID_STATE', 'this event does not ask viewers to register: just watch');
       await store.register(parseBody(NewRegistration, req.body));
       // A registration is a viewer invite: the same token and lifetime as a viewer link.

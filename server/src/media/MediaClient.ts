@@ -19,8 +19,6 @@ export interface MediaClientEvents {
    * everything of the client is gone (`close` follows).
    */
   lost: [];
-  /** A receive transport was closed because its peer had gone silent (see MediaClientOptions.silentPeerMs). */
-  silent: [transportId: string];
   close: [];
 }
 
@@ -160,7 +158,6 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
             quietSince = Date.now();
           } else if (Date.now() - quietSince >= this.#silentPeerMs && !transport.closed) {
             transport.close();
-            this.emit('silent', transport.id);
           }
         },
         () => undefined, // closed meanwhile

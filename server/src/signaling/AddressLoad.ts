@@ -25,33 +25,35 @@ export class AddressLoad {
 
   /** Counts a new socket from `address`; false (nothing counted) when the address holds its cap already. */
   openSocket(address: string): boolean {
-    return take(this.#sockets, clientOf(address), 1, this.#caps.sockets);
+    return take(this.#sockets, clientOf(address), this.#caps.sockets);
   }
 
   /** Gives back a socket from {@link openSocket}. */
   closeSocket(address: string): void {
-    give(this.#sockets, clientOf(address), 1);
+    give(this.#sockets, clientOf(address));
   }
 
   /** The consumers of clients at `address`, taken one at a time up to the cap. */
   consumerBudget(address: string): ConsumerBudget {
     const client = clientOf(address);
     return {
-      take: () => take(this.#consumers, client, 1, this.#caps.consumers),
-      release: () => give(this.#consumers, client, 1),
+      take: () => take(this.#consumers, client, this.#caps.consumers),
+      release: () => give(this.#consumers, client),
     };
   }
 }
 
-function take(counts: Map<string, number>, key: string, n: number, cap: number): boolean {
+/** Counts one more for `key`; false (nothing counted) when it holds `cap` already. */
+function take(counts: Map<string, number>, key: string, cap: number): boolean {
   const held = counts.get(key) ?? 0;
-  if (held + n > cap) return false;
-  counts.set(key, held + n);
+  if (held >= cap) return false;
+  counts.set(key, held + 1);
   return true;
 }
 
-function give(counts: Map<string, number>, key: string, n: number): void {
-  const left = (counts.get(key) ?? 0) - n;
+/** Counts one less for `key`. */
+function give(counts: Map<string, number>, key: string): void {
+  const left = (counts.get(key) ?? 0) - 1;
   // Addresses holding nothing are forgotten, so the maps hold only the addresses connected now.
   if (left > 0) counts.set(key, left);
   else counts.delete(key);

@@ -12,6 +12,7 @@ import {
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
 import type { InviteScopes } from '../access/inviteGrant';
+import { tokenKey } from '../access/AccessTokens';
 import type { TokenIdentity } from '../access/RevocationList';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
@@ -62,6 +63,8 @@ interface SocketData {
   resume?: string;
   /** Its access token's id and mint time, for ending the connection when the link is revoked. */
   token?: TokenIdentity;
+  /** Its access token's tokenKey, for allowances per token (a provider's caption cues). */
+  tokenKey?: string;
   /** The client's address (behind TRUST_PROXY's proxies), whose sockets and consumers are counted. */
   address: string;
 }
@@ -152,6 +155,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       return;
     }
     socket.data.hasToken = !!auth.data.token;
+    if (auth.data.token) socket.data.tokenKey = tokenKey(auth.data.token);
     socket.data.resume = auth.data.resume;
     // Counted last, once nothing else refuses it; given back on disconnect.
     const admit = () => {
@@ -252,7 +256,8 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         ...ingestHandlers(session, ingests),
         ...inviteHandlers(grant, inviteScopes, access, revocations, revocationEffects),
         ...recordingHandlers(recordings, reruns),
-        ...captionHandlers(session, captions, rooms),
+        // Without a token (a viewer) it may not send cues: its connection names the allowance all the same.
+        ...captionHandlers(session, captions, rooms, socket.data.tokenKey ?? socket.id),
         ...exhibitionHandlers(socket.id, socket.data.address, exhibition, visitors, rooms),
         ...(edge && originOnly()),
       },

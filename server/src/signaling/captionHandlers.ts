@@ -21,11 +21,15 @@ export const draftRoom = (channelId: string, language: Language) => `drafts:${ch
 /** Caption rooms one connection may be in: every language of a couple of channels. */
 const MAX_CAPTION_ROOMS = 30;
 
-/** Receiving captions (viewers, desks) and writing them (desks, providers' sockets). */
+/**
+ * Receiving captions (viewers, desks) and writing them (desks, providers' sockets). `token`: the
+ * connection's token as a tokenKey, whose allowance a provider's cues take (the same as over HTTP).
+ */
 export function captionHandlers(
   session: ClientSession,
   captions: CaptionPipeline,
   rooms: SocketRooms,
+  token: string,
 ): Handlers<'captions:join' | 'captions:leave' | 'captions:drafts' | 'captions:commit' | 'captions:correct' | 'captions:accept' | 'captions:ingest'> {
   const author = () => `${session.grant.role}${session.grant.channelId ? `:${session.grant.channelId}` : ''}`;
   const enter = (room: string) => {
@@ -64,7 +68,7 @@ export function captionHandlers(
     },
     'captions:ingest': async ({ channelId, cues }) => {
       for (const cue of cues) assertMayCaption(session.grant, channelId, cue.language);
-      return { results: await captions.ingest(channelId, cues, author()) };
+      return { results: await captions.ingest(channelId, cues, author(), token) };
     },
   };
 }

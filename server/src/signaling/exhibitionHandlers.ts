@@ -34,8 +34,10 @@ export function exhibitionHandlers(
     'stand:join': async ({ standId, visitorId }) => {
       await exhibition.stands.get(standId);
       // Staying at the stand one is at costs nothing; another stand is a visit.
-      if (current !== standId) visitorGate.admit('visit', address, visitorId);
-      if (current !== standId) leave();
+      if (current !== standId) {
+        visitorGate.admit('visit', address, visitorId);
+        leave();
+      }
       rooms.join(EXHIBITION_ROOM);
       rooms.join(standRoom(standId));
       current = standId;

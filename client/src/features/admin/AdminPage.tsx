@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useId, useState } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { LANGUAGE_NAMES, LANGUAGES, ROLES } from '@hybrid-stage/shared/vocabulary';
@@ -67,6 +67,7 @@ function InviteForm({ onRevoked }: { onRevoked: () => void }) {
   const [link, setLink] = useState<{ url: string; expiresAt: string; revoked?: boolean }>();
   const [copied, setCopied] = useState(false);
   const { error, run } = useRequestError();
+  const titleId = useId();
 
   useEffect(() => void exhibitionApi.stands().then(setStands, () => setStands([])), []);
   const studio = studioId || event?.studios[0]?.id || '';
@@ -110,20 +111,11 @@ function InviteForm({ onRevoked }: { onRevoked: () => void }) {
 
   if (!event) return <p role="status">{t('common:loading')}</p>;
   return (
-    <section>
-      <h2>{t('admin.invite.title')}</h2>
+    <section aria-labelledby={titleId}>
+      <h2 id={titleId}>{t('admin.invite.title')}</h2>
       <p className="muted">{t('admin.invite.intro')}</p>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), make())}>
-        <label>
-          {t('admin.invite.role')}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`admin.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect label={t('admin.invite.role')} role={role} onChange={setRole} />
         {(role === 'studio' || role === 'guest') && (
           <label>
             {t('admin.invite.studio')}
@@ -228,6 +220,7 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
   const [pasted, setPasted] = useState('');
   const [role, setRole] = useState<Role>('studio');
   const { error, run } = useRequestError();
+  const titleId = useId();
 
   useEffect(() => {
     let alive = true;
@@ -250,8 +243,8 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
   };
 
   return (
-    <section>
-      <h2>{t('admin.revoke.title')}</h2>
+    <section aria-labelledby={titleId}>
+      <h2 id={titleId}>{t('admin.revoke.title')}</h2>
       <p className="muted">{t('admin.revoke.intro')}</p>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), revokeLink())}>
         <label>
@@ -263,16 +256,7 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
         </button>
       </form>
       <form className="admin-form" onSubmit={(e) => (e.preventDefault(), revokeRole())}>
-        <label>
-          {t('admin.revoke.role')}
-          <select value={role} onChange={(e) => setRole(e.target.value as Role)}>
-            {ROLES.map((r) => (
-              <option key={r} value={r}>
-                {t(`admin.roles.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <RoleSelect label={t('admin.revoke.role')} role={role} onChange={setRole} />
         <button type="submit" className="secondary">
           {t('admin.revoke.revokeRole')}
         </button>
@@ -313,6 +297,23 @@ function RevokedLinks({ revision, onRevoked }: { revision: number; onRevoked: ()
         </table>
       )}
     </section>
+  );
+}
+
+/** The role a link is for: the invite form's and the revoke-by-role form's one select. */
+function RoleSelect({ label, role, onChange }: { label: string; role: Role; onChange: (role: Role) => void }) {
+  const { t } = useTranslation('access');
+  return (
+    <label>
+      {label}
+      <select value={role} onChange={(e) => onChange(e.target.value as Role)}>
+        {ROLES.map((r) => (
+          <option key={r} value={r}>
+            {t(`admin.roles.${r}`)}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
 
