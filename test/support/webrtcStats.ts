@@ -128,7 +128,6 @@ export function frameGaps(page: Page): Promise<{ frames: number; longestGapMs: n
     clock.longest = 0;
     clock.frames = 0;
     clock.since = now;
-    clock.last = clock.last || 0;
     return result;
   });
 }
