@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { PROTOCOL_VERSION, type Ack, type Cue } from '@hybrid-stage/shared';
 import { AccessTokens } from '../server/src/access/AccessTokens';
-import { freePortRun } from '../test/support/ports';
+import { freePortRun, freeTcpPort } from '../test/support/ports';
+import { startServerProcess } from '../test/support/server';
 import { progress, quantile, type Figure, type FigureKey } from './report';
 
 const VIEWERS = 1000;
@@ -35,18 +36,16 @@ async function request<T>(socket: Socket, name: string, payload: unknown): Promi
   return ack.data;
 }
 
-/** Starts a server process and waits for the line that says it is listening. */
-async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
+/** Resolves once `child` has printed `ready` (the line that says it is listening); rejects if it exits first. */
+function printed(child: ChildProcess, ready: string, name: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       if (out.includes(ready)) resolve();
     });
-    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
   });
-  return child;
 }
 
 async function stopProcess(child: ChildProcess): Promise<void> {
@@ -72,32 +71,29 @@ async function joinViewers(url: string, label: string, sentAt: Map<string, numbe
 /** Measures caption latency at 1,000 viewers, and a bare socket.io broadcast's beside it. */
 export async function measureCaptions(): Promise<Map<FigureKey, Figure>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-bench-captions-'));
-  const [httpPort, rtcPort, barePort] = [await freePortRun(1), await freePortRun(1), await freePortRun(1)];
+  const [httpPort, rtcPort, barePort] = [await freeTcpPort(), await freePortRun(1), await freeTcpPort()];
   progress(`captions: starting the server on port ${httpPort} and the bare broadcast server on ${barePort}`);
   const children: ChildProcess[] = [];
   const sockets: Socket[] = [];
   try {
-    children.push(
-      await startProcess(
-        ['server/src/main.ts'],
-        {
-          PORT: String(httpPort),
-          HOST: '127.0.0.1',
-          RTC_PORT: String(rtcPort),
-          RTC_LISTEN_IP: '127.0.0.1',
-          ANNOUNCED_IP: '127.0.0.1',
-          DATA_DIR: dataDir,
-          WORKERS: '1',
-          TEST_PATTERNS: 'false',
-          LOG_LEVEL: 'warn',
-          CLIENT_DIR: '',
-          // Its 1,000 viewers all connect from loopback: above the default per-address cap.
-          SOCKETS_PER_ADDRESS: '2000',
-        },
-        'Hybrid Stage is running',
-      ),
-    );
-    children.push(await startProcess(['bench/bareBroadcastServer.ts', String(barePort)], {}, 'listening'));
+    // Started as the tests start it (startServerProcess): nothing in the background that the
+    // bare server does not have either (no demo films made, no session recorded, no HLS packaged).
+    const server = startServerProcess({
+      PORT: String(httpPort),
+      RTC_PORT: String(rtcPort),
+      DATA_DIR: dataDir,
+      TEST_PATTERNS: 'false',
+      CLIENT_DIR: '',
+      // Its 1,000 viewers all connect from loopback: above the default per-address cap.
+      SOCKETS_PER_ADDRESS: '2000',
+    });
+    children.push(server.child);
+    await printed(server.child, 'Hybrid Stage is running', 'the server').catch((error: Error) => {
+      throw new Error(`${error.message}:\n${server.output()}`);
+    });
+    const bare = spawn(process.execPath, ['--import', 'tsx', 'bench/bareBroadcastServer.ts', String(barePort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(bare);
+    await printed(bare, 'listening', 'the bare broadcast server');
     const url = `http://127.0.0.1:${httpPort}`;
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const sentAt = new Map<string, number>();

@@ -29,11 +29,11 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
 const onlyIndex = process.argv.indexOf('--only');
 const only = onlyIndex >= 0 ? (process.argv[onlyIndex + 1] ?? '').split(',') : undefined;
 // A part is chosen by its name or by the group of a figure it measures ("switch", "join").
-const chosen = Object.entries(PARTS).filter(
-  ([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(f.split('.')[0]!)),
-);
+const groupOf = (figure: FigureKey) => figure.split('.')[0]!;
+const chosen = Object.entries(PARTS).filter(([name, part]) => !only || only.includes(name) || part.figures.some((f) => only.includes(groupOf(f))));
 if (only && chosen.length === 0) {
-  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: fanout, memory, switch, join, captions, exhibition, cluster, hls)`);
+  const groups = [...new Set(Object.values(PARTS).flatMap((part) => part.figures.map(groupOf)))];
+  console.error(`--only ${only.join(',')}: no such part; parts: ${Object.keys(PARTS).join(', ')} (or figure groups: ${groups.join(', ')})`);
   process.exit(2);
 }
 

@@ -9,7 +9,7 @@ import { launchBrowser } from '../support/browser';
 import { freePortRun } from '../support/ports';
 import { startTestServer, type TestServer } from '../support/server';
 import { UdpRelay } from '../support/UdpRelay';
-import { frameGaps, inboundVideo, recordPeerConnections, startFrameClock } from '../support/webrtcStats';
+import { frameGaps, inboundVideo, recordPeerConnections, selectedPath, startFrameClock } from '../support/webrtcStats';
 
 let relay: UdpRelay;
 let server: TestServer;
@@ -49,12 +49,16 @@ it('keeps decoding with 5% loss and 100 ms delay each way, recovering packets wi
     const nacks = after.nackCount - before.nackCount;
     const retransmitted = after.retransmittedPacketsReceived - before.retransmittedPacketsReceived;
     const plis = after.pliCount - before.pliCount;
+    const path = await selectedPath(page);
     console.info(
       `lossy link (5%, 100 ms each way): ${framesPerSecond.toFixed(1)} fps, longest freeze ${gaps.longestGapMs} ms, ` +
-        `${relay.dropped - droppedBefore} datagrams dropped, ${nacks} NACKs, ${retransmitted} packets retransmitted, ${plis} PLIs`,
+        `${relay.dropped - droppedBefore} datagrams dropped, ${nacks} NACKs, ${retransmitted} packets retransmitted, ${plis} PLIs, ` +
+        `round trip ${path?.roundTripMs} ms`,
     );
 
-    // The relay did drop packets, the browser asked for them again and got them (RTX).
+    // The relay did delay the path (the browser's own round trip, both ways' 100 ms), and did drop
+    // packets; the browser asked for them again and got them (RTX).
+    expect(path?.roundTripMs).toBeGreaterThanOrEqual(190);
     expect(relay.dropped - droppedBefore).toBeGreaterThan(50);
     expect(nacks).toBeGreaterThan(10);
     expect(retransmitted).toBeGreaterThan(10);

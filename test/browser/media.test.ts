@@ -2,16 +2,14 @@
 import { expect } from 'vitest';
 import { isRed, screenshot, videoColourAt, videoProgress } from '../support/browser';
 import { browserTest } from '../support/fixtures';
+import { recordPeerConnections } from '../support/webrtcStats';
 
 const test = browserTest();
 
 test('plays the main channel from the home page: the London test pattern', async ({ server, pages }) => {
   const page = await pages.open({ viewport: { width: 1200, height: 800 } });
   // Keep the page's peer connections reachable, to read what the browser receives over RTCP.
-  await page.addInitScript({
-    content: `window.peerConnections = []; const Native = window.RTCPeerConnection;
-      window.RTCPeerConnection = class extends Native { constructor(...a) { super(...a); window.peerConnections.push(this); } };`,
-  });
+  await recordPeerConnections(page);
   await page.goto(server.url);
   await page.getByRole('link', { name: /Main stage/ }).click();
   await expect.poll(() => videoProgress(page), { timeout: 20_000 }).toMatchObject({ width: 640, height: 360 });
@@ -26,7 +24,7 @@ test('plays the main channel from the home page: the London test pattern', async
   const reported = () =>
     page.evaluate(async () => {
       const kinds: string[] = [];
-      for (const pc of (window as unknown as { peerConnections: RTCPeerConnection[] }).peerConnections) {
+      for (const pc of (window as unknown as { __peerConnections: RTCPeerConnection[] }).__peerConnections) {
         (await pc.getStats()).forEach((s) => {
           if (s.type === 'remote-outbound-rtp' && s.packetsSent > 0) kinds.push(s.kind);
         });

@@ -14,11 +14,6 @@ import { freePortRun } from './ports';
 export interface CoturnOptions {
   /** Addresses coturn takes clients on; the first is the one its URLs name. Default 127.0.0.1. */
   listenIps?: string[];
-  /**
-   * Whether it takes clients over UDP too. Default false: TCP and TLS only, as the one way out
-   * of a network that lets nothing but TCP through.
-   */
-  udp?: boolean;
 }
 
 /** A certificate authority and a server certificate for `ips`, made by openssl in `dir`. */
@@ -81,7 +76,7 @@ export class TestCoturn {
   ) {}
 
   /** Starts turnserver and resolves once its TCP and TLS listeners accept connections. */
-  static async start({ listenIps = ['127.0.0.1'], udp = false }: CoturnOptions = {}): Promise<TestCoturn> {
+  static async start({ listenIps = ['127.0.0.1'] }: CoturnOptions = {}): Promise<TestCoturn> {
     const dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-coturn-'));
     let coturn: TestCoturn | undefined;
     try {
@@ -89,7 +84,7 @@ export class TestCoturn {
       // unused) and a small run of relay ports (UDP, on loopback, toward the media server).
       const first = await freePortRun(20);
       coturn = new TestCoturn(dir, listenIps[0]!, first, first + 2, randomBytes(18).toString('base64url'), makeTestCertificate(dir, listenIps));
-      await coturn.#spawn(listenIps, udp, [first + 4, first + 19]);
+      await coturn.#spawn(listenIps, [first + 4, first + 19]);
       return coturn;
     } catch (error) {
       if (coturn) await coturn.close();
@@ -108,17 +103,12 @@ export class TestCoturn {
     return `turns:${this.host}:${this.tlsPort}?transport=tcp`;
   }
 
-  /** The URL of its UDP listener (when started with `udp`). */
-  get udpUrl(): string {
-    return `turn:${this.host}:${this.tcpPort}?transport=udp`;
-  }
-
   /** The CA certificate that signed its TLS certificate (PEM). */
   get ca(): string {
     return readFileSync(this.certificate.caPath, 'utf8');
   }
 
-  async #spawn(listenIps: string[], udp: boolean, [minPort, maxPort]: [number, number]): Promise<void> {
+  async #spawn(listenIps: string[], [minPort, maxPort]: [number, number]): Promise<void> {
     const config = join(this.dir, 'turnserver.conf');
     writeFileSync(
       config,
@@ -132,7 +122,8 @@ export class TestCoturn {
         'no-multicast-peers',
         `min-port=${minPort}`,
         `max-port=${maxPort}`,
-        ...(udp ? [] : ['no-udp']),
+        // TCP and TLS only: the one way out of a network that lets nothing but TCP through.
+        'no-udp',
         'no-dtls',
         // NAT behaviour discovery wants a second address and port; a relay for browsers needs neither.
         'no-rfc5780',

@@ -74,8 +74,6 @@ function isAlive(pid: number): boolean {
 
 /** How to start chromium in the namespace. */
 export interface NamespacedBrowserOptions {
-  /** More command-line flags. */
-  args?: string[];
   /** Origins served over plain HTTP on the test network that the page needs to be secure contexts. */
   secureOrigins?: string[];
   /** A CA certificate (PEM file) chromium trusts, for TLS servers with a test certificate (TURN over TLS). */
@@ -86,8 +84,6 @@ export interface NamespacedBrowserOptions {
 export interface LinkLimit {
   /** Rate toward the viewer (what it downloads), in kbit/s. */
   downKbit: number;
-  /** Rate from the viewer, in kbit/s; unlimited by default. */
-  upKbit?: number;
 }
 
 export class ViewerNetwork {
@@ -155,11 +151,9 @@ export class ViewerNetwork {
     const tbf = (kbit: number) => ['root', 'tbf', 'rate', `${kbit}kbit`, 'burst', `${Math.max(4, Math.ceil(kbit / 50))}kb`, 'latency', '100ms'];
     if (!limit) {
       await sh('tc', ['qdisc', 'del', 'dev', this.hostLink, 'root']).catch(() => undefined);
-      await sh('ip', ['netns', 'exec', this.name, 'tc', 'qdisc', 'del', 'dev', this.viewerLink, 'root']).catch(() => undefined);
       return;
     }
     await sh('tc', ['qdisc', 'replace', 'dev', this.hostLink, ...tbf(limit.downKbit)]);
-    if (limit.upKbit) await sh('ip', ['netns', 'exec', this.name, 'tc', 'qdisc', 'replace', 'dev', this.viewerLink, ...tbf(limit.upKbit)]);
   }
 
   /** Bytes the host has sent toward the viewer so far (the viewer's download), from the link's counters. */
@@ -173,7 +167,7 @@ export class ViewerNetwork {
    * Debian's chromium inside the namespace (as {@link launchBrowser}): playwright starts a wrapper
    * that enters the namespace and execs chromium, keeping its DevTools pipe.
    */
-  async launchBrowser({ args = [], secureOrigins = [], trustCa }: NamespacedBrowserOptions = {}): Promise<Browser> {
+  async launchBrowser({ secureOrigins = [], trustCa }: NamespacedBrowserOptions = {}): Promise<Browser> {
     const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
     const env: string[] = [];
     if (trustCa) {
@@ -192,7 +186,7 @@ export class ViewerNetwork {
     writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec '${this.name}' env ${env.join(' ')} '${chromium}' "$@"\n`);
     chmodSync(wrapper, 0o755);
     const secure = secureOrigins.length ? [`--unsafely-treat-insecure-origin-as-secure=${secureOrigins.join(',')}`] : [];
-    return launchBrowser([...secure, ...args], wrapper);
+    return launchBrowser(secure, wrapper);
   }
 
   /** Removes the namespace (and with it both ends of the pair and any limit); idempotent. */

@@ -17,6 +17,8 @@ export interface CandidateInfo {
 export interface MediaPath {
   local: CandidateInfo;
   remote: CandidateInfo;
+  /** The pair's latest round trip (the browser's STUN consent checks), in ms, once it has one. */
+  roundTripMs?: number;
 }
 
 /** Keeps every RTCPeerConnection the page makes on `window.__peerConnections` (call before goto). */
@@ -57,7 +59,12 @@ export function selectedPath(page: Page): Promise<MediaPath | undefined> {
           port: Number(c.port),
         };
       };
-      return { local: candidate(pair.localCandidateId), remote: candidate(pair.remoteCandidateId) };
+      const roundTrip = pair.currentRoundTripTime;
+      return {
+        local: candidate(pair.localCandidateId),
+        remote: candidate(pair.remoteCandidateId),
+        ...(typeof roundTrip === 'number' ? { roundTripMs: Math.round(roundTrip * 1000) } : {}),
+      };
     }
     return undefined;
   });
@@ -128,7 +135,6 @@ export function frameGaps(page: Page): Promise<{ frames: number; longestGapMs: n
     clock.longest = 0;
     clock.frames = 0;
     clock.since = now;
-    clock.last = clock.last || 0;
     return result;
   });
 }
