@@ -196,7 +196,8 @@ describe('markup in every text field is shown as text, and never runs', () => {
     // The invite form's role (the revoke form has one too, and shows before the invite form has the event).
     await crew.page.getByRole('region', { name: 'Invite links' }).getByRole('combobox', { name: 'Role' }).selectOption('exhibitor');
     await showsAsText(crew.page, [long('regname'), long('regorg'), short('country')], 'admin');
-    expect(await crew.page.getByRole('combobox', { name: 'Stand' }).locator('option').allTextContents()).toContain(long('exhib'));
+    // The stands load after the role is chosen: wait for them rather than read the select at once.
+    await expect.poll(() => crew.page.getByRole('combobox', { name: 'Stand' }).locator('option').allTextContents(), { timeout: 10_000 }).toContain(long('exhib'));
     await crew.page.goto(`${server.url}/studio/london`);
     await showsAsText(crew.page, [short('studio')], 'studio');
     expect(crew.dialogs).toEqual([]);
