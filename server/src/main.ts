@@ -104,3 +104,10 @@ process.on('unhandledRejection', (reason) => {
   logger.fatal({ err: reason }, 'unhandled promise rejection: draining and stopping');
   stop('restart', 1);
 });
+
+// Another origin took the lease (this one was stalled past it): two origins must never run one
+// event, so this one drains and stops; its supervisor starts it again, as the standby.
+server.originLease?.onLost((holder) => {
+  logger.fatal({ holder }, 'another node is the active origin now: stopping');
+  stop('restart', 1);
+});

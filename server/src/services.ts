@@ -17,6 +17,7 @@ import { Exhibition } from './exhibition/Exhibition';
 import { VisitorGate } from './exhibition/VisitorGate';
 import { clientAddressResolver } from './http/clientAddress';
 import { IngestRegistry } from './ingest/IngestRegistry';
+import { OriginLease } from './cluster/OriginLease';
 import { RedisBus } from './cluster/RedisBus';
 import { liveNodeIds } from './cluster/NodeRegistry';
 import { serveAsEdge, serveAsOrigin, type EdgeRole } from './cluster/nodeRoles';
@@ -79,6 +80,8 @@ export interface Services {
   eventInfo(): Promise<EventInfo>;
   /** On an edge (NODE_ROLE=edge): the programs it pipes from the origin for its viewers; undefined on an origin or a single node. */
   readonly edge: EdgeRole | undefined;
+  /** On an origin in a cluster: its lease as the active origin (it must stop if it loses it); undefined elsewhere. */
+  readonly originLease: OriginLease | undefined;
 }
 
 /** The HTTP server and socket.io on it, built before what they serve and listening only once all is built. */
@@ -122,6 +125,15 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     const redisBus = await RedisBus.start(config.REDIS_URL, logger.child({ component: 'redis' }));
     bus = redisBus;
     stack.push('redis', () => redisBus.close());
+  }
+  // An origin in a cluster does the origin's work only while it holds the lease: a second origin
+  // (the standby) waits here until the active one is gone. Given back last on a stop, once this
+  // node's buses, recordings and pipes are closed, so the standby never runs beside it.
+  let originLease: OriginLease | undefined;
+  if (bus && config.NODE_ROLE === 'origin') {
+    const lease = await OriginLease.acquire(bus.redis, config.NODE_ID, logger.child({ component: 'origin' }));
+    originLease = lease;
+    stack.push('origin lease', () => lease.close());
   }
 
   const pool = new WorkerPool({
@@ -275,6 +287,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   } else if (bus) {
     const registry = bus;
     const stop = serveAsOrigin({
+      nodeId: config.NODE_ID,
       io,
       channels,
       eventInfo: ownEventInfo,
@@ -283,6 +296,8 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
       logger: logger.child({ component: 'origin' }),
     });
     stack.push('origin relays', stop);
+    // Another node holds the lease now: answer edges no more while this node stops.
+    originLease?.onLost(stop);
   }
 
   const services: Services = {
@@ -291,6 +306,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     turn: TurnCredentials.fromConfig(config),
     eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,
     edge,
+    originLease,
     visitors: new VisitorGate(access, {
       visitorIds: config.VISITOR_IDS_PER_MINUTE,
       comments: config.COMMENTS_PER_MINUTE,

@@ -32,6 +32,13 @@ export interface NodeSpec {
   region: string;
   ip: string;
   mediaPorts: string;
+  /** Settings of this node only (beside the cluster's). */
+  env?: Record<string, string>;
+  /**
+   * A second origin, started while the first holds the lease: it serves nothing until it takes
+   * over, so it is waited for until it says it is the standby.
+   */
+  standby?: boolean;
 }
 
 export class TestCluster {
@@ -77,6 +84,11 @@ export class TestCluster {
     return (this.#tokens ??= AccessTokens.inDataDir(this.nodes[0]!.dataDir));
   }
 
+  /** The cluster's Redis, for a test that reads or writes what the nodes keep there. */
+  get redisUrl(): string {
+    return this.#redis.url;
+  }
+
   node(id: string): ClusterNodeProcess {
     const node = this.nodes.find((n) => n.id === id);
     if (!node) throw new Error(`no node ${id}`);
@@ -115,7 +127,7 @@ export class TestCluster {
   }
 
   /** Starts one more node process and waits until it serves. */
-  async addNode({ id, role, region, ip, mediaPorts }: NodeSpec): Promise<ClusterNodeProcess> {
+  async addNode({ id, role, region, ip, mediaPorts, env = {}, standby = false }: NodeSpec): Promise<ClusterNodeProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), `hybrid-stage-${id}-`));
     // Every node signs and checks invite links with the same key: the first node's.
     if (this.nodes[0]) copyFileSync(join(this.nodes[0].dataDir, 'access-token.key'), join(dataDir, 'access-token.key'));
@@ -127,6 +139,9 @@ export class TestCluster {
       TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', EDGE_RELAY_GRACE_MS: '1500', CLIENT_GRACE_MS: '3000',
       ...(process.env.CLUSTER_LOGS && { LOG_LEVEL: 'info' }),
       ...this.#env,
+      ...env,
+      // The standby's one word that it waits is a line at level info.
+      ...(standby && { LOG_LEVEL: 'info' }),
     });
     const url = `http://${ip}:${port}`;
     const node: ClusterNodeProcess = {
@@ -140,7 +155,7 @@ export class TestCluster {
     const until = Date.now() + 60_000;
     for (;;) {
       if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`${id} exited:\n${server.output()}`);
-      if ((await fetch(`${url}/health`).then((r) => r.status, () => 0)) === 200) return node;
+      if (standby ? server.output().includes('standby origin: waiting') : (await fetch(`${url}/health`).then((r) => r.status, () => 0)) === 200) return node;
       if (Date.now() > until) throw new Error(`${id} did not serve within 60 s:\n${server.output()}`);
       await new Promise((r) => setTimeout(r, 250));
     }

@@ -93,6 +93,11 @@ export class EdgePrograms {
     if (hadViewers) void this.program(channelId).catch((err: unknown) => this.#options.logger.warn({ err, channel: channelId }, 'cannot pipe the program again yet'));
   }
 
+  /** A new origin took over (the old one is gone with its halves): every pipe is lost. */
+  originChanged(): void {
+    for (const channelId of [...this.#channels.keys()]) this.lost(channelId);
+  }
+
   /** Closes every pipe (the origin closes its halves when this node leaves the registry or says so). Safe to call twice. */
   close(): void {
     if (this.#closed) return;

@@ -18,6 +18,9 @@ export type NodeAnswer<T> = { ok: true; data: T } | { ok: false; error: WireErro
 export const RelayKey = z.strictObject({ edgeNodeId: NodeName, channelId: z.string().min(1).max(64) });
 export type RelayKey = z.infer<typeof RelayKey>;
 
+/** An origin's word that it has started serving the edges. */
+export const OriginUp = z.strictObject({ nodeId: NodeName });
+
 /** The events nodes send each other (socket.io's "server-side events"). */
 export interface NodeEvents {
   /** An edge asks for a channel's program ({@link RelayRequest}); the origin answers with a {@link RelayAnswer}. */
@@ -26,6 +29,11 @@ export interface NodeEvents {
   'relay:release': (key: unknown) => void;
   /** The origin's half closed under it (the bus was rebuilt): the edge closes its half and asks again. */
   'relay:lost': (key: unknown) => void;
+  /**
+   * An origin has started its work (it took the lease): every pipe an edge holds is from an origin
+   * that is gone, so the edge closes them and asks the new one.
+   */
+  'origin:up': (announcement: unknown) => void;
   /** An edge asks for the event as clients see it (its live parts are the origin's). */
   'event:get': (request: unknown, ack: (answer: NodeAnswer<EventInfo>) => void) => void;
 }

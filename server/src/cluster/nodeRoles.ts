@@ -9,7 +9,7 @@ import { AppError, toWireError } from '../errors';
 import type { Logger } from '../logger';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import { EdgePrograms } from './EdgePrograms';
-import { RelayKey, askOrigin, type NodeEvents, type ServerSideEmitter } from './NodeRequests';
+import { OriginUp, RelayKey, askOrigin, type NodeEvents, type ServerSideEmitter } from './NodeRequests';
 import { OriginRelays, RelayRequest, type PipeListen, type RelayAnswer } from './ProgramRelay';
 import type { WorkerPool } from '../media/WorkerPool';
 
@@ -25,6 +25,8 @@ export interface NodeIo extends ServerSideEmitter {
 
 export interface OriginRoleOptions {
   io: NodeIo;
+  /** This node's id, announced to the edges when it starts serving them. */
+  nodeId: string;
   channels: ChannelRegistry;
   /** The event as clients see it. */
   eventInfo: () => Promise<EventInfo>;
@@ -35,7 +37,7 @@ export interface OriginRoleOptions {
 }
 
 /** Serves edges from the origin; returns the closer (idempotent). */
-export function serveAsOrigin({ io, channels, eventInfo, listen, liveNodes, logger }: OriginRoleOptions): () => void {
+export function serveAsOrigin({ io, nodeId, channels, eventInfo, listen, liveNodes, logger }: OriginRoleOptions): () => void {
   const relays = new OriginRelays(
     (channelId) => {
       const bus = channels.bus(channelId);
@@ -69,6 +71,8 @@ export function serveAsOrigin({ io, channels, eventInfo, listen, liveNodes, logg
   io.on('relay:open', onOpen);
   io.on('relay:release', onRelease);
   io.on('event:get', onEvent);
+  // Edges running before this origin (a standby that took over) hold pipes from the one before: they ask again.
+  io.serverSideEmit('origin:up', { nodeId });
   // An edge killed never releases its pipes: once its registry record expires, they are closed here.
   const sweep = setInterval(() => {
     const holding = relays.edges();
@@ -130,9 +134,16 @@ export function serveAsEdge({ io, pool, nodeId, listen, graceMs, logger }: EdgeR
     const key = RelayKey.safeParse(payload);
     if (key.success && key.data.edgeNodeId === nodeId) programs.lost(key.data.channelId);
   };
+  const onOriginUp: NodeEvents['origin:up'] = (payload) => {
+    const up = OriginUp.safeParse(payload);
+    if (!up.success) return;
+    logger.info({ origin: up.data.nodeId }, 'a new origin is serving: piping its programs from it');
+    programs.originChanged();
+  };
   io.on('relay:open', onOpen);
   io.on('event:get', onEvent);
   io.on('relay:lost', onLost);
+  io.on('origin:up', onOriginUp);
   // Viewers joining together ask once.
   let asking: Promise<EventInfo> | undefined;
   let closed = false;
@@ -148,6 +159,7 @@ export function serveAsEdge({ io, pool, nodeId, listen, graceMs, logger }: EdgeR
       io.off('relay:open', onOpen);
       io.off('event:get', onEvent);
       io.off('relay:lost', onLost);
+      io.off('origin:up', onOriginUp);
       programs.close();
     },
   };
