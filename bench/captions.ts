@@ -22,7 +22,7 @@ const VIEWERS = 1000;
 const CUES = 40;
 const CUE_INTERVAL_MS = 500;
 
-function connect(url: string, token?: string): Promise<Socket> {
+export function connect(url: string, token?: string): Promise<Socket> {
   const socket = io(url, { auth: token ? { protocolVersion: PROTOCOL_VERSION, token } : { protocolVersion: PROTOCOL_VERSION }, transports: ['websocket'], reconnection: false });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => resolve(socket));
@@ -30,7 +30,7 @@ function connect(url: string, token?: string): Promise<Socket> {
   });
 }
 
-async function request<T>(socket: Socket, name: string, payload: unknown): Promise<T> {
+export async function request<T>(socket: Socket, name: string, payload: unknown): Promise<T> {
   const ack = (await socket.timeout(10_000).emitWithAck(name, payload)) as Ack<T>;
   if (!ack.ok) throw new Error(`${name}: ${ack.error.code} ${ack.error.message}`);
   return ack.data;
@@ -54,9 +54,9 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   await new Promise((r) => child.once('exit', r));
 }
 
-/** 1,000 viewer sockets on one server, each timing every cue it receives against its send time. */
-async function joinViewers(url: string, label: string, sentAt: Map<string, number>, arrivals: number[], sockets: Socket[]) {
-  for (let i = 0; i < VIEWERS; i++) {
+/** `count` viewer sockets on one server, each timing every cue it receives against its send time. */
+export async function joinViewers(url: string, label: string, sentAt: Map<string, number>, arrivals: number[], sockets: Socket[], count = VIEWERS) {
+  for (let i = 0; i < count; i++) {
     const socket = await connect(url);
     socket.on('captions:cue', (cue: Cue) => {
       const sent = sentAt.get(cue.text);
@@ -64,7 +64,7 @@ async function joinViewers(url: string, label: string, sentAt: Map<string, numbe
     });
     await request(socket, 'captions:join', { channelId: 'main', language: 'en' });
     sockets.push(socket);
-    if ((i + 1) % 250 === 0) progress(`captions: ${i + 1}/${VIEWERS} viewers joined the ${label}`);
+    if ((i + 1) % 250 === 0) progress(`captions: ${i + 1}/${count} viewers joined the ${label}`);
   }
 }
 

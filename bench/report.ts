@@ -30,6 +30,9 @@ export const FIGURE_KEYS = [
   'cluster.localDeliveryMsP99',
   'cluster.edgeFailoverMs',
   'cluster.edgeJoinMs',
+  'cluster.originFailoverMs',
+  'cluster.captionsP99Ms',
+  'cluster.captionsOriginP99Ms',
   'hls.glassToGlassMs',
   'hls.packagerCpuPerChannel',
 ] as const;

@@ -5,7 +5,8 @@
 import { join } from 'node:path';
 import { measureCaptions } from './captions';
 import { measureCluster } from './cluster';
-import { measureEdgeFailover } from './edgeFailover';
+import { measureClusterFailover } from './clusterFailover';
+import { measureClusterCaptions } from './clusterCaptions';
 import { measureFanout } from './fanout';
 import { measureHls } from './hls';
 import { measureExhibition } from './exhibition';
@@ -22,7 +23,8 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   captions: { run: measureCaptions, figures: ['captions.p99Ms', 'captions.bareBroadcastP99Ms', 'captions.overBareBroadcast'] },
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls', 'exhibition.emptySceneFirstRenderMs', 'exhibition.overEmptyScene'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
-  clusterFailover: { run: measureEdgeFailover, figures: ['cluster.edgeFailoverMs', 'cluster.edgeJoinMs'] },
+  clusterFailover: { run: measureClusterFailover, figures: ['cluster.edgeFailoverMs', 'cluster.edgeJoinMs', 'cluster.originFailoverMs'] },
+  clusterCaptions: { run: measureClusterCaptions, figures: ['cluster.captionsP99Ms', 'cluster.captionsOriginP99Ms'] },
   hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.packagerCpuPerChannel'] },
 };
 
