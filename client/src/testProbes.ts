@@ -34,6 +34,11 @@ export interface ExhibitionProbe {
 declare global {
   interface Window {
     __exhibition?: ExhibitionProbe;
+    /**
+     * The HLS player's clock: the program's wall-clock time (ms) at the video's currentTime 0, from
+     * the segments' EXT-X-PROGRAM-DATE-TIME; a frame at currentTime t was on the program at this + t.
+     */
+    __hlsProgramDateAtZeroMs?: number;
     /** How long the HQ tour's last panorama took to draw, in ms. */
     __hqPanoramaMs?: number;
   }
@@ -47,6 +52,11 @@ export function hallProbe(): ExhibitionProbe {
 /** Changes the hall's probe if the hall has made it (a part drawn before the walker's first frame waits for the next change). */
 export function updateHallProbe(change: Partial<ExhibitionProbe>): void {
   if (window.__exhibition) Object.assign(window.__exhibition, change);
+}
+
+/** Says where the HLS player's media time stands on the program's clock. */
+export function reportHlsClock(programDateAtZeroMs: number): void {
+  window.__hlsProgramDateAtZeroMs = programDateAtZeroMs;
 }
 
 /** Says how long the HQ tour took to draw a panorama. */

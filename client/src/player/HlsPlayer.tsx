@@ -5,6 +5,7 @@ import type HlsType from 'hls.js';
 import { getJson } from '../http/api';
 import { CaptionLines, type CaptionSize } from '../features/captions/CaptionOverlay';
 import { PlayerFrame } from './Player';
+import { reportHlsClock } from '../testProbes';
 
 /** Where HLS playback stands, for the badge. */
 export interface HlsStatus {
@@ -31,8 +32,8 @@ const RETRY_MS = 3000;
 /**
  * Segments the player stays behind the newest one (hls.js's default is 3). With the packager's 2 s
  * segments, 2 puts the picture about 5 s behind the program instead of 7 (the bench's
- * hls.glassToGlassMs), and still leaves the subtitle playlists, written 2 s after their segment
- * ends, a segment ahead of the picture.
+ * hls.glassToGlassMs). The subtitle playlists must then reach past where it starts: their segments
+ * are listed 1 s after they end (SUBTITLE_HOLD_MS on the server), not 2.
  */
 const LIVE_SYNC_SEGMENTS = 2;
 
@@ -97,6 +98,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
       const date = hls?.playingDate;
       const playing = element.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !element.paused;
       status.current({ playing, behindMs: playing && date ? Math.max(0, Date.now() - date.getTime()) : undefined });
+      if (playing && date) reportHlsClock(date.getTime() - element.currentTime * 1000);
     }, 1000);
     return () => {
       alive = false;

@@ -80,7 +80,8 @@ describe('SubtitleSegments', () => {
   it('lists nothing before the video has its first segment', () => {
     const subs = new SubtitleSegments();
     subs.addLanguage('en');
-    const playlist = subs.playlist('en', clock, epochMs + 15_000);
+    // Half a second after the first segment (5, ending at 12 s) is old enough to list, before the next is.
+    const playlist = subs.playlist('en', clock, epochMs + 12_000 + SUBTITLE_HOLD_MS + 500);
     expect(playlist).toContain('#EXT-X-MEDIA-SEQUENCE:5');
     expect(playlist.split('\n').filter((l) => l.endsWith('.vtt'))).toHaveLength(1);
   });
