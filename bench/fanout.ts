@@ -5,6 +5,10 @@
  *    send it to sink sockets that are never read (the kernel drops the datagrams, so the sink costs
  *    nothing). For each N the worker's own CPU time and its sent-packet counters are read.
  *  - A C program measures this machine's raw sendto() rate per core, the physical limit.
+ *  - The same on an edge: the stream produced on an "origin" worker reaches the measured worker
+ *    through the cluster's relay (ProgramRelay: a PipeTransport with SRTP from 127.0.0.2 to
+ *    127.0.0.3), as a channel's program reaches an edge; its consumers per core are
+ *    cluster.viewersPerEdgeCore, beside fanout.consumersPerCore of the same run.
  *  - Memory: worker RSS and Node heap before and after adding viewers (a WebRtcTransport on the
  *    WebRtcServer plus a video and an audio consumer each).
  */
@@ -17,6 +21,7 @@ import { runInNewContext } from 'node:vm';
 import { join } from 'node:path';
 import * as mediasoup from 'mediasoup';
 import type { types } from 'mediasoup';
+import { EdgeRelay, OriginRelays } from '../server/src/cluster/ProgramRelay';
 import { MEDIA_CODECS } from '../server/src/media/codecs';
 import { freePortRun } from '../test/support/ports';
 import { PACKETS_PER_SECOND, RtpGenerator } from '../test/support/RtpGenerator';
@@ -64,15 +69,25 @@ interface Rig {
   readonly producers: types.Producer[];
   readonly generator: RtpGenerator;
   readonly consumers: types.Consumer[][];
+  /** The workers that get consumers (the others only carry the stream to them). */
+  readonly fanning: readonly number[];
   readonly sinks: Socket[];
   close(): void;
 }
 
-async function openRig(workerCount: number, srtp: boolean): Promise<Rig> {
+/**
+ * `via`: how the second worker on gets the stream: `pipeToRouter` (workers of one node), or
+ * `relay` (the cluster's relay, worker 0 the origin and worker 1 the edge; only worker 1 fans out).
+ */
+async function openRig(workerCount: number, srtp: boolean, via: 'pipeToRouter' | 'relay' = 'pipeToRouter'): Promise<Rig> {
   const workers: types.Worker[] = [];
   const sinks: Socket[] = [];
   let generator: RtpGenerator | undefined;
+  let relays: OriginRelays | undefined;
+  let relay: EdgeRelay | undefined;
   const close = () => {
+    relay?.close();
+    relays?.close();
     generator?.close();
     for (const sink of sinks) sink.close();
     for (const worker of workers) worker.close();
@@ -98,21 +113,36 @@ async function openRig(workerCount: number, srtp: boolean): Promise<Rig> {
       rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: vp8.preferredPayloadType!, clockRate: 90000 }], encodings: [{ ssrc }] },
     });
     const producers = [producer];
-    for (const router of routers.slice(1)) {
-      const { pipeProducer } = await routers[0]!.pipeToRouter({ producerId: producer.id, router });
-      producers.push(pipeProducer!);
+    if (via === 'relay') {
+      // The relay carries a program's video and audio; this one's audio stays silent.
+      const opus = routers[0]!.rtpCapabilities.codecs!.find((c) => c.mimeType === 'audio/opus')!;
+      const audio = await ingest.produce({
+        kind: 'audio',
+        rtpParameters: { codecs: [{ mimeType: 'audio/opus', payloadType: opus.preferredPayloadType!, clockRate: 48000, channels: 2 }], encodings: [{ ssrc: ssrc + 1 }] },
+      });
+      relays = new OriginRelays(() => ({ router: routers[0]!, producers: { video: producer, audio } }), { ip: '127.0.0.2' });
+      const origin = relays;
+      relay = await EdgeRelay.open(routers[1]!, { ip: '127.0.0.3' }, 'main', 'edge-bench', (request) => origin.answer(request));
+      producers.push(relay.producers.video);
+    } else {
+      for (const router of routers.slice(1)) {
+        const { pipeProducer } = await routers[0]!.pipeToRouter({ producerId: producer.id, router });
+        producers.push(pipeProducer!);
+      }
     }
     generator = new RtpGenerator(ingest.tuple.localPort, ssrc, vp8.preferredPayloadType!);
-    return { srtp, workers, routers, producers, generator, consumers: routers.map(() => []), sinks, close };
+    const fanning = via === 'relay' ? [1] : routers.map((_, i) => i);
+    return { srtp, workers, routers, producers, generator, consumers: routers.map(() => []), fanning, sinks, close };
   } catch (error) {
     close();
     throw error;
   }
 }
 
-/** Adds consumers until every worker of the rig has `perWorker`. */
+/** Adds consumers until every fanning worker of the rig has `perWorker`. */
 async function grow(rig: Rig, perWorker: number): Promise<void> {
-  for (const [i, router] of rig.routers.entries()) {
+  for (const i of rig.fanning) {
+    const router = rig.routers[i]!;
     const consumers = rig.consumers[i]!;
     while (consumers.length < perWorker) {
       const transport = await router.createPlainTransport({
@@ -180,9 +210,9 @@ function describe(step: Step, workers = 1): string {
   );
 }
 
-/** Runs the fan-out steps with or without SRTP on one fresh worker, until it is nearly saturated. */
-async function fanOut(srtp: boolean): Promise<Step[]> {
-  const rig = await openRig(1, srtp);
+/** Runs the fan-out steps on a fresh rig's fanning worker, until it is nearly saturated. */
+async function fanOut(open: () => Promise<Rig>): Promise<Step[]> {
+  const rig = await open();
   try {
     const steps: Step[] = [];
     for (const [i, target] of STEPS.entries()) {
@@ -280,8 +310,8 @@ async function memoryPerViewer(): Promise<{ worker: number; node: number }> {
 /** Measures fan-out and memory; returns the figures. */
 export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
   const figures = new Map<FigureKey, Figure>();
-  const plain = await fanOut(false);
-  const srtp = await fanOut(true);
+  const plain = await fanOut(() => openRig(1, false));
+  const srtp = await fanOut(() => openRig(1, true));
   // The busiest SRTP step the worker carried with under 1% loss.
   const good = srtp.filter((s) => s.lossPercent < 1 && s.consumers >= 100);
   const best = good.at(-1);
@@ -318,8 +348,21 @@ export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
         `packets/s forwarded by two workers with ${best.consumers} SRTP consumers each (loss ${two.lossPercent.toFixed(2)}%, ` +
         `busiest worker ${(100 * two.cpuFraction).toFixed(0)}% CPU) over one worker with ${best.consumers} (loss ${best.lossPercent.toFixed(2)}%)`,
     });
+    // An edge's worker, its stream through the relay; the busiest worker is the edge's.
+    progress('fan-out on an edge: the stream through the relay (127.0.0.2 -> 127.0.0.3)');
+    const edge = (await fanOut(() => openRig(2, true, 'relay'))).filter((s) => s.lossPercent < 1 && s.consumers >= 100).at(-1);
+    if (edge) {
+      const edgeAt80 = Math.floor((0.8 * edge.forwardedPerSecond) / edge.cpuFraction / PACKETS_PER_SECOND);
+      figures.set('cluster.viewersPerEdgeCore', {
+        value: edgeAt80,
+        unit: 'consumers',
+        conditions:
+          `SRTP video consumers one edge worker carries at 80% of a core, its stream piped from an origin worker through the cluster's relay (SRTP, 127.0.0.2 -> 127.0.0.3), from its CPU per forwarded packet; ` +
+          `measured directly: ${edge.consumers} consumers at ${(100 * edge.cpuFraction).toFixed(0)}% CPU, loss ${edge.lossPercent.toFixed(2)}%; baseline, a single node's worker in the same run (fanout.consumersPerCore): ${consumersAt80}`,
+      });
+    } else figures.set('cluster.viewersPerEdgeCore', { value: null, reason: 'no step of 100 or more consumers on the edge stayed under 1% loss' });
   } else {
-    for (const key of ['fanout.packetsPerSecondPerCore', 'fanout.consumersPerCore', 'fanout.lossPercent', 'fanout.fractionOfUdpLimit', 'fanout.twoWorkerScaling'] as const) {
+    for (const key of ['fanout.packetsPerSecondPerCore', 'fanout.consumersPerCore', 'fanout.lossPercent', 'fanout.fractionOfUdpLimit', 'fanout.twoWorkerScaling', 'cluster.viewersPerEdgeCore'] as const) {
       figures.set(key, { value: null, reason: 'no SRTP step of 100 or more consumers stayed under 1% loss' });
     }
   }

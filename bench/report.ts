@@ -33,7 +33,9 @@ export const FIGURE_KEYS = [
   'cluster.originFailoverMs',
   'cluster.captionsP99Ms',
   'cluster.captionsOriginP99Ms',
+  'cluster.viewersPerEdgeCore',
   'hls.glassToGlassMs',
+  'hls.captionOffsetMs',
   'hls.packagerCpuPerChannel',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];

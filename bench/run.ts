@@ -17,7 +17,7 @@ import { progress, writeReport, type Figure, type FigureKey } from './report';
 const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figures: FigureKey[] }> = {
   fanout: {
     run: measureFanout,
-    figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer'],
+    figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer', 'cluster.viewersPerEdgeCore'],
   },
   program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'join.p50Ms', 'join.p95Ms'] },
   captions: { run: measureCaptions, figures: ['captions.p99Ms', 'captions.bareBroadcastP99Ms', 'captions.overBareBroadcast'] },
@@ -25,7 +25,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
   clusterFailover: { run: measureClusterFailover, figures: ['cluster.edgeFailoverMs', 'cluster.edgeJoinMs', 'cluster.originFailoverMs'] },
   clusterCaptions: { run: measureClusterCaptions, figures: ['cluster.captionsP99Ms', 'cluster.captionsOriginP99Ms'] },
-  hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.packagerCpuPerChannel'] },
+  hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.captionOffsetMs', 'hls.packagerCpuPerChannel'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
