@@ -8,7 +8,7 @@
 // by itself, and the origin closes the dead edge's pipe.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, screenshot, videoColourAt, videoProgress } from './support/browser';
+import { isDecoding, launchBrowser, screenshot, videoColourAt, videoProgress } from './support/browser';
 import { TestCluster, type ClusterNodeProcess } from './support/cluster';
 
 let cluster: TestCluster;
@@ -43,13 +43,6 @@ async function decodes(page: Page, more = 25): Promise<void> {
   await expect.poll(async () => (await videoProgress(page, '[data-testid="player"]')).width, { timeout: 30_000 }).toBe(320);
   const before = (await videoProgress(page, '[data-testid="player"]')).frames;
   await expect.poll(async () => (await videoProgress(page, '[data-testid="player"]')).frames, { timeout: 15_000 }).toBeGreaterThan(before + more);
-}
-
-/** Whether the player decodes now: frames advance over half a second (a new stream counts anew). */
-async function advancing(page: Page): Promise<boolean> {
-  const first = (await videoProgress(page, '[data-testid="player"]')).frames;
-  await new Promise((r) => setTimeout(r, 500));
-  return (await videoProgress(page, '[data-testid="player"]')).frames - first >= 8;
 }
 
 const shows = (page: Page, rgb: number[]) =>
@@ -138,7 +131,7 @@ it('moves the viewers of an edge killed with SIGKILL to the other edge, by thems
   // The page notices, asks the origin where to go (naming edge-1, whose registry record has not
   // expired yet) and decodes the program from edge-2.
   await expect.poll(() => cluster.mediaClients(edges[1]), { timeout: 20_000 }).toBe(1);
-  await expect.poll(() => advancing(page), { timeout: 20_000 }).toBe(true);
+  await expect.poll(() => isDecoding(page), { timeout: 20_000 }).toBe(true);
   await shows(page, BLUE);
   // The dead edge never released its pipe: the origin closes it once edge-1's registry record has
   // expired, and only edge-2's is left.
