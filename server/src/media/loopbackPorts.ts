@@ -26,12 +26,17 @@ export async function freeRtpPort(taken: readonly number[]): Promise<number> {
   throw new Error('no free UDP port pair on loopback');
 }
 
-/** Waits until ffmpeg has opened each of `ports` (they are no longer free); throws after `timeoutMs` or when `gone()` says it ended. */
-export async function waitUntilTaken(ports: readonly number[], timeoutMs: number, gone: () => boolean): Promise<void> {
+/**
+ * Waits until ffmpeg has opened each of `ports` (they are no longer free). Throws after `timeoutMs`,
+ * or when `exited()` gives ffmpeg's last words because it ended first.
+ */
+export async function waitUntilTaken(ports: readonly number[], timeoutMs: number, exited: () => string | undefined): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (const port of ports) {
     while (await udpPortIsFree(port)) {
-      if (gone() || Date.now() > deadline) throw new Error(`ffmpeg did not open port ${port}`);
+      const lastWords = exited();
+      if (lastWords !== undefined) throw new Error(`ffmpeg exited before it opened port ${port}: ${lastWords.trim() || 'no message'}`);
+      if (Date.now() > deadline) throw new Error(`ffmpeg did not open port ${port} within ${timeoutMs} ms`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }

@@ -8,6 +8,8 @@ import { freeRtpPort, waitUntilTaken } from './loopbackPorts';
 
 /** ffmpeg must have opened its RTP ports within this time. */
 const LISTEN_TIMEOUT_MS = 5000;
+/** Tries at starting ffmpeg on fresh ports before {@link ProgramToFfmpeg.start} gives up. */
+const START_ATTEMPTS = 3;
 
 /** Options of {@link ProgramToFfmpeg.start}. */
 export interface ProgramToFfmpegOptions {
@@ -51,18 +53,36 @@ export class ProgramToFfmpeg {
     this.#keyFrames = setInterval(() => this.#requestKeyFrame(), keyFrameIntervalMs);
   }
 
-  /** Opens the program's transports, starts ffmpeg and waits until it listens; {@link play} then sends the program. */
-  static async start({ router, producers, sdpFile, args, keyFrameIntervalMs, logger, what }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
+  /**
+   * Opens the program's transports, starts ffmpeg and waits until it listens; {@link play} then
+   * sends the program. The ports are chosen free, but another process may bind one before ffmpeg
+   * does (browsers and workers take ephemeral UDP ports too), or ffmpeg may be slow on a loaded
+   * host: each of {@link START_ATTEMPTS} tries takes fresh ports.
+   */
+  static async start(options: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await ProgramToFfmpeg.#tryStart(options);
+      } catch (error) {
+        if (attempt >= START_ATTEMPTS) throw error;
+        options.logger.warn({ what: options.what, err: error, attempt }, 'ffmpeg did not take the program; trying again on other ports');
+      }
+    }
+  }
+
+  static async #tryStart({ router, producers, sdpFile, args, keyFrameIntervalMs, logger, what }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
     const transports: types.PlainTransport[] = [];
     const consumers: types.Consumer[] = [];
     let ffmpeg: FfmpegProcess | undefined;
     try {
       const ports = await openProgram(router, producers, sdpFile, transports, consumers);
-      ffmpeg = new FfmpegProcess({ args, restart: false, logger, what });
+      const started = new FfmpegProcess({ args, restart: false, logger, what });
+      ffmpeg = started;
+      let lastWords: string | undefined;
+      started.once('exit', (_code, _signal, stderr) => (lastWords = stderr));
       // ffmpeg has read the SDP and opened its sockets once the ports are taken.
-      const started = ffmpeg;
-      await waitUntilTaken(ports, LISTEN_TIMEOUT_MS, () => started.closed);
-      return new ProgramToFfmpeg(transports, consumers, ffmpeg, sdpFile, keyFrameIntervalMs);
+      await waitUntilTaken(ports, LISTEN_TIMEOUT_MS, () => lastWords);
+      return new ProgramToFfmpeg(transports, consumers, started, sdpFile, keyFrameIntervalMs);
     } catch (error) {
       ffmpeg?.close();
       for (const t of transports) t.close();
