@@ -14,19 +14,25 @@
  *   6. DATA_DIR survives a restart: a stand comment posted before `docker stop` (which must end in a
  *      drain, exit code 0, not a SIGKILL after 10 s) is read back after `docker start`
  *   7. docker/compose.yaml brings the single node up with the same image, and the channel plays there
- *   8. with --setup-test: `setup --for test` and a unit and an integration test file run in a
+ *   8. docker/cluster.yaml brings up Redis and PostgreSQL (built from Debian's packages), an origin,
+ *      a standby and two edges: the cluster lists its nodes, a viewer who opens the origin's URL is
+ *      placed on an edge and plays there, and after `docker kill` of the active origin the standby
+ *      takes over and the same viewer plays again by itself
+ *   9. with --setup-test: `setup --for test` and a unit and an integration test file run in a
  *      container of the build stage (a minimal Debian plus Node 20), not only on developer machines
  *
  * Everything it starts (containers, volumes, compose projects, a dockerd) is removed or stopped at
  * the end, also when a step fails. Images are kept, so a second run builds from Docker's cache.
  * BASE_IMAGE picks another base image; DEBIAN_MIRROR another mirror for debootstrap; `--image NAME`
- * checks an image built before (steps 5 to 7 only).
+ * checks an image built before (no build); `--only container|compose|cluster` runs one of 5–8.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { Page } from 'playwright-core';
+import { AccessTokens } from '../server/src/access/AccessTokens';
 import { launchBrowser, screenshot, videoProgress } from '../test/support/browser';
 import { freePortRun, freeTcpPort } from '../test/support/ports';
 
@@ -44,6 +50,13 @@ const SLIM_IMAGE = 'debian:bookworm-slim';
 const MINBASE_IMAGE = 'hybrid-stage/debian:bookworm-minbase';
 const run_id = `${process.pid}-${randomBytes(3).toString('hex')}`;
 const setupTest = process.argv.includes('--setup-test');
+const onlyIndex = process.argv.indexOf('--only');
+/** `--only container|compose|cluster` runs that one of steps 5–8 (6 belongs to container). */
+const only = onlyIndex >= 0 ? process.argv[onlyIndex + 1] : undefined;
+if (only && !['container', 'compose', 'cluster'].includes(only)) {
+  console.error(`--only ${only}: expected container, compose or cluster`);
+  process.exit(2);
+}
 
 interface Result {
   code: number | null;
@@ -286,6 +299,17 @@ async function waitHealthy(url: string, container?: string) {
   log(`docker inspect: ${container} is healthy (the image's HEALTHCHECK)`);
 }
 
+/** The page's player says playing and decodes 30 more frames; what it decoded last. */
+async function playsFrames(page: Page): Promise<{ frames: number; width: number; height: number }> {
+  const player = '[data-testid="player"]';
+  await waitFor('the player to say playing', 90_000, async () => ((await page.getAttribute(player, 'data-state')) === 'playing' ? true : undefined));
+  const first = await videoProgress(page, player);
+  return waitFor('30 more decoded frames', 60_000, async () => {
+    const now = await videoProgress(page, player);
+    return now.frames >= first.frames + 30 ? now : undefined;
+  });
+}
+
 /** A headless Chromium on the host opens the main channel and must decode frames of its program. */
 async function checkPlayback(url: string, name: string) {
   const browser = await launchBrowser();
@@ -294,15 +318,9 @@ async function checkPlayback(url: string, name: string) {
     // What is checked is that it plays, not how fast: on a busy machine (a load average of 35 in one
     // run) the first page load from a fresh container took longer than playwright's default 30 s.
     await page.goto(`${url}/channel/main`, { timeout: 120_000 });
-    const player = '[data-testid="player"]';
-    await waitFor('the player to say playing', 90_000, async () => ((await page.getAttribute(player, 'data-state')) === 'playing' ? true : undefined));
-    const first = await videoProgress(page, player);
-    const later = await waitFor('30 more decoded frames', 60_000, async () => {
-      const now = await videoProgress(page, player);
-      return now.frames >= first.frames + 30 ? now : undefined;
-    });
+    const played = await playsFrames(page);
     const shot = await screenshot(page, `docker-check-${name}`);
-    log(`Chromium on the host played ${url}/channel/main: ${later.frames} frames decoded, ${later.width}x${later.height} (screenshot ${shot})`);
+    log(`Chromium on the host played ${url}/channel/main: ${played.frames} frames decoded, ${played.width}x${played.height} (screenshot ${shot})`);
   } finally {
     await browser.close();
   }
@@ -421,7 +439,112 @@ async function checkCompose() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 8. `npm test`'s setup on a minimal Debian
+// 8. The cluster: docker/cluster.yaml
+
+const CLUSTER_NODES = ['origin', 'standby', 'edge-1', 'edge-2'] as const;
+type ClusterNode = (typeof CLUSTER_NODES)[number];
+
+/** Media clients on a node's workers, from its /metrics. */
+async function mediaClients(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  return [...text.matchAll(/^hybrid_stage_worker_clients\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+async function checkCluster(baseImage: string) {
+  const [cmd, ...pre] = await composeCommand();
+  const project = `hybrid-stage-check-cluster-${run_id}`;
+  const http = Object.fromEntries(await Promise.all(CLUSTER_NODES.map(async (n) => [n, await freeTcpPort()] as const))) as Record<ClusterNode, number>;
+  const rtc = await freePortRun(CLUSTER_NODES.length);
+  const url = (node: ClusterNode) => `http://127.0.0.1:${http[node]}`;
+  const accessTokenKey = randomBytes(32).toString('base64');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HYBRID_STAGE_IMAGE: IMAGE,
+    BASE_IMAGE: baseImage,
+    BIND_IP: '127.0.0.1',
+    ANNOUNCED_IP: '127.0.0.1',
+    POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
+    ACCESS_TOKEN_KEY: accessTokenKey,
+  };
+  for (const [i, node] of CLUSTER_NODES.entries()) {
+    const prefix = node.replace('-', '').toUpperCase();
+    env[`${prefix}_HTTP_PORT`] = String(http[node]);
+    env[`${prefix}_RTC_PORT`] = String(rtc + i);
+  }
+  const compose = (args: string[], options: Parameters<typeof sh>[2] = {}) =>
+    sh(cmd!, [...pre, '-f', 'docker/cluster.yaml', '-p', project, ...args], { ...options, env: { ...env, ...options.env } });
+  const containerOf = async (service: string) => (await compose(['ps', '-q', service])).stdout.trim();
+  cleanups.push({ what: `compose project ${project} (containers, network, volumes)`, run: () => compose(['down', '-v', '--remove-orphans', '-t', '10']) });
+  const browser = await launchBrowser();
+  cleanups.push({ what: 'the cluster check\'s Chromium', run: () => browser.close() });
+  try {
+    await step(`build Redis 7 and PostgreSQL 15 from Debian's packages on ${baseImage} (docker/cluster-services.Dockerfile)`, () =>
+      compose(['build', 'redis', 'postgres'], { env: { DOCKER_BUILDKIT: '0' }, echo: (l) => /^Step \d+\/\d+ :|^Successfully tagged/.test(l), timeoutMs: 1_200_000 }),
+    );
+    let active: ClusterNode = 'origin';
+    let standby: ClusterNode = 'standby';
+    await step(`${[cmd, ...pre].join(' ')} -f docker/cluster.yaml up -d: Redis, PostgreSQL, origin :${http.origin}, standby :${http.standby}, edges :${http['edge-1']} and :${http['edge-2']}`, async () => {
+      await compose(['up', '-d', '--no-build']);
+      // Both origins race for the lease: the one that answers /health holds it.
+      active = await waitFor('an origin to answer /health', 240_000, async () => {
+        for (const node of ['origin', 'standby'] as const) if ((await httpJson(`${url(node)}/health`).catch(() => ({ status: 0 }))).status === 200) return node;
+        return undefined;
+      });
+      standby = active === 'origin' ? 'standby' : 'origin';
+      log(`${active} holds the origin lease and answers /health`);
+      for (const edge of ['edge-1', 'edge-2'] as const) await waitHealthy(url(edge), await containerOf(edge));
+      const waiting = await waitFor(`${standby} to log that it waits as the standby`, 60_000, async () => {
+        const { stdout, stderr } = await docker(['logs', await containerOf(standby)]);
+        return /standby origin: waiting/.test(stdout + stderr) ? true : undefined;
+      });
+      if (waiting) log(`${standby} waits as the standby origin (its log says so)`);
+    });
+    await step('GET /api/cluster (an admin link signed with the cluster\'s ACCESS_TOKEN_KEY) lists the origin and both edges', async () => {
+      const admin = await new AccessTokens(Buffer.from(accessTokenKey, 'base64')).mint({ role: 'admin' }, '1h');
+      const listed = await waitFor('three live nodes in the registry', 30_000, async () => {
+        const { status, body } = await httpJson(`${url('edge-2')}/api/cluster`, { headers: { authorization: `Bearer ${admin}` } });
+        if (status !== 200) throw new Error(`GET /api/cluster answered ${status}`);
+        const nodes = (body as { nodes: Array<{ id: string; role: string }> }).nodes;
+        return nodes.length === 3 ? nodes : undefined;
+      });
+      log(`live nodes: ${listed.map((n) => `${n.id} (${n.role})`).join(', ')}`);
+      const roles = Object.fromEntries(listed.map((n) => [n.id, n.role]));
+      if (roles[active] !== 'origin' || roles['edge-1'] !== 'edge' || roles['edge-2'] !== 'edge') throw new Error(`unexpected registry: ${JSON.stringify(roles)}`);
+    });
+    const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
+    let edge: 'edge-1' | 'edge-2' = 'edge-1';
+    await step(`Chromium opens the active origin's ${url(active)}/channel/main, is placed on an edge and plays the program from it`, async () => {
+      await page.goto(`${url(active)}/channel/main`, { timeout: 120_000 });
+      const played = await playsFrames(page);
+      const clients = { 'edge-1': await mediaClients(url('edge-1')), 'edge-2': await mediaClients(url('edge-2')) };
+      const on = (Object.keys(clients) as Array<keyof typeof clients>).filter((e) => clients[e] > 0);
+      if (on.length !== 1 || (await mediaClients(url(active))) !== 0) throw new Error(`the viewer's media is not on exactly one edge: ${JSON.stringify(clients)}`);
+      edge = on[0]!;
+      log(`placed on ${edge}: ${played.frames} frames decoded, ${played.width}x${played.height} (screenshot ${await screenshot(page, 'docker-check-cluster')})`);
+    });
+    await step(`docker kill ${active} (SIGKILL): the standby takes over and the viewer on ${edge} plays again by itself`, async () => {
+      const killed = Date.now();
+      await docker(['kill', await containerOf(active)]);
+      await waitFor(`${standby} to answer /health as the new origin`, 60_000, async () => ((await httpJson(`${url(standby)}/health`)).status === 200 ? true : undefined));
+      log(`${standby} answers /health ${elapsed(killed)} after the kill`);
+      // Frames advancing again (the page may have a new video track, counted from zero).
+      const again = await waitFor('the viewer to decode the new origin\'s program', 90_000, async () => {
+        const before = await videoProgress(page, '[data-testid="player"]');
+        await new Promise((r) => setTimeout(r, 1000));
+        const now = await videoProgress(page, '[data-testid="player"]');
+        return now.frames >= before.frames + 10 ? now : undefined;
+      });
+      log(`the viewer decodes again (${again.frames} frames), ${elapsed(killed)} after the kill`);
+    });
+  } catch (error) {
+    const { stdout, stderr } = await compose(['logs', '--tail', '15'], { allowFail: true });
+    console.log(`--- last lines of the cluster's logs ---\n${(stdout + stderr).trim()}\n---`);
+    throw error;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. `npm test`'s setup on a minimal Debian
 
 /** Fast test files: pure logic, and the server started as `npm start` starts it (worker, SQLite, ffmpeg, SIGTERM). */
 const SETUP_TEST_FILES = ['server/src/config.test.ts', 'test/startup.test.ts'];
@@ -450,11 +573,11 @@ process.once('SIGINT', () => {
 let failed = false;
 try {
   await step('a Docker engine', ensureEngine);
+  const baseImage = await step('a Debian bookworm base image', ensureBaseImage);
   if (givenImage) {
     if (!(await imageExists(givenImage))) throw new Error(`--image ${givenImage}: no such image`);
-    log(`checking ${givenImage}, built before: no base image or build step`);
+    log(`checking ${givenImage}, built before: no build step`);
   } else {
-    const baseImage = await step('a Debian bookworm base image', ensureBaseImage);
     const extraCAs = extraCertificateAuthorities();
     const building = Date.now();
     await step('build the image', () => build(baseImage, extraCAs));
@@ -465,9 +588,14 @@ try {
   const { stdout: size } = await docker(['image', 'inspect', '--format', '{{.Size}}', IMAGE]);
   const { stdout: user } = await docker(['image', 'inspect', '--format', '{{.Config.User}}', IMAGE]);
   log(`image ${IMAGE}: ${mb(Number(size))}, runs as ${user.trim() || 'root'}`);
-  // Compose is checked even when a check of the plain container failed: the two are independent.
+  // Each way of running it is checked even when another failed: they are independent.
   const failures: string[] = [];
-  for (const check of [checkContainer, checkCompose]) {
+  const checks = { container: checkContainer, compose: checkCompose, cluster: () => checkCluster(baseImage) };
+  for (const [name, check] of Object.entries(checks)) {
+    if (only && only !== name) {
+      log(`skipped: the ${name} check (--only ${only})`);
+      continue;
+    }
     await check().catch((error: Error) => {
       console.error(`\n[docker:check] FAILED: ${error.message}\n`);
       failures.push(error.message.split('\n')[0]!);

@@ -73,4 +73,15 @@ describe('loadConfig', () => {
     expect(loadConfig({ HLS_CHANNELS: 'main,b2b' }).HLS_CHANNELS).toEqual(['main', 'b2b']);
     expect(() => loadConfig({ HLS_CHANNELS: 'main,../etc' })).toThrow(/HLS_CHANNELS/);
   });
+
+  it('takes a relay address (an IP or a host name) and a shared signing key, and hides a wrong key', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ RELAY_ADDRESS: 'edge-1', ACCESS_TOKEN_KEY: key })).toMatchObject({ RELAY_ADDRESS: 'edge-1', ACCESS_TOKEN_KEY: key });
+    expect(loadConfig({ RELAY_ADDRESS: '172.18.0.4' }).RELAY_ADDRESS).toBe('172.18.0.4');
+    expect(() => loadConfig({ RELAY_ADDRESS: 'edge 1; rm' })).toThrow(/RELAY_ADDRESS/);
+    const short = Buffer.alloc(16, 7).toString('base64');
+    expect(() => loadConfig({ ACCESS_TOKEN_KEY: short })).toThrow(/ACCESS_TOKEN_KEY=\(hidden\): expected at least 32 bytes/);
+    expect(() => loadConfig({ ACCESS_TOKEN_KEY: short })).not.toThrow(new RegExp(short.replace(/[+/=]/g, '.')));
+    expect(() => loadConfig({ ACCESS_TOKEN_KEY: 'not base64!' })).toThrow(/ACCESS_TOKEN_KEY=\(hidden\): expected base64/);
+  });
 });

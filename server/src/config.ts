@@ -189,6 +189,21 @@ const ConfigSchema = z.object({
   PLACEMENT_CPU_THRESHOLD: z.coerce.number().gt(0).max(1).default(0.8),
   /** How long an edge keeps a channel's pipe from the origin once its last viewer of that channel left. */
   EDGE_RELAY_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  /**
+   * Where the other nodes of a cluster send this node's program pipes: an IP address, or a host name
+   * looked up at start (in docker/cluster.yaml, the service's own name on the compose network, where
+   * ANNOUNCED_IP is the host's address for browsers). Unset: ANNOUNCED_IP.
+   */
+  RELAY_ADDRESS: z.ipv4().or(z.ipv6()).or(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/, 'expected an IP address or a host name')).optional(),
+  /**
+   * The key invite links and visitor ids are signed with: base64 of 32 random bytes or more
+   * (`openssl rand -base64 32`). Every node of a cluster needs the same one. Unset: the key kept in
+   * DATA_DIR/access-token.key, made on the first start.
+   */
+  ACCESS_TOKEN_KEY: z
+    .base64('expected base64, e.g. from `openssl rand -base64 32`')
+    .refine((v) => Buffer.from(v, 'base64').length >= 32, 'expected at least 32 bytes (44 base64 characters)')
+    .optional(),
 });
 
 /** The parsed configuration. */
@@ -197,7 +212,6 @@ export type Config = z.infer<typeof ConfigSchema> & { ANNOUNCED_IP: string; NODE
 /** Thrown when the environment holds a value the schema refuses. */
 export class ConfigError extends StartupError {}
 
-/** Parses the environment; throws a ConfigError naming each wrong variable. */
 /** A setting's URL (REDIS_URL, DATABASE_URL) with any password hidden, for messages and logs. */
 export function redactedUrl(url: string): string {
   const parsed = new URL(url);
@@ -205,6 +219,10 @@ export function redactedUrl(url: string): string {
   return parsed.toString();
 }
 
+/** Settings whose values are secrets: a wrong one is named but not echoed into logs. */
+const SECRET_SETTINGS = new Set(['TURN_SECRET', 'ACCESS_TOKEN_KEY']);
+
+/** Parses the environment; throws a ConfigError naming each wrong variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const known = Object.fromEntries(
     // An empty value means the default, except HLS_CHANNELS, where it turns HLS off.
@@ -212,8 +230,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   );
   const result = ConfigSchema.safeParse(known);
   if (!result.success) {
-    // The TURN secret mints credentials for anyone who holds it: a wrong one is not echoed into logs.
-    const shown = (key: string) => (key === 'TURN_SECRET' ? '(hidden)' : JSON.stringify(known[key]));
+    const shown = (key: string) => (SECRET_SETTINGS.has(key) ? '(hidden)' : JSON.stringify(known[key]));
     const lines = result.error.issues.map((i) => `  ${i.path.join('.')}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }

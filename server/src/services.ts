@@ -21,6 +21,7 @@ import { OriginLease } from './cluster/OriginLease';
 import { RedisBus } from './cluster/RedisBus';
 import { liveNodeIds } from './cluster/NodeRegistry';
 import { serveAsEdge, serveAsOrigin, type EdgeRole } from './cluster/nodeRoles';
+import { relayAddress } from './cluster/ProgramRelay';
 import type { EventInfo } from '@hybrid-stage/shared';
 import type { DisposalStack } from './lifecycle/DisposalStack';
 import { TurnCredentials } from './media/TurnCredentials';
@@ -214,7 +215,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const sessions = new ClientSessionKeeper<ClientSocket>(config.CLIENT_GRACE_MS);
   stack.push('client sessions', () => sessions.close());
 
-  const access = AccessTokens.inDataDir(config.DATA_DIR);
+  const access = AccessTokens.fromConfig(config);
   const revocations = await RevocationList.start(db);
   access.useRevocations(revocations);
 
@@ -277,7 +278,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   };
   // The node's part in a cluster: the origin answers edges (programs piped to them, the event's
   // state); an edge serves its viewers from those pipes. Built last, so it closes first.
-  const listen = { ip: config.RTC_LISTEN_IP, announcedIp: config.ANNOUNCED_IP };
+  const listen = { ip: config.RTC_LISTEN_IP, announcedIp: bus ? await relayAddress(config) : config.ANNOUNCED_IP };
   const ownEventInfo = async (): Promise<EventInfo> => ({ ...event, studios: feeds.studios, feeds: feeds.list(), channels: channels.list() });
   let edge: EdgeRole | undefined;
   if (bus && config.NODE_ROLE === 'edge') {

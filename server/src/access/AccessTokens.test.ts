@@ -65,3 +65,15 @@ describe('access tokens', () => {
     await expect(tokens.verify(forever)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });
+
+describe('the signing key', () => {
+  it('is ACCESS_TOKEN_KEY when set, so nodes given the same key accept each other\'s links and keep no key file', async () => {
+    const ACCESS_TOKEN_KEY = randomBytes(32).toString('base64');
+    // A DATA_DIR that does not exist: reading or making a key file there would throw.
+    const DATA_DIR = '/nonexistent/hybrid-stage-data';
+    const link = await AccessTokens.fromConfig({ ACCESS_TOKEN_KEY, DATA_DIR }).mint({ role: 'producer' });
+    expect((await AccessTokens.fromConfig({ ACCESS_TOKEN_KEY, DATA_DIR }).verify(link)).role).toBe('producer');
+    const other = AccessTokens.fromConfig({ ACCESS_TOKEN_KEY: randomBytes(32).toString('base64'), DATA_DIR });
+    await expect(other.verify(link)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+  });
+});

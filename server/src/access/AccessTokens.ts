@@ -37,6 +37,11 @@ export class AccessTokens {
     this.#key = key;
   }
 
+  /** The configured key (ACCESS_TOKEN_KEY, base64) when there is one, else the one kept in `DATA_DIR`. */
+  static fromConfig({ ACCESS_TOKEN_KEY, DATA_DIR }: { ACCESS_TOKEN_KEY?: string | undefined; DATA_DIR: string }): AccessTokens {
+    return ACCESS_TOKEN_KEY ? new AccessTokens(Buffer.from(ACCESS_TOKEN_KEY, 'base64')) : AccessTokens.inDataDir(DATA_DIR);
+  }
+
   /** Loads the signing key from `dataDir`, creating it on first use. */
   static inDataDir(dataDir: string): AccessTokens {
     const path = join(dataDir, 'access-token.key');

@@ -133,7 +133,7 @@ async function main(argv: string[]): Promise<string> {
     if (!(error instanceof NotFoundError)) throw error;
     throw new UsageError(unknownScope(request.data, scopes, stands));
   }
-  const { path, expiresAt } = await mintInvite(AccessTokens.inDataDir(config.DATA_DIR), grant, request.data.hours);
+  const { path, expiresAt } = await mintInvite(AccessTokens.fromConfig(config), grant, request.data.hours);
   return `${base.replace(/\/$/, '')}${path}\n(valid until ${expiresAt})`;
 }
 

@@ -1,6 +1,9 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import type { types } from 'mediasoup';
 import { z } from 'zod';
 import { NodeName, type MediaKind } from '@hybrid-stage/shared';
+import { StartupError } from '../errors';
 
 /**
  * A channel's program carried from the origin host to an edge host: one PipeTransport pair per
@@ -52,6 +55,21 @@ export type RelayAnswer = z.infer<typeof RelayAnswer>;
 export interface PipeListen {
   ip: string;
   announcedIp?: string;
+}
+
+/**
+ * The address other nodes send this node's pipe halves to: RELAY_ADDRESS (an IP, or a host name
+ * looked up now, once), else ANNOUNCED_IP. Behind Docker's port publishing the two differ: browsers
+ * reach the host, other nodes the container on the compose network.
+ */
+export async function relayAddress({ RELAY_ADDRESS, ANNOUNCED_IP }: { RELAY_ADDRESS?: string | undefined; ANNOUNCED_IP: string }): Promise<string> {
+  if (!RELAY_ADDRESS) return ANNOUNCED_IP;
+  if (isIP(RELAY_ADDRESS)) return RELAY_ADDRESS;
+  try {
+    return (await lookup(RELAY_ADDRESS)).address;
+  } catch (error) {
+    throw new StartupError(`RELAY_ADDRESS=${RELAY_ADDRESS}: the host name does not resolve (${(error as NodeJS.ErrnoException).code ?? 'lookup failed'})`);
+  }
 }
 
 const pipeOptions = (listen: PipeListen): types.PipeTransportOptions => ({
