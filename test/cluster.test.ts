@@ -1,25 +1,34 @@
 // The cluster's control plane on a real Redis (Debian's redis-server as a child process): two
-// server instances sharing one Redis, each with its own data directory. A caption typed at a desk
+// server instances sharing one Redis and one PostgreSQL, each with its own data directory and the
+// same signing key (ACCESS_TOKEN_KEY). A caption typed at a desk
 // on one node reaches a viewer connected to the other; the node registry lists both with their
 // role, region, address and load, and a node killed with SIGKILL drops out once its key expires;
 // Redis restarted mid-test: both nodes come back by themselves, register again, and captions
-// cross again (one typed while Redis was away, too); a node that stops warns only its own clients.
+// cross again (one typed while Redis was away, too), and what they acknowledged meanwhile is in
+// PostgreSQL; a node that stops warns only its own clients.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ClusterInfo, Cue } from '@hybrid-stage/shared';
+import { TestPostgres } from './support/postgres';
 import { TestRedis } from './support/redis';
 import { freePortRun } from './support/ports';
 import { startServerProcess, startTestServer, TestClient, type ServerProcess, type TestServer } from './support/server';
 
 let redis: TestRedis;
+let postgres: TestPostgres;
+let databaseUrl: string;
+const accessTokenKey = randomBytes(32).toString('base64');
 let nodeA: TestServer;
 let nodeB: TestServer;
 
 /** A node of the cluster: one worker, no test patterns or machine translation (nothing this test needs). */
 const nodeEnv = (env: Record<string, string>) => ({
   REDIS_URL: redis.url,
+  DATABASE_URL: databaseUrl,
+  ACCESS_TOKEN_KEY: accessTokenKey,
   WORKERS: '1',
   TEST_PATTERNS: 'false',
   MT_APERTIUM_LANGUAGES: 'none',
@@ -28,6 +37,8 @@ const nodeEnv = (env: Record<string, string>) => ({
 
 beforeAll(async () => {
   redis = await TestRedis.start();
+  postgres = await TestPostgres.start();
+  databaseUrl = await postgres.createDatabase();
   // Both asked to record agenda sessions, and B to package HLS: the origin does, an edge (whose own
   // buses are idle) does not.
   nodeA = await startTestServer(nodeEnv({ NODE_ID: 'node-a', NODE_REGION: 'eu-west', RECORD_SESSIONS: 'true' }));
@@ -47,6 +58,7 @@ afterAll(async () => {
   await nodeA?.close();
   await nodeB?.close();
   await redis?.close();
+  await postgres?.close();
 });
 
 /** `GET /api/cluster` on `server`, as an admin. */
@@ -157,7 +169,14 @@ describe('node registry', () => {
     // this machine by now), and a moment later the edge, started just after it, still records none.
     await expect.poll(async () => (await nodeA.recordings.list()).length, { timeout: 30_000 }).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 2000));
-    expect(await nodeB.recordings.list()).toEqual([]);
+    // Both nodes read the one database: every running recording in it is one the origin runs, and
+    // the edge runs none.
+    const running = (await nodeB.recordings.list()).filter((r) => r.status === 'recording');
+    expect(running.length).toBeGreaterThan(0);
+    for (const recording of running) {
+      expect(nodeA.recordings.active(recording.channelId)?.id).toBe(recording.id);
+      expect(nodeB.recordings.active(recording.channelId)).toBeUndefined();
+    }
   });
 
   it('drops a node killed with SIGKILL once its key expires', async () => {
@@ -187,8 +206,20 @@ describe('node registry', () => {
   }, 90_000);
 });
 
+/** Posts a stand comment through `server` as a visitor it issued; the HTTP status. */
+async function comment(server: TestServer, text: string): Promise<number> {
+  const { visitorId } = (await (await fetch(`${server.url}/api/visitors`, { method: 'POST' })).json()) as { visitorId: string };
+  const response = await fetch(`${server.url}/api/stands/nordlicht-systems/comments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-visitor-id': visitorId },
+    body: JSON.stringify({ author: 'Ann', text }),
+  });
+  return response.status;
+}
+const comments = async (server: TestServer) => ((await (await fetch(`${server.url}/api/stands/nordlicht-systems/comments`)).json()) as { text: string }[]).map((c) => c.text);
+
 describe('Redis restarted mid-event', () => {
-  it('brings both nodes back by themselves: registered again, captions crossing again', async () => {
+  it('brings both nodes back by themselves: registered again, captions crossing again, nothing acknowledged lost', async () => {
     const onB = await captionViewer(nodeB);
     const onA = await captionViewer(nodeA);
     const desk = await englishDesk(nodeA);
@@ -199,12 +230,16 @@ describe('Redis restarted mid-event', () => {
       const during = await desk.ok('captions:commit', cueNow('Typed while Redis was away.'));
       await expect.poll(() => onA.received.map((c) => c.id), { timeout: 5000 }).toEqual([during.id]);
       expect(onB.received).toEqual([]);
+      // A comment through the edge meanwhile: PostgreSQL does not need Redis, so it is taken.
+      expect(await comment(nodeB, 'Written on the edge while Redis was away.')).toBe(201);
       await redis.startAgain(); // empty: it kept nothing
       await expect.poll(() => nodeIds(nodeA), { timeout: 20_000, interval: 500 }).toEqual(['node-a', 'node-b']);
       await expect.poll(() => nodeIds(nodeB), { timeout: 20_000, interval: 500 }).toEqual(['node-a', 'node-b']);
       const after = await desk.ok('captions:commit', cueNow('Typed after Redis came back.'));
       await expect.poll(() => onB.received.map((c) => c.id), { timeout: 10_000 }).toContain(after.id);
       expect(onB.received.map((c) => c.id)).toContain(during.id);
+      // Read through the origin: the comment acknowledged during the outage is there.
+      expect(await comments(nodeA)).toContain('Written on the edge while Redis was away.');
     } finally {
       desk.close();
       onA.client.close();
