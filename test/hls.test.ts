@@ -107,6 +107,8 @@ describe('the packager', () => {
     for (const v of variants) expect(v).toMatchObject({ AUDIO: audio[0]!['GROUP-ID'], SUBTITLES: 'subs' });
 
     let videoEndS = 0;
+    /** Each variant's newest segment: the date its playlist gives it, and its first PTS as ffprobe reads it. */
+    const dated: Array<{ dateMs: number; startS: number }> = [];
     for (const variant of variants) {
       const playlist = await mediaPlaylist(server, variant.uri!);
       expect(playlist.text).toContain('#EXT-X-TARGETDURATION:2');
@@ -116,6 +118,8 @@ describe('the packager', () => {
       expect(`${video?.width}x${video?.height}`).toBe(variant.RESOLUTION);
       expect(probe.firstIsKey, 'a segment starts with a keyframe').toBe(true);
       videoEndS = probe.startS + probe.durationS;
+      const dates = [...playlist.text.matchAll(/#EXT-X-PROGRAM-DATE-TIME:(\S+)/g)].map((m) => Date.parse(m[1]!));
+      dated.push({ dateMs: dates.at(-1)!, startS: probe.startS });
     }
     const fetchedAt = Date.now();
     const audioPlaylist = await mediaPlaylist(server, `/hls/main/${audio[0]!.URI}`);
@@ -146,6 +150,9 @@ describe('the packager', () => {
       const epochMs = cueAt - (h * 3600 + m * 60 + s) * 1000;
       expect(epochMs + videoEndS * 1000).toBeLessThan(fetchedAt + 300);
       expect(epochMs + videoEndS * 1000).toBeGreaterThan(fetchedAt - 6000);
+      // A segment's EXT-X-PROGRAM-DATE-TIME is when its first frame was on the program (the epoch
+      // plus its PTS), not when ffmpeg happened to open it, so a player's "behind live" reads true.
+      for (const { dateMs, startS } of dated) expect(Math.abs(dateMs - (epochMs + startS * 1000))).toBeLessThan(5);
     }
   });
 

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { Language, type HlsSource, type ViewerAccess } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import { AppError, NotFoundError } from '../errors';
 import type { HlsRegistry } from '../hls/HlsRegistry';
 import { masterPlaylist } from '../hls/playlists';
+import { ProgramDates } from '../hls/programDates';
 import { SUBTITLE_SEGMENT } from '../hls/SubtitleSegments';
 import { viewerGrant } from './bearer';
 import { route } from './httpErrors';
@@ -64,6 +65,7 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
     return `?expires=${String(expires)}&signature=${String(signature)}`;
   };
 
+  const programDates = new ProgramDates();
   const sendPlaylist = (res: Response, text: string, cache = PLAYLIST_CACHE) => {
     res.setHeader('Cache-Control', cache);
     res.type(PLAYLIST_TYPE).send(text);
@@ -139,7 +141,7 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
       if (second === 'index.m3u8') {
         const text = await readFile(file, 'utf8').catch(() => undefined);
         if (text === undefined) throw new NotFoundError('HLS playlist', path.join('/'));
-        sendPlaylist(res, withQuery(text, query));
+        sendPlaylist(res, withQuery(await programDates.rewrite(text, dirname(file), live.clock.epochMs), query));
         return;
       }
       hls.touch(channelId);
