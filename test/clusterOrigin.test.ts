@@ -1,33 +1,44 @@
 // The standby origin (issue 15): a second origin started beside the active one waits on the
 // origin lease in Redis and serves nothing; when the active origin is killed with SIGKILL, its
 // lease expires, the standby takes over (its buses, its test-pattern studios), and a viewer on an
-// edge decodes the program again by itself, from the new origin. An origin that finds another node
-// holding its lease stops, so two origins never run one event. Real Redis and PostgreSQL, each node
-// its own process on its own loopback address.
+// edge decodes the program again by itself, from the new origin; a studio page opened at the crew's
+// one address (nginx in front of both origins, docker/origin-proxy.conf) reconnects there to the new
+// origin and publishes its camera again by itself. An origin that finds another node holding its
+// lease stops, so two origins never run one event. Real Redis, PostgreSQL and nginx, each node its
+// own process on its own loopback address.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { isDecoding, launchBrowser, screenshot } from './support/browser';
 import { TestCluster, type ClusterNodeProcess } from './support/cluster';
+import { TestOriginProxy } from './support/originProxy';
+import { freeTcpPort } from './support/ports';
 
 let cluster: TestCluster;
+let proxy: TestOriginProxy;
 let browser: Browser;
 
+/** Where the crew reach the origin, whichever of the two serves: nginx, and both origins' PUBLIC_URL. */
+const crew = { ip: '127.0.0.6', port: 0 };
 // Both origins run the demo's test-pattern studios, so each has a program of its own on air.
-const origins = { env: { TEST_PATTERNS: 'true' } };
+const origins = { env: { TEST_PATTERNS: 'true', PUBLIC_URL: '' } };
 
 beforeAll(async () => {
+  crew.port = await freeTcpPort();
+  origins.env.PUBLIC_URL = `http://${crew.ip}:${crew.port}`;
   cluster = await TestCluster.start([
     { id: 'origin-a', role: 'origin', region: 'eu-west', ip: '127.0.0.2', mediaPorts: '18000-18299', ...origins },
     { id: 'edge-1', role: 'edge', region: 'eu-west', ip: '127.0.0.3', mediaPorts: '18300-18599' },
     { id: 'origin-b', role: 'origin', region: 'eu-west', ip: '127.0.0.5', mediaPorts: '18600-18899', standby: true, ...origins },
   ]);
+  proxy = await TestOriginProxy.start({ ...crew, origin: cluster.node('origin-a').url, standby: cluster.node('origin-b').url });
   browser = await launchBrowser();
 }, 180_000);
 
 afterAll(async () => {
   await browser?.close();
   await cluster?.close();
+  await proxy?.close();
 }, 60_000);
 
 const serves = (node: ClusterNodeProcess) => fetch(`${node.url}/health`).then((r) => r.status === 200, () => false);
@@ -42,6 +53,20 @@ it('takes over when the active origin is killed: the standby starts the buses an
   await expect.poll(() => isDecoding(page), { timeout: 20_000 }).toBe(true);
   expect(await cluster.mediaClients(edge)).toBe(1);
 
+  // A studio at the crew's address, live with its camera on the active origin.
+  const studio = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
+  await studio.goto(`${proxy.url}/studio/london?token=${await cluster.tokens.mint({ role: 'studio', studioId: 'london' })}`);
+  await studio.getByRole('textbox', { name: 'Feed name' }).fill('London camera');
+  await studio.getByRole('button', { name: 'Go live' }).click();
+  await studio.getByTestId('publish-state').filter({ hasText: /Publishing · \d+ kbit\/s out/ }).waitFor({ timeout: 20_000 });
+  const cameraOn = async (node: ClusterNodeProcess) => {
+    const producer = await cluster.connectAs(node, { role: 'producer' });
+    const feed = (await producer.ok('event:get', {})).feeds.find((f) => f.label === 'London camera');
+    producer.close();
+    return feed?.kinds.sort().join('+');
+  };
+  expect(await cameraOn(active)).toBe('audio+video');
+
   const killedAt = Date.now();
   await active.kill();
   // The picture stops (the pipe from the dead origin carries nothing) ...
@@ -53,6 +78,13 @@ it('takes over when the active origin is killed: the standby starts the buses an
   console.info(`origin failover: the viewer on the edge decodes again ${Date.now() - killedAt} ms after kill -9 of the active origin`);
   expect(await cluster.mediaClients(edge)).toBe(1);
   await screenshot(page, 'cluster-origin-failover');
+
+  // The studio page's socket reconnected at the crew's address, reached the new origin, and the page
+  // published its camera and microphone there again, no click needed.
+  await expect.poll(() => cameraOn(standby), { timeout: 30_000 }).toBe('audio+video');
+  await studio.getByTestId('publish-state').filter({ hasText: /Publishing · [1-9]\d* kbit\/s out/ }).waitFor({ timeout: 20_000 });
+  await screenshot(studio, 'cluster-origin-failover-studio');
+  await studio.close();
 
   // The cluster's registry names the new origin, and the dead one is gone from it.
   const admin = await cluster.tokens.mint({ role: 'admin' });

@@ -30,9 +30,10 @@ const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk', 'iproute2', 'libnss3-tools'
 /**
  * Debian packages whose servers the cluster, storage and TURN tests start as child processes of their
  * own, in temporary directories: installing them starts no system service (withoutServiceStarts)
- * and creates no PostgreSQL cluster (preventPostgresCluster).
+ * and creates no PostgreSQL cluster (preventPostgresCluster). nginx is the crew's one address in
+ * front of an origin and its standby (test/clusterOrigin.test.ts).
  */
-const TEST_SERVER_PACKAGES = ['redis-server', 'postgresql-15', 'coturn'];
+const TEST_SERVER_PACKAGES = ['redis-server', 'postgresql-15', 'coturn', 'nginx'];
 /**
  * Debian packages `npm ci` needs to compile better-sqlite3's addon with node-gyp (its prebuilt
  * binaries come from GitHub, which is not always reachable). Developer machines tend to have them;

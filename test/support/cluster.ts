@@ -2,10 +2,11 @@
  * A cluster of node processes for tests and the bench: a real Redis and PostgreSQL (started here as
  * child processes), an origin and edges, each `server/src/main.ts` in its own process bound to its
  * own loopback address, so traffic between "hosts" crosses real sockets. Every node shares the
- * database and the access-token key.
+ * database and the signing key (ACCESS_TOKEN_KEY).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROTOCOL_VERSION, type Grant, type IngestInfo } from '@hybrid-stage/shared';
@@ -49,7 +50,9 @@ export class TestCluster {
   readonly nodes: ClusterNodeProcess[] = [];
   readonly #encoders: ChildProcess[] = [];
   readonly #clients: TestClient[] = [];
-  #tokens: AccessTokens | undefined;
+  readonly #key = randomBytes(32);
+  /** Signs invite tokens with the key every node checks. */
+  readonly tokens = new AccessTokens(this.#key);
 
   private constructor(redis: TestRedis, postgres: TestPostgres, databaseUrl: string, env: Record<string, string>) {
     this.#redis = redis;
@@ -58,7 +61,7 @@ export class TestCluster {
     this.#env = env;
   }
 
-  /** Redis, PostgreSQL, then each node in order (the first is the origin, which makes the key). */
+  /** Redis, PostgreSQL, then each node in order. */
   static async start(specs: NodeSpec[], env: Record<string, string> = {}): Promise<TestCluster> {
     const redis = await TestRedis.start();
     let postgres: TestPostgres | undefined;
@@ -77,11 +80,6 @@ export class TestCluster {
       await redis.close();
       throw error;
     }
-  }
-
-  /** Signs invite tokens with the key every node checks. */
-  get tokens(): AccessTokens {
-    return (this.#tokens ??= AccessTokens.inDataDir(this.nodes[0]!.dataDir));
   }
 
   /** The cluster's Redis, for a test that reads or writes what the nodes keep there. */
@@ -129,13 +127,11 @@ export class TestCluster {
   /** Starts one more node process and waits until it serves. */
   async addNode({ id, role, region, ip, mediaPorts, env = {}, standby = false }: NodeSpec): Promise<ClusterNodeProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), `hybrid-stage-${id}-`));
-    // Every node signs and checks invite links with the same key: the first node's.
-    if (this.nodes[0]) copyFileSync(join(this.nodes[0].dataDir, 'access-token.key'), join(dataDir, 'access-token.key'));
     const port = await freeTcpPort();
     const server = startServerProcess({
       HOST: ip, RTC_LISTEN_IP: ip, ANNOUNCED_IP: ip, PORT: String(port), RTC_PORT: String(await freePortRun(1)),
       MEDIA_PORT_RANGE: mediaPorts, DATA_DIR: dataDir,
-      REDIS_URL: this.#redis.url, DATABASE_URL: this.#databaseUrl, NODE_ID: id, NODE_ROLE: role, NODE_REGION: region,
+      REDIS_URL: this.#redis.url, DATABASE_URL: this.#databaseUrl, ACCESS_TOKEN_KEY: this.#key.toString('base64'), NODE_ID: id, NODE_ROLE: role, NODE_REGION: region,
       TEST_PATTERNS: 'false', MT_APERTIUM_LANGUAGES: 'none', EDGE_RELAY_GRACE_MS: '1500', CLIENT_GRACE_MS: '3000',
       ...(process.env.CLUSTER_LOGS && { LOG_LEVEL: 'info' }),
       ...this.#env,
