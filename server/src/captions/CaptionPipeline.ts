@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Cue, CueSource, IngestCue, IngestResult, Language } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import { AppError, NotFoundError } from '../errors';
-import { ClientRateLimits } from '../http/ClientRateLimits';
+import { ClientRateLimits } from '../limits/ClientRateLimits';
 import type { Logger } from '../logger';
 import type { CaptionStore, StoredCue } from './CaptionStore';
 import type { Translator } from './translation/Translator';

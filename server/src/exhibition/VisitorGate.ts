@@ -1,6 +1,6 @@
 import type { AccessTokens } from '../access/AccessTokens';
 import { AppError } from '../errors';
-import { ClientRateLimits } from '../http/ClientRateLimits';
+import { ClientRateLimits } from '../limits/ClientRateLimits';
 
 /** What a visitor does that costs the server a write (and, for gifts, a stand a voucher). */
 export type VisitorAction = 'comment' | 'gift' | 'visit';

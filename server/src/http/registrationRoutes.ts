@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import type { RegistrationStore } from '../registration/RegistrationStore';
 import { registrationsCsv } from '../registration/registrationsCsv';
 import { bearerGrant } from './bearer';
-import { ClientRateLimits } from './ClientRateLimits';
+import { ClientRateLimits } from '../limits/ClientRateLimits';
 import { requestAddress } from './clientAddress';
 import { parseBody, route } from './httpErrors';
 

@@ -1,4 +1,4 @@
-import { clientOf } from '../http/ClientRateLimits';
+import { clientOf } from '../limits/ClientRateLimits';
 import type { ConsumerBudget } from '../media/MediaClient';
 
 /** What one client address may hold of this node at once (settings SOCKETS_PER_ADDRESS, CONSUMERS_PER_ADDRESS). */

@@ -27,7 +27,7 @@ import { captionHandlers, captionRoom, draftRoom } from './captionHandlers';
 import { toWire } from '../captions/CaptionPipeline';
 import { mediaHandlers } from './mediaHandlers';
 import { programHandlers } from './programHandlers';
-import { RateLimiter } from './RateLimiter';
+import { RateLimiter } from '../limits/RateLimiter';
 import { EXHIBITION_ROOM, exhibitionHandlers } from './exhibitionHandlers';
 import { recordingHandlers } from './recordingHandlers';
 import type { NodeEvents } from '../cluster/NodeRequests';

@@ -4,7 +4,7 @@ import { assertMay, assertRegisteredIfAsked } from '../access/permissions';
 import { AppError, toWireError } from '../errors';
 import type { Logger } from '../logger';
 import type { Handlers } from './handlers';
-import type { RateLimiter } from './RateLimiter';
+import type { RateLimiter } from '../limits/RateLimiter';
 
 /** What one connection's requests are answered with and checked against. */
 export interface Caller {

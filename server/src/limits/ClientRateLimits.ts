@@ -1,4 +1,4 @@
-import { RateLimiter } from '../signaling/RateLimiter';
+import { RateLimiter } from './RateLimiter';
 
 /** How many clients' buckets are kept before the oldest are forgotten (bounds memory under a flood of addresses). */
 const MAX_CLIENTS = 10_000;
