@@ -1,7 +1,7 @@
 // The standby origin (issue 15): a second origin started beside the active one waits on the
 // origin lease in Redis and serves nothing; when the active origin is killed with SIGKILL, its
-// lease expires, the standby takes over (its buses, its test-pattern studios), and a viewer on an
-// edge decodes the program again by itself, from the new origin; a studio page opened at the crew's
+// lease expires, the standby takes over (its buses, its test-pattern studios, the channels' cut log
+// from PostgreSQL), and a viewer on an edge decodes the program again by itself, from the new origin; a studio page opened at the crew's
 // one address (nginx in front of both origins, docker/origin-proxy.conf) reconnects there to the new
 // origin and publishes its camera again by itself. An origin that finds another node holding its
 // lease stops, so two origins never run one event. Real Redis, PostgreSQL and nginx, each node its
@@ -67,6 +67,12 @@ it('takes over when the active origin is killed: the standby starts the buses an
   };
   expect(await cameraOn(active)).toBe('audio+video');
 
+  // A producer's take on the active origin, in the channel's cut log.
+  const producer = await cluster.connectAs(active, { role: 'producer' });
+  const moscow = (await producer.ok('event:get', {})).feeds.find((f) => f.studioId === 'moscow' && f.source === 'test-pattern')!;
+  const taken = await producer.take('main', moscow.id, 20_000);
+  producer.close();
+
   const killedAt = Date.now();
   await active.kill();
   // The picture stops (the pipe from the dead origin carries nothing) ...
@@ -85,6 +91,14 @@ it('takes over when the active origin is killed: the standby starts the buses an
   await studio.getByTestId('publish-state').filter({ hasText: /Publishing · [1-9]\d* kbit\/s out/ }).waitFor({ timeout: 20_000 });
   await screenshot(studio, 'cluster-origin-failover-studio');
   await studio.close();
+
+  // The cut log carries on on the new origin (PostgreSQL): the take made on the old one is still in
+  // it, and the version goes on rising, so the viewers that stayed on the edge take its changes.
+  const onNew = await cluster.connectAs(standby, { role: 'producer' });
+  const main = (await onNew.ok('event:get', {})).channels.find((c) => c.id === 'main')!;
+  expect(main.version).toBeGreaterThan(taken.version);
+  expect(main.cuts).toContainEqual(taken.cuts[0]);
+  onNew.close();
 
   // The cluster's registry names the new origin, and the dead one is gone from it.
   const admin = await cluster.tokens.mint({ role: 'admin' });

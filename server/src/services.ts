@@ -28,6 +28,7 @@ import { TurnCredentials } from './media/TurnCredentials';
 import { ViewerSeats } from './media/ViewerSeats';
 import { WorkerPool } from './media/WorkerPool';
 import { Database, storageTarget } from './persistence/Database';
+import { ChannelHistoryStore } from './program/ChannelHistoryStore';
 import { ChannelRegistry } from './program/ChannelRegistry';
 import { RecordingRegistry } from './recording/RecordingRegistry';
 import { RecordingStore } from './recording/RecordingStore';
@@ -201,8 +202,14 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   });
   stack.push('ingests', () => ingests.close());
 
-  const channels = await ChannelRegistry.start({ channels: setup.channels, feeds, pool, logger: logger.child({ component: 'program' }) });
+  // The cut logs carry on from the last server that ran the event (a restart, a standby taking over).
+  const history = ownsEventState ? new ChannelHistoryStore(db, logger.child({ component: 'program' })) : undefined;
+  const channels = await ChannelRegistry.start({ channels: setup.channels, feeds, pool, history: await history?.load(), logger: logger.child({ component: 'program' }) });
   stack.push('channels', () => channels.close());
+  if (history) {
+    channels.on('changed', (state) => history.save(state.id, state));
+    stack.push('cut logs', () => history.flush());
+  }
   // The demo starts with each channel on a studio's test pattern, so viewers see a picture at once.
   for (const channel of setup.channels) {
     const patternOf = (studioId: string | undefined) => feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern');

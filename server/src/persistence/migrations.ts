@@ -128,6 +128,13 @@ export const MIGRATIONS: readonly string[] = [
      role TEXT PRIMARY KEY,
      issued_before INTEGER NOT NULL
    ) STRICT;`,
+  // 7: each channel's version and cut log (JSON), so a restarted or new origin carries on with them.
+  `CREATE TABLE channel_history (
+     channel_id TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     cuts TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**
@@ -245,5 +252,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE TABLE revoked_roles (
      role TEXT PRIMARY KEY,
      issued_before BIGINT NOT NULL
+   );`,
+  // 7: each channel's version and cut log.
+  `CREATE TABLE channel_history (
+     channel_id TEXT PRIMARY KEY,
+     version INTEGER NOT NULL,
+     cuts TEXT NOT NULL,
+     updated_at BIGINT NOT NULL
    );`,
 ];

@@ -25,6 +25,8 @@ export interface ChannelRegistryOptions {
   feeds: FeedRegistry;
   /** The buses run on its ingest worker (feeds on other routers are piped there), and move to its replacement. */
   pool: WorkerPool;
+  /** Each channel's version and cut log to carry on with (stored by the last server that ran the event). */
+  history?: ReadonlyMap<string, BusHistory>;
   logger: Logger;
 }
 
@@ -65,6 +67,7 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
     this.#options = options;
     this.#router = router;
     this.#transport = transport;
+    for (const [channelId, history] of options.history ?? []) this.#remembered.set(channelId, { history });
     this.#healthTimer = setInterval(() => void this.#sendHealth(), HEALTH_INTERVAL_MS);
     // When the ingest worker is replaced the buses are rebuilt on the new one, and once the sources
     // are back (a test pattern restarts as a new feed), each channel gets back what it had on air.
