@@ -13,6 +13,7 @@ import { StandStore } from '../server/src/exhibition/StandStore';
 import { VisitLog } from '../server/src/exhibition/VisitLog';
 import { createLogger } from '../server/src/logger';
 import { Database, type Engine, type StorageTarget } from '../server/src/persistence/Database';
+import { ChannelHistoryStore } from '../server/src/program/ChannelHistoryStore';
 import { MIGRATIONS } from '../server/src/persistence/migrations';
 import { RecordingStore, type StoredRecording } from '../server/src/recording/RecordingStore';
 import { RegistrationStore } from '../server/src/registration/RegistrationStore';
@@ -331,6 +332,18 @@ describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
     expect(links.map((l) => l.id)).toEqual(['link-1']);
     expect(roles).toEqual([{ role: 'captioner', issuedBefore: new Date(now).toISOString() }]);
     await reopened.close();
+  });
+
+  it("cut logs: each channel's newest history kept, written in order, an unreadable row left out", async () => {
+    const history = new ChannelHistoryStore(db, logger);
+    const cut = (version: number, label: string) => ({ at: new Date(1_700_000_000_000 + version).toISOString(), feedId: `feed-${version}`, label, reason: 'take' as const, by: 'producer', version });
+    // Saved faster than written: the last of each channel is what is kept.
+    for (let v = 1; v <= 5; v++) history.save('main', { version: v, cuts: [cut(v, `Feed ${v}`)] });
+    history.save('b2b', { version: 2, cuts: [] });
+    await history.flush();
+    await db.db.insertInto('channel_history').values({ channel_id: 'broken', version: 1, cuts: '{not json', updated_at: 0 }).execute();
+    const loaded = await new ChannelHistoryStore(db, logger).load();
+    expect(Object.fromEntries(loaded)).toEqual({ main: { version: 5, cuts: [cut(5, 'Feed 5')] }, b2b: { version: 2, cuts: [] } });
   });
 
   it('registrations: one per email whatever its case, the first kept, even when sent twice at once', async () => {
