@@ -163,7 +163,14 @@ describe('node registry', () => {
   });
 
   it("records no session and packages no HLS on an edge, whose own buses are idle: they are the origin's work", async () => {
-    // Asked to package the main channel all the time (HLS_CHANNELS), the edge does not.
+    // Asked to package the main channel all the time (HLS_CHANNELS), the edge does not ...
+    expect(nodeB.hls.packaging).toEqual([]);
+    // ... and sends an HLS player to the origin, refusing to package on demand what it has not.
+    const source = (await (await fetch(`${nodeB.url}/api/hls/main`)).json()) as { url: string };
+    const registered = (await clusterOf(nodeB)).nodes.find((n) => n.id === 'node-a')!.url;
+    expect(source.url).toBe(`${new URL(registered).origin}/hls/main/master.m3u8`);
+    const onEdge = await fetch(`${nodeB.url}/hls/main/master.m3u8`);
+    expect([onEdge.status, ((await onEdge.json()) as { error: { code: string } }).error.code]).toEqual([421, 'ORIGIN_ONLY']);
     expect(nodeB.hls.packaging).toEqual([]);
     // The demo agenda always has a session on: the origin records it (so recordings do start on
     // this machine by now), and a moment later the edge, started just after it, still records none.

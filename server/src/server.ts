@@ -69,6 +69,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           return nodes.place(region, failed);
         },
         clustered: !!front.bus,
+        hlsOrigin: config.NODE_ROLE === 'edge' ? () => nodes?.originUrl() ?? Promise.resolve(undefined) : undefined,
         metricsToken: config.METRICS_TOKEN,
         publicUrl: () => publicUrl,
         logger: logger.child({ component: 'http' }),

@@ -84,6 +84,12 @@ export class NodeDirectory {
     return (await this.#liveNodes(this.#registry)).map((n) => n.url);
   }
 
+  /** The active origin's URL, from the same cached read; undefined while none is live (a take-over). */
+  async originUrl(): Promise<string | undefined> {
+    if (!this.#registry) return this.#self.url;
+    return (await this.#liveNodes(this.#registry)).find((n) => n.role === 'origin')?.url;
+  }
+
   #liveNodes(registry: NodeRegistry): Promise<ClusterNode[]> {
     const now = Date.now();
     if (!this.#nodes || now - this.#nodes.at > NODES_CACHE_MS) {

@@ -44,8 +44,12 @@ function withQuery(playlist: string, query: string): string {
  *   GET /hls/:channelId/subs/<language>/<n>-<digest>.vtt a WebVTT segment
  * At an event that asks viewers to register, every /hls/ URL needs the signature /api/hls gives
  * (players cannot send a token); the playlists carry it on to every URI they list.
+ *
+ * On an edge (`origin` given: the active origin's URL), /api/hls answers the origin's address,
+ * where the program is packaged (the same signature works there: every node has the same key),
+ * and /hls/ is ORIGIN_ONLY: the edge's own buses are idle.
  */
-export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess): Router {
+export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess, origin?: () => Promise<string | undefined>): Router {
   const router = Router();
   const registered = viewers === 'registered';
   const prefix = (channelId: string) => `/hls/${channelId}/`;
@@ -77,7 +81,16 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
       await viewerGrant(req, access, viewers);
       const channelId = channelOf(req);
       hls.assertChannel(channelId);
-      let url = `${prefix(channelId)}master.m3u8`;
+      let base = '';
+      if (origin) {
+        const url = await origin();
+        if (!url) {
+          res.setHeader('Retry-After', '2');
+          throw new AppError('UNAVAILABLE', 'no origin is packaging HLS this moment (one is taking over); try again');
+        }
+        base = new URL(url).origin;
+      }
+      let url = `${base}${prefix(channelId)}master.m3u8`;
       if (registered) {
         const now = Date.now();
         const expires = Math.ceil((now + SIGNED_LIFETIME_MS) / SIGNED_ROUNDING_MS) * SIGNED_ROUNDING_MS;
@@ -95,6 +108,7 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
       // Errors are not for caches to keep: the same URL works a moment later.
       res.setHeader('Cache-Control', 'no-store');
       res.setHeader('Access-Control-Allow-Origin', '*');
+      if (origin) throw new AppError('ORIGIN_ONLY', 'HLS is packaged on the origin: /api/hls gives its address');
       const channelId = channelOf(req);
       const path = (req.params as { path?: string[] }).path ?? [];
       const query = queryOf(req, channelId);
