@@ -11,6 +11,7 @@ import { CommentStore } from '../server/src/exhibition/CommentStore';
 import { GiftLedger } from '../server/src/exhibition/GiftLedger';
 import { StandStore } from '../server/src/exhibition/StandStore';
 import { VisitLog } from '../server/src/exhibition/VisitLog';
+import { IngestStore } from '../server/src/ingest/IngestStore';
 import { createLogger } from '../server/src/logger';
 import { Database, type Engine, type StorageTarget } from '../server/src/persistence/Database';
 import { ChannelHistoryStore } from '../server/src/program/ChannelHistoryStore';
@@ -344,6 +345,21 @@ describe.each(['sqlite', 'postgres'] as const)('stores on %s', (engine) => {
     await db.db.insertInto('channel_history').values({ channel_id: 'broken', version: 1, cuts: '{not json', updated_at: 0 }).execute();
     const loaded = await new ChannelHistoryStore(db, logger).load();
     expect(Object.fromEntries(loaded)).toEqual({ main: { version: 5, cuts: [cut(5, 'Feed 5')] }, b2b: { version: 2, cuts: [] } });
+  });
+
+  it('ingests: stored, updated with new ports, removed; an unreadable row left out', async () => {
+    const ingests = new IngestStore(db, logger);
+    const rtp = { id: 'ingest-1', studioId: 'london', createdAt: '2026-12-07T10:00:00.000Z', spec: { label: 'Camera 1', protocol: 'rtp' as const, source: { ip: '10.0.0.5' }, rtp: { video: { port: 41000, ssrc: 1111 }, audio: { port: 41002, ssrc: 2222 } } } };
+    const srt = { id: 'ingest-2', studioId: 'moscow', createdAt: '2026-12-07T10:01:00.000Z', spec: { label: 'OBS', protocol: 'srt' as const, srt: { port: 42000, passphrase: 'a-passphrase-of-32-characters-xx', streamId: 'hybrid-stage-0123' } } };
+    await ingests.put(rtp);
+    await ingests.put(srt);
+    const moved = { ...rtp, spec: { ...rtp.spec, rtp: { ...rtp.spec.rtp, audio: { port: 41010, ssrc: 2222 } } } };
+    await ingests.put(moved);
+    await db.db.insertInto('ingests').values({ id: 'broken', studio_id: 'london', spec: '{"label": 5}', created_at: Date.parse('2026-12-07T10:02:00.000Z') }).execute();
+    expect(await ingests.list()).toEqual([moved, srt]);
+    await ingests.remove('ingest-1');
+    await ingests.remove('broken');
+    expect(await ingests.list()).toEqual([srt]);
   });
 
   it('registrations: one per email whatever its case, the first kept, even when sent twice at once', async () => {

@@ -17,6 +17,7 @@ import { Exhibition } from './exhibition/Exhibition';
 import { VisitorGate } from './exhibition/VisitorGate';
 import { clientAddressResolver } from './http/clientAddress';
 import { IngestRegistry } from './ingest/IngestRegistry';
+import { IngestStore } from './ingest/IngestStore';
 import { OriginLease } from './cluster/OriginLease';
 import { RedisBus } from './cluster/RedisBus';
 import { liveNodeIds } from './cluster/NodeRegistry';
@@ -198,6 +199,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     listenIp: config.RTC_LISTEN_IP,
     announcedIp: config.ANNOUNCED_IP,
     srtPortRange: config.SRT_PORT_RANGE,
+    store: ownsEventState ? new IngestStore(db, logger.child({ component: 'ingest' })) : undefined,
     logger: logger.child({ component: 'ingest' }),
   });
   stack.push('ingests', () => ingests.close());
@@ -218,6 +220,9 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     if (program) await channels.take(channel.id, program.id, 'automatic');
     if (backup) channels.setBackup(channel.id, backup.id);
   }
+  // The encoders' ingests of the server before this one (a restart, a standby taking over), where
+  // the encoders keep sending.
+  await ingests.restore();
 
   const sessions = new ClientSessionKeeper<ClientSocket>(config.CLIENT_GRACE_MS);
   stack.push('client sessions', () => sessions.close());

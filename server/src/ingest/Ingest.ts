@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { DEFAULT_RTP_SOURCE_PORTS, type IngestInfo, type IngestProtocol, type IngestSource, type RtpSourceAddress } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
 import { FfmpegProcess } from './FfmpegProcess';
+import type { IngestRecord, IngestSpec } from './IngestStore';
 import { ffmpegRtpOutputs, opusEncoderOptions, RtpEndpoint, vp8EncoderOptions, type RtpSource } from './RtpEndpoint';
 import { AppError } from '../errors';
 import type { Logger } from '../logger';
@@ -31,6 +32,8 @@ export interface IngestOptions {
   srtPort?: number;
   /** For RTP: where the encoder sends from (required: no first-sender lock from outside). */
   source?: IngestSource;
+  /** An ingest opened before (by a server that stopped or died), opened again as it was. */
+  restore?: IngestRecord;
   logger: Logger;
 }
 
@@ -42,8 +45,8 @@ export interface IngestOptions {
  *   that encodes; the program bus downstream forwards packets as they are.
  */
 export class Ingest {
-  readonly id = randomUUID();
-  readonly createdAt = new Date().toISOString();
+  readonly id: string;
+  readonly createdAt: string;
   readonly #options: IngestOptions;
   readonly #endpoint: RtpEndpoint;
   readonly #relay: FfmpegProcess | undefined;
@@ -56,6 +59,8 @@ export class Ingest {
   #closed = false;
 
   private constructor(options: IngestOptions, endpoint: RtpEndpoint, relay?: FfmpegProcess, srt?: { passphrase: string; streamId: string }) {
+    this.id = options.restore?.id ?? randomUUID();
+    this.createdAt = options.restore?.createdAt ?? new Date().toISOString();
     this.#options = options;
     this.#endpoint = endpoint;
     this.#relay = relay;
@@ -65,15 +70,20 @@ export class Ingest {
 
   /** Opens the endpoint (and for SRT starts the relay). */
   static async open(options: IngestOptions): Promise<Ingest> {
-    const { protocol, feed, router, listenIp, announcedIp, srtPort, logger } = options;
+    const { protocol, feed, router, listenIp, announcedIp, srtPort, restore, logger } = options;
     if (protocol === 'rtp') {
       if (!options.source) throw new AppError('INVALID_REQUEST', "an RTP ingest needs the encoder's address (source.ip)");
-      return new Ingest(options, await RtpEndpoint.open({ feed, router, listenIp, announcedIp, followsWorker: true, source: rtpSource(options.source) }));
+      const keep = restore?.spec.rtp;
+      return new Ingest(options, await RtpEndpoint.open({ feed, router, listenIp, announcedIp, followsWorker: true, source: rtpSource(options.source), keep }));
     }
     const endpoint = await RtpEndpoint.open({ feed, router, listenIp: '127.0.0.1', followsWorker: true });
     const out = ffmpegRtpOutputs(endpoint.targets);
-    // 32 URL-safe characters (SRT takes 10 to 79): 192 random bits.
-    const srt = { passphrase: randomBytes(24).toString('base64url'), streamId: `hybrid-stage-${randomBytes(8).toString('hex')}` };
+    // 32 URL-safe characters (SRT takes 10 to 79): 192 random bits. An ingest opened again keeps its
+    // own, which its encoder holds.
+    const kept = restore?.spec.srt;
+    const srt = kept
+      ? { passphrase: kept.passphrase, streamId: kept.streamId }
+      : { passphrase: randomBytes(24).toString('base64url'), streamId: `hybrid-stage-${randomBytes(8).toString('hex')}` };
     const relay = new FfmpegProcess({
       args: [
         // Told the container (MPEG-TS, what SRT encoders send) rather than guessing it from the
@@ -140,6 +150,18 @@ export class Ingest {
   /** The port an SRT ingest listens on. */
   get srtPort(): number | undefined {
     return this.#options.srtPort;
+  }
+
+  /** What is kept of it to open it again after a restart or on a new origin (ports, SSRCs, secret). */
+  record(): IngestRecord {
+    const { protocol, feed, source, srtPort } = this.#options;
+    const keep = ({ port, ssrc }: { port: number; ssrc: number }) => ({ port, ssrc });
+    const targets = this.#endpoint.targets;
+    const spec: IngestSpec =
+      protocol === 'srt' && this.#srt && srtPort
+        ? { label: feed.label, protocol, srt: { port: srtPort, ...this.#srt } }
+        : { label: feed.label, protocol, ...(source ? { source } : {}), rtp: { video: keep(targets.video), audio: keep(targets.audio) } };
+    return { id: this.id, studioId: feed.studioId, createdAt: this.createdAt, spec };
   }
 
   /**

@@ -48,7 +48,15 @@ export interface RtpEndpointOptions {
    * starts itself (test patterns, the SRT relay): from outside, anyone's first packet would win.
    */
   source?: RtpSource;
+  /**
+   * The ports and SSRCs of an endpoint opened before (by a server that stopped or died), kept so
+   * its encoder, which keeps sending, is back without a change; a port taken meanwhile is replaced.
+   */
+  keep?: Record<MediaKind, KeptTarget>;
 }
+
+/** What an encoder sends to, of one kind: kept when an endpoint opens again. */
+export type KeptTarget = Pick<RtpTarget, 'port' | 'ssrc'>;
 
 /**
  * Two PlainTransports that receive VP8 and Opus RTP (RFC 3550) from an encoder such as ffmpeg, and
@@ -75,7 +83,7 @@ export class RtpEndpoint {
     }
     const endpoint = new RtpEndpoint(options);
     try {
-      for (const kind of ['video', 'audio'] as const) await endpoint.#openTrack(kind, options);
+      for (const kind of ['video', 'audio'] as const) await endpoint.#openTrackKeeping(kind, options, options.keep?.[kind]);
     } catch (error) {
       endpoint.close();
       throw error;
@@ -103,15 +111,7 @@ export class RtpEndpoint {
     this.#transports = [];
     const before = { ...this.#targets };
     const options = { ...this.#options, router };
-    for (const kind of ['video', 'audio'] as const) {
-      const previous = before[kind];
-      try {
-        await this.#openTrack(kind, options, previous);
-      } catch (error) {
-        if (!previous || this.#closed || router.closed) throw error;
-        await this.#openTrack(kind, options, { ...previous, port: 0 });
-      }
-    }
+    for (const kind of ['video', 'audio'] as const) await this.#openTrackKeeping(kind, options, before[kind]);
   }
 
   /** Closes the transports and the feed. Safe to call twice. */
@@ -122,8 +122,18 @@ export class RtpEndpoint {
     this.#feed.close();
   }
 
+  /** {@link #openTrack} on `previous`'s port, or on a free one when that port is taken (same SSRC). */
+  async #openTrackKeeping(kind: MediaKind, options: RtpEndpointOptions, previous: KeptTarget | undefined): Promise<void> {
+    try {
+      await this.#openTrack(kind, options, previous);
+    } catch (error) {
+      if (!previous || this.#closed || options.router.closed) throw error;
+      await this.#openTrack(kind, options, { ...previous, port: 0 });
+    }
+  }
+
   /** `previous`: the port and SSRC to keep (port 0: any free one). */
-  async #openTrack(kind: MediaKind, { router, listenIp, announcedIp, followsWorker, source }: RtpEndpointOptions, previous?: RtpTarget): Promise<void> {
+  async #openTrack(kind: MediaKind, { router, listenIp, announcedIp, followsWorker, source }: RtpEndpointOptions, previous?: KeptTarget): Promise<void> {
     const transport = await router.createPlainTransport({
       listenIp: { ip: listenIp, announcedIp },
       ...(previous?.port ? { port: previous.port } : {}),

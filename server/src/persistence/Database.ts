@@ -74,6 +74,7 @@ export interface Tables {
   };
   revoked_links: { jti: string; role: string; scope: string; expires_at: number; revoked_at: number };
   channel_history: { channel_id: string; version: number; cuts: string; updated_at: number };
+  ingests: { id: string; studio_id: string; spec: string; created_at: number };
   revoked_roles: { role: string; issued_before: number };
 }
 

@@ -135,6 +135,14 @@ export const MIGRATIONS: readonly string[] = [
      cuts TEXT NOT NULL,
      updated_at INTEGER NOT NULL
    ) STRICT;`,
+  // 8: the encoders' ingests (what an encoder sends to: ports, SSRCs, SRT secret; JSON), so a
+  // restarted or new origin opens them again where the encoders keep sending.
+  `CREATE TABLE ingests (
+     id TEXT PRIMARY KEY,
+     studio_id TEXT NOT NULL,
+     spec TEXT NOT NULL,
+     created_at INTEGER NOT NULL
+   ) STRICT;`,
 ];
 
 /**
@@ -259,5 +267,12 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      version INTEGER NOT NULL,
      cuts TEXT NOT NULL,
      updated_at BIGINT NOT NULL
+   );`,
+  // 8: the encoders' ingests.
+  `CREATE TABLE ingests (
+     id TEXT PRIMARY KEY,
+     studio_id TEXT NOT NULL,
+     spec TEXT NOT NULL,
+     created_at BIGINT NOT NULL
    );`,
 ];
