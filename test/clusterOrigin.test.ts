@@ -1,7 +1,9 @@
 // The standby origin (issue 15): a second origin started beside the active one waits on the
 // origin lease in Redis and serves nothing; when the active origin is killed with SIGKILL, its
 // lease expires, the standby takes over (its buses, its test-pattern studios, the channels' cut log
-// from PostgreSQL), and a viewer on an edge decodes the program again by itself, from the new origin; a studio page opened at the crew's
+// and the encoders' ingests from PostgreSQL), and a viewer on an edge decodes the program again by
+// itself, from the new origin; an encoder that keeps sending to the same address and ports is on
+// air again; a studio page opened at the crew's
 // one address (nginx in front of both origins, docker/origin-proxy.conf) reconnects there to the new
 // origin and publishes its camera again by itself. An origin that finds another node holding its
 // lease stops, so two origins never run one event. Real Redis, PostgreSQL and nginx, each node its
@@ -20,8 +22,14 @@ let browser: Browser;
 
 /** Where the crew reach the origin, whichever of the two serves: nginx, and both origins' PUBLIC_URL. */
 const crew = { ip: '127.0.0.6', port: 0 };
+/**
+ * Where encoders and browsers send media to the origin, whichever of the two serves: an address
+ * that moves to the standby with the lease (a floating IP; here a loopback address that the killed
+ * origin leaves free), both origins' ANNOUNCED_IP and RTC_LISTEN_IP.
+ */
+const floating = '127.0.0.7';
 // Both origins run the demo's test-pattern studios, so each has a program of its own on air.
-const origins = { env: { TEST_PATTERNS: 'true', PUBLIC_URL: '' } };
+const origins = { env: { TEST_PATTERNS: 'true', PUBLIC_URL: '', ANNOUNCED_IP: floating, RTC_LISTEN_IP: floating } };
 
 beforeAll(async () => {
   crew.port = await freeTcpPort();
@@ -67,6 +75,12 @@ it('takes over when the active origin is killed: the standby starts the buses an
   };
   expect(await cameraOn(active)).toBe('audio+video');
 
+  // An encoder sending RTP into an ingest of the active origin, at the floating address.
+  const encoderStudio = await cluster.connectAs(active, { role: 'studio', studioId: 'london' });
+  await cluster.colourFeed(encoderStudio, 'red');
+  const [ingest] = await encoderStudio.ok('ingest:list', { studioId: 'london' });
+  encoderStudio.close();
+
   // A producer's take on the active origin, in the channel's cut log.
   const producer = await cluster.connectAs(active, { role: 'producer' });
   const moscow = (await producer.ok('event:get', {})).feeds.find((f) => f.studioId === 'moscow' && f.source === 'test-pattern')!;
@@ -98,6 +112,12 @@ it('takes over when the active origin is killed: the standby starts the buses an
   const main = (await onNew.ok('event:get', {})).channels.find((c) => c.id === 'main')!;
   expect(main.version).toBeGreaterThan(taken.version);
   expect(main.cuts).toContainEqual(taken.cuts[0]);
+
+  // The new origin opened the encoder's ingest again (stored in PostgreSQL) on the same ports and
+  // SSRCs at the same address: the encoder, which never stopped sending, is taken on air there.
+  const reopened = (await onNew.ok('ingest:list', { studioId: 'london' })).find((i) => i.id === ingest!.id)!;
+  for (const kind of ['video', 'audio'] as const) expect(reopened.rtp![kind]).toMatchObject({ ip: floating, port: ingest!.rtp![kind].port, ssrc: ingest!.rtp![kind].ssrc });
+  await onNew.take('main', reopened.feedId, 20_000);
   onNew.close();
 
   // The cluster's registry names the new origin, and the dead one is gone from it.
