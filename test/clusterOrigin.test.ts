@@ -1,13 +1,12 @@
 // The standby origin (issue 15): a second origin started beside the active one waits on the
-// origin lease in Redis and serves nothing; when the active origin is killed with SIGKILL, its
-// lease expires, the standby takes over (its buses, its test-pattern studios, the channels' cut log
-// and the encoders' ingests from PostgreSQL), and a viewer on an edge decodes the program again by
-// itself, from the new origin; an encoder that keeps sending to the same address and ports is on
-// air again; a studio page opened at the crew's
-// one address (nginx in front of both origins, docker/origin-proxy.conf) reconnects there to the new
-// origin and publishes its camera again by itself. An origin that finds another node holding its
-// lease stops, so two origins never run one event. Real Redis, PostgreSQL and nginx, each node its
-// own process on its own loopback address.
+// origin lease in Redis and serves nothing. When the active origin is killed with SIGKILL, its
+// lease expires and the standby takes over: its buses and test-pattern studios, the channels' cut
+// log and the encoders' ingests from PostgreSQL. A viewer on an edge decodes the program again by
+// itself; an encoder that keeps sending to the same address and ports is on air again; a studio
+// page opened at the crew's one address (nginx in front of both origins, docker/origin-proxy.conf)
+// reconnects there to the new origin and publishes its camera again by itself. An origin that
+// finds another node holding its lease stops, so two origins never run one event. Real Redis,
+// PostgreSQL and nginx, each node its own process on its own loopback address.
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
