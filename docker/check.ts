@@ -14,10 +14,11 @@
  *   6. DATA_DIR survives a restart: a stand comment posted before `docker stop` (which must end in a
  *      drain, exit code 0, not a SIGKILL after 10 s) is read back after `docker start`
  *   7. docker/compose.yaml brings the single node up with the same image, and the channel plays there
- *   8. docker/cluster.yaml brings up Redis and PostgreSQL (built from Debian's packages), an origin,
- *      a standby and two edges: the cluster lists its nodes, a viewer who opens the origin's URL is
- *      placed on an edge and plays there, and after `docker kill` of the active origin the standby
- *      takes over and the same viewer plays again by itself
+ *   8. docker/cluster.yaml brings up Redis, PostgreSQL and nginx (built from Debian's packages), an
+ *      origin and its standby behind nginx (the crew address), and two edges: the registry lists
+ *      the active origin and the edges, a viewer who opens the crew address is placed on an edge and
+ *      plays there, and after `docker kill` of the active origin the standby takes over behind the
+ *      same address and the same viewer plays again by itself
  *   9. with --setup-test: `setup --for test` and a unit and an integration test file run in a
  *      container of the build stage (a minimal Debian plus Node 20), not only on developer machines
  *
@@ -443,6 +444,7 @@ async function checkCompose() {
 
 const CLUSTER_NODES = ['origin', 'standby', 'edge-1', 'edge-2'] as const;
 type ClusterNode = (typeof CLUSTER_NODES)[number];
+type Origin = 'origin' | 'standby';
 
 /** Media clients on a node's workers, from its /metrics. */
 async function mediaClients(url: string): Promise<number> {
@@ -453,9 +455,9 @@ async function mediaClients(url: string): Promise<number> {
 async function checkCluster(baseImage: string) {
   const [cmd, ...pre] = await composeCommand();
   const project = `hybrid-stage-check-cluster-${run_id}`;
-  const http = Object.fromEntries(await Promise.all(CLUSTER_NODES.map(async (n) => [n, await freeTcpPort()] as const))) as Record<ClusterNode, number>;
+  const http = { crew: await freeTcpPort(), 'edge-1': await freeTcpPort(), 'edge-2': await freeTcpPort() };
+  const url = (at: keyof typeof http) => `http://127.0.0.1:${http[at]}`;
   const rtc = await freePortRun(CLUSTER_NODES.length);
-  const url = (node: ClusterNode) => `http://127.0.0.1:${http[node]}`;
   const accessTokenKey = randomBytes(32).toString('base64');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -465,70 +467,68 @@ async function checkCluster(baseImage: string) {
     ANNOUNCED_IP: '127.0.0.1',
     POSTGRES_PASSWORD: randomBytes(16).toString('hex'),
     ACCESS_TOKEN_KEY: accessTokenKey,
+    CREW_HTTP_PORT: String(http.crew),
+    EDGE1_HTTP_PORT: String(http['edge-1']),
+    EDGE2_HTTP_PORT: String(http['edge-2']),
   };
-  for (const [i, node] of CLUSTER_NODES.entries()) {
-    const prefix = node.replace('-', '').toUpperCase();
-    env[`${prefix}_HTTP_PORT`] = String(http[node]);
-    env[`${prefix}_RTC_PORT`] = String(rtc + i);
-  }
+  for (const [i, node] of CLUSTER_NODES.entries()) env[`${node.replace('-', '').toUpperCase()}_RTC_PORT`] = String(rtc + i);
   const compose = (args: string[], options: Parameters<typeof sh>[2] = {}) =>
     sh(cmd!, [...pre, '-f', 'docker/cluster.yaml', '-p', project, ...args], { ...options, env: { ...env, ...options.env } });
   const containerOf = async (service: string) => (await compose(['ps', '-q', service])).stdout.trim();
+  // An admin link signed with the cluster's key, made here: every node takes it.
+  const admin = await new AccessTokens(Buffer.from(accessTokenKey, 'base64')).mint({ role: 'admin' }, '1h');
+  /** The live nodes, as `id role`, read through the crew address. */
+  const registry = async () => {
+    const { status, body } = await httpJson(`${url('crew')}/api/cluster`, { headers: { authorization: `Bearer ${admin}` } });
+    if (status !== 200) throw new Error(`GET /api/cluster answered ${status}`);
+    return (body as { nodes: Array<{ id: string; role: string }> }).nodes.map((n) => `${n.id} ${n.role}`).sort();
+  };
+  const activeOrigin = (nodes: string[]): Origin | undefined => (nodes.includes('origin origin') ? 'origin' : nodes.includes('standby origin') ? 'standby' : undefined);
   cleanups.push({ what: `compose project ${project} (containers, network, volumes)`, run: () => compose(['down', '-v', '--remove-orphans', '-t', '10']) });
   const browser = await launchBrowser();
-  cleanups.push({ what: 'the cluster check\'s Chromium', run: () => browser.close() });
+  cleanups.push({ what: "the cluster check's Chromium", run: () => browser.close() });
   try {
-    await step(`build Redis 7 and PostgreSQL 15 from Debian's packages on ${baseImage} (docker/cluster-services.Dockerfile)`, () =>
-      compose(['build', 'redis', 'postgres'], { env: { DOCKER_BUILDKIT: '0' }, echo: (l) => /^Step \d+\/\d+ :|^Successfully tagged/.test(l), timeoutMs: 1_200_000 }),
+    await step(`build Redis 7, PostgreSQL 15 and nginx from Debian's packages on ${baseImage} (docker/cluster-services.Dockerfile)`, () =>
+      compose(['build', 'redis', 'postgres', 'origin-proxy'], { echo: (l) => /^Step \d+\/\d+ :|^Successfully tagged/.test(l), timeoutMs: 1_200_000 }),
     );
-    let active: ClusterNode = 'origin';
-    let standby: ClusterNode = 'standby';
-    await step(`${[cmd, ...pre].join(' ')} -f docker/cluster.yaml up -d: Redis, PostgreSQL, origin :${http.origin}, standby :${http.standby}, edges :${http['edge-1']} and :${http['edge-2']}`, async () => {
+    let active: Origin = 'origin';
+    await step(`${[cmd, ...pre].join(' ')} -f docker/cluster.yaml up -d: Redis, PostgreSQL, two origins behind the crew address :${http.crew}, edges :${http['edge-1']} and :${http['edge-2']}`, async () => {
       await compose(['up', '-d', '--no-build']);
-      // Both origins race for the lease: the one that answers /health holds it.
-      active = await waitFor('an origin to answer /health', 240_000, async () => {
-        for (const node of ['origin', 'standby'] as const) if ((await httpJson(`${url(node)}/health`).catch(() => ({ status: 0 }))).status === 200) return node;
-        return undefined;
-      });
-      standby = active === 'origin' ? 'standby' : 'origin';
-      log(`${active} holds the origin lease and answers /health`);
       for (const edge of ['edge-1', 'edge-2'] as const) await waitHealthy(url(edge), await containerOf(edge));
-      const waiting = await waitFor(`${standby} to log that it waits as the standby`, 60_000, async () => {
+      await waitHealthy(url('crew'));
+      // Both origins race for the lease; the registry names the winner, and the other waits.
+      const nodes = await waitFor('an origin and both edges in the registry', 60_000, async () => {
+        const listed = await registry();
+        return listed.length === 3 && activeOrigin(listed) && listed.includes('edge-1 edge') && listed.includes('edge-2 edge') ? listed : undefined;
+      });
+      active = activeOrigin(nodes)!;
+      log(`GET /api/cluster through the crew address (an admin link signed with ACCESS_TOKEN_KEY): ${nodes.join(', ')}`);
+      const standby = active === 'origin' ? 'standby' : 'origin';
+      await waitFor(`${standby} to log that it waits as the standby`, 60_000, async () => {
         const { stdout, stderr } = await docker(['logs', await containerOf(standby)]);
         return /standby origin: waiting/.test(stdout + stderr) ? true : undefined;
       });
-      if (waiting) log(`${standby} waits as the standby origin (its log says so)`);
-    });
-    await step('GET /api/cluster (an admin link signed with the cluster\'s ACCESS_TOKEN_KEY) lists the origin and both edges', async () => {
-      const admin = await new AccessTokens(Buffer.from(accessTokenKey, 'base64')).mint({ role: 'admin' }, '1h');
-      const listed = await waitFor('three live nodes in the registry', 30_000, async () => {
-        const { status, body } = await httpJson(`${url('edge-2')}/api/cluster`, { headers: { authorization: `Bearer ${admin}` } });
-        if (status !== 200) throw new Error(`GET /api/cluster answered ${status}`);
-        const nodes = (body as { nodes: Array<{ id: string; role: string }> }).nodes;
-        return nodes.length === 3 ? nodes : undefined;
-      });
-      log(`live nodes: ${listed.map((n) => `${n.id} (${n.role})`).join(', ')}`);
-      const roles = Object.fromEntries(listed.map((n) => [n.id, n.role]));
-      if (roles[active] !== 'origin' || roles['edge-1'] !== 'edge' || roles['edge-2'] !== 'edge') throw new Error(`unexpected registry: ${JSON.stringify(roles)}`);
+      log(`${standby} waits as the standby origin (its log says so)`);
     });
     const page = await browser.newPage({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
     let edge: 'edge-1' | 'edge-2' = 'edge-1';
-    await step(`Chromium opens the active origin's ${url(active)}/channel/main, is placed on an edge and plays the program from it`, async () => {
-      await page.goto(`${url(active)}/channel/main`, { timeout: 120_000 });
+    await step(`Chromium opens ${url('crew')}/channel/main, is placed on an edge and plays the program from it`, async () => {
+      await page.goto(`${url('crew')}/channel/main`, { timeout: 120_000 });
       const played = await playsFrames(page);
       const clients = { 'edge-1': await mediaClients(url('edge-1')), 'edge-2': await mediaClients(url('edge-2')) };
       const on = (Object.keys(clients) as Array<keyof typeof clients>).filter((e) => clients[e] > 0);
-      if (on.length !== 1 || (await mediaClients(url(active))) !== 0) throw new Error(`the viewer's media is not on exactly one edge: ${JSON.stringify(clients)}`);
+      if (on.length !== 1) throw new Error(`the viewer's media is not on exactly one edge: ${JSON.stringify(clients)}`);
       edge = on[0]!;
       log(`placed on ${edge}: ${played.frames} frames decoded, ${played.width}x${played.height} (screenshot ${await screenshot(page, 'docker-check-cluster')})`);
     });
-    await step(`docker kill ${active} (SIGKILL): the standby takes over and the viewer on ${edge} plays again by itself`, async () => {
+    await step(`docker kill ${active} (SIGKILL): the standby takes over behind the same crew address, and the viewer on ${edge} plays again by itself`, async () => {
       const killed = Date.now();
       await docker(['kill', await containerOf(active)]);
-      await waitFor(`${standby} to answer /health as the new origin`, 60_000, async () => ((await httpJson(`${url(standby)}/health`)).status === 200 ? true : undefined));
-      log(`${standby} answers /health ${elapsed(killed)} after the kill`);
+      const next = active === 'origin' ? 'standby' : 'origin';
+      await waitFor(`${next} to be the origin in the registry`, 60_000, async () => (activeOrigin(await registry()) === next ? true : undefined));
+      log(`${next} is the origin, read through the crew address ${elapsed(killed)} after the kill`);
       // Frames advancing again (the page may have a new video track, counted from zero).
-      const again = await waitFor('the viewer to decode the new origin\'s program', 90_000, async () => {
+      const again = await waitFor("the viewer to decode the new origin's program", 90_000, async () => {
         const before = await videoProgress(page, '[data-testid="player"]');
         await new Promise((r) => setTimeout(r, 1000));
         const now = await videoProgress(page, '[data-testid="player"]');

@@ -1,9 +1,11 @@
-# Redis 7 and PostgreSQL 15 for docker/cluster.yaml, from Debian bookworm's own packages: the same
-# versions the tests start (test/support/redis.ts, postgres.ts), and no registry but Debian's mirror
-# needed, so the cluster comes up where Docker Hub cannot be reached. One stage per service:
+# Redis 7, PostgreSQL 15 and nginx for docker/cluster.yaml, from Debian bookworm's own packages: the
+# same versions the tests start (test/support/redis.ts, postgres.ts, originProxy.ts), and no
+# registry but Debian's mirror needed, so the cluster comes up where Docker Hub cannot be reached.
+# One stage per service:
 #
 #   docker build -f docker/cluster-services.Dockerfile --target redis docker/
 #   docker build -f docker/cluster-services.Dockerfile --target postgres docker/
+#   docker build -f docker/cluster-services.Dockerfile --target origin-proxy docker/
 ARG BASE_IMAGE=debian:bookworm-slim
 
 FROM ${BASE_IMAGE} AS redis
@@ -36,3 +38,13 @@ EXPOSE 5432
 HEALTHCHECK --interval=5s --timeout=5s --retries=10 CMD ["/usr/lib/postgresql/15/bin/pg_isready", "-h", "127.0.0.1", "-U", "hybrid_stage", "-d", "hybrid_stage"]
 STOPSIGNAL SIGINT
 ENTRYPOINT ["sh", "/usr/local/bin/postgres-entrypoint.sh"]
+
+FROM ${BASE_IMAGE} AS origin-proxy
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nginx \
+ && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/default
+COPY origin-proxy.conf /etc/nginx/conf.d/origin-proxy.conf
+EXPOSE 3000
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
