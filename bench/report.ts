@@ -37,6 +37,8 @@ export const FIGURE_KEYS = [
   'hls.glassToGlassMs',
   'hls.captionOffsetMs',
   'hls.packagerCpuPerChannel',
+  'hls.originRequestsPerSegment',
+  'hls.directRequestsPerSegment',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

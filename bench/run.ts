@@ -9,6 +9,7 @@ import { measureClusterFailover } from './clusterFailover';
 import { measureClusterCaptions } from './clusterCaptions';
 import { measureFanout } from './fanout';
 import { measureHls } from './hls';
+import { measureHlsCache } from './hlsCache';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
 import { progress, writeReport, type Figure, type FigureKey } from './report';
@@ -26,6 +27,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   clusterFailover: { run: measureClusterFailover, figures: ['cluster.edgeFailoverMs', 'cluster.edgeJoinMs', 'cluster.originFailoverMs'] },
   clusterCaptions: { run: measureClusterCaptions, figures: ['cluster.captionsP99Ms', 'cluster.captionsOriginP99Ms'] },
   hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.captionOffsetMs', 'hls.packagerCpuPerChannel'] },
+  hlsCache: { run: measureHlsCache, figures: ['hls.originRequestsPerSegment', 'hls.directRequestsPerSegment'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');

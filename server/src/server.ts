@@ -59,6 +59,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           storedCues: () => services.captions.storedCues(),
           sockets: () => io.engine.clientsCount,
           heldSessions: () => services.sessions.held,
+          hlsSegmentsServed: () => services.hls.segmentsServed,
         },
         clientDir: config.CLIENT_DIR,
         registrationsPerMinute: config.REGISTRATIONS_PER_MINUTE,

@@ -1,7 +1,8 @@
-// The crew's one address in front of an origin and its standby, as docker/cluster.yaml runs it:
-// Debian's nginx (installed by `setup --for test`) with docker/origin-proxy.conf, the compose
-// service names replaced by the two origins' addresses, as a child process in a temporary directory
-// (one process, no workers, so setpriv's pdeathsig leaves nothing behind), stopped and removed after.
+// The crew's one address in front of an origin and its standby, as docker/cluster.yaml runs it, and
+// the HLS cache: Debian's nginx (installed by `setup --for test`) with docker/origin-proxy.conf, the
+// compose service names replaced by the two origins' addresses and the cache put in a temporary
+// directory, as a child process (one process, no workers, so setpriv's pdeathsig leaves nothing
+// behind; nor a cache manager, which a test does not need), stopped and removed after.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,7 +27,13 @@ export class TestOriginProxy {
     const dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-nginx-'));
     const server = (name: string, url: string) => [`server ${name}:3000 `, `server ${new URL(url).host} `] as const;
     let site = readFileSync(CONF, 'utf8');
-    for (const [from, to] of [server('origin', origin), server('standby', standby), ['listen 3000;', `listen ${ip}:${port};`] as const]) {
+    const replaced = [
+      server('origin', origin),
+      server('standby', standby),
+      ['listen 3000;', `listen ${ip}:${port};`],
+      ['/var/lib/nginx/hls-cache', join(dir, 'hls-cache')],
+    ] as const;
+    for (const [from, to] of replaced) {
       if (!site.includes(from)) throw new Error(`docker/origin-proxy.conf has no "${from}" to replace`);
       site = site.replace(from, to);
     }

@@ -60,6 +60,7 @@ export class HlsRegistry {
   readonly #packaging = new Map<string, Packaging>();
   readonly #subtitles = new Map<string, SubtitleSegments>();
   readonly #lastPull = new Map<string, number>();
+  #segmentsServed = 0;
   readonly #sweep: NodeJS.Timeout;
   #closed = false;
 
@@ -137,6 +138,16 @@ export class HlsRegistry {
   /** A pull of a segment: keeps an on-demand packager running without waiting for anything. */
   touch(channelId: string): void {
     if (this.#packaging.has(channelId)) this.#lastPull.set(channelId, Date.now());
+  }
+
+  /** Video and audio segments served so far: behind a cache, about one per segment (`/metrics`). */
+  get segmentsServed(): number {
+    return this.#segmentsServed;
+  }
+
+  /** Counts a segment served. */
+  countSegmentServed(): void {
+    this.#segmentsServed++;
   }
 
   /** Stops every packager. Safe to call twice. */

@@ -165,6 +165,7 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
         res.setHeader('Cache-Control', 'no-store');
         throw error;
       });
+      hls.countSegmentServed();
       return;
     }
     throw new NotFoundError('HLS file', path.join('/'));

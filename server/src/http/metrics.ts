@@ -14,6 +14,8 @@ export interface MetricsSources {
   sockets: () => number;
   /** Clients whose connection dropped, their media held for the grace period. */
   heldSessions: () => number;
+  /** HLS video and audio segments served. */
+  hlsSegmentsServed: () => number;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface MetricsSources {
 export class ServerMetrics {
   readonly registry = new Registry();
 
-  constructor({ pool, feeds, channels, storedCues, sockets, heldSessions }: MetricsSources) {
+  constructor({ pool, feeds, channels, storedCues, sockets, heldSessions, hlsSegmentsServed }: MetricsSources) {
     const registers = [this.registry];
     const alive = (w: MediaWorker) => !w.worker.died && !w.worker.closed;
     const perWorker = (name: string, help: string, value: (w: MediaWorker) => number) =>
@@ -97,6 +99,15 @@ export class ServerMetrics {
         const stored = await storedCues();
         this.reset();
         this.inc(stored);
+      },
+    });
+    new Counter({
+      name: 'hybrid_stage_hls_segments_served_total',
+      help: 'HLS video and audio segments served by this node (behind a cache, about one per segment).',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(hlsSegmentsServed());
       },
     });
     single('hybrid_stage_sockets', 'Connected socket.io clients.', sockets);

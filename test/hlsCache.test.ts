@@ -1,0 +1,53 @@
+// HLS behind the cache the cluster's crew address puts in front of the origin (nginx with
+// docker/origin-proxy.conf): however many players ask for a segment at once, the origin serves it
+// once, and every player gets the same bytes; an error is never kept.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { TestOriginProxy } from './support/originProxy';
+import { freeTcpPort } from './support/ports';
+import { startTestServer, type TestServer } from './support/server';
+
+let server: TestServer;
+let proxy: TestOriginProxy;
+
+beforeAll(async () => {
+  server = await startTestServer({ WORKERS: '1', HLS_CHANNELS: 'main' });
+  proxy = await TestOriginProxy.start({ ip: '127.0.0.1', port: await freeTcpPort(), origin: server.url, standby: server.url });
+});
+
+afterAll(async () => {
+  await proxy?.close();
+  await server?.close();
+});
+
+const urisOf = (playlist: string) => playlist.split('\n').filter((l) => l && !l.startsWith('#'));
+
+it('serves each segment from the origin once, whatever the number of players asking at once', async () => {
+  let variant = '';
+  await expect
+    .poll(async () => (variant = urisOf(await (await fetch(`${proxy.url}/hls/main/master.m3u8`)).text())[0] ?? ''), { timeout: 30_000, interval: 1000 })
+    .toMatch(/index\.m3u8$/);
+  let newest = '';
+  await expect.poll(async () => (newest = urisOf(await (await fetch(`${proxy.url}/hls/main/${variant}`)).text()).at(-1) ?? ''), { timeout: 20_000, interval: 500 }).toMatch(/\.ts$/);
+  const path = `${proxy.url}/hls/main/${variant.replace(/index\.m3u8$/, '')}${newest}`;
+
+  const before = server.hls.segmentsServed;
+  const answers = await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      const response = await fetch(path);
+      return { status: response.status, cache: response.headers.get('x-cache-status'), bytes: Buffer.from(await response.arrayBuffer()) };
+    }),
+  );
+  expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+  // One went to the origin; the others waited for it (the cache lock) and got its copy.
+  expect(server.hls.segmentsServed - before).toBe(1);
+  expect(answers.filter((a) => a.cache === 'MISS')).toHaveLength(1);
+  for (const a of answers) expect(a.bytes.equals(answers[0]!.bytes)).toBe(true);
+  expect(answers[0]!.bytes.length).toBeGreaterThan(1000);
+
+  // A segment that does not exist (yet) is not kept: the origin is asked each time.
+  const missing = `${proxy.url}/hls/main/${variant.replace(/index\.m3u8$/, '')}${newest.replace(/-(\d+)\.ts$/, (_, n: string) => `-${Number(n) + 1000}.ts`)}`;
+  for (let i = 0; i < 2; i++) {
+    const response = await fetch(missing);
+    expect([response.status, response.headers.get('x-cache-status')]).toEqual([404, 'MISS']);
+  }
+});
