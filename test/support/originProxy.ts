@@ -45,7 +45,8 @@ export class TestOriginProxy {
         'master_process off;',
         `pid ${join(dir, 'nginx.pid')};`,
         `error_log ${join(dir, 'error.log')} warn;`,
-        'events { worker_connections 256; }',
+        // Players and their upstream requests: a bench pulls with 200 at once.
+        'events { worker_connections 2048; }',
         `http { access_log off; include ${join(dir, 'origin-proxy.conf')}; }`,
         '',
       ].join('\n'),
