@@ -1,9 +1,10 @@
 // RTP and SRT ingest with Debian's ffmpeg as the encoder, running the exact command the studio
 // page shows: the feed arrives, is healthy, and a producer can put it on air.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { IngestInfo } from '@hybrid-stage/shared';
+import { runShownCommand } from './support/encoder';
 import { startTestServer, TestClient, type TestServer } from './support/server';
 
 let server: TestServer;
@@ -27,12 +28,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs the command shown for an ingest (or `command` made from it), with a generated picture and tone instead of INPUT. */
-function runShownCommand(info: IngestInfo, command = info.ffmpegCommand): ChildProcess {
-  const source = '-f lavfi -i "testsrc2=size=320x180:rate=25[out0];sine=frequency=1000:sample_rate=48000[out1]"';
-  expect(command).toMatch(/^ffmpeg -re -i INPUT /);
-  const shell = command.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 30 ');
-  const encoder = spawn('sh', ['-c', shell], { stdio: 'ignore' });
+/** {@link runShownCommand}, killed after the test. */
+function runEncoder(info: IngestInfo, command?: string): ChildProcess {
+  const encoder = runShownCommand(info, { command });
   encoders.push(encoder);
   return encoder;
 }
@@ -67,7 +65,7 @@ it.each(['rtp', 'srt'] as const)('takes a feed from an encoder over %s and puts 
   }
   expect((await studio.ok('ingest:list', { studioId: 'london' })).map((i) => i.id)).toContain(info.id);
 
-  runShownCommand(info);
+  runEncoder(info);
   await healthy(info.feedId);
   await producer.take('b2b', info.feedId);
 
@@ -90,7 +88,7 @@ it('takes an SRT push only with the ingest\'s passphrase, and never shows the pa
   for (const secret of ['', `passphrase=${other.srt!.passphrase}&`]) {
     const command = info.ffmpegCommand.replace(/passphrase=[^&"]+&/, secret);
     expect(command).not.toContain(info.srt!.passphrase);
-    const intruder = runShownCommand(info, command);
+    const intruder = runEncoder(info, command);
     // The handshake is refused: the caller gives up and exits without sending a picture.
     await new Promise((resolve) => intruder.once('exit', resolve));
     expect(intruder.exitCode).not.toBe(0);
@@ -109,7 +107,7 @@ it('takes an SRT push only with the ingest\'s passphrase, and never shows the pa
   }
 
   // The studio's encoder, with the URL as shown, gets through.
-  runShownCommand(info);
+  runEncoder(info);
   await healthy(info.feedId);
   expect(await receivedBytes(info.feedId)).toBeGreaterThan(0);
   await studio.ok('ingest:close', { ingestId: info.id });

@@ -2,10 +2,11 @@
 // RTP (or SRT, through the relay) into an ingest that is on air: the ingest opens again on the
 // replacement worker on the same ports and SSRCs, so the encoder, which just keeps sending, is back
 // on the program by itself.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import type { ChannelState, IngestInfo } from '@hybrid-stage/shared';
 import { isVp8KeyFrame } from '../server/src/media/rtp';
+import { runShownCommand } from './support/encoder';
 import { startTestServer, TestClient, type TestServer } from './support/server';
 import { Sink } from './support/rtpSink';
 
@@ -25,13 +26,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs the command the studio page shows for an ingest, with a generated picture and tone. */
-function runShownCommand(info: IngestInfo): ChildProcess {
-  const source = '-f lavfi -i "testsrc2=size=320x180:rate=25[out0];sine=frequency=1000:sample_rate=48000[out1]"';
-  const command = info.ffmpegCommand.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 120 ');
-  return spawn('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'pipe'] });
-}
-
 /** Keyframes arriving on a channel's program now, seen by a consumer of it. */
 async function programKeyFrames(channelId: string): Promise<Sink> {
   const bus = server.channels.bus(channelId);
@@ -45,7 +39,7 @@ it.each(['rtp', 'srt'] as const)('puts an encoder sending %s that keeps sending 
   // may run at once (TEST_INTEGRATION_FILES).
   const source = protocol === 'rtp' ? { source: { ip: '127.0.0.1', videoPort: 19104, audioPort: 19106 } } : {};
   const info = await studio.ok('ingest:create', { studioId: 'london', label: `London ${protocol} encoder`, protocol, ...source });
-  const encoder = runShownCommand(info);
+  const encoder = runShownCommand(info, { seconds: 120 });
   encoders.push(encoder);
   let encoderErrors = '';
   encoder.stderr!.on('data', (d: Buffer) => (encoderErrors += d.toString()));

@@ -3,12 +3,12 @@
 // its ports, with its SSRCs or its SRT secret, so an RTP encoder that just keeps sending is on air
 // again without a change, and an SRT encoder reconnects with the URL it holds. An ingest the studio
 // closed is not opened again.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import type { IngestInfo } from '@hybrid-stage/shared';
+import { runShownCommand } from './support/encoder';
 import { startTestServer, TestClient } from './support/server';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-ingest-restart-'));
@@ -17,15 +17,6 @@ afterAll(() => {
   for (const encoder of encoders) encoder.kill('SIGKILL');
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-/** Runs the command the studio page shows for an ingest, with a generated picture and tone, for two minutes. */
-function runShownCommand(info: IngestInfo): ChildProcess {
-  const source = '-f lavfi -i "testsrc2=size=320x180:rate=25[out0];sine=frequency=1000:sample_rate=48000[out1]"';
-  const command = info.ffmpegCommand.replace('-i INPUT', source).replace(/^ffmpeg /, 'exec ffmpeg -hide_banner -loglevel error -t 120 ');
-  const encoder = spawn('sh', ['-c', command], { stdio: 'ignore' });
-  encoders.push(encoder);
-  return encoder;
-}
 
 it('opens the ingests again after a restart, where their encoders keep sending', async () => {
   // No test patterns: whatever reaches the program comes from the encoder.
@@ -37,7 +28,8 @@ it('opens the ingests again after a restart, where their encoders keep sending',
   const srt = await studio.ok('ingest:create', { studioId: 'london', label: 'London OBS', protocol: 'srt' });
   const closed = await studio.ok('ingest:create', { studioId: 'london', label: 'London spare', protocol: 'srt' });
   await studio.ok('ingest:close', { ingestId: closed.id });
-  const encoder = runShownCommand(rtp);
+  const encoder = runShownCommand(rtp, { seconds: 120 });
+  encoders.push(encoder);
   await expect.poll(() => server.feeds.get(rtp.feedId).tracks.length, { timeout: 15_000 }).toBe(2);
   studio.close();
   await server.close();
