@@ -60,6 +60,13 @@ it('takes over when the active origin is killed: the standby starts the buses an
   await expect.poll(() => isDecoding(page), { timeout: 20_000 }).toBe(true);
   expect(await cluster.mediaClients(edge)).toBe(1);
 
+  // A producer's take on the active origin, in the channel's cut log (written at once; a change in
+  // the last milliseconds before a kill -9 may miss it, so this one comes well before).
+  const producer = await cluster.connectAs(active, { role: 'producer' });
+  const moscow = (await producer.ok('event:get', {})).feeds.find((f) => f.studioId === 'moscow' && f.source === 'test-pattern')!;
+  const taken = await producer.take('main', moscow.id, 20_000);
+  producer.close();
+
   // A studio at the crew's address, live with its camera on the active origin.
   const studio = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
   await studio.goto(`${proxy.url}/studio/london?token=${await cluster.tokens.mint({ role: 'studio', studioId: 'london' })}`);
@@ -80,11 +87,6 @@ it('takes over when the active origin is killed: the standby starts the buses an
   const [ingest] = await encoderStudio.ok('ingest:list', { studioId: 'london' });
   encoderStudio.close();
 
-  // A producer's take on the active origin, in the channel's cut log.
-  const producer = await cluster.connectAs(active, { role: 'producer' });
-  const moscow = (await producer.ok('event:get', {})).feeds.find((f) => f.studioId === 'moscow' && f.source === 'test-pattern')!;
-  const taken = await producer.take('main', moscow.id, 20_000);
-  producer.close();
 
   const killedAt = Date.now();
   await active.kill();

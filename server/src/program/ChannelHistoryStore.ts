@@ -20,7 +20,10 @@ const StoredCut = z.object({
  * take the new origin's channel states instead of ignoring them as older than theirs.
  *
  * Written after every change of a channel, the newest state of each channel only, one write at a
- * time; a failed write is logged and the next change writes again.
+ * time; a failed write is logged and the next change writes again. A change made in the last
+ * milliseconds before the server is killed may be missing from it (the write was under way); the
+ * next server's first change then carries a version viewers already hold, and they take the one
+ * after it.
  */
 export class ChannelHistoryStore {
   readonly #db: Db;
