@@ -35,6 +35,7 @@ import { randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { AccessTokens } from '../server/src/access/AccessTokens';
 import { launchBrowser, screenshot, videoProgress } from '../test/support/browser';
+import { mediaClientsAt } from '../test/support/cluster';
 import { freePortRun, freeTcpPort } from '../test/support/ports';
 
 const root = join(import.meta.dirname, '..');
@@ -446,12 +447,6 @@ const CLUSTER_NODES = ['origin', 'standby', 'edge-1', 'edge-2'] as const;
 type ClusterNode = (typeof CLUSTER_NODES)[number];
 type Origin = 'origin' | 'standby';
 
-/** Media clients on a node's workers, from its /metrics. */
-async function mediaClients(url: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
-  return [...text.matchAll(/^hybrid_stage_worker_clients\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
-}
-
 async function checkCluster(baseImage: string) {
   const [cmd, ...pre] = await composeCommand();
   const project = `hybrid-stage-check-cluster-${run_id}`;
@@ -515,7 +510,7 @@ async function checkCluster(baseImage: string) {
     await step(`Chromium opens ${url('crew')}/channel/main, is placed on an edge and plays the program from it`, async () => {
       await page.goto(`${url('crew')}/channel/main`, { timeout: 120_000 });
       const played = await playsFrames(page);
-      const clients = { 'edge-1': await mediaClients(url('edge-1')), 'edge-2': await mediaClients(url('edge-2')) };
+      const clients = { 'edge-1': await mediaClientsAt(url('edge-1')), 'edge-2': await mediaClientsAt(url('edge-2')) };
       const on = (Object.keys(clients) as Array<keyof typeof clients>).filter((e) => clients[e] > 0);
       if (on.length !== 1) throw new Error(`the viewer's media is not on exactly one edge: ${JSON.stringify(clients)}`);
       edge = on[0]!;

@@ -42,6 +42,12 @@ export interface NodeSpec {
   standby?: boolean;
 }
 
+/** Media clients on the workers of the node at `url` (its /metrics): a viewer's page counts once. */
+export async function mediaClientsAt(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { signal: AbortSignal.timeout(10_000) })).text();
+  return [...text.matchAll(/^hybrid_stage_worker_clients\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
 export class TestCluster {
   readonly #redis: TestRedis;
   readonly #postgres: TestPostgres;
@@ -113,9 +119,8 @@ export class TestCluster {
   }
 
   /** Media clients on a node's workers (its metrics): a viewer's page counts once. */
-  async mediaClients(node: ClusterNodeProcess): Promise<number> {
-    const text = await (await fetch(`${node.url}/metrics`)).text();
-    return [...text.matchAll(/^hybrid_stage_worker_clients\{[^}]*\} (\d+)/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+  mediaClients(node: ClusterNodeProcess): Promise<number> {
+    return mediaClientsAt(node.url);
   }
 
   /** Consumers on a node's workers (its metrics). */
