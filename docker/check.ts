@@ -408,14 +408,18 @@ async function composeCommand(): Promise<string[]> {
   throw new Error('neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose)');
 }
 
-async function checkCompose() {
+async function checkCompose(baseImage: string) {
   const [cmd, ...pre] = await composeCommand();
   const project = `hybrid-stage-check-${run_id}`;
   const ports = await publishedPorts();
   const url = `http://127.0.0.1:${ports.http}`;
+  const cache = `http://127.0.0.1:${await freeTcpPort()}`;
   const env = {
     ...process.env,
     HYBRID_STAGE_IMAGE: IMAGE,
+    BASE_IMAGE: baseImage,
+    HLS_CACHE_PORT: new URL(cache).port,
+    HLS_PUBLIC_URL: cache,
     BIND_IP: '127.0.0.1',
     ANNOUNCED_IP: '127.0.0.1',
     HTTP_PORT: String(ports.http),
@@ -424,20 +428,47 @@ async function checkCompose() {
     WORKERS: '2',
   };
   const compose = (args: string[], options: Parameters<typeof sh>[2] = {}) =>
-    sh(cmd!, [...pre, '-f', 'docker/compose.yaml', '-p', project, ...args], { ...options, env: { ...env, ...options.env } });
+    sh(cmd!, [...pre, '-f', 'docker/compose.yaml', '-p', project, '--profile', 'hls-cache', ...args], { ...options, env: { ...env, ...options.env } });
   cleanups.push({ what: `compose project ${project} (containers, network, volume)`, run: () => compose(['down', '-v', '--remove-orphans', '-t', '10']) });
   try {
-    await step(`${[cmd, ...pre].join(' ')} -f docker/compose.yaml up -d: HTTP on 127.0.0.1:${ports.http}, RTC ${ports.rtc}-${ports.rtc + 1}`, async () => {
+    await step(`build the HLS cache (nginx) from Debian's packages on ${baseImage} (docker/cluster-services.Dockerfile)`, () =>
+      compose(['build', 'hls-cache'], { echo: (l) => /^Step \d+\/\d+ :|^Successfully tagged/.test(l), timeoutMs: 1_200_000 }),
+    );
+    await step(`${[cmd, ...pre].join(' ')} -f docker/compose.yaml --profile hls-cache up -d: HTTP on 127.0.0.1:${ports.http}, RTC ${ports.rtc}-${ports.rtc + 1}, the HLS cache on ${cache}`, async () => {
       await compose(['up', '-d', '--no-build']);
-      const { stdout } = await compose(['ps', '-q']);
-      await waitHealthy(url, stdout.trim().split('\n')[0]);
+      const { stdout } = await compose(['ps', '-q', 'hybrid-stage']);
+      await waitHealthy(url, stdout.trim());
     });
     await step('a headless Chromium on the host plays the main channel from the compose service', () => checkPlayback(url, 'compose'));
+    await step('HLS through the cache: the node sends players there, and the cache asks the node once per segment', () => checkHlsCache(url, cache));
   } catch (error) {
     const { stdout, stderr } = await compose(['logs', '--tail', '20'], { allowFail: true });
     console.log(`--- last lines of the compose project's log ---\n${(stdout + stderr).trim()}\n---`);
     throw error;
   }
+}
+
+/** The node's /api/hls names the cache; a segment from there is fetched from the node once (MISS, then HIT). */
+async function checkHlsCache(node: string, cache: string) {
+  const { status, body } = await httpJson(`${node}/api/hls/main`);
+  const master = (body as { url?: string } | undefined)?.url;
+  if (status !== 200 || master !== `${cache}/hls/main/master.m3u8`) throw new Error(`GET /api/hls/main answered ${status} ${JSON.stringify(body)}, not the cache's address`);
+  log(`GET ${node}/api/hls/main → ${master}`);
+  const urisOf = async (playlist: string) => (await (await fetch(playlist, { signal: AbortSignal.timeout(10_000) })).text()).split('\n').filter((l) => l && !l.startsWith('#'));
+  const variant = new URL((await urisOf(master))[0]!, master).href;
+  const segment = await waitFor(`a segment in ${variant}`, 60_000, async () => {
+    const newest = (await urisOf(variant)).at(-1);
+    return newest?.endsWith('.ts') ? new URL(newest, variant).href : undefined;
+  });
+  const answers: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const response = await fetch(segment, { signal: AbortSignal.timeout(10_000) });
+    const bytes = (await response.arrayBuffer()).byteLength;
+    if (response.status !== 200 || bytes < 1000) throw new Error(`${segment} answered ${response.status} with ${bytes} bytes`);
+    answers.push(response.headers.get('x-cache-status') ?? 'none');
+  }
+  if (answers.join() !== 'MISS,HIT') throw new Error(`${segment} twice through the cache: X-Cache-Status ${answers.join(', ')}, expected MISS, HIT`);
+  log(`${segment} twice: X-Cache-Status ${answers.join(', ')}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -585,7 +616,7 @@ try {
   log(`image ${IMAGE}: ${mb(Number(size))}, runs as ${user.trim() || 'root'}`);
   // Each way of running it is checked even when another failed: they are independent.
   const failures: string[] = [];
-  const checks = { container: checkContainer, compose: checkCompose, cluster: () => checkCluster(baseImage) };
+  const checks = { container: checkContainer, compose: () => checkCompose(baseImage), cluster: () => checkCluster(baseImage) };
   for (const [name, check] of Object.entries(checks)) {
     if (only && only !== name) {
       log(`skipped: the ${name} check (--only ${only})`);

@@ -1,6 +1,7 @@
 // HLS behind the cache the cluster's crew address puts in front of the origin (nginx with
 // docker/origin-proxy.conf): however many players ask for a segment at once, the origin serves it
-// once, and every player gets the same bytes; an error is never kept.
+// once, and every player gets the same bytes; an error is never kept. The server sends players
+// there (HLS_PUBLIC_URL), as a single node with the compose file's hls-cache does.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TestOriginProxy } from './support/originProxy';
 import { freeTcpPort } from './support/ports';
@@ -10,8 +11,9 @@ let server: TestServer;
 let proxy: TestOriginProxy;
 
 beforeAll(async () => {
-  server = await startTestServer({ WORKERS: '1', HLS_CHANNELS: 'main' });
-  proxy = await TestOriginProxy.start({ ip: '127.0.0.1', port: await freeTcpPort(), origin: server.url, standby: server.url });
+  const port = await freeTcpPort();
+  server = await startTestServer({ WORKERS: '1', HLS_CHANNELS: 'main', HLS_PUBLIC_URL: `http://127.0.0.1:${port}` });
+  proxy = await TestOriginProxy.start({ ip: '127.0.0.1', port, origin: server.url, standby: server.url });
 });
 
 afterAll(async () => {
@@ -22,9 +24,12 @@ afterAll(async () => {
 const urisOf = (playlist: string) => playlist.split('\n').filter((l) => l && !l.startsWith('#'));
 
 it('serves each segment from the origin once, whatever the number of players asking at once', async () => {
+  // A player asks the server where the channel's HLS is: the cache.
+  const { url } = (await (await fetch(`${server.url}/api/hls/main`)).json()) as { url: string };
+  expect(url).toBe(`${proxy.url}/hls/main/master.m3u8`);
   let variant = '';
   await expect
-    .poll(async () => (variant = urisOf(await (await fetch(`${proxy.url}/hls/main/master.m3u8`)).text())[0] ?? ''), { timeout: 30_000, interval: 1000 })
+    .poll(async () => (variant = urisOf(await (await fetch(url)).text())[0] ?? ''), { timeout: 30_000, interval: 1000 })
     .toMatch(/index\.m3u8$/);
   let newest = '';
   await expect.poll(async () => (newest = urisOf(await (await fetch(`${proxy.url}/hls/main/${variant}`)).text()).at(-1) ?? ''), { timeout: 20_000, interval: 500 }).toMatch(/\.ts$/);

@@ -159,6 +159,11 @@ const ConfigSchema = z.object({
     .transform((v) => (v ? v.split(',') : []))
     .optional(),
   /**
+   * Where players fetch HLS (`/hls/…`) from: a CDN or HTTP cache in front of the origin, such as the
+   * compose file's `hls-cache` (docs/hls.md). Unset: this server, or in a cluster the active origin.
+   */
+  HLS_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /**
    * Viewers this node carries over WebRTC (each a program's picture); past it a viewer is refused
    * with UNAVAILABLE and the watch page plays HLS. Unset: no limit. Producers, studios, guests and
    * captioners are never counted.

@@ -70,7 +70,10 @@ export async function startServer(config: Config, logger: Logger = createLogger(
           return nodes.place(region, failed);
         },
         clustered: !!front.bus,
-        hlsOrigin: config.NODE_ROLE === 'edge' ? () => nodes?.originUrl() ?? Promise.resolve(undefined) : undefined,
+        hls: {
+          origin: config.NODE_ROLE === 'edge' ? () => nodes?.originUrl() ?? Promise.resolve(undefined) : undefined,
+          publicUrl: config.HLS_PUBLIC_URL,
+        },
         metricsToken: config.METRICS_TOKEN,
         publicUrl: () => publicUrl,
         logger: logger.child({ component: 'http' }),

@@ -38,6 +38,39 @@ const RETRY_MS = 3000;
 const LIVE_SYNC_SEGMENTS = 2;
 
 /**
+ * How far behind the program the picture is kept, by the segments' program dates (which the server
+ * writes true to the picture). hls.js starts LIVE_SYNC_SEGMENTS behind the newest segment it knows,
+ * but cannot know how old that segment already was when its playlist was fetched: up to a segment
+ * plus a reload, so a viewer joined 4.7 s or 6.7 s behind live by chance, and stayed there. 5 s is
+ * the newest segment's worst age (2 s of segment, 0.7 s of encoding, a 1 s reload, a cache's second)
+ * plus a little: the picture does not run dry waiting for the next segment.
+ */
+const BEHIND_LIVE_MS = 5000;
+/** Forward jumps smaller than this are not worth a visible skip. */
+const SMALLEST_JUMP_MS = 300;
+/** What is left buffered ahead after a jump, at least. */
+const KEEP_BUFFERED_MS = 1000;
+
+/**
+ * Moves the picture forward to BEHIND_LIVE_MS when it stands further back (after the start, or a
+ * stall) and the buffer already holds the frames to jump to; it never jumps back. hls.js's own
+ * catch-up (maxLiveSyncPlaybackRate) aims at its estimate of the live edge, which is off by the same
+ * unknown age, so it cannot do this.
+ */
+function keepNearLive(element: HTMLVideoElement, date: Date | null | undefined): void {
+  if (!date || element.paused || element.seeking) return;
+  const excessMs = Date.now() - date.getTime() - BEHIND_LIVE_MS;
+  if (excessMs < SMALLEST_JUMP_MS) return;
+  const { buffered, currentTime } = element;
+  for (let i = 0; i < buffered.length; i++) {
+    if (buffered.start(i) > currentTime || buffered.end(i) < currentTime) continue;
+    const jumpMs = Math.min(excessMs, (buffered.end(i) - currentTime) * 1000 - KEEP_BUFFERED_MS);
+    if (jumpMs >= SMALLEST_JUMP_MS) element.currentTime = currentTime + jumpMs / 1000;
+    return;
+  }
+}
+
+/**
  * A channel over HLS with hls.js (the full build, with subtitles and alternate audio, loaded only
  * when a viewer needs it: it is large). Captions come from the stream's own subtitle track in the
  * chosen language, drawn as the WebRTC path draws them, in the chosen size; hls.js keeps the track
@@ -76,6 +109,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
         hls = new Hls({ liveSyncDurationCount: LIVE_SYNC_SEGMENTS, lowLatencyMode: false, enableWebVTT: true, renderTextTracksNatively: true });
         hlsRef.current = hls;
         hls.on(Hls.Events.MANIFEST_PARSED, () => void element.play().catch(() => undefined));
+        element.onplaying = () => keepNearLive(element, hls?.playingDate);
         hls.on(Hls.Events.SUBTITLE_TRACKS_UPDATED, () => setTracksVersion((v) => v + 1));
         hls.on(Hls.Events.ERROR, (_event, data) => {
           if (!data.fatal || !hls) return;
@@ -96,6 +130,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
     })();
     const timer = setInterval(() => {
       const date = hls?.playingDate;
+      keepNearLive(element, date);
       const playing = element.readyState >= HTMLMediaElement.HAVE_CURRENT_DATA && !element.paused;
       status.current({ playing, behindMs: playing && date ? Math.max(0, Date.now() - date.getTime()) : undefined });
       if (playing && date) reportHlsClock(date.getTime() - element.currentTime * 1000);
@@ -106,6 +141,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
       clearInterval(timer);
       hls?.destroy();
       hlsRef.current = undefined;
+      element.onplaying = null;
       element.removeAttribute('src');
       element.load();
     };

@@ -34,6 +34,14 @@ function withQuery(playlist: string, query: string): string {
   return playlist.replace(/^(?!#)(\S+)$/gm, `$1${query}`);
 }
 
+/** Where players fetch HLS from, when not from this node. */
+export interface HlsPlaces {
+  /** On an edge: the active origin's URL, where HLS is packaged (an edge's own buses are idle). */
+  origin?: () => Promise<string | undefined>;
+  /** HLS_PUBLIC_URL: a CDN or HTTP cache in front of the origin(s), which players fetch /hls/ from. */
+  publicUrl?: string;
+}
+
 /**
  * The channels over HLS, for players and the caches in front of them:
  *   GET /api/hls/:channelId                              where the channel plays (HlsSource; a viewer's token at a registered event)
@@ -47,9 +55,10 @@ function withQuery(playlist: string, query: string): string {
  *
  * On an edge (`origin` given: the active origin's URL), /api/hls answers the origin's address,
  * where the program is packaged (the same signature works there: every node has the same key),
- * and /hls/ is ORIGIN_ONLY: the edge's own buses are idle.
+ * and /hls/ is ORIGIN_ONLY: the edge's own buses are idle. With `publicUrl` (HLS_PUBLIC_URL: a CDN
+ * or cache in front of the origin), every node answers that address instead.
  */
-export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess, origin?: () => Promise<string | undefined>): Router {
+export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess, { origin, publicUrl }: HlsPlaces = {}): Router {
   const router = Router();
   const registered = viewers === 'registered';
   const prefix = (channelId: string) => `/hls/${channelId}/`;
@@ -82,7 +91,8 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
       const channelId = channelOf(req);
       hls.assertChannel(channelId);
       let base = '';
-      if (origin) {
+      if (publicUrl) base = publicUrl.replace(/\/+$/, '');
+      else if (origin) {
         const url = await origin();
         if (!url) {
           res.setHeader('Retry-After', '2');

@@ -12,7 +12,7 @@ import { captionRoutes } from './captionRoutes';
 import { agendaRoutes } from './agendaRoutes';
 import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
-import { hlsRoutes } from './hlsRoutes';
+import { hlsRoutes, type HlsPlaces } from './hlsRoutes';
 import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
@@ -74,8 +74,8 @@ export interface HttpOptions {
   placement: (region: string | undefined, failed: readonly string[]) => Promise<Placement>;
   /** Whether the node runs in a cluster (REDIS_URL): watch pages are placed, maybe on another node. */
   clustered: boolean;
-  /** On an edge: the active origin's URL, where HLS is packaged (an edge's own buses are idle). */
-  hlsOrigin?: () => Promise<string | undefined>;
+  /** Where players fetch HLS from, when not from this node. */
+  hls: HlsPlaces;
   /** A bearer token `/metrics` asks for (METRICS_TOKEN); without it the metrics are open. */
   metricsToken?: string;
   /** Where viewers reach the event, for links in files that leave the server (PUBLIC_URL, or the server's own address). */
@@ -98,7 +98,7 @@ export function withConnectSources(csp: string, urls: readonly string[]): string
 }
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
-export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, placement, clustered, hlsOrigin, metricsToken, publicUrl }: HttpOptions): Express {
+export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, placement, clustered, hls: hlsPlaces, metricsToken, publicUrl }: HttpOptions): Express {
   const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, hls, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
@@ -137,7 +137,7 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
   });
 
   // HLS before the rest of /api and the client's files: /api/hls and /hls/….
-  app.use(hlsRoutes(hls, access, event.viewers, hlsOrigin));
+  app.use(hlsRoutes(hls, access, event.viewers, hlsPlaces));
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));
