@@ -13,7 +13,9 @@
  *      headless Chromium on the host plays the main channel (media through the published RTC ports)
  *   6. DATA_DIR survives a restart: a stand comment posted before `docker stop` (which must end in a
  *      drain, exit code 0, not a SIGKILL after 10 s) is read back after `docker start`
- *   7. docker/compose.yaml brings the single node up with the same image, and the channel plays there
+ *   7. docker/compose.yaml brings the single node up with the same image, and the channel plays there;
+ *      with its HLS cache (--profile hls-cache, nginx built from Debian's packages) the node sends
+ *      players to the cache, which fetches a segment from the node once (MISS, then HIT)
  *   8. docker/cluster.yaml brings up Redis, PostgreSQL and nginx (built from Debian's packages), an
  *      origin and its standby behind nginx (the crew address), and two edges: the registry lists
  *      the active origin and the edges, a viewer who opens the crew address is placed on an edge and
