@@ -69,6 +69,8 @@ const ROUTES: Record<string, RouteRule> = {
   'GET /api/placement': {},
   'GET /api/hls/:channelId': {},
   'GET /hls/:channelId/{*path}': {},
+  'GET /api/recordings/:recordingId/hls': { op: 'recording:watch' },
+  'GET /vod/:recordingId/{*path}': {},
 };
 
 let server: TestServer;

@@ -3,8 +3,7 @@
 // first), WebVTT subtitle playlists per caption language carrying what desks type, on the video's
 // clock; a take and a failover that do not stop the packager; strict paths; and at a registered
 // event, signed URLs and a packager started by the first pull.
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
@@ -12,6 +11,7 @@ import type { Language } from '@hybrid-stage/shared';
 import { HlsRegistry } from '../server/src/hls/HlsRegistry';
 import { createLogger } from '../server/src/logger';
 import { serverTest } from './support/fixtures';
+import { attributes, getFile, probeSegment as probeAt, uris } from './support/hlsFiles';
 import { startRegisteredEventServer } from './support/registeredEvent';
 import { rawGet, type TestClient, type TestServer } from './support/server';
 
@@ -22,47 +22,9 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const feedOf = (server: TestServer, studioId: string) => server.feeds.feeds.find((f) => f.studioId === studioId && f.source === 'test-pattern')!;
 
-/** GET a path of the server; the body as text or bytes. */
-async function get(server: TestServer, path: string, headers: Record<string, string> = {}) {
-  const res = await fetch(new URL(path, server.url), { headers });
-  const bytes = Buffer.from(await res.arrayBuffer());
-  return { status: res.status, type: res.headers.get('content-type'), cache: res.headers.get('cache-control'), text: bytes.toString('utf8'), bytes };
-}
-
-/** The URI lines of a playlist, resolved against its own path. */
-function uris(playlist: string, base: string): string[] {
-  return playlist
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => new URL(l, `http://x${base}`).pathname + new URL(l, `http://x${base}`).search);
-}
-
-/** An attribute list of a playlist tag (KEY=value,KEY="quoted, value"). */
-function attributes(line: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const m of line.slice(line.indexOf(':') + 1).matchAll(/([A-Z0-9-]+)=("[^"]*"|[^,]*)/g)) out[m[1]!] = m[2]!.replace(/^"|"$/g, '');
-  return out;
-}
-
-function ffprobe(file: string, args: string[]): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) =>
-    execFile('ffprobe', ['-v', 'error', '-of', 'json', ...args, file], { timeout: 15_000 }, (error, stdout) => (error ? reject(error) : resolve(JSON.parse(stdout)))),
-  );
-}
-
-/** Fetches a segment into a file and asks ffprobe what is in it. */
-async function probeSegment(server: TestServer, path: string) {
-  const segment = await get(server, path);
-  expect(segment.status, path).toBe(200);
-  expect(segment.type).toBe('video/mp2t');
-  expect(segment.cache).toBe('public, max-age=31536000, immutable');
-  const file = join(scratch, path.replace(/\W/g, '_'));
-  writeFileSync(file, segment.bytes);
-  const { streams } = (await ffprobe(file, ['-show_streams'])) as { streams: Array<{ codec_name: string; width?: number; height?: number }> };
-  const { format } = (await ffprobe(file, ['-show_entries', 'format=start_time,duration'])) as { format: { start_time: string; duration: string } };
-  const { frames } = (await ffprobe(file, ['-select_streams', 'v:0', '-read_intervals', '%+#1', '-show_entries', 'frame=key_frame'])) as { frames: Array<{ key_frame: number }> };
-  return { streams, startS: Number(format.start_time), durationS: Number(format.duration), firstIsKey: frames[0]?.key_frame === 1 };
-}
+/** GET a path of the server. */
+const get = (server: TestServer, path: string, headers: Record<string, string> = {}) => getFile(server.url, path, headers);
+const probeSegment = (server: TestServer, path: string) => probeAt(server.url, path, scratch);
 
 /** A media playlist with at least `min` segments, and its newest segment's path. */
 async function mediaPlaylist(server: TestServer, path: string, min = 2) {

@@ -3,6 +3,7 @@
 // once, and every player gets the same bytes; an error is never kept. The server sends players
 // there (HLS_PUBLIC_URL), as a single node with the compose file's hls-cache does.
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { uris } from './support/hlsFiles';
 import { TestOriginProxy } from './support/originProxy';
 import { freeTcpPort } from './support/ports';
 import { startTestServer, type TestServer } from './support/server';
@@ -21,7 +22,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-const urisOf = (playlist: string) => playlist.split('\n').filter((l) => l && !l.startsWith('#'));
+const urisOf = (playlist: string) => uris(playlist, '/').map((u) => u.slice(1));
 
 it('serves each segment from the origin once, whatever the number of players asking at once', async () => {
   // A player asks the server where the channel's HLS is: the cache.

@@ -13,6 +13,7 @@ import { DiskSpace } from './files/DiskSpace';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { HlsRegistry } from './hls/HlsRegistry';
+import { RecordingPackager } from './hls/RecordingPackager';
 import { Exhibition } from './exhibition/Exhibition';
 import { VisitorGate } from './exhibition/VisitorGate';
 import { clientAddressResolver } from './http/clientAddress';
@@ -60,6 +61,8 @@ export interface Services {
   /** Sockets and consumers each client address holds, within SOCKETS_PER_ADDRESS and CONSUMERS_PER_ADDRESS. */
   readonly addressLoad: AddressLoad;
   readonly recordings: RecordingRegistry;
+  /** Finished recordings as HLS, packaged on demand. */
+  readonly recordingHls: RecordingPackager;
   /** The channels as HLS (packagers, subtitle tracks). */
   readonly hls: HlsRegistry;
   /** The viewers this node carries over WebRTC (MAX_WEBRTC_VIEWERS); the others play HLS. */
@@ -242,8 +245,17 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   });
   stack.push('hls', () => hls.close());
 
+  // Recordings over HLS, packaged when a producer first asks (DATA_DIR/recording-hls).
+  const recordingHls = new RecordingPackager({
+    dir: join(config.DATA_DIR, 'recording-hls'),
+    disk: new DiskSpace(privateDir(join(config.DATA_DIR, 'recording-hls')), config.DISK_FLOOR_MB * 1024 * 1024),
+    logger: logger.child({ component: 'recording-hls' }),
+  });
+  stack.push('recordings over HLS', () => recordingHls.close());
+
   const recordings = new RecordingRegistry({
     store: new RecordingStore(db),
+    packager: recordingHls,
     channels,
     agenda,
     dir: join(config.DATA_DIR, 'recordings'),
@@ -314,7 +326,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   }
 
   const services: Services = {
-    pool, feeds, channels, ingests, captions, exhibition, recordings, hls, reruns, films, agenda, access, revocations, sessions, event,
+    pool, feeds, channels, ingests, captions, exhibition, recordings, recordingHls, hls, reruns, films, agenda, access, revocations, sessions, event,
     registrations: new RegistrationStore(db),
     turn: TurnCredentials.fromConfig(config),
     eventInfo: edge ? () => edge.eventInfo() : ownEventInfo,

@@ -79,6 +79,8 @@ export const OPERATIONS = {
   'captions:import': CAPTIONERS,
   /** GET a recording's WebM file. */
   'recording:download': PRODUCERS,
+  /** Watch a recording over HLS (packaged on the first request). */
+  'recording:watch': PRODUCERS,
   /** Upload a film's video or caption track, set its details, delete it. */
   'film:manage': PRODUCERS,
   /** The registered viewers, as JSON or CSV. */

@@ -24,6 +24,21 @@ export interface RecordingInfo {
   trigger: 'manual' | 'session';
 }
 
+/**
+ * A finished recording over HLS (`GET /api/recordings/:id/hls`): packaged the first time someone
+ * asks, which takes a while (about a tenth of its length on one core), then kept.
+ */
+export interface RecordingHls {
+  recordingId: string;
+  status: 'packaging' | 'ready';
+  /** 0-1: the share packaged (1 once ready). */
+  progress: number;
+  /** Once ready: its master playlist, signed. */
+  url?: string;
+  /** Caption languages with a subtitle track in it. */
+  captionLanguages: Language[];
+}
+
 /** How a re-run stands. */
 export type ReRunStatus = 'scheduled' | 'playing' | 'done' | 'failed';
 

@@ -16,7 +16,8 @@ export interface HlsStatus {
 
 /** Props of {@link HlsPlayer}. */
 export interface HlsPlayerProps {
-  channelId: string;
+  /** The API path that answers the master playlist's `{ url }`: `/api/hls/<channel>`, `/api/recordings/<id>/hls`. */
+  source: string;
   muted: boolean;
   /** 0-1. */
   volume: number;
@@ -25,6 +26,8 @@ export interface HlsPlayerProps {
   onStatus(status: HlsStatus): void;
   testId?: string;
   videoRef?: Ref<HTMLVideoElement>;
+  /** The browser's own controls (seeking a recording); a live channel has the page's. */
+  controls?: boolean;
 }
 
 /** Wait before starting over after a fatal error. */
@@ -71,12 +74,12 @@ function keepNearLive(element: HTMLVideoElement, date: Date | null | undefined):
 }
 
 /**
- * A channel over HLS with hls.js (the full build, with subtitles and alternate audio, loaded only
+ * A channel (live) or a recording (on demand) over HLS with hls.js (the full build, with subtitles and alternate audio, loaded only
  * when a viewer needs it: it is large). Captions come from the stream's own subtitle track in the
  * chosen language, drawn as the WebRTC path draws them, in the chosen size; hls.js keeps the track
  * hidden and times its cues to the picture.
  */
-export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSize, onStatus, testId, videoRef }: HlsPlayerProps) {
+export function HlsPlayer({ source, muted, volume, captionLanguage, captionSize, onStatus, testId, videoRef, controls }: HlsPlayerProps) {
   const { t } = useTranslation('common');
   const video = useRef<HTMLVideoElement | null>(null);
   const hlsRef = useRef<HlsType | undefined>(undefined);
@@ -99,7 +102,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
     setFailed(false);
     void (async () => {
       try {
-        const [{ url }, { default: Hls }] = await Promise.all([getJson<HlsSource>(`/api/hls/${encodeURIComponent(channelId)}`), import('hls.js')]);
+        const [{ url }, { default: Hls }] = await Promise.all([getJson<Pick<HlsSource, 'url'>>(source), import('hls.js')]);
         if (!alive) return;
         if (!Hls.isSupported()) {
           // Safari plays HLS itself (its own subtitle rendering).
@@ -145,7 +148,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
       element.removeAttribute('src');
       element.load();
     };
-  }, [channelId, attempt]);
+  }, [source, attempt]);
 
   useEffect(() => {
     if (video.current) {
@@ -185,7 +188,7 @@ export function HlsPlayer({ channelId, muted, volume, captionLanguage, captionSi
   }, [captionLanguage, tracksVersion]);
 
   return (
-    <PlayerFrame own={video} videoRef={videoRef} muted={muted} testId={testId} data={{ 'data-path': 'hls' }} status={failed ? t('player.joining') : undefined}>
+    <PlayerFrame own={video} videoRef={videoRef} muted={muted} testId={testId} data={{ 'data-path': 'hls' }} status={failed ? t('player.joining') : undefined} controls={controls}>
       {captionLanguage && <CaptionLines lines={lines} language={captionLanguage} size={captionSize} />}
     </PlayerFrame>
   );

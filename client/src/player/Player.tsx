@@ -67,10 +67,12 @@ export interface PlayerFrameProps {
   status?: string | undefined;
   /** Drawn over the picture (captions). */
   children?: ReactNode;
+  /** The browser's own controls on the video (seeking). */
+  controls?: boolean | undefined;
 }
 
 /** The video element and the line over it, as both the WebRTC {@link Player} and the HLS player draw them. */
-export function PlayerFrame({ own, videoRef, muted, testId, data, status, children }: PlayerFrameProps) {
+export function PlayerFrame({ own, videoRef, muted, testId, data, status, children, controls }: PlayerFrameProps) {
   return (
     <div className="player">
       <video
@@ -81,6 +83,7 @@ export function PlayerFrame({ own, videoRef, muted, testId, data, status, childr
         }}
         autoPlay
         playsInline
+        controls={controls}
         muted={muted}
         data-testid={testId}
         {...data}

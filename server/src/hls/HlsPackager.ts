@@ -5,8 +5,8 @@ import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
 import { ProgramToFfmpeg } from '../media/programToFfmpeg';
 import type { Logger } from '../logger';
-import { AUDIO_KBPS, type Rendition } from './ladder';
-import { FPS, PLAYLIST_SEGMENTS, SEGMENT_SECONDS } from './playlists';
+import { hlsOutput, ladderEncoding, type Rendition } from './ladder';
+import { PLAYLIST_SEGMENTS } from './playlists';
 
 /**
  * The program is asked for a keyframe this often: the packager decodes the program, and a decoder
@@ -39,43 +39,17 @@ export interface HlsPackagerOptions {
   what: string;
 }
 
-/** The ffmpeg arguments after the input: the ladder, the floor audio and the HLS muxer. */
-function ladderArgs(dir: string, renditions: readonly Rendition[], epochMs: number, continuing: boolean): string[] {
-  const n = renditions.length;
-  // One decode, a constant frame rate (arrival times jitter), one scaler per rendition. Sizes are
-  // fixed, so a later take of another size is letterboxed, not a new stream.
-  const graph = [
-    `[0:v:0]fps=${FPS},split=${n}${renditions.map((_, i) => `[s${i}]`).join('')}`,
-    ...renditions.map(
-      (r, i) => `[s${i}]scale=${r.width}:${r.height}:force_original_aspect_ratio=decrease,pad=${r.width}:${r.height}:-1:-1,setsar=1,format=yuv420p[v${i}]`,
-    ),
-  ].join(';');
-  const video = renditions.flatMap((r, i) => [
-    '-map', `[v${i}]`,
-    `-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${r.videoKbps}k`, `-bufsize:v:${i}`, `${r.videoKbps * 2}k`,
-  ]);
-  const gop = String(FPS * SEGMENT_SECONDS);
+/** The ffmpeg arguments after the input: the ladder, the floor audio and a live HLS muxer. */
+function liveArgs(dir: string, renditions: readonly Rendition[], epochMs: number, continuing: boolean): string[] {
   const flags = ['delete_segments', 'independent_segments', 'program_date_time', 'temp_file', ...(continuing ? ['append_list', 'discont_start'] : [])];
   return [
-    '-filter_complex', graph,
-    ...video,
-    // x264's cheapest preset that still looks right at these bitrates (ultrafast drops CABAC and
-    // looks blocky), no lookahead or B-frames (zerolatency), one thread per encoder (threads cost
-    // more than they save at these sizes on shared cores); a keyframe every segment, exactly, in
-    // every rendition (same frames, no scene-cut keyframes), so every segment starts with one.
-    '-c:v', 'libx264', '-preset', 'superfast', '-tune', 'zerolatency', '-profile:v', 'main', '-level:v', '3.1',
-    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-threads', '1',
-    // The floor audio: Opus decoded, gaps filled (a take, a lost packet), AAC-LC.
-    '-map', '0:a:0', '-af', 'aresample=async=1', '-c:a', 'aac', '-b:a', `${AUDIO_KBPS}k`, '-ac', '2', '-ar', '48000',
-    // The PTS are the media clock itself (see HlsPackager), without the muxer's usual 1.4 s delay.
-    '-muxdelay', '0', '-muxpreload', '0',
-    '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_list_size', String(PLAYLIST_SEGMENTS),
-    '-hls_delete_threshold', String(DELETE_THRESHOLD), '-hls_flags', flags.join('+'), '-hls_segment_type', 'mpegts',
-    '-var_stream_map', [...renditions.map((r, i) => `v:${i},agroup:audio,name:${r.name}`), 'a:0,agroup:audio,name:audio'].join(' '),
-    // Segment names carry the clock, so a packager started afresh (new clock) never reuses a name a
-    // cache keeps for ever.
-    '-hls_segment_filename', join(dir, '%v', `${Math.floor(epochMs / 1000)}-%d.ts`),
-    join(dir, '%v', 'index.m3u8'),
+    ...ladderEncoding(renditions),
+    ...hlsOutput(dir, renditions, {
+      muxer: ['-hls_list_size', String(PLAYLIST_SEGMENTS), '-hls_delete_threshold', String(DELETE_THRESHOLD), '-hls_flags', flags.join('+')],
+      // Segment names carry the clock, so a packager started afresh (new clock) never reuses a name
+      // a cache keeps for ever.
+      segmentName: `${Math.floor(epochMs / 1000)}-%d.ts`,
+    }),
   ];
 }
 
@@ -113,7 +87,7 @@ export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
         '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
         '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile,
         '-copyts',
-        ...ladderArgs(dir, renditions, epochMs, continuing),
+        ...liveArgs(dir, renditions, epochMs, continuing),
       ],
       keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
       logger,

@@ -7,7 +7,7 @@ import type { Logger } from '../logger';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
 import { HlsPackager } from './HlsPackager';
 import { ladderFor, type Rendition } from './ladder';
-import { SEGMENT_SECONDS } from './playlists';
+import { SEGMENT_SECONDS } from './ladder';
 import { SubtitleSegments, type MediaClock } from './SubtitleSegments';
 
 /** A channel packaged on demand stops after nobody pulled its playlists or segments for this long. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LANGUAGES, type Language } from '@hybrid-stage/shared';
-import { PLAYLIST_SEGMENTS, SEGMENT_SECONDS, subtitlePlaylist, vttSegment, type MediaCue } from './playlists';
+import { SEGMENT_SECONDS } from './ladder';
+import { PLAYLIST_SEGMENTS, subtitlePlaylist, vttSegment, type MediaCue } from './playlists';
 
 const SEGMENT_MS = SEGMENT_SECONDS * 1000;
 /**

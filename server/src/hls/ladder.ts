@@ -1,4 +1,10 @@
-/** The HLS video ladder: which renditions a channel's program is encoded into. */
+/** The HLS video ladder: which renditions a program or a recording is encoded into, and how. */
+import { join } from 'node:path';
+
+/** The segments' length in seconds, for video, audio and subtitles alike. */
+export const SEGMENT_SECONDS = 2;
+/** Frames per second of every rendition (keyframes every SEGMENT_SECONDS x FPS frames). */
+export const FPS = 25;
 
 /** One video rendition of the ladder. */
 export interface Rendition {
@@ -40,4 +46,54 @@ export function ladderFor(source: { width: number; height: number } | undefined)
     const h = even(height);
     return { name: `${h}p`, width: even(h * aspect), height: h, videoKbps };
   });
+}
+
+/**
+ * ffmpeg's arguments that encode input 0's picture into the ladder and its sound into the floor
+ * audio, the same for a live program and a recording.
+ */
+export function ladderEncoding(renditions: readonly Rendition[]): string[] {
+  const n = renditions.length;
+  // One decode, a constant frame rate (arrival times jitter), one scaler per rendition. Sizes are
+  // fixed, so a later take of another size is letterboxed, not a new stream.
+  const graph = [
+    `[0:v:0]fps=${FPS},split=${n}${renditions.map((_, i) => `[s${i}]`).join('')}`,
+    ...renditions.map(
+      (r, i) => `[s${i}]scale=${r.width}:${r.height}:force_original_aspect_ratio=decrease,pad=${r.width}:${r.height}:-1:-1,setsar=1,format=yuv420p[v${i}]`,
+    ),
+  ].join(';');
+  const video = renditions.flatMap((r, i) => [
+    '-map', `[v${i}]`,
+    `-b:v:${i}`, `${r.videoKbps}k`, `-maxrate:v:${i}`, `${r.videoKbps}k`, `-bufsize:v:${i}`, `${r.videoKbps * 2}k`,
+  ]);
+  const gop = String(FPS * SEGMENT_SECONDS);
+  return [
+    '-filter_complex', graph,
+    ...video,
+    // x264's cheapest preset that still looks right at these bitrates (ultrafast drops CABAC and
+    // looks blocky), no lookahead or B-frames (zerolatency), one thread per encoder (threads cost
+    // more than they save at these sizes on shared cores); a keyframe every segment, exactly, in
+    // every rendition (same frames, no scene-cut keyframes), so every segment starts with one.
+    '-c:v', 'libx264', '-preset', 'superfast', '-tune', 'zerolatency', '-profile:v', 'main', '-level:v', '3.1',
+    '-g', gop, '-keyint_min', gop, '-sc_threshold', '0', '-threads', '1',
+    // The floor audio: Opus decoded, gaps filled (a take, a lost packet), AAC-LC.
+    '-map', '0:a:0', '-af', 'aresample=async=1', '-c:a', 'aac', '-b:a', `${AUDIO_KBPS}k`, '-ac', '2', '-ar', '48000',
+    // MPEG-TS time starts where the input's does, without the muxer's usual 1.4 s delay: subtitle
+    // segments are timed against it.
+    '-muxdelay', '0', '-muxpreload', '0',
+  ];
+}
+
+/**
+ * ffmpeg's HLS muxer writing what {@link ladderEncoding} made: MPEG-TS segments of SEGMENT_SECONDS
+ * and a media playlist per rendition in `dir/<name>/`, the floor audio in `dir/audio/`.
+ * `muxer` adds the live or on-demand options; `segmentName` is the segments' file name (`%d` is the number).
+ */
+export function hlsOutput(dir: string, renditions: readonly Rendition[], { muxer, segmentName }: { muxer: string[]; segmentName: string }): string[] {
+  return [
+    '-f', 'hls', '-hls_time', String(SEGMENT_SECONDS), '-hls_segment_type', 'mpegts', ...muxer,
+    '-var_stream_map', [...renditions.map((r, i) => `v:${i},agroup:audio,name:${r.name}`), 'a:0,agroup:audio,name:audio'].join(' '),
+    '-hls_segment_filename', join(dir, '%v', segmentName),
+    join(dir, '%v', 'index.m3u8'),
+  ];
 }

@@ -5,14 +5,10 @@
  */
 import { LANGUAGE_NAMES, type Language } from '@hybrid-stage/shared';
 import { escapeCueText } from '../captions/webvtt';
-import { AUDIO_KBPS, type Rendition } from './ladder';
+import { AUDIO_KBPS, FPS, SEGMENT_SECONDS, type Rendition } from './ladder';
 
-/** The segments' length in seconds, for video, audio and subtitles alike. */
-export const SEGMENT_SECONDS = 2;
 /** Segments a live media playlist lists. */
 export const PLAYLIST_SEGMENTS = 6;
-/** Frames per second of every rendition (keyframes every SEGMENT_SECONDS x FPS frames). */
-export const FPS = 25;
 /** H.264 Main profile, level 3.1 (up to 1280x720 at 30 fps), and AAC-LC. */
 const CODECS = 'avc1.4d401f,mp4a.40.2';
 
@@ -69,6 +65,18 @@ export function subtitlePlaylist(segments: readonly SubtitleSegmentRef[]): strin
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.startsAtMs).toISOString()}`, `#EXTINF:${SEGMENT_SECONDS.toFixed(3)},`, s.uri);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A recording's subtitle media playlist (VOD): one WebVTT segment, `uri`, as long as the recording.
+ * Its cues are few next to the picture's segments, and one file is one request.
+ */
+export function vodSubtitlePlaylist(durationMs: number, uri: string): string {
+  const seconds = Math.max(0.001, durationMs / 1000);
+  return [
+    '#EXTM3U', '#EXT-X-VERSION:6', `#EXT-X-TARGETDURATION:${Math.ceil(seconds)}`, '#EXT-X-MEDIA-SEQUENCE:0', '#EXT-X-PLAYLIST-TYPE:VOD',
+    `#EXTINF:${seconds.toFixed(3)},`, uri, '#EXT-X-ENDLIST', '',
+  ].join('\n');
 }
 
 /** hh:mm:ss.ttt on the media clock. */

@@ -19,17 +19,35 @@ import { sendFileAnswering } from './sendFile';
 const SIGNED_LIFETIME_MS = 12 * 3600_000;
 const SIGNED_ROUNDING_MS = 6 * 3600_000;
 
-const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
+export const PLAYLIST_TYPE = 'application/vnd.apple.mpegurl';
 /** Playlists change every segment: caches keep them a second. */
-const PLAYLIST_CACHE = 'public, max-age=1';
+export const PLAYLIST_CACHE = 'public, max-age=1';
 /** Segments never change under their name (a restart starts a new clock and new names): caches keep them. */
-const SEGMENT_CACHE = 'public, max-age=31536000, immutable';
+export const SEGMENT_CACHE = 'public, max-age=31536000, immutable';
 
 const CHANNEL = /^[a-z0-9][a-z0-9-]{0,39}$/;
 const MEDIA_FILE = /^(\d{1,15}-\d{1,12}\.ts|index\.m3u8)$/;
 
+/**
+ * The query (`?expires=…&signature=…`) that lets players fetch everything under `prefix`, the same
+ * for everyone for six hours (see SIGNED_LIFETIME_MS).
+ */
+export function signedQuery(access: AccessTokens, prefix: string): string {
+  const now = Date.now();
+  const expires = Math.ceil((now + SIGNED_LIFETIME_MS) / SIGNED_ROUNDING_MS) * SIGNED_ROUNDING_MS;
+  return access.signPath(prefix, expires - now, now).slice(prefix.length);
+}
+
+/** The base URL players fetch /hls/ and /vod/ from ('' for this node's own), or undefined while no origin is live. */
+export async function hlsBase({ origin, publicUrl }: HlsPlaces): Promise<string | undefined> {
+  if (publicUrl) return publicUrl.replace(/\/+$/, '');
+  if (!origin) return '';
+  const url = await origin();
+  return url ? new URL(url).origin : undefined;
+}
+
 /** Appends `query` (with its `?`) to every URI line of a media playlist. */
-function withQuery(playlist: string, query: string): string {
+export function withQuery(playlist: string, query: string): string {
   if (!query) return playlist;
   return playlist.replace(/^(?!#)(\S+)$/gm, `$1${query}`);
 }
@@ -58,7 +76,8 @@ export interface HlsPlaces {
  * and /hls/ is ORIGIN_ONLY: the edge's own buses are idle. With `publicUrl` (HLS_PUBLIC_URL: a CDN
  * or cache in front of the origin), every node answers that address instead.
  */
-export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess, { origin, publicUrl }: HlsPlaces = {}): Router {
+export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: ViewerAccess, places: HlsPlaces = {}): Router {
+  const { origin } = places;
   const router = Router();
   const registered = viewers === 'registered';
   const prefix = (channelId: string) => `/hls/${channelId}/`;
@@ -90,22 +109,12 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
       await viewerGrant(req, access, viewers);
       const channelId = channelOf(req);
       hls.assertChannel(channelId);
-      let base = '';
-      if (publicUrl) base = publicUrl.replace(/\/+$/, '');
-      else if (origin) {
-        const url = await origin();
-        if (!url) {
-          res.setHeader('Retry-After', '2');
-          throw new AppError('UNAVAILABLE', 'no origin is packaging HLS this moment (one is taking over); try again');
-        }
-        base = new URL(url).origin;
+      const base = await hlsBase(places);
+      if (base === undefined) {
+        res.setHeader('Retry-After', '2');
+        throw new AppError('UNAVAILABLE', 'no origin is packaging HLS this moment (one is taking over); try again');
       }
-      let url = `${base}${prefix(channelId)}master.m3u8`;
-      if (registered) {
-        const now = Date.now();
-        const expires = Math.ceil((now + SIGNED_LIFETIME_MS) / SIGNED_ROUNDING_MS) * SIGNED_ROUNDING_MS;
-        url += access.signPath(prefix(channelId), expires - now, now).slice(prefix(channelId).length);
-      }
+      const url = `${base}${prefix(channelId)}master.m3u8${registered ? signedQuery(access, prefix(channelId)) : ''}`;
       const body: HlsSource = { channelId, url };
       res.setHeader('Cache-Control', 'no-store');
       res.json(body);

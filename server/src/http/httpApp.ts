@@ -13,6 +13,7 @@ import { agendaRoutes } from './agendaRoutes';
 import { recordingRoutes } from './recordingRoutes';
 import { filmRoutes } from './filmRoutes';
 import { hlsRoutes, type HlsPlaces } from './hlsRoutes';
+import { recordingHlsRoutes } from './recordingHlsRoutes';
 import { exhibitionRoutes } from './exhibitionRoutes';
 import { looksLikeFile, refuseUnsafePaths } from './safePaths';
 import { registrationRoutes } from './registrationRoutes';
@@ -54,7 +55,7 @@ const SECURITY_HEADERS = {
 /** The services the HTTP layer serves. */
 export type HttpServices = Pick<
   Services,
-  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'recordings' | 'hls' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
+  'pool' | 'feeds' | 'channels' | 'ingests' | 'captions' | 'exhibition' | 'visitors' | 'recordings' | 'recordingHls' | 'hls' | 'reruns' | 'films' | 'agenda' | 'access' | 'event' | 'registrations' | 'eventInfo'
 >;
 
 /** How the HTTP layer is set up. */
@@ -99,7 +100,7 @@ export function withConnectSources(csp: string, urls: readonly string[]): string
 
 /** The express app: health, the REST API and the built client (with client-side routes). */
 export function createHttpApp(services: HttpServices, { metrics, clientDir, logger, registrationsPerMinute, trustProxy, cluster, placement, clustered, hls: hlsPlaces, metricsToken, publicUrl }: HttpOptions): Express {
-  const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, hls, reruns, films, agenda, access, event, registrations, eventInfo } = services;
+  const { pool, feeds, channels, ingests, captions, exhibition, visitors, recordings, recordingHls, hls, reruns, films, agenda, access, event, registrations, eventInfo } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
@@ -136,8 +137,9 @@ export function createHttpApp(services: HttpServices, { metrics, clientDir, logg
     res.json(body);
   });
 
-  // HLS before the rest of /api and the client's files: /api/hls and /hls/….
+  // HLS before the rest of /api and the client's files: /api/hls, /hls/…, /api/recordings/:id/hls, /vod/….
   app.use(hlsRoutes(hls, access, event.viewers, hlsPlaces));
+  app.use(recordingHlsRoutes(recordings, recordingHls, captions, access, hlsPlaces));
   app.use('/api', ingestRoutes(ingests, access));
   app.use('/api', captionRoutes(captions, agenda, access, event.viewers));
   app.use('/api', agendaRoutes({ agenda, eventName: event.name, channelName: (id) => channels.nameOf(id), reRuns: () => reruns.list(), publicUrl }));

@@ -5,6 +5,7 @@ import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { writeWebVtt } from '../captions/webvtt';
 import { AppError, NotFoundError } from '../errors';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
+import { recordingCues } from '../recording/recordingCues';
 import type { ReRunScheduler } from '../reruns/ReRunScheduler';
 import { bearerGrant, viewerGrant } from './bearer';
 import { parseBody, route } from './httpErrors';
@@ -75,10 +76,7 @@ export function recordingRoutes(recordings: RecordingRegistry, reruns: ReRunSche
       const recording = await recordings.get(String(req.params.recordingId));
       const language = Language.safeParse(req.params.language);
       if (!language.success) throw new AppError('INVALID_REQUEST', 'unknown language');
-      const end = recording.startedAtMs + (recording.durationMs ?? Date.now() - recording.startedAtMs);
-      const cues = (await captions.recorded(recording.channelId, recording.startedAtMs, end))
-        .filter((c) => c.language === language.data)
-        .map((c) => ({ startMs: c.startMs - recording.startedAtMs, endMs: c.endMs - recording.startedAtMs, text: c.text }));
+      const cues = (await recordingCues(captions, recording)).filter((c) => c.language === language.data);
       res.type('text/vtt; charset=utf-8').send(writeWebVtt(cues, language.data));
     }),
   );

@@ -24,6 +24,8 @@ export interface FfmpegProcessOptions {
   maxRestartAfterMs?: number;
   /** Whether to start ffmpeg again after it exits (default true); false for a job that ends, like a recording. */
   restart?: boolean;
+  /** Runs ffmpeg at this `nice` level (1-19: lower priority), for work that must not slow live media. */
+  niceness?: number;
   logger: Logger;
   /** What the process is, for the log. */
   what: string;
@@ -112,7 +114,10 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
     // a recorder or pattern never outlives a crashed server. In a session of its own (detached),
     // a Ctrl+C in the terminal reaches only the server, which then stops each ffmpeg in order
     // (a recorder finishes its file).
-    const child = spawn('setpriv', ['--pdeathsig', 'KILL', 'ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', ...args], {
+    const command = ['setpriv', '--pdeathsig', 'KILL', 'ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', ...args];
+    // nice execs setpriv, which execs ffmpeg: the same process, still this one's child.
+    if (this.#options.niceness) command.unshift('nice', '-n', String(this.#options.niceness));
+    const child = spawn(command[0]!, command.slice(1), {
       detached: true,
       stdio: ['ignore', 'ignore', 'pipe'],
       env: { ...process.env, ...env },

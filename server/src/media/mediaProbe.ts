@@ -4,6 +4,8 @@ import { execFile } from 'node:child_process';
 export interface MediaProbe {
   /** Codec names per kind, e.g. { video: "vp8", audio: "opus" }. */
   codecs: { video?: string; audio?: string };
+  /** The first video stream's picture size, when it has one. */
+  size?: { width: number; height: number };
   /** The time of the last packet, in ms: the playable length, also of a file cut short (no duration in its header). */
   durationMs: number;
 }
@@ -34,10 +36,14 @@ function ffprobe(args: string[], format?: ProbeFormat): Promise<string> {
  * Rejects when ffprobe cannot open the file (or it is not of `format`, when given).
  */
 export async function probeMedia(file: string, format?: ProbeFormat): Promise<MediaProbe> {
-  const streams = await ffprobe(['-show_entries', 'stream=codec_type,codec_name', '-of', 'json', file], format);
+  const streams = await ffprobe(['-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', file], format);
   const codecs: MediaProbe['codecs'] = {};
-  for (const s of (JSON.parse(streams) as { streams?: Array<{ codec_type?: string; codec_name?: string }> }).streams ?? []) {
-    if ((s.codec_type === 'video' || s.codec_type === 'audio') && s.codec_name && !codecs[s.codec_type]) codecs[s.codec_type] = s.codec_name;
+  let size: MediaProbe['size'];
+  for (const s of (JSON.parse(streams) as { streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number }> }).streams ?? []) {
+    if ((s.codec_type === 'video' || s.codec_type === 'audio') && s.codec_name && !codecs[s.codec_type]) {
+      codecs[s.codec_type] = s.codec_name;
+      if (s.codec_type === 'video' && s.width && s.height) size = { width: s.width, height: s.height };
+    }
   }
   const packets = await ffprobe(['-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], format);
   let endSeconds = 0;
@@ -45,7 +51,7 @@ export async function probeMedia(file: string, format?: ProbeFormat): Promise<Me
     const [pts, duration] = line.split(',').map(Number);
     if (Number.isFinite(pts)) endSeconds = Math.max(endSeconds, pts! + (Number.isFinite(duration) ? duration! : 0));
   }
-  return { codecs, durationMs: Math.round(endSeconds * 1000) };
+  return { codecs, size, durationMs: Math.round(endSeconds * 1000) };
 }
 
 /**

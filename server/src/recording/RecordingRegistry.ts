@@ -10,6 +10,7 @@ import { privateDir, sweepLeftovers } from '../files/privateFiles';
 import type { Logger } from '../logger';
 import { probeMedia } from '../media/mediaProbe';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
+import type { RecordingPackager } from '../hls/RecordingPackager';
 import { Recorder } from './Recorder';
 import type { RecordingStore, StoredRecording } from './RecordingStore';
 
@@ -36,6 +37,8 @@ export interface RecordingRegistryEvents {
 /** Options of a {@link RecordingRegistry}. */
 export interface RecordingRegistryOptions {
   store: RecordingStore;
+  /** Recordings packaged as HLS: a deleted recording's go with it. */
+  packager?: RecordingPackager;
   channels: ChannelRegistry;
   agenda: Agenda;
   /** Where the files go (DATA_DIR/recordings). */
@@ -173,6 +176,7 @@ export class RecordingRegistry extends EventEmitter<RecordingRegistryEvents> {
     if (recording.status === 'recording') throw new AppError('INVALID_STATE', 'this recording is still running: stop it first');
     await this.#options.store.delete(recordingId);
     rmSync(join(this.#options.dir, recording.file), { force: true });
+    this.#options.packager?.remove(recordingId);
     this.#options.logger.info({ recordingId, file: recording.file }, 'recording deleted');
     this.emit('changed');
   }

@@ -5,6 +5,7 @@ import { useSignaling } from '../../signaling/SignalingContext';
 import { useRequestError } from '../../signaling/requestError';
 import { useFormat, type Format } from '../../i18n/useFormat';
 import { useNow } from '../agenda/useNow';
+import { RecordingViewer } from './RecordingViewer';
 
 /** A file size in megabytes, or gigabytes from 1 GB, in the UI language. */
 function fileSize(format: Format, bytes: number): string {
@@ -32,7 +33,7 @@ export function useRecordings(): RecordingInfo[] {
   return recordings;
 }
 
-/** Record / Stop for one channel's program, and the list of recordings with length, size and state, each deletable once finished. */
+/** Record / Stop for one channel's program, and the list of recordings with length, size and state, each watchable and deletable once finished. */
 export function RecordingPanel({
   channel,
   channels,
@@ -51,6 +52,7 @@ export function RecordingPanel({
   const now = useNow(1000);
   const { error, run } = useRequestError();
   const active = recordings.find((r) => r.channelId === channel.id && r.status === 'recording');
+  const [watching, setWatching] = useState<RecordingInfo>();
   const title = (sessionId: string | null) => sessions.find((s) => s.id === sessionId)?.title ?? t('recording.noSession');
   const toggle = () =>
     run(active ? signaling.request('recording:stop', { channelId: channel.id }) : signaling.request('recording:start', { channelId: channel.id }));
@@ -97,6 +99,11 @@ export function RecordingPanel({
                 <td>{fileSize(format, r.sizeBytes)}</td>
                 <td>{t(`recording.status.${r.status}`)}</td>
                 <td>
+                  {(r.status === 'done' || r.status === 'interrupted') && (
+                    <button type="button" className="secondary" aria-pressed={watching?.id === r.id} onClick={() => setWatching(r)}>
+                      {t('recording.watch')}
+                    </button>
+                  )}{' '}
                   {r.status !== 'recording' && (
                     <button type="button" className="secondary" onClick={() => remove(r)}>
                       {t('recording.delete')}
@@ -107,6 +114,14 @@ export function RecordingPanel({
             ))}
           </tbody>
         </table>
+      )}
+      {watching && recordings.some((r) => r.id === watching.id) && (
+        <RecordingViewer
+          key={watching.id}
+          recordingId={watching.id}
+          title={`${title(watching.sessionId)} · ${format.dateTime(watching.startedAtMs)}`}
+          onClose={() => setWatching(undefined)}
+        />
       )}
     </section>
   );

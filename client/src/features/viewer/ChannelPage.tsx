@@ -108,7 +108,7 @@ export function ChannelPage() {
         <div className="stage" ref={stage}>
           {path === 'hls' ? (
             <HlsPlayer
-              channelId={channelId}
+              source={`/api/hls/${encodeURIComponent(channelId)}`}
               muted={muted}
               volume={Number(volume)}
               captionLanguage={captionLanguage}
