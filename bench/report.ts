@@ -39,6 +39,7 @@ export const FIGURE_KEYS = [
   'hls.packagerCpuPerChannel',
   'hls.originRequestsPerSegment',
   'hls.directRequestsPerSegment',
+  'hls.recordingPackagingSpeed',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

@@ -10,6 +10,7 @@ import { measureClusterCaptions } from './clusterCaptions';
 import { measureFanout } from './fanout';
 import { measureHls } from './hls';
 import { measureHlsCache } from './hlsCache';
+import { measureHlsRecording } from './hlsRecording';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
 import { progress, writeReport, type Figure, type FigureKey } from './report';
@@ -28,6 +29,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   clusterCaptions: { run: measureClusterCaptions, figures: ['cluster.captionsP99Ms', 'cluster.captionsOriginP99Ms'] },
   hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.captionOffsetMs', 'hls.packagerCpuPerChannel'] },
   hlsCache: { run: measureHlsCache, figures: ['hls.originRequestsPerSegment', 'hls.directRequestsPerSegment'] },
+  hlsRecording: { run: measureHlsRecording, figures: ['hls.recordingPackagingSpeed'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
