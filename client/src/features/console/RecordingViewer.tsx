@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LANGUAGE_NAMES, type Language, type RecordingHls } from '@hybrid-stage/shared';
+import type { Language, RecordingHls } from '@hybrid-stage/shared';
+import { LANGUAGE_NAMES } from '@hybrid-stage/shared/vocabulary';
 import { getJson } from '../../http/api';
 import { HlsPlayer } from '../../player/HlsPlayer';
 import { useRequestError } from '../../signaling/requestError';
