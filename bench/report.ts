@@ -40,6 +40,7 @@ export const FIGURE_KEYS = [
   'hls.originRequestsPerSegment',
   'hls.directRequestsPerSegment',
   'hls.recordingPackagingSpeed',
+  'network.turnJoinP50Ms',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

@@ -11,6 +11,7 @@ import { measureFanout } from './fanout';
 import { measureHls } from './hls';
 import { measureHlsCache } from './hlsCache';
 import { measureHlsRecording } from './hlsRecording';
+import { measureNetwork } from './network';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
 import { progress, writeReport, type Figure, type FigureKey } from './report';
@@ -30,6 +31,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   hls: { run: measureHls, figures: ['hls.glassToGlassMs', 'hls.captionOffsetMs', 'hls.packagerCpuPerChannel'] },
   hlsCache: { run: measureHlsCache, figures: ['hls.originRequestsPerSegment', 'hls.directRequestsPerSegment'] },
   hlsRecording: { run: measureHlsRecording, figures: ['hls.recordingPackagingSpeed'] },
+  network: { run: measureNetwork, figures: ['network.turnJoinP50Ms'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
