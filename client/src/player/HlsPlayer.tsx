@@ -74,10 +74,10 @@ function keepNearLive(element: HTMLVideoElement, date: Date | null | undefined):
 }
 
 /**
- * A channel (live) or a recording (on demand) over HLS with hls.js (the full build, with subtitles and alternate audio, loaded only
- * when a viewer needs it: it is large). Captions come from the stream's own subtitle track in the
- * chosen language, drawn as the WebRTC path draws them, in the chosen size; hls.js keeps the track
- * hidden and times its cues to the picture.
+ * A channel (live) or a recording (on demand) over HLS with hls.js (the full build, with subtitles
+ * and alternate audio, loaded only when a viewer needs it: it is large). Captions come from the
+ * stream's own subtitle track in the chosen language, drawn as the WebRTC path draws them, in the
+ * chosen size; hls.js keeps the track hidden and times its cues to the picture.
  */
 export function HlsPlayer({ source, muted, volume, captionLanguage, captionSize, onStatus, testId, videoRef, controls }: HlsPlayerProps) {
   const { t } = useTranslation('common');
