@@ -17,6 +17,8 @@ export const FIGURE_KEYS = [
   'switch.p50Ms',
   'switch.p95Ms',
   'switch.maxFreezeMs',
+  'switch.unavoidableP50Ms',
+  'switch.overUnavoidable',
   'join.p50Ms',
   'join.p95Ms',
   'captions.p99Ms',

@@ -22,7 +22,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
     run: measureFanout,
     figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer', 'cluster.viewersPerEdgeCore'],
   },
-  program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'join.p50Ms', 'join.p95Ms'] },
+  program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'switch.unavoidableP50Ms', 'switch.overUnavoidable', 'join.p50Ms', 'join.p95Ms'] },
   captions: { run: measureCaptions, figures: ['captions.p99Ms', 'captions.bareBroadcastP99Ms', 'captions.overBareBroadcast'] },
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls', 'exhibition.emptySceneFirstRenderMs', 'exhibition.overEmptyScene'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
