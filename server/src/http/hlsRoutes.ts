@@ -38,6 +38,16 @@ export function signedQuery(access: AccessTokens, prefix: string): string {
   return access.signPath(prefix, expires - now, now).slice(prefix.length);
 }
 
+/**
+ * The signed query a player's request carries (`?expires=…&signature=…`, to carry on to every URI
+ * a playlist lists), checked against `prefix`: UNAUTHORIZED with `message` when it is forged or old.
+ */
+export function verifiedQuery(req: Request, access: AccessTokens, prefix: string, message: string): string {
+  const { expires, signature } = req.query;
+  if (!access.verifyPath(prefix, expires, signature)) throw new AppError('UNAUTHORIZED', message);
+  return `?expires=${String(expires)}&signature=${String(signature)}`;
+}
+
 /** The base URL players fetch /hls/ and /vod/ from ('' for this node's own), or undefined while no origin is live. */
 export async function hlsBase({ origin, publicUrl }: HlsPlaces): Promise<string | undefined> {
   if (publicUrl) return publicUrl.replace(/\/+$/, '');
@@ -93,8 +103,7 @@ export function hlsRoutes(hls: HlsRegistry, access: AccessTokens, viewers: Viewe
     if (!registered) return '';
     const { expires, signature } = req.query;
     if (expires === undefined && signature === undefined) throw new AppError('REGISTRATION_REQUIRED', 'this event asks viewers to register first; HLS links come from /api/hls');
-    if (!access.verifyPath(prefix(channelId), expires, signature)) throw new AppError('UNAUTHORIZED', 'this HLS link is not valid or has expired; open the channel again');
-    return `?expires=${String(expires)}&signature=${String(signature)}`;
+    return verifiedQuery(req, access, prefix(channelId), 'this HLS link is not valid or has expired; open the channel again');
   };
 
   const programDates = new ProgramDates();

@@ -5,12 +5,12 @@ import { Language, LANGUAGES, type RecordingHls } from '@hybrid-stage/shared';
 import type { AccessTokens } from '../access/AccessTokens';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
 import { AppError, NotFoundError } from '../errors';
-import type { RecordingPackager } from '../hls/RecordingPackager';
+import type { PackagedRecording, RecordingPackager } from '../hls/RecordingPackager';
 import { masterPlaylist, vodSubtitlePlaylist, vttSegment } from '../hls/playlists';
 import { recordingCues } from '../recording/recordingCues';
 import type { RecordingRegistry } from '../recording/RecordingRegistry';
 import { bearerGrant } from './bearer';
-import { hlsBase, PLAYLIST_CACHE, PLAYLIST_TYPE, SEGMENT_CACHE, signedQuery, withQuery, type HlsPlaces } from './hlsRoutes';
+import { hlsBase, PLAYLIST_CACHE, PLAYLIST_TYPE, SEGMENT_CACHE, signedQuery, verifiedQuery, withQuery, type HlsPlaces } from './hlsRoutes';
 import { route } from './httpErrors';
 import { sendFileAnswering } from './sendFile';
 
@@ -70,24 +70,21 @@ export function recordingHlsRoutes(recordings: RecordingRegistry, packager: Reco
       onEdge();
       const recordingId = String(req.params.recordingId);
       if (!RECORDING_ID.test(recordingId)) throw new NotFoundError('recording', recordingId);
-      const { expires, signature } = req.query;
-      if (!access.verifyPath(prefix(recordingId), expires, signature)) throw new AppError('UNAUTHORIZED', 'this link is not valid or has expired; open the recording again');
-      const query = `?expires=${String(expires)}&signature=${String(signature)}`;
+      const query = verifiedQuery(req, access, prefix(recordingId), 'this link is not valid or has expired; open the recording again');
       const packaged = packager.packaged(recordingId);
       if (!packaged) throw new NotFoundError('packaged recording', recordingId);
-      await serveFile(res, recordingId, (req.params as { path?: string[] }).path ?? [], query, packaged.renditions.map((r) => r.name), packaged.durationMs);
+      await serveFile(res, recordingId, (req.params as { path?: string[] }).path ?? [], query, packaged);
     }),
   );
 
-  async function serveFile(res: Response, recordingId: string, path: string[], query: string, renditions: string[], durationMs: number): Promise<void> {
+  async function serveFile(res: Response, recordingId: string, path: string[], query: string, { renditions, durationMs }: PackagedRecording): Promise<void> {
     const [first, second, third] = path;
     const playlist = (text: string) => {
       res.setHeader('Cache-Control', PLAYLIST_CACHE);
       res.type(PLAYLIST_TYPE).send(text);
     };
     if (path.length === 1 && first === 'master.m3u8') {
-      const packaged = packager.packaged(recordingId)!;
-      return playlist(masterPlaylist({ renditions: packaged.renditions, subtitles: await languagesOf(recordingId), query }));
+      return playlist(masterPlaylist({ renditions, subtitles: await languagesOf(recordingId), query }));
     }
     if (path.length === 3 && first === 'subs') {
       const language = Language.safeParse(second);
@@ -100,7 +97,7 @@ export function recordingHlsRoutes(recordings: RecordingRegistry, packager: Reco
       res.type('text/vtt; charset=utf-8').send(vttSegment(0, cues));
       return;
     }
-    if (path.length === 2 && (first === 'audio' || renditions.includes(first!)) && MEDIA_FILE.test(second!)) {
+    if (path.length === 2 && (first === 'audio' || renditions.some((r) => r.name === first)) && MEDIA_FILE.test(second!)) {
       const file = join(packager.dirOf(recordingId), first!, second!);
       if (second === 'index.m3u8') {
         const text = await readFile(file, 'utf8').catch(() => undefined);
