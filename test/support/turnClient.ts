@@ -2,23 +2,14 @@
 // (RFC 8656) over TCP or TLS, first unauthenticated to learn the realm and nonce, then signed
 // with the long-term credential (MESSAGE-INTEGRITY, HMAC-SHA1 keyed with MD5(user:realm:pass)),
 // as a browser's ICE agent does before it can offer a relay candidate.
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { connect as tcpConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { ATTR, decodeStun, encodeStun, MAGIC_COOKIE, type StunMessage } from './stun';
 
-const MAGIC_COOKIE = 0x2112a442;
 const ALLOCATE_REQUEST = 0x0003;
 const ALLOCATE_SUCCESS = 0x0103;
 const ALLOCATE_ERROR = 0x0113;
-const ATTR = {
-  USERNAME: 0x0006,
-  MESSAGE_INTEGRITY: 0x0008,
-  ERROR_CODE: 0x0009,
-  REALM: 0x0014,
-  NONCE: 0x0015,
-  XOR_RELAYED_ADDRESS: 0x0016,
-  REQUESTED_TRANSPORT: 0x0019,
-} as const;
 /** REQUESTED-TRANSPORT: UDP (protocol 17), the relay WebRTC asks for. */
 const UDP_TRANSPORT = Buffer.from([17, 0, 0, 0]);
 
@@ -36,50 +27,6 @@ export interface AllocateOptions {
   timeoutMs?: number;
 }
 
-interface StunMessage {
-  type: number;
-  attributes: Map<number, Buffer>;
-}
-
-function encode(type: number, attributes: Array<[number, Buffer]>, integrityKey?: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  for (const [attrType, value] of attributes) {
-    const head = Buffer.alloc(4);
-    head.writeUInt16BE(attrType, 0);
-    head.writeUInt16BE(value.length, 2);
-    parts.push(head, value, Buffer.alloc((4 - (value.length % 4)) % 4));
-  }
-  const body = Buffer.concat(parts);
-  const header = Buffer.alloc(20);
-  header.writeUInt16BE(type, 0);
-  header.writeUInt32BE(MAGIC_COOKIE, 4);
-  randomBytes(12).copy(header, 8);
-  if (!integrityKey) {
-    header.writeUInt16BE(body.length, 2);
-    return Buffer.concat([header, body]);
-  }
-  // The HMAC covers the message with its length already counting the MESSAGE-INTEGRITY attribute.
-  header.writeUInt16BE(body.length + 24, 2);
-  const hmac = createHmac('sha1', integrityKey).update(Buffer.concat([header, body])).digest();
-  const miHead = Buffer.alloc(4);
-  miHead.writeUInt16BE(ATTR.MESSAGE_INTEGRITY, 0);
-  miHead.writeUInt16BE(20, 2);
-  return Buffer.concat([header, body, miHead, hmac]);
-}
-
-function decode(message: Buffer): StunMessage {
-  const attributes = new Map<number, Buffer>();
-  let offset = 20;
-  const end = 20 + message.readUInt16BE(2);
-  while (offset + 4 <= end) {
-    const type = message.readUInt16BE(offset);
-    const length = message.readUInt16BE(offset + 2);
-    if (!attributes.has(type)) attributes.set(type, message.subarray(offset + 4, offset + 4 + length));
-    offset += 4 + length + ((4 - (length % 4)) % 4);
-  }
-  return { type: message.readUInt16BE(0), attributes };
-}
-
 /** Reads whole STUN messages off a stream (over TCP each is framed by its own length). */
 function messages(socket: Socket): () => Promise<StunMessage> {
   let buffered = Buffer.alloc(0);
@@ -90,7 +37,7 @@ function messages(socket: Socket): () => Promise<StunMessage> {
     buffered = Buffer.concat([buffered, data]);
     while (buffered.length >= 20 && buffered.length >= 20 + buffered.readUInt16BE(2)) {
       const size = 20 + buffered.readUInt16BE(2);
-      const message = decode(buffered.subarray(0, size));
+      const message = decodeStun(buffered.subarray(0, size));
       buffered = buffered.subarray(size);
       const next = waiting.shift();
       if (next) next.resolve(message);
@@ -132,7 +79,7 @@ export async function turnAllocate({ host, port, tlsCa, username, credential, ti
   const timer = setTimeout(() => socket.destroy(new Error(`no answer from the TURN server within ${timeoutMs} ms`)), timeoutMs);
   try {
     const next = messages(socket);
-    socket.write(encode(ALLOCATE_REQUEST, [[ATTR.REQUESTED_TRANSPORT, UDP_TRANSPORT]]));
+    socket.write(encodeStun(ALLOCATE_REQUEST, [[ATTR.REQUESTED_TRANSPORT, UDP_TRANSPORT]]));
     const challenge = await next();
     if (challenge.type !== ALLOCATE_ERROR) throw new Error(`expected a 401 challenge, got message type 0x${challenge.type.toString(16)}`);
     const realm = challenge.attributes.get(ATTR.REALM);
@@ -140,7 +87,7 @@ export async function turnAllocate({ host, port, tlsCa, username, credential, ti
     if (!realm || !nonce) return { ok: false, ...errorOf(challenge) };
     const key = createHash('md5').update(`${username}:${realm.toString('utf8')}:${credential}`).digest();
     socket.write(
-      encode(
+      encodeStun(
         ALLOCATE_REQUEST,
         [
           [ATTR.REQUESTED_TRANSPORT, UDP_TRANSPORT],
@@ -148,7 +95,7 @@ export async function turnAllocate({ host, port, tlsCa, username, credential, ti
           [ATTR.REALM, realm],
           [ATTR.NONCE, nonce],
         ],
-        key,
+        { integrityKey: key },
       ),
     );
     const answer = await next();

@@ -42,3 +42,12 @@ export function clientOf(address: string): string {
   const groups = tail === undefined ? left : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right];
   return `${groups.slice(0, 4).map((g) => (parseInt(g, 16) || 0).toString(16)).join(':')}::/64`;
 }
+
+/**
+ * Whether two addresses are one client by {@link clientOf}, an IPv4 address written either way
+ * (`::ffff:203.0.113.9`, as a dual-stack socket reports it, or `203.0.113.9`, as mediasoup does).
+ */
+export function sameClient(a: string, b: string): boolean {
+  const plain = (address: string) => address.toLowerCase().replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return clientOf(plain(a)) === clientOf(plain(b));
+}

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { ConsumerOptions, DtlsParameters, IceParameters, IceServer, MediaKind, RtpCapabilities, RtpParameters, TransportOptions } from '@hybrid-stage/shared';
 import { AppError, InvalidStateError, NotFoundError } from '../errors';
+import { sameClient } from '../limits/ClientRateLimits';
 import { forClient } from './forClient';
 import type { TurnCredentials } from './TurnCredentials';
 import type { MediaWorker, WorkerPool } from './WorkerPool';
@@ -15,11 +16,18 @@ export interface MediaClientEvents {
   /** The server closed one of the client's consumers (its producer ended). */
   consumerClosed: [consumerId: string];
   /**
-   * The worker under the client died, or the WebRtcServer its transports lived on closed;
-   * everything of the client is gone (`close` follows).
+   * The worker under the client died, or the WebRtcServer its transports lived on closed, or the
+   * path of one of its transports moved to another host ({@link MediaClientOptions.peerAddress});
+   * everything of the client is gone (`close` follows). `moved` says where from and to, when that was why.
    */
-  lost: [];
+  lost: [moved?: PathMove];
   close: [];
+}
+
+/** A transport's path that left its client's host: the signaling connection's address, and where the media went. */
+export interface PathMove {
+  from: string;
+  to: string;
 }
 
 /** A producer to consume, with the router it lives on. */
@@ -46,6 +54,12 @@ export interface MediaClientOptions {
   silentPeerMs?: number;
   /** TURN servers and a credential minted for this client with every transport; none without TURN. */
   turn?: TurnCredentials | undefined;
+  /**
+   * The address its client's signaling connection comes from now. With it, the client's media is
+   * closed (`lost`) when a transport's path, having begun at that host, moves
+   * to another: see {@link MediaClient.#keepOnPath}.
+   */
+  peerAddress?: () => string;
 }
 
 /**
@@ -65,13 +79,15 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
   /** The consumers its client's address may still make (AddressLoad); none: no cap beyond the client's own. */
   readonly #budget: ConsumerBudget | undefined;
   readonly #silentPeerMs: number;
+  readonly #peerAddress: (() => string) | undefined;
 
   /**
    * `worker` comes from {@link WorkerPool.placeClient}; closing the client releases its place.
    * With `turn`, every transport comes with TURN servers and a credential minted for this client.
    */
-  constructor(pool: WorkerPool, worker: MediaWorker, { budget, silentPeerMs = 0, turn }: MediaClientOptions = {}) {
+  constructor(pool: WorkerPool, worker: MediaWorker, { budget, silentPeerMs = 0, turn, peerAddress }: MediaClientOptions = {}) {
     super();
+    this.#peerAddress = peerAddress;
     this.#pool = pool;
     this.#worker = worker;
     this.#budget = budget;
@@ -86,9 +102,9 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
    * Everything on a dead worker is gone, and so are the transports of a closed WebRtcServer (all of
    * a client's are on one): the client must make new transports on a new MediaClient.
    */
-  readonly #onMediaGone = (): void => {
+  readonly #onMediaGone = (moved?: PathMove): void => {
     if (this.#closed) return;
-    this.emit('lost');
+    this.emit('lost', moved);
     this.close();
   };
 
@@ -125,6 +141,7 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     this.#transports.set(transport.id, transport);
     transport.observer.once('close', () => this.#transports.delete(transport.id));
     if (direction === 'recv' && this.#silentPeerMs > 0) this.#closeWhenSilent(transport);
+    if (this.#peerAddress) this.#keepOnPath(transport, this.#peerAddress);
     return {
       id: transport.id,
       iceParameters: transport.iceParameters,
@@ -165,6 +182,33 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     }, Math.max(250, Math.floor(this.#silentPeerMs / 4)));
     timer.unref();
     transport.observer.once('close', () => clearInterval(timer));
+  }
+
+  /**
+   * Ends the client's media when `transport`'s path, having been nominated at the host the
+   * client's signaling comes from, moves to another host. mediasoup is ICE-lite and follows any
+   * STUN check that carries USE-CANDIDATE and the transport's ICE credentials, so a check spoofed by
+   * someone who learnt them would send a viewer's media elsewhere: to a victim of a flood, or to a
+   * listener. A path nominated elsewhere (through TURN, a proxy, another address family) says
+   * nothing about the signaling address and is left alone, as are the checks before nomination (a
+   * browser tries each of its addresses) and a move within the host (a NAT's new port). A client
+   * that really changed networks resumes its socket from the new address before it restarts ICE
+   * there, so its new path matches. The client is told as after a worker's death (`media:lost`),
+   * and its page makes new transports.
+   */
+  #keepOnPath(transport: types.WebRtcTransport, peerAddress: () => string): void {
+    let anchored: boolean | undefined;
+    const check = (): void => {
+      const remoteIp = transport.iceSelectedTuple?.remoteIp;
+      if (remoteIp === undefined) return;
+      if (anchored === undefined) {
+        if (transport.iceState === 'completed') anchored = sameClient(remoteIp, peerAddress());
+      } else if (anchored && !sameClient(remoteIp, peerAddress())) {
+        this.#onMediaGone({ from: peerAddress(), to: remoteIp });
+      }
+    };
+    transport.on('icestatechange', check);
+    transport.on('iceselectedtuplechange', check);
   }
 
   /** Completes the DTLS handshake parameters of one of the client's transports. */

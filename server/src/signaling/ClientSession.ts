@@ -1,6 +1,6 @@
 import type { Grant } from '@hybrid-stage/shared';
 import type { Feed } from '../studios/Feed';
-import { MediaClient, type MediaClientOptions } from '../media/MediaClient';
+import { MediaClient, type MediaClientOptions, type PathMove } from '../media/MediaClient';
 import type { WorkerPool } from '../media/WorkerPool';
 import { AppError, NotFoundError } from '../errors';
 
@@ -11,8 +11,8 @@ const MAX_FEEDS_PER_CLIENT = 4;
 export interface ClientNotifications {
   /** The server closed one of its consumers (the feed ended). */
   consumerClosed: (consumerId: string) => void;
-  /** Its worker died: all its transports are gone. */
-  mediaLost: () => void;
+  /** Its worker died, or a transport's path moved off its host (`moved`): all its transports are gone. */
+  mediaLost: (moved?: PathMove) => void;
 }
 
 /**

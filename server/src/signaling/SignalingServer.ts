@@ -224,10 +224,19 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
       {
         consumerClosed: (consumerId) => link.notify((s) => s.emit('consumer:closed', { consumerId })),
         // Lost media makes every earlier notice moot.
-        mediaLost: () => link.notifyAlone((s) => s.emit('media:lost', {})),
+        mediaLost: (moved) => {
+          if (moved) logger.warn({ signalingAddress: moved.from, mediaAddress: moved.to }, "a client's media path moved to another host: its media closed");
+          link.notifyAlone((s) => s.emit('media:lost', {}));
+        },
       },
-      // Counted against the address it was opened from, also when it resumes from another.
-      { budget: addressLoad.consumerBudget(address), silentPeerMs, turn },
+      {
+        // Counted against the address it was opened from, also when it resumes from another.
+        budget: addressLoad.consumerBudget(address),
+        silentPeerMs,
+        turn,
+        // Where its connection comes from now (a client that changed networks resumes from the new one).
+        peerAddress: () => link.socket?.data.address ?? address,
+      },
     );
 
   io.on('connection', (socket: ClientSocket) => {
