@@ -13,7 +13,7 @@ import { createLogger } from '../server/src/logger';
 import { serverTest } from './support/fixtures';
 import { attributes, getFile, probeSegment as probeAt, uris } from './support/hlsFiles';
 import { startRegisteredEventServer } from './support/registeredEvent';
-import { rawGet, type TestClient, type TestServer } from './support/server';
+import { rawGet, transportCount, type TestClient, type TestServer } from './support/server';
 
 // No grace for dropped clients: a viewer who leaves gives its WebRTC seat back at once.
 const test = serverTest({ WORKERS: '1', HLS_CHANNELS: 'main', MAX_WEBRTC_VIEWERS: '1', CLIENT_GRACE_MS: '0' });
@@ -195,21 +195,31 @@ describe('the packager', () => {
 });
 
 describe('MAX_WEBRTC_VIEWERS', () => {
-  test('takes that many viewers over WebRTC, refuses the next with SERVER_FULL (their page plays HLS), never a producer', async ({ clients, producer }) => {
+  test('takes that many viewers over WebRTC, refuses the next with SERVER_FULL (their page plays HLS), never a producer', async ({ server, clients, producer }) => {
+    // As the watch page joins: one request makes the receive transport with the consumers.
+    const join = async (client: TestClient) => {
+      const { rtpCapabilities } = await client.ok('media:capabilities', {});
+      return client.request('program:consume', { channelId: 'main', rtpCapabilities });
+    };
+    // As the console watches: on a transport it made before.
     const watch = async (client: TestClient) => {
       const { rtpCapabilities } = await client.ok('media:capabilities', {});
       const transport = await client.ok('transport:create', { direction: 'recv' });
       return client.request('program:consume', { channelId: 'main', transportId: transport.id, rtpCapabilities });
     };
     const first = await clients.connect();
-    expect((await watch(first)).ok).toBe(true);
+    const joined = await join(first);
+    expect(joined.ok && [typeof joined.data.transport?.id, joined.data.consumers.map((c) => c.kind).sort()]).toEqual(['string', ['audio', 'video']]);
     const second = await clients.connect();
-    const refused = await watch(second);
+    const before = await transportCount(server);
+    const refused = await join(second);
     expect(refused.ok ? undefined : refused.error.code).toBe('SERVER_FULL');
+    // The transport made for the refused join went with it.
+    expect(await transportCount(server)).toBe(before);
     expect((await watch(producer)).ok).toBe(true);
     // The first viewer leaves: its seat goes to the next.
     first.close();
-    await expect.poll(async () => (await watch(second)).ok, { timeout: 10_000, interval: 500 }).toBe(true);
+    await expect.poll(async () => (await join(second)).ok, { timeout: 10_000, interval: 500 }).toBe(true);
   });
 });
 

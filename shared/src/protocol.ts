@@ -122,7 +122,8 @@ export const Requests = {
   'captions:ingest': z.strictObject({ channelId: Id, cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) }),
   'program:consume': z.strictObject({
     channelId: Id,
-    transportId: Id,
+    /** Absent on a viewer's first join: the server makes its receive transport in the same request and answers it. */
+    transportId: Id.optional(),
     rtpCapabilities: MediaParameters<RtpCapabilities>(),
   }),
   'program:preview': z.strictObject({ channelId: Id, feedId: Id.nullable() }),
@@ -202,7 +203,8 @@ export interface Responses {
   'captions:correct': Cue;
   'captions:accept': Cue;
   'captions:ingest': { results: IngestResult[] };
-  'program:consume': { consumers: ConsumerOptions[] };
+  /** `transport`: the receive transport made for a request without `transportId`. */
+  'program:consume': { consumers: ConsumerOptions[]; transport?: TransportOptions };
   'program:preview': ChannelState;
   'program:take': ChannelState;
   'program:backup': ChannelState;

@@ -1,4 +1,5 @@
 import type { Consumer, Device, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
+import type { ConsumerOptions, TransportOptions } from '@hybrid-stage/shared';
 import type { SignalingClient } from '../signaling/SignalingClient';
 
 /**
@@ -97,6 +98,8 @@ export class MediaSession {
   constructor(signaling: SignalingClient, { rtpCapabilities }: MediaSessionOptions = {}) {
     this.#signaling = signaling;
     this.#rtpCapabilities = rtpCapabilities;
+    // With the capabilities known, the device (which probes the browser's own) is ready before the first watch asks.
+    if (rtpCapabilities) void this.#loadDevice();
   }
 
   /** Publishes a track into one of the feeds this browser opened. */
@@ -144,15 +147,7 @@ export class MediaSession {
   async #watch(source: WatchSource): Promise<Watch> {
     const started = this.#recvStarted;
     this.#recvStarted = true;
-    const [device, transport] = await Promise.all([
-      this.#loadDevice(),
-      (this.#recvTransport ??= this.#forgetIfFailed(this.#createTransport('recv'), (p) => this.#recvTransport === p && (this.#recvTransport = undefined))),
-    ]);
-    const { rtpCapabilities } = device;
-    const { consumers } =
-      source.kind === 'channel'
-        ? await this.#signaling.request('program:consume', { channelId: source.id, transportId: transport.id, rtpCapabilities })
-        : await this.#signaling.request('feed:consume', { feedId: source.id, transportId: transport.id, rtpCapabilities });
+    const { transport, consumers } = await this.#receive(source);
     const resume = () => Promise.all(consumers.map((c) => this.#signaling.request('consumer:resume', { consumerId: c.id })));
     // On a transport not yet connected no packet can arrive before the browser has taken these
     // consumers (the connection starts with their negotiation), so the server may resume them
@@ -175,6 +170,32 @@ export class MediaSession {
       throw error;
     }
     return watch;
+  }
+
+  /**
+   * The receive transport and the server's consumers of `source` on it. A channel watched before
+   * any receive transport exists (a viewer's join) takes one request: the server makes the
+   * transport with the consumers. Otherwise the transport is made (once) and then consumed on.
+   */
+  async #receive(source: WatchSource): Promise<{ transport: Transport; consumers: ConsumerOptions[] }> {
+    const device = await this.#loadDevice();
+    const { rtpCapabilities } = device;
+    if (source.kind === 'channel' && !this.#recvTransport) {
+      const joined = this.#signaling.request('program:consume', { channelId: source.id, rtpCapabilities });
+      const made = joined.then(({ transport }) => {
+        if (!transport) throw new Error('the server made no receive transport');
+        return this.#setUpTransport(device, 'recv', transport);
+      });
+      this.#recvTransport = this.#forgetIfFailed(made, (p) => this.#recvTransport === p && (this.#recvTransport = undefined));
+      const [transport, { consumers }] = await Promise.all([made, joined]);
+      return { transport, consumers };
+    }
+    const transport = await (this.#recvTransport ??= this.#forgetIfFailed(this.#createTransport('recv'), (p) => this.#recvTransport === p && (this.#recvTransport = undefined)));
+    const { consumers } =
+      source.kind === 'channel'
+        ? await this.#signaling.request('program:consume', { channelId: source.id, transportId: transport.id, rtpCapabilities })
+        : await this.#signaling.request('feed:consume', { feedId: source.id, transportId: transport.id, rtpCapabilities });
+    return { transport, consumers };
   }
 
   /** Statistics of the send transport's peer connection (outgoing bitrate on the studio page). */
@@ -241,6 +262,11 @@ export class MediaSession {
   async #createTransport(direction: 'send' | 'recv'): Promise<Transport> {
     // The server makes the transport while the browser loads the device.
     const [device, options] = await Promise.all([this.#loadDevice(), this.#signaling.request('transport:create', { direction })]);
+    return this.#setUpTransport(device, direction, options);
+  }
+
+  /** The browser's side of a transport the server made: it connects and produces through the server. */
+  #setUpTransport(device: Device, direction: 'send' | 'recv', options: TransportOptions): Transport {
     const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, done, fail) => {
       this.#signaling

@@ -211,6 +211,11 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
     transport.on('iceselectedtuplechange', check);
   }
 
+  /** Closes one of the client's transports, with its consumers (a join refused after it was made); unknown ids are ignored. */
+  closeTransport(transportId: string): void {
+    this.#transports.get(transportId)?.close();
+  }
+
   /** Completes the DTLS handshake parameters of one of the client's transports. */
   async connectTransport(transportId: string, dtlsParameters: DtlsParameters): Promise<void> {
     const transport = this.#transport(transportId);

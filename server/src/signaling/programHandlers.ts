@@ -1,3 +1,4 @@
+import type { ConsumerOptions } from '@hybrid-stage/shared';
 import { AppError } from '../errors';
 import type { ViewerSeats } from '../media/ViewerSeats';
 import type { ChannelRegistry } from '../program/ChannelRegistry';
@@ -28,13 +29,23 @@ export function programHandlers(
         tracks = [bus.producers.video, bus.producers.audio].map((producer) => ({ producer, router: bus.router }));
       }
       const media = await session.media();
-      if (session.grant.role !== 'viewer') return { consumers: await media.consume(transportId, tracks, rtpCapabilities) };
-      // A viewer takes one of this node's WebRTC seats (MAX_WEBRTC_VIEWERS) with the program's picture.
-      return seats.seat(async () => {
-        const consumers = await media.consume(transportId, tracks, rtpCapabilities);
-        const video = consumers.find((c) => c.kind === 'video');
-        return { result: { consumers }, video: video && media.consumer(video.id) };
-      });
+      // Without a transport id (a viewer's first join) the receive transport is made here: one request, not two.
+      const made = transportId === undefined ? await media.createTransport('recv') : undefined;
+      const into = transportId ?? made!.id;
+      const answer = (consumers: ConsumerOptions[]) => (made ? { consumers, transport: made } : { consumers });
+      try {
+        if (session.grant.role !== 'viewer') return answer(await media.consume(into, tracks, rtpCapabilities));
+        // A viewer takes one of this node's WebRTC seats (MAX_WEBRTC_VIEWERS) with the program's picture.
+        return await seats.seat(async () => {
+          const consumers = await media.consume(into, tracks, rtpCapabilities);
+          const video = consumers.find((c) => c.kind === 'video');
+          return { result: answer(consumers), video: video && media.consumer(video.id) };
+        });
+      } catch (error) {
+        // Refused (the node is full, the codec unknown): the transport made for it goes too.
+        if (made) media.closeTransport(made.id);
+        throw error;
+      }
     },
     'program:preview': async ({ channelId, feedId }) => channels.preview(channelId, feedId),
     'program:take': async ({ channelId, feedId }) => channels.take(channelId, feedId, by),
