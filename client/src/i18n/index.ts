@@ -94,6 +94,8 @@ export async function initI18n(): Promise<typeof i18next> {
       interpolation: { escapeValue: false }, // React escapes.
       // changeLanguage loads a language before switching to it, so nothing needs to suspend.
       react: { useSuspense: false },
+      // i18next 25 otherwise advertises a hosted service in every viewer's browser console.
+      showSupportNotice: false,
     });
   // `{{count, number}}` in a text writes the number as useFormat does (with the browser's region).
   i18next.services.formatter?.add('number', (value: number, lng: string | undefined, options: Intl.NumberFormatOptions) =>
