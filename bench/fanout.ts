@@ -9,6 +9,9 @@
  *    through the cluster's relay (ProgramRelay: a PipeTransport with SRTP from 127.0.0.2 to
  *    127.0.0.3), as a channel's program reaches an edge; its consumers per core are
  *    cluster.viewersPerEdgeCore, beside fanout.consumersPerCore of the same run.
+ *  - The same with our code in the path (an RTP feed through the program bus, consumers of the bus's
+ *    producer): CPU per forwarded packet, the workers' and the server's Node side, beside the
+ *    bare rig's at the same size is fanout.overBareMediasoup.
  *  - Memory: worker RSS and Node heap before and after adding viewers (a WebRtcTransport on the
  *    WebRtcServer plus a video and an audio consumer each).
  */
@@ -25,6 +28,8 @@ import { EdgeRelay, OriginRelays } from '../server/src/cluster/ProgramRelay';
 import { MEDIA_CODECS } from '../server/src/media/codecs';
 import { freePortRun } from '../test/support/ports';
 import { PACKETS_PER_SECOND, RtpGenerator } from '../test/support/RtpGenerator';
+import { startTestServer } from '../test/support/server';
+import type { Feed } from '../server/src/studios/Feed';
 import { progress, type Figure, type FigureKey } from './report';
 
 const STEPS = [50, 100, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 2000];
@@ -40,6 +45,11 @@ interface Step {
   cpuFraction: number;
   forwardedPerSecond: number;
   microsecondsPerPacket: number;
+  /**
+   * This process's CPU per forwarded packet: the generator's and the sinks' (Node reads their
+   * sockets), the same in every rig, and with the bus rig the server's Node side too.
+   */
+  processMicrosecondsPerPacket: number;
   lossPercent: number;
 }
 
@@ -48,6 +58,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function cpuSeconds(worker: types.Worker): Promise<number> {
   const usage = await worker.getResourceUsage();
   return (usage.ru_utime + usage.ru_stime) / 1000;
+}
+
+/** This process's CPU time (see Step.processMicrosecondsPerPacket). */
+function processCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 async function sentPackets(consumers: types.Consumer[]): Promise<number> {
@@ -72,7 +88,7 @@ interface Rig {
   /** The workers that get consumers (the others only carry the stream to them). */
   readonly fanning: readonly number[];
   readonly sinks: Socket[];
-  close(): void;
+  close(): void | Promise<void>;
 }
 
 /**
@@ -172,7 +188,7 @@ async function sample(rig: Rig): Promise<Step> {
   const quiet = async (cpuFirst: boolean) => {
     rig.generator.running = false;
     await sleep(300);
-    const cpuNow = () => Promise.all(rig.workers.map(cpuSeconds));
+    const cpuNow = async () => [...(await Promise.all(rig.workers.map(cpuSeconds))), processCpuSeconds()];
     const early = cpuFirst ? await cpuNow() : undefined;
     const sent = await sentPackets(rig.consumers.flat());
     const cpu = early ?? (await cpuNow());
@@ -190,7 +206,9 @@ async function sample(rig: Rig): Promise<Step> {
   const seconds = generated / PACKETS_PER_SECOND;
   const forwarded = after.sent - before.sent;
   const expected = generated * consumers;
-  const cpu = after.cpu.map((c, i) => c - before.cpu[i]!);
+  const used = after.cpu.map((c, i) => c - before.cpu[i]!);
+  const processCpu = used.pop()!;
+  const cpu = used;
   const totalCpu = cpu.reduce((a, b) => a + b, 0);
   return {
     consumers,
@@ -198,6 +216,7 @@ async function sample(rig: Rig): Promise<Step> {
     cpuFraction: Math.max(...cpu) / seconds,
     forwardedPerSecond: forwarded / seconds,
     microsecondsPerPacket: forwarded > 0 ? (totalCpu * 1e6) / forwarded : NaN,
+    processMicrosecondsPerPacket: forwarded > 0 ? (processCpu * 1e6) / forwarded : NaN,
     lossPercent: Math.max(0, (100 * (expected - forwarded)) / expected),
   };
 }
@@ -225,7 +244,7 @@ async function fanOut(open: () => Promise<Rig>): Promise<Step[]> {
     }
     return steps;
   } finally {
-    rig.close();
+    await rig.close();
   }
 }
 
@@ -238,7 +257,83 @@ async function twoWorkers(perWorker: number): Promise<Step> {
     progress(describe(step, 2));
     return step;
   } finally {
-    rig.close();
+    await rig.close();
+  }
+}
+
+/**
+ * The fan-out through our code, the counterpart of the bare rig for fanout.overBareMediasoup: a
+ * server in this process on one worker, the generator's stream an RTP feed on its ingest router,
+ * taken to the main channel's program bus (a FeedTap into Node, rewritten, out through the bus's
+ * DirectTransport producer); consumers are added on the bus's video producer, as viewers consume
+ * the program. The feed answers keyframe requests, as an encoder does.
+ */
+async function openBusRig(): Promise<Rig> {
+  const server = await startTestServer({ WORKERS: '1', TEST_PATTERNS: 'false', HLS_CHANNELS: '', LOG_LEVEL: 'error' });
+  const sinks: Socket[] = [];
+  let generator: RtpGenerator | undefined;
+  let feed: Feed | undefined;
+  const close = async () => {
+    generator?.close();
+    feed?.close();
+    for (const sink of sinks) sink.close();
+    await server.close();
+  };
+  try {
+    const router = server.pool.ingest.router;
+    const ingest = await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
+    const vp8 = router.rtpCapabilities.codecs!.find((c) => c.mimeType === 'video/VP8')!;
+    const ssrc = 0x1234567;
+    const producer = await ingest.produce({
+      kind: 'video',
+      rtpParameters: { codecs: [{ mimeType: 'video/VP8', payloadType: vp8.preferredPayloadType!, clockRate: 90000, rtcpFeedback: [{ type: 'nack', parameter: 'pli' }] }], encodings: [{ ssrc }] },
+    });
+    generator = new RtpGenerator(ingest.tuple.localPort, ssrc, vp8.preferredPayloadType!, { answersKeyFrameRequests: true });
+    feed = server.feeds.open('london', 'London encoder', 'rtp');
+    feed.addTrack(producer, router);
+    await server.channels.take('main', feed.id, 'bench');
+    const bus = server.channels.bus('main');
+    for (let i = 0; bus.state().program !== feed.id; i++) {
+      if (i > 100) throw new Error('the bus did not cut to the bench feed within 10 s');
+      await sleep(100);
+    }
+    for (let i = 0; i < SINK_SOCKETS; i++) {
+      const sink = createSocket({ type: 'udp4', recvBufferSize: 1 << 16 });
+      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+      sinks.push(sink);
+    }
+    const workers = [...new Set([server.pool.ingest.worker, ...server.pool.workers.map((w) => w.worker)])];
+    return { srtp: true, workers, routers: [bus.router], producers: [bus.producers.video], generator, consumers: [[]], fanning: [0], sinks, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * The bare rig and the bus rig with `consumers` SRTP consumers each, sampled in turn (the other's
+ * generator paused) `rounds` times, so each pair is measured at nearly the same moment.
+ */
+async function bareAndBus(consumers: number, rounds = 3): Promise<Array<{ bare: Step; bus: Step }>> {
+  const bare = await openRig(1, true);
+  let bus: Rig | undefined;
+  try {
+    bus = await openBusRig();
+    await grow(bare, consumers);
+    await grow(bus, consumers);
+    const pairs: Array<{ bare: Step; bus: Step }> = [];
+    for (let i = 0; i < rounds; i++) {
+      bus.generator.running = false;
+      const b = await sample(bare);
+      bare.generator.running = false;
+      const o = await sample(bus);
+      pairs.push({ bare: b, bus: o });
+      progress(`round ${i + 1}/${rounds}: bare ${describe(b)}; through the program bus ${describe(o)}`);
+    }
+    return pairs;
+  } finally {
+    await bare.close();
+    await bus?.close();
   }
 }
 
@@ -339,6 +434,25 @@ export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
         conditions: `SRTP fan-out ${Math.round(packetsPerCore)} packets/s per core vs ${Math.round(limit.packetsPerCpuSecond)} raw 1200-byte sendto() per CPU-second (bench/udpBlast.c)`,
       });
     } else figures.set('fanout.fractionOfUdpLimit', { value: null, reason: limit.error });
+    // Our layers: the same workload with the program bus in the path, beside the bare rig, in turns.
+    progress(`fan-out through the program bus beside the bare rig: ${best.consumers} SRTP consumers each`);
+    const pairs = (await bareAndBus(best.consumers)).map(({ bare, bus }) => {
+      // Ours: the workers' CPU and the server's Node side, which is what this process spent beyond
+      // the bare rig's (the generator and the sinks cost the same in both).
+      const nodeSide = Math.max(0, bus.processMicrosecondsPerPacket - bare.processMicrosecondsPerPacket);
+      const ours = bus.microsecondsPerPacket + nodeSide;
+      return { ratio: bare.microsecondsPerPacket / ours, bare: bare.microsecondsPerPacket, workers: bus.microsecondsPerPacket, nodeSide, loss: bus.lossPercent };
+    });
+    const middle = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(pairs.length / 2)]!;
+    figures.set('fanout.overBareMediasoup', {
+      value: Number(middle.ratio.toFixed(2)),
+      unit: 'bare CPU per packet / ours',
+      conditions:
+        `median of ${pairs.length} pairs measured in turn (${pairs.map((p) => p.ratio.toFixed(2)).join(', ')}), ${best.consumers} SRTP consumers of one stream each, CPU per forwarded packet: ` +
+        `bare mediasoup (a PlainTransport producer, its consumers) ${middle.bare.toFixed(2)} µs of the worker; ` +
+        `through ours (an RTP feed taken to the program bus, consumers of the bus's producer) ${(middle.workers + middle.nodeSide).toFixed(2)} µs: ` +
+        `${middle.workers.toFixed(2)} of the workers and ${middle.nodeSide.toFixed(2)} of the server's Node side (loss ${middle.loss.toFixed(2)}%); 1 is no cost`,
+    });
     // Scaling: the same load on each of two workers at once, the stream piped from one to the other.
     const two = await twoWorkers(best.consumers);
     figures.set('fanout.twoWorkerScaling', {
@@ -362,7 +476,7 @@ export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
       });
     } else figures.set('cluster.viewersPerEdgeCore', { value: null, reason: 'no step of 100 or more consumers on the edge stayed under 1% loss' });
   } else {
-    for (const key of ['fanout.packetsPerSecondPerCore', 'fanout.consumersPerCore', 'fanout.lossPercent', 'fanout.fractionOfUdpLimit', 'fanout.twoWorkerScaling', 'cluster.viewersPerEdgeCore'] as const) {
+    for (const key of ['fanout.packetsPerSecondPerCore', 'fanout.consumersPerCore', 'fanout.lossPercent', 'fanout.fractionOfUdpLimit', 'fanout.overBareMediasoup', 'fanout.twoWorkerScaling', 'cluster.viewersPerEdgeCore'] as const) {
       figures.set(key, { value: null, reason: 'no SRTP step of 100 or more consumers stayed under 1% loss' });
     }
   }

@@ -6,7 +6,8 @@
  *    beside it, switch.unavoidableP50Ms, the part no SFU can avoid (the new feed's keyframe: from the
  *    bus's request to its arrival, plus a frame), and switch.overUnavoidable, the ratio;
  *  - join: from opening the channel page to its first presented frame, with only the studio on air
- *    publishing.
+ *    publishing; beside it, alternating, the minimal viewer's (bench/minimalViewer.ts), and the ratio
+ *    join.overMinimal.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../test/support/browser';
 import { startTestServer, TestClient } from '../test/support/server';
+import { startMinimalViewer } from './minimalViewer';
 import { progress, quantile, type Figure, type FigureKey } from './report';
 
 const CUTS = 20;
@@ -171,22 +173,45 @@ export async function measureProgram(): Promise<Map<FigureKey, Figure>> {
     await producer.ok('program:take', { channelId: 'main', feedId: feedIds.red! });
     const [blueStudio] = browsers.splice(1, 1); // studios were launched red, then blue
     await blueStudio?.close();
+    // Beside each load of the watch page, one of the minimal viewer (the baseline: bench/minimalViewer.ts).
+    const minimal = await startMinimalViewer(server);
     const joins: number[] = [];
-    for (let i = 0; i < JOINS; i++) {
-      const page: Page = await viewerBrowser.newPage();
-      await page.addInitScript({ content: RECORD_FRAMES });
-      await page.goto(`${server.url}/channel/main`);
-      const first = await page
-        .waitForFunction(() => window.benchFirstFrame, undefined, { timeout: 20_000, polling: 20 })
-        .then((h) => h.jsonValue() as Promise<number>)
-        .catch(() => undefined);
-      if (first !== undefined) joins.push(first);
-      progress(`join ${i + 1}/${JOINS}: ${first === undefined ? 'no frame within 20 s' : `${Math.round(first)} ms`}`);
-      await page.close();
+    const minimalJoins: number[] = [];
+    try {
+      for (let i = 0; i < JOINS; i++) {
+        for (const [url, into, name] of [
+          [`${server.url}/channel/main`, joins, 'watch page'],
+          [minimal.url, minimalJoins, 'minimal viewer'],
+        ] as const) {
+          const page: Page = await viewerBrowser.newPage();
+          await page.addInitScript({ content: RECORD_FRAMES });
+          await page.goto(url);
+          const first = await page
+            .waitForFunction(() => window.benchFirstFrame, undefined, { timeout: 20_000, polling: 20 })
+            .then((h) => h.jsonValue() as Promise<number>)
+            .catch(() => undefined);
+          if (first !== undefined) into.push(first);
+          progress(`join ${i + 1}/${JOINS}, ${name}: ${first === undefined ? 'no frame within 20 s' : `${Math.round(first)} ms`}`);
+          await page.close();
+        }
+      }
+    } finally {
+      await minimal.close();
     }
-    const joinConditions = `${joins.length} of ${JOINS} page loads of /channel/main to the first presented frame, one studio browser publishing on the same machine, headless chromium, loopback`;
+    const joinConditions = `${joins.length} of ${JOINS} page loads of /channel/main to the first presented frame, alternating with the minimal viewer, one studio browser publishing on the same machine, headless chromium, loopback`;
     figures.set('join.p50Ms', joins.length ? { value: Math.round(quantile(joins, 0.5)), unit: 'ms', conditions: joinConditions } : { value: null, reason: 'no join showed a frame' });
     figures.set('join.p95Ms', joins.length ? { value: Math.round(quantile(joins, 0.95)), unit: 'ms', conditions: joinConditions } : { value: null, reason: 'no join showed a frame' });
+    if (joins.length && minimalJoins.length) {
+      const minimalConditions = `${minimalJoins.length} of ${JOINS} loads of the minimal viewer (bench/minimalViewer.ts: a static page, one request making the transport and both consumers, one RTCPeerConnection, one offer), alternating with the watch page, same browser, server and program`;
+      figures.set('join.minimalP50Ms', { value: Math.round(quantile(minimalJoins, 0.5)), unit: 'ms', conditions: `${minimalConditions}; p95 ${Math.round(quantile(minimalJoins, 0.95))} ms` });
+      figures.set('join.overMinimal', {
+        value: Math.round((quantile(joins, 0.5) / quantile(minimalJoins, 0.5)) * 100) / 100,
+        unit: 'watch page p50 / minimal viewer p50',
+        conditions: `${minimalConditions}; watch page p50 ${Math.round(quantile(joins, 0.5))} ms`,
+      });
+    } else {
+      for (const key of ['join.minimalP50Ms', 'join.overMinimal'] as const) figures.set(key, { value: null, reason: 'the watch page or the minimal viewer showed no frame' });
+    }
     producer.close();
   } finally {
     for (const browser of browsers) await browser.close();

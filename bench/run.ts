@@ -20,9 +20,9 @@ import { progress, writeReport, type Figure, type FigureKey } from './report';
 const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figures: FigureKey[] }> = {
   fanout: {
     run: measureFanout,
-    figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer', 'cluster.viewersPerEdgeCore'],
+    figures: ['fanout.consumersPerCore', 'fanout.packetsPerSecondPerCore', 'fanout.fractionOfUdpLimit', 'fanout.overBareMediasoup', 'fanout.lossPercent', 'fanout.twoWorkerScaling', 'memory.bytesPerViewer', 'cluster.viewersPerEdgeCore'],
   },
-  program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'switch.unavoidableP50Ms', 'switch.overUnavoidable', 'join.p50Ms', 'join.p95Ms'] },
+  program: { run: measureProgram, figures: ['switch.p50Ms', 'switch.p95Ms', 'switch.maxFreezeMs', 'switch.unavoidableP50Ms', 'switch.overUnavoidable', 'join.p50Ms', 'join.p95Ms', 'join.minimalP50Ms', 'join.overMinimal'] },
   captions: { run: measureCaptions, figures: ['captions.p99Ms', 'captions.bareBroadcastP99Ms', 'captions.overBareBroadcast'] },
   exhibition: { run: measureExhibition, figures: ['exhibition.firstRenderMs', 'exhibition.drawCalls', 'exhibition.emptySceneFirstRenderMs', 'exhibition.overEmptyScene'] },
   cluster: { run: measureCluster, figures: ['cluster.hopAddedMsP99', 'cluster.localDeliveryMsP99'] },
