@@ -65,6 +65,8 @@ export async function loadDevice(rtpCapabilities: RtpCapabilities): Promise<Devi
 export interface MediaSessionOptions {
   /** The router's RTP capabilities, when known already (the page came with them); else the server is asked. */
   rtpCapabilities?: RtpCapabilities | undefined;
+  /** A device loaded with those capabilities already, begun before the session (the page's first). */
+  device?: Promise<Device> | undefined;
 }
 
 /** A watch begun before anything asked for it, and the consumers the server closed meanwhile. */
@@ -95,11 +97,12 @@ export class MediaSession {
 
   #rtpCapabilities: RtpCapabilities | undefined;
 
-  constructor(signaling: SignalingClient, { rtpCapabilities }: MediaSessionOptions = {}) {
+  constructor(signaling: SignalingClient, { rtpCapabilities, device }: MediaSessionOptions = {}) {
     this.#signaling = signaling;
     this.#rtpCapabilities = rtpCapabilities;
+    if (device) this.#device = this.#forgetIfFailed(device, (p) => this.#device === p && (this.#device = undefined));
     // With the capabilities known, the device (which probes the browser's own) is ready before the first watch asks.
-    if (rtpCapabilities) void this.#loadDevice();
+    else if (rtpCapabilities) void this.#loadDevice();
   }
 
   /** Publishes a track into one of the feeds this browser opened. */

@@ -3,7 +3,7 @@ import type { RtpCapabilities, SessionResumable } from '@hybrid-stage/shared';
 import { appSignaling } from '../signaling/SignalingContext';
 import type { SignalingClient } from '../signaling/SignalingClient';
 import { servedPage } from '../servedPage';
-import { MediaSession, type WatchSource } from './MediaSession';
+import { loadDevice, MediaSession, type WatchSource } from './MediaSession';
 
 /** The pages that show a channel's program as soon as they open (App's routes use these paths). */
 export const WATCH_PAGES = { channel: '/channel/:channelId', kiosk: '/kiosk/:channelId' } as const;
@@ -46,11 +46,15 @@ export class PageMedia {
 
   constructor(signaling: SignalingClient, first: FirstSession = {}) {
     this.#first = first;
+    // The device probes the browser's codecs while the connection opens, not after.
+    let device = first.rtpCapabilities ? loadDevice(first.rtpCapabilities) : undefined;
+    device?.catch(() => undefined); // a failure is the first session's to report
     const fresh = () => {
       this.#session?.close();
       const { rtpCapabilities, watch } = this.#first ?? {};
       this.#first = undefined;
-      this.#set(new MediaSession(signaling, { rtpCapabilities }));
+      this.#set(new MediaSession(signaling, { rtpCapabilities, device }));
+      device = undefined;
       const opening = watch?.();
       if (opening) this.#session!.prepare(opening);
     };
