@@ -81,6 +81,18 @@ describe('Apertium', () => {
     expect(await translator.translate('Thank you.', 'es')).toMatch(/Gracias/i);
   });
 
+  it('reaches Portuguese, Italian and French through Spanish, translating the English once', { timeout: 120_000 }, async () => {
+    const cue = 'Good evening, partners. Welcome to the conference.';
+    const [spanish, portuguese, italian, french] = await Promise.all((['es', 'pt', 'it', 'fr'] as const).map((to) => translator.translate(cue, to)));
+    expect(spanish).toMatch(/conferencia/);
+    expect(portuguese).toMatch(/conferência/);
+    expect(italian).toMatch(/conferenza/);
+    expect(french).toMatch(/conférence/);
+    // One pipeline per pair: English to Spanish (shared by all four), and Spanish to each of the three.
+    expect(readdirSync(dir).map((d) => d.replace(/-\w+$/, '')).sort()).toEqual(['apertium-eng-spa', 'apertium-es-fr', 'apertium-es-pt', 'apertium-spa-ita']);
+    expect(['es', 'pt', 'it', 'fr'].map((to) => translator.author(to as 'es'))).toEqual(['apertium en→es', 'apertium en→es→pt', 'apertium en→es→it', 'apertium en→es→fr']);
+  });
+
   it('ends its pipeline on close and leaves no file behind', { timeout: 30_000 }, async () => {
     expect(processesIn(dir).length).toBeGreaterThan(0);
     await translator.close();

@@ -10,7 +10,8 @@ import type { RecordingHls } from '@hybrid-stage/shared';
 import { serverTest } from './support/fixtures';
 import { attributes, getFile, probeSegment, uris } from './support/hlsFiles';
 
-const test = serverTest({ WORKERS: '1' });
+// Machine translation into Spanish only: one machine language is enough to show it reaches the tracks.
+const test = serverTest({ WORKERS: '1', MT_APERTIUM_LANGUAGES: 'es' });
 const scratch = mkdtempSync(join(tmpdir(), 'hybrid-stage-vod-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 

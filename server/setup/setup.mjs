@@ -20,7 +20,7 @@ const started = Date.now();
 const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
 /** Debian packages the product needs at run time. */
-const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'util-linux'];
+const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'apertium-es-pt', 'apertium-spa-ita', 'apertium-fr-es', 'util-linux'];
 /**
  * Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese,
  * Chinese, Korean; iproute2 for the viewers' network namespaces and their rate limits; certutil

@@ -60,7 +60,7 @@ const ConfigSchema = z.object({
     .regex(/^\d{2,4}x\d{2,4}$/, 'expected WIDTHxHEIGHT, e.g. 1280x720')
     .default('640x360'),
   /** Caption languages machine-translated from English by Debian's Apertium, comma-separated, or "none". */
-  MT_APERTIUM_LANGUAGES: languageList.default(['es']),
+  MT_APERTIUM_LANGUAGES: languageList.default(['es', 'pt', 'it', 'fr']),
   /** Base URL of a LibreTranslate-compatible API ("" for none). */
   LIBRETRANSLATE_URL: z.union([z.literal(''), z.url({ protocol: /^https?$/ })]).default(''),
   /** Its API key, if it wants one. */

@@ -325,7 +325,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
               source: 'machine',
               status: review ? 'draft' : 'live',
               translatedFrom: english.id,
-              author: translator.name,
+              author: translator.author(language),
               providerCueId: null,
             };
         await store.insert(cue);

@@ -1,12 +1,32 @@
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Language } from '@hybrid-stage/shared';
 import { AppError } from '../../errors';
 import type { Translator } from './Translator';
 
-/** Apertium modes from English for the languages Debian packages a pair for. */
-const MODES: Partial<Record<Language, string>> = { es: 'eng-spa' };
+/**
+ * How Apertium reaches each language from English: its modes in order. Debian packages one pair
+ * from English among the broadcast's languages (Spanish); Portuguese, Italian and French are
+ * reached through Spanish with the Spanish pairs Debian does package.
+ */
+const ROUTES: Partial<Record<Language, readonly string[]>> = {
+  es: ['eng-spa'],
+  pt: ['eng-spa', 'es-pt'],
+  it: ['eng-spa', 'spa-ita'],
+  fr: ['eng-spa', 'es-fr'],
+};
+
+/** The Debian package that brings each mode (setup installs them). */
+export const MODE_PACKAGES: Readonly<Record<string, string>> = {
+  'eng-spa': 'apertium-eng-spa',
+  'es-pt': 'apertium-es-pt',
+  'spa-ita': 'apertium-spa-ita',
+  'es-fr': 'apertium-fr-es',
+};
+
+/** How many recent translations each pair remembers: one English cue goes to Spanish once, not once per language reached through it. */
+const REMEMBERED = 64;
 /** Longest one cue may take; past it the translator is restarted (its pipeline may be stuck). */
 const TIMEOUT_MS = 5000;
 /** What a new pipeline may take on top, to start and load its dictionaries (1.5 s here idle, several under load). */
@@ -197,28 +217,55 @@ class ApertiumPair {
 /**
  * Debian's Apertium, offline: one long-lived pipeline per language pair (see ApertiumPair), each
  * with a bounded queue, so a flood of English cues costs one process per pair and at most
- * MAX_WAITING cues of memory, not a process per cue.
+ * MAX_WAITING cues of memory, not a process per cue. A language with no pair from English is
+ * reached through Spanish (ROUTES); the Spanish of a cue is made once for all of them.
  */
 export class ApertiumTranslator implements Translator {
   readonly name = 'apertium';
 
-  /** The languages Apertium can translate English into here. */
-  static readonly languages = Object.keys(MODES) as Language[];
+  /** The languages Apertium can translate English into here, directly or through Spanish. */
+  static readonly languages = Object.keys(ROUTES) as Language[];
+
+  /** The Debian packages `language` needs that are not installed; none when it can be translated. */
+  static missingPackages(language: Language): string[] {
+    return (ROUTES[language] ?? []).filter((mode) => !existsSync(join(MODES_DIR, `${mode}.mode`))).map((mode) => MODE_PACKAGES[mode] ?? mode);
+  }
 
   readonly #tempDir: string;
   readonly #pairs = new Map<string, ApertiumPair>();
+  /** Recent translations per mode and text, newest last (a Map keeps insertion order). */
+  readonly #recent = new Map<string, Promise<string>>();
 
   /** `tempDir`: where apertium's temporary files go, a directory only the server reads (not the shared /tmp). */
   constructor(tempDir: string) {
     this.#tempDir = tempDir;
   }
 
-  translate(text: string, to: Language): Promise<string> {
-    const mode = MODES[to];
-    if (!mode) return Promise.reject(new AppError('INVALID_STATE', `Apertium has no English to ${to} pair`));
+  async translate(text: string, to: Language): Promise<string> {
+    const route = ROUTES[to];
+    if (!route) throw new AppError('INVALID_STATE', `Apertium reaches no ${to} from English here`);
+    let result = text;
+    for (const mode of route) result = await this.#through(mode, result);
+    return result;
+  }
+
+  /** How a draft in `to` is made: "apertium en→es→pt" through a pivot, "apertium en→es" directly. */
+  author(to: Language): string {
+    const throughSpanish = (ROUTES[to]?.length ?? 0) > 1;
+    return `apertium ${['en', ...(throughSpanish ? ['es'] : []), to].join('→')}`;
+  }
+
+  #through(mode: string, text: string): Promise<string> {
+    const key = `${mode}\0${text}`;
+    const known = this.#recent.get(key);
+    if (known) return known;
     let pair = this.#pairs.get(mode);
     if (!pair) this.#pairs.set(mode, (pair = new ApertiumPair(mode, this.#tempDir)));
-    return pair.translate(text);
+    const translated = pair.translate(text);
+    this.#recent.set(key, translated);
+    if (this.#recent.size > REMEMBERED) this.#recent.delete(this.#recent.keys().next().value!);
+    translated.catch(() => this.#recent.get(key) === translated && this.#recent.delete(key));
+    return translated;
   }
 
   /** Ends every pair's pipeline. Safe to call twice. */

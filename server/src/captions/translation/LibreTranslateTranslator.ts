@@ -14,6 +14,10 @@ export class LibreTranslateTranslator implements Translator {
     this.#apiKey = apiKey;
   }
 
+  author(to: Language): string {
+    return `libretranslate en→${to}`;
+  }
+
   async translate(text: string, to: Language): Promise<string> {
     const response = await fetch(`${this.#url}/translate`, {
       method: 'POST',

@@ -16,6 +16,8 @@ export function machineTranslators(config: Config, tempDir: string): Map<Languag
     if (!ApertiumTranslator.languages.includes(language)) {
       throw new StartupError(`MT_APERTIUM_LANGUAGES: Apertium here translates English only into ${ApertiumTranslator.languages.join(', ')}, not ${language}`);
     }
+    const missing = ApertiumTranslator.missingPackages(language);
+    if (missing.length > 0) throw new StartupError(`MT_APERTIUM_LANGUAGES: ${language} needs Debian's ${missing.join(' and ')} (npm start's setup installs them)`);
     translators.set(language, apertium);
   }
   if (config.LIBRETRANSLATE_URL) {
