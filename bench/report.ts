@@ -46,6 +46,8 @@ export const FIGURE_KEYS = [
   'hls.directRequestsPerSegment',
   'hls.recordingPackagingSpeed',
   'network.turnJoinP50Ms',
+  'mt.cuesPerSecond',
+  'mt.batchCuesPerSecond',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];
 

@@ -11,6 +11,7 @@ import { measureFanout } from './fanout';
 import { measureHls } from './hls';
 import { measureHlsCache } from './hlsCache';
 import { measureHlsRecording } from './hlsRecording';
+import { measureLanguages } from './languages';
 import { measureNetwork } from './network';
 import { measureExhibition } from './exhibition';
 import { measureProgram } from './program';
@@ -32,6 +33,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   hlsCache: { run: measureHlsCache, figures: ['hls.originRequestsPerSegment', 'hls.directRequestsPerSegment'] },
   hlsRecording: { run: measureHlsRecording, figures: ['hls.recordingPackagingSpeed'] },
   network: { run: measureNetwork, figures: ['network.turnJoinP50Ms'] },
+  languages: { run: measureLanguages, figures: ['mt.cuesPerSecond', 'mt.batchCuesPerSecond'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');

@@ -19,14 +19,15 @@ const purpose = process.argv.includes('--for') ? process.argv[process.argv.index
 const started = Date.now();
 const log = (message) => console.log(`[setup ${((Date.now() - started) / 1000).toFixed(1)}s] ${message}`);
 
-/** Debian packages the product needs at run time. */
-const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'apertium-es-pt', 'apertium-spa-ita', 'apertium-fr-es', 'util-linux'];
+/** Debian packages the product needs at run time (pocketsphinx-en-us: speech recognition, with ASR_CHANNELS). */
+const RUN_PACKAGES = ['ffmpeg', 'fonts-dejavu-core', 'apertium', 'apertium-eng-spa', 'apertium-es-pt', 'apertium-spa-ita', 'apertium-fr-es', 'pocketsphinx-en-us', 'util-linux'];
 /**
  * Debian packages the browser tests and benchmarks need (CJK fonts so screenshots show Japanese,
  * Chinese, Korean; iproute2 for the viewers' network namespaces and their rate limits; certutil
- * so a namespaced chromium trusts the test CA of the TURN server's certificate).
+ * so a namespaced chromium trusts the test CA of the TURN server's certificate; pocketsphinx's test
+ * clips of recorded speech, which the speech recognition test plays as a studio's sound).
  */
-const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk', 'iproute2', 'libnss3-tools'];
+const TEST_PACKAGES = ['chromium', 'fonts-noto-cjk', 'iproute2', 'libnss3-tools', 'pocketsphinx-testdata'];
 /**
  * Debian packages whose servers the cluster, storage and TURN tests start as child processes of their
  * own, in temporary directories: installing them starts no system service (withoutServiceStarts)

@@ -67,6 +67,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(/METRICS_TOKEN="short": use at least 16 characters/);
   });
 
+  it('reads the languages machine translation and speech recognition work in', () => {
+    expect(loadConfig({})).toMatchObject({ MT_APERTIUM_LANGUAGES: ['es', 'pt', 'it', 'fr'], ASR_CHANNELS: [], ASR_REVIEW: true });
+    expect(loadConfig({ ASR_CHANNELS: 'main,b2b', ASR_REVIEW: 'false' })).toMatchObject({ ASR_CHANNELS: ['main', 'b2b'], ASR_REVIEW: false });
+    expect(() => loadConfig({ ASR_CHANNELS: 'main,../etc' })).toThrow(/ASR_CHANNELS/);
+  });
+
   it('reads HLS_CHANNELS: unset is the default (main channels), empty turns HLS off, a list names channels', () => {
     expect(loadConfig({}).HLS_CHANNELS).toBeUndefined();
     expect(loadConfig({ HLS_CHANNELS: '' }).HLS_CHANNELS).toEqual([]);

@@ -69,6 +69,18 @@ const ConfigSchema = z.object({
   LIBRETRANSLATE_LANGUAGES: languageList.default([]),
   /** Whether machine translations wait as drafts for a translator to accept (else they go out at once). */
   MT_REVIEW: flag.default(false),
+  /**
+   * Channels whose program is listened to by speech recognition (Debian's pocketsphinx through
+   * ffmpeg's asr filter, English only), comma-separated; none by default: each costs about 150 MB
+   * and a fifth to a half of a core, and a weak model's words are drafts.
+   */
+  ASR_CHANNELS: z
+    .string()
+    .regex(/^$|^[a-z0-9][a-z0-9-]{0,39}(,[a-z0-9][a-z0-9-]{0,39})*$/, 'expected channel ids separated by commas, or nothing')
+    .transform((v) => (v ? v.split(',') : []))
+    .default([]),
+  /** Speech recognition's English phrases wait as drafts for the English desk (true) or go out at once. */
+  ASR_REVIEW: flag.default(true),
   /** Whether every channel with agenda sessions is recorded by itself, one file per session. */
   RECORD_SESSIONS: flag.default(true),
   /** Whether the demo's short films are made (by ffmpeg, into DATA_DIR/films) when the cinema has none of them. */

@@ -9,10 +9,13 @@ import { demoAgenda, demoStart } from './agenda/demoAgenda';
 import { CaptionPipeline } from './captions/CaptionPipeline';
 import { CaptionStore } from './captions/CaptionStore';
 import { machineTranslators } from './captions/translation/machineTranslators';
+import { StartupError } from './errors';
 import { DiskSpace } from './files/DiskSpace';
 import { makePrivate, privateDir, sweepLeftovers } from './files/privateFiles';
 import { FilmLibrary } from './cinema/FilmLibrary';
 import { HlsRegistry } from './hls/HlsRegistry';
+import { PocketsphinxEngine, POCKETSPHINX_MODEL } from './captions/speech/PocketsphinxEngine';
+import { SpeechDrafts } from './captions/speech/SpeechDrafts';
 import { RecordingPackager } from './hls/RecordingPackager';
 import { Exhibition } from './exhibition/Exhibition';
 import { VisitorGate } from './exhibition/VisitorGate';
@@ -233,6 +236,24 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   const access = AccessTokens.fromConfig(config);
   const revocations = await RevocationList.start(db);
   access.useRevocations(revocations);
+
+  // Speech recognition drafts of the configured channels' floor audio (none by default); an edge
+  // listens to none (its buses carry nothing of their own).
+  if (config.ASR_CHANNELS.length > 0 && config.NODE_ROLE !== 'edge') {
+    const unknown = config.ASR_CHANNELS.filter((id) => !setup.channels.some((c) => c.id === id));
+    if (unknown.length > 0) throw new StartupError(`ASR_CHANNELS: no channel ${unknown.join(', ')} at this event`);
+    if (!PocketsphinxEngine.installed) throw new StartupError(`ASR_CHANNELS: speech recognition needs Debian's pocketsphinx-en-us (${POCKETSPHINX_MODEL})`);
+    const speech = new SpeechDrafts({
+      channels,
+      captions,
+      engine: new PocketsphinxEngine(),
+      channelIds: config.ASR_CHANNELS,
+      review: config.ASR_REVIEW,
+      dir: privateDir(join(config.DATA_DIR, 'speech')),
+      logger: logger.child({ component: 'speech' }),
+    });
+    stack.push('speech recognition', () => speech.close());
+  }
 
   // HLS for the audience past WebRTC's reach: the configured channels now, others when pulled. An
   // edge packages none all the time: its own buses carry nothing (it serves the origin's program).

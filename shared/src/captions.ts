@@ -7,7 +7,8 @@ export const Language = z.enum(LANGUAGES);
 export type Language = z.infer<typeof Language>;
 
 /** Where a cue came from. */
-export type CueSource = 'desk' | 'api' | 'file' | 'machine';
+/** `machine`: a machine translation; `speech`: an English phrase heard by speech recognition. */
+export type CueSource = 'desk' | 'api' | 'file' | 'machine' | 'speech';
 /** A draft waits for a translator; a live cue is shown to viewers. */
 export type CueStatus = 'draft' | 'live';
 

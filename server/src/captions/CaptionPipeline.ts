@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { Cue, CueSource, IngestCue, IngestResult, Language } from '@hybrid-stage/shared';
+import type { Cue, CueSource, CueStatus, IngestCue, IngestResult, Language } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import { AppError, NotFoundError } from '../errors';
 import { ClientRateLimits } from '../limits/ClientRateLimits';
@@ -52,6 +52,8 @@ export interface NewCue {
   source: CueSource;
   author: string;
   providerCueId?: string;
+  /** `draft` waits for a desk to accept it (a speech recognition draft under review); `live` by default. */
+  status?: CueStatus;
 }
 
 /**
@@ -95,7 +97,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
     return this.commit({ ...cue, source: 'desk' });
   }
 
-  /** Stores a new live cue and sends it out once it is committed. */
+  /** Stores a new cue (live unless `status` says draft) and sends it out, to viewers or to desks, once it is committed. */
   async commit(cue: NewCue): Promise<StoredCue> {
     this.#assertChannel(cue.channelId);
     const stored: StoredCue = {
@@ -108,7 +110,7 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
       endMs: cue.endMs,
       text: cue.text,
       source: cue.source,
-      status: 'live',
+      status: cue.status ?? 'live',
       translatedFrom: null,
       author: cue.author,
       providerCueId: cue.providerCueId ?? null,
@@ -127,8 +129,8 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
       const endMs = changes.endMs ?? current.endMs;
       if (endMs <= startMs) throw new AppError('INVALID_REQUEST', 'endMs must be after startMs');
       const revised: StoredCue = { ...current, revision: current.revision + 1, text: changes.text, startMs, endMs, author };
-      // A translator's edit of a machine draft makes it theirs.
-      if (current.source === 'machine' && author !== current.author) revised.source = 'desk';
+      // A translator's edit of a machine draft (a translation, or speech recognition's) makes it theirs.
+      if ((current.source === 'machine' || current.source === 'speech') && author !== current.author) revised.source = 'desk';
       await store.insert(revised);
       return revised;
     });

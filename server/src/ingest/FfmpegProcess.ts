@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import type { Logger } from '../logger';
 
 /** Every running ffmpeg, so none outlives this process: UDP output never fails, so ffmpeg would not notice. (A crash is covered by setpriv's parent-death signal.) */
@@ -34,6 +35,8 @@ export interface FfmpegProcessOptions {
    * its last words go to the log, so each is replaced there by `***`.
    */
   secrets?: string[];
+  /** Called with each line ffmpeg writes to its standard output (a filter's printout); without it the output is dropped. */
+  onOutput?: (line: string) => void;
 }
 
 /** Events of an {@link FfmpegProcess}. */
@@ -117,12 +120,14 @@ export class FfmpegProcess extends EventEmitter<FfmpegProcessEvents> {
     const command = ['setpriv', '--pdeathsig', 'KILL', 'ffmpeg', '-hide_banner', '-loglevel', 'error', '-nostdin', ...args];
     // nice execs setpriv, which execs ffmpeg: the same process, still this one's child.
     if (this.#options.niceness) command.unshift('nice', '-n', String(this.#options.niceness));
+    const { onOutput } = this.#options;
     const child = spawn(command[0]!, command.slice(1), {
       detached: true,
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', onOutput ? 'pipe' : 'ignore', 'pipe'],
       env: { ...process.env, ...env },
     });
     this.#child = child;
+    if (onOutput) createInterface({ input: child.stdout!, crlfDelay: Infinity }).on('line', onOutput);
     running.add(child);
     let stderr = '';
     const redact = (text: string) => (this.#options.secrets ?? []).reduce((t, secret) => (secret ? t.split(secret).join('***') : t), text);

@@ -28,6 +28,8 @@ export interface ProgramToFfmpegOptions {
   keyFrameIntervalMs: number;
   logger: Logger;
   what: string;
+  /** ffmpeg's standard output, line by line (see FfmpegProcessOptions.onOutput). */
+  onOutput?: (line: string) => void;
 }
 
 /**
@@ -70,13 +72,13 @@ export class ProgramToFfmpeg {
     }
   }
 
-  static async #tryStart({ router, producers, sdpFile, args, keyFrameIntervalMs, logger, what }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
+  static async #tryStart({ router, producers, sdpFile, args, keyFrameIntervalMs, logger, what, onOutput }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
     const transports: types.PlainTransport[] = [];
     const consumers: types.Consumer[] = [];
     let ffmpeg: FfmpegProcess | undefined;
     try {
       const ports = await openProgram(router, producers, sdpFile, transports, consumers);
-      const started = new FfmpegProcess({ args, restart: false, logger, what });
+      const started = new FfmpegProcess({ args, restart: false, logger, what, ...(onOutput && { onOutput }) });
       ffmpeg = started;
       let lastWords: string | undefined;
       started.once('exit', (_code, _signal, stderr) => (lastWords = stderr));

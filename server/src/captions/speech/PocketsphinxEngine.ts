@@ -1,0 +1,78 @@
+import { existsSync } from 'node:fs';
+import { ProgramToFfmpeg } from '../../media/programToFfmpeg';
+import type { Listening, ListenOptions, SpeechEngine } from './SpeechEngine';
+
+/** Debian's pocketsphinx-en-us model (an acoustic model, a dictionary and a language model). */
+export const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
+/** The program's picture is not decoded here: a keyframe now and then is all it is sent. */
+const KEYFRAME_INTERVAL_MS = 60_000;
+
+/**
+ * Speech recognition with Debian's ffmpeg and its built-in `asr` filter (pocketsphinx, English
+ * only; weak, so its phrases are drafts). ffmpeg reads the program's audio (as the HLS packager
+ * does, timed by arrival and moved back by an epoch, so a frame's time is the wall clock), and the
+ * filter prints each phrase it heard with the time of the frame where it ended:
+ *
+ *     frame:66   pts:42240   pts_time:2.64
+ *     lavfi.asr.text=go forward ten meters
+ *
+ * (to `pipe:1`, its standard output, which Node gives it as a socket that /dev/stdout cannot open;
+ * quoted, so the filter graph keeps the colon, and `direct`, unbuffered, so each phrase comes as it
+ * is heard, not when a buffer fills). Each ffmpeg holds about 150 MB and a fifth to a half of a core.
+ */
+export class PocketsphinxEngine implements SpeechEngine {
+  readonly name = 'pocketsphinx';
+
+  /** Whether Debian's model is installed (`pocketsphinx-en-us`). */
+  static get installed(): boolean {
+    return existsSync(`${POCKETSPHINX_MODEL}/en-us.lm.bin`);
+  }
+
+  async listen({ router, producers, sdpFile, logger, onPhrase }: ListenOptions): Promise<Listening> {
+    const epochMs = Date.now();
+    let endedAt: number | undefined;
+    const m = POCKETSPHINX_MODEL;
+    const program = await ProgramToFfmpeg.start({
+      router,
+      producers,
+      sdpFile,
+      args: [
+        '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
+        '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile, '-copyts',
+        '-map', '0:a',
+        '-af', `asr=hmm=${m}/en-us:dict=${m}/cmudict-en-us.dict:lm=${m}/en-us.lm.bin,ametadata=mode=print:key=lavfi.asr.text:file='pipe\\:1':direct=1`,
+        '-f', 'null', '-',
+      ],
+      keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
+      logger,
+      what: 'speech recognition',
+      onOutput: (line) => {
+        const time = /pts_time:(-?[\d.]+)/.exec(line);
+        if (time) endedAt = epochMs + Number(time[1]) * 1000;
+        const heard = /^lavfi\.asr\.text=(.*)$/.exec(line);
+        const text = heard?.[1]?.trim();
+        if (!text || endedAt === undefined) return;
+        onPhrase({ text, endMs: Math.round(Math.min(endedAt, Date.now())), words: text.split(/\s+/).length });
+      },
+    });
+    let ended = false;
+    const end = (reason: string) => {
+      if (ended) return;
+      ended = true;
+      program.close();
+      logger.warn({ reason }, 'speech recognition ended');
+    };
+    program.ffmpeg.on('exit', (code, signal, stderr) => end(`ffmpeg exited (${signal ?? `code ${code}`}): ${stderr.trim().slice(-300)}`));
+    program.onProgramLost(() => end('the program went away'));
+    await program.play();
+    return {
+      get ended() {
+        return ended;
+      },
+      close: () => {
+        ended = true;
+        program.close();
+      },
+    };
+  }
+}
