@@ -92,8 +92,9 @@ describe('distribution', () => {
 
 describe('the ingest API', () => {
   it('is idempotent by the provider cue id and turns changed text into a correction', async () => {
-    const viewer = await viewerOf('fr');
-    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['fr'] });
+    // Russian: no machine translation reaches it, so the viewer gets the provider's cues alone.
+    const viewer = await viewerOf('ru');
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['ru'] });
     const post = (cues: unknown[]) =>
       fetch(`${server.url}/api/channels/main/captions`, {
         method: 'POST',
@@ -102,17 +103,17 @@ describe('the ingest API', () => {
       });
     const now = Date.now();
     const batch = [
-      { id: 'asr-1', language: 'fr', startMs: now - 2000, endMs: now, text: 'Bienvenue à la conférence.' },
-      { id: 'asr-2', language: 'fr', startMs: now, endMs: now + 2000, text: 'Voici nos nouveaux produits.' },
+      { id: 'asr-1', language: 'ru', startMs: now - 2000, endMs: now, text: 'Добро пожаловать на конференцию.' },
+      { id: 'asr-2', language: 'ru', startMs: now, endMs: now + 2000, text: 'Вот наши новые продукты.' },
     ];
     const first = await (await post(batch)).json();
     expect(first.results.map((r: { outcome: string }) => r.outcome)).toEqual(['created', 'created']);
     const again = await (await post(batch)).json();
     expect(again.results.map((r: { outcome: string }) => r.outcome)).toEqual(['unchanged', 'unchanged']);
-    const fixed = await (await post([{ ...batch[1], text: 'Voici nos tout nouveaux produits.' }])).json();
+    const fixed = await (await post([{ ...batch[1], text: 'Вот наши совсем новые продукты.' }])).json();
     expect(fixed.results[0]).toMatchObject({ outcome: 'corrected', revision: 2, cueId: first.results[1].cueId });
     await settle();
-    expect(viewer.received.map((c) => c.text)).toEqual(['Bienvenue à la conférence.', 'Voici nos nouveaux produits.', 'Voici nos tout nouveaux produits.']);
+    expect(viewer.received.map((c) => c.text)).toEqual(['Добро пожаловать на конференцию.', 'Вот наши новые продукты.', 'Вот наши совсем новые продукты.']);
     viewer.client.close();
   });
 
@@ -143,13 +144,14 @@ describe('the ingest API', () => {
   });
 
   it('has a socket variant for low latency', async () => {
-    const viewer = await viewerOf('it');
-    const provider = await desk('it');
+    // Chinese: no machine translation reaches it, so the viewer gets the provider's cue alone.
+    const viewer = await viewerOf('zh');
+    const provider = await desk('zh');
     const now = Date.now();
-    const { results } = await provider.ok('captions:ingest', { channelId: 'main', cues: [{ id: 'live-1', language: 'it', startMs: now, endMs: now + 1000, text: 'Benvenuti.' }] });
+    const { results } = await provider.ok('captions:ingest', { channelId: 'main', cues: [{ id: 'live-1', language: 'zh', startMs: now, endMs: now + 1000, text: '欢迎。' }] });
     expect(results[0]).toMatchObject({ outcome: 'created' });
     await settle();
-    expect(viewer.received.map((c) => c.text)).toEqual(['Benvenuti.']);
+    expect(viewer.received.map((c) => c.text)).toEqual(['欢迎。']);
     provider.close();
     viewer.client.close();
   });
@@ -225,14 +227,15 @@ describe('WebVTT', () => {
   const clock = (ms: number) => new Date(ms).toISOString().slice(11, 23);
 
   it('replaces the imported cues with a file sent again, and holds files to the cue limits of desks and ingest', async () => {
-    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['fr'] });
-    const url = `${server.url}/api/channels/main/sessions/${session.id}/captions/fr.vtt`;
+    const token = await server.access.mint({ role: 'captioner', channelId: 'main', languages: ['ar'] });
+    const url = `${server.url}/api/channels/main/sessions/${session.id}/captions/ar.vtt`;
     const put = (body: string) => fetch(url, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'text/vtt' }, body });
     const served = async () => vttTexts(await (await fetch(url)).text()).texts;
-    // Live cues (earlier tests', and one more from the French desk) are not the file's and stay.
+    // Arabic: no machine translation reaches it, so nothing arrives between the reads below.
+    // Live cues (earlier tests', and one more from the Arabic desk) are not the file's and stay.
     const live = await served();
-    const writer = await desk('fr');
-    await writer.ok('captions:commit', { channelId: 'main', language: 'fr', ...cueNow('En direct') });
+    const writer = await desk('ar');
+    await writer.ok('captions:commit', { channelId: 'main', language: 'ar', ...cueNow('En direct') });
     writer.close();
     const first = await put('WEBVTT\n\n00:00:01.000 --> 00:00:03.000\nPremière version\n\n00:00:04.000 --> 00:00:06.000\nDeux\n');
     expect(await first.json()).toEqual({ cues: 2, replaced: 0 });

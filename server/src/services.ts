@@ -178,8 +178,6 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
   });
 
   const translators = machineTranslators(config, privateTempDir(config.DATA_DIR, logger));
-  // Closed after the captions' sources (desks, ingest, re-runs), which close before it.
-  stack.push('machine translation', () => Promise.all([...new Set(translators.values())].map((t) => t.close?.())).then(() => undefined));
   const captions = new CaptionPipeline({
     store: new CaptionStore(db),
     agenda,
@@ -189,6 +187,10 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     ingestPerMinute: config.CAPTION_INGEST_PER_MINUTE,
     logger: logger.child({ component: 'captions' }),
   });
+  // After the machine translation below stops: the translations under way end before the database closes.
+  stack.push('captions', () => captions.close());
+  // Closed after the captions' sources (desks, ingest, re-runs), which close before it.
+  stack.push('machine translation', () => Promise.all([...new Set(translators.values())].map((t) => t.close?.())).then(() => undefined));
 
   const feeds = new FeedRegistry(setup.studios);
   stack.push('feeds', () => feeds.close());

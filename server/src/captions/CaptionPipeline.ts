@@ -71,6 +71,9 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
    * sends to one server; spread over N nodes it gets N allowances), like the other limits (ClientRateLimits).
    */
   readonly #ingestLimits: ClientRateLimits | undefined;
+  /** Machine translations under way: a stop waits for them, so none writes to a closed database. */
+  readonly #translating = new Set<Promise<void>>();
+  #closed = false;
 
   constructor(options: CaptionPipelineOptions) {
     super();
@@ -301,13 +304,26 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
 
   #published(cue: StoredCue): void {
     this.emit(cue.status === 'live' ? 'cue' : 'draft', cue);
-    if (cue.language === 'en' && cue.status === 'live' && cue.source !== 'machine') void this.#translate(cue);
+    if (cue.language === 'en' && cue.status === 'live' && cue.source !== 'machine' && !this.#closed) {
+      const translating = this.#translate(cue).finally(() => this.#translating.delete(translating));
+      this.#translating.add(translating);
+    }
+  }
+
+  /**
+   * Starts no machine translation from now on and resolves when those under way have ended. Called
+   * once the translators stopped (which fails what waits for them), before the database closes.
+   */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#translating]);
   }
 
   /** Machine-translates an English cue into every language with a translator, as drafts or live cues. */
   async #translate(english: StoredCue): Promise<void> {
     const { translators, review, store, logger } = this.#options;
     for (const [language, translator] of translators) {
+      if (this.#closed) return;
       try {
         const text = (await translator.translate(english.text, language)).slice(0, 500);
         const existing = await store.translationOf(english.id, language);
@@ -333,7 +349,8 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
         await store.insert(cue);
         this.emit(cue.status === 'live' ? 'cue' : 'draft', cue);
       } catch (error) {
-        logger.warn({ err: error, language, translator: translator.name }, 'machine translation failed');
+        // Stopping fails what the translators still held: not worth a warning each.
+        if (!this.#closed) logger.warn({ err: error, language, translator: translator.name }, 'machine translation failed');
       }
     }
   }

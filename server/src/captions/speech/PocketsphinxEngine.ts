@@ -4,6 +4,14 @@ import type { Listening, ListenOptions, SpeechEngine } from './SpeechEngine';
 
 /** Debian's pocketsphinx-en-us model (an acoustic model, a dictionary and a language model). */
 export const POCKETSPHINX_MODEL = '/usr/share/pocketsphinx/model/en-us';
+/**
+ * The filters that hear speech and print each phrase: pocketsphinx through ffmpeg's `asr`, then
+ * `ametadata` writing `lavfi.asr.text` lines to ffmpeg's standard output (see PocketsphinxEngine).
+ */
+export function asrFilters(model = POCKETSPHINX_MODEL): string {
+  return `asr=hmm=${model}/en-us:dict=${model}/cmudict-en-us.dict:lm=${model}/en-us.lm.bin,ametadata=mode=print:key=lavfi.asr.text:file='pipe\\:1':direct=1`;
+}
+
 /** The program's picture is not decoded here: a keyframe now and then is all it is sent. */
 const KEYFRAME_INTERVAL_MS = 60_000;
 
@@ -31,7 +39,6 @@ export class PocketsphinxEngine implements SpeechEngine {
   async listen({ router, producers, sdpFile, logger, onPhrase }: ListenOptions): Promise<Listening> {
     const epochMs = Date.now();
     let endedAt: number | undefined;
-    const m = POCKETSPHINX_MODEL;
     const program = await ProgramToFfmpeg.start({
       router,
       producers,
@@ -40,7 +47,7 @@ export class PocketsphinxEngine implements SpeechEngine {
         '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
         '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile, '-copyts',
         '-map', '0:a',
-        '-af', `asr=hmm=${m}/en-us:dict=${m}/cmudict-en-us.dict:lm=${m}/en-us.lm.bin,ametadata=mode=print:key=lavfi.asr.text:file='pipe\\:1':direct=1`,
+        '-af', asrFilters(),
         '-f', 'null', '-',
       ],
       keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
