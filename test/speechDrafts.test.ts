@@ -66,6 +66,10 @@ it('drafts English from the speech on air; accepted, it reaches viewers and its 
   // Drafts are not shown to viewers.
   expect(viewers[0]!.received.filter((c) => c.id === draft.id)).toEqual([]);
 
+  // The producer's overview says speech recognition makes the English.
+  const { languages } = await producer.ok('captions:coverage', { channelId: 'main' });
+  expect(languages.find((l) => l.language === 'en')).toMatchObject({ speech: true, machine: null });
+
   await desk.ok('captions:accept', { cueId: draft.id });
   await expect.poll(() => viewers[0]!.received.find((c) => c.id === draft.id)?.text, { timeout: 5000 }).toBe(draft.text);
   await expect.poll(() => viewers[1]!.received.find((c) => c.translatedFrom === draft.id), { timeout: 30_000 }).toMatchObject({ language: 'es', source: 'machine' });

@@ -185,6 +185,7 @@ export async function buildServices(config: Config, logger: Logger, stack: Dispo
     translators,
     review: config.MT_REVIEW,
     ingestPerMinute: config.CAPTION_INGEST_PER_MINUTE,
+    speechChannels: new Set(config.NODE_ROLE === 'edge' ? [] : config.ASR_CHANNELS),
     logger: logger.child({ component: 'captions' }),
   });
   // After the machine translation below stops: the translations under way end before the database closes.

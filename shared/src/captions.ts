@@ -29,6 +29,19 @@ export interface Cue {
   translatedFrom: string | null;
 }
 
+/** Who or what produces one language's captions on a channel now: a producer's overview of the languages. */
+export interface LanguageCoverage {
+  language: Language;
+  /** Captioners' desks open for it now. */
+  desks: number;
+  /** Whether a provider sent cues through the ingest API in the last two minutes. */
+  provider: boolean;
+  /** How machine translation makes it from English (e.g. "apertium en→es→pt"), if it does. */
+  machine: string | null;
+  /** Whether speech recognition drafts it from the program (English, on an `ASR_CHANNELS` channel). */
+  speech: boolean;
+}
+
 /** Cue text as it may be submitted: trimmed, not empty, no control characters but newlines. */
 export const CueText = z
   .string()

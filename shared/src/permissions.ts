@@ -60,6 +60,7 @@ export const OPERATIONS = {
   'captions:correct': CAPTIONERS,
   'captions:accept': CAPTIONERS,
   'captions:ingest': CAPTIONERS,
+  'captions:coverage': PRODUCERS,
   'program:consume': EVERYONE,
   'program:preview': PRODUCERS,
   'program:take': PRODUCERS,

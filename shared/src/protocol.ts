@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters } from 'mediasoup-client/types';
 export type { DtlsParameters, IceCandidate, IceParameters, RtpCapabilities, RtpParameters };
 import { ErrorCode } from './errors';
-import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH } from './captions';
+import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH, type LanguageCoverage } from './captions';
 import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, ingestRequest, MediaKind, ProgramAlert, Role, type Revocations, type RevokedLink, type RoleRevocation } from './domain';
 import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
@@ -120,6 +120,7 @@ export const Requests = {
   'captions:correct': z.strictObject({ cueId: Id, text: CueText }),
   'captions:accept': z.strictObject({ cueId: Id, text: CueText.optional() }),
   'captions:ingest': z.strictObject({ channelId: Id, cues: z.array(IngestCue).min(1).max(MAX_INGEST_BATCH) }),
+  'captions:coverage': z.strictObject({ channelId: Id }),
   'program:consume': z.strictObject({
     channelId: Id,
     /** Absent on a viewer's first join: the server makes its receive transport in the same request and answers it. */
@@ -203,6 +204,8 @@ export interface Responses {
   'captions:correct': Cue;
   'captions:accept': Cue;
   'captions:ingest': { results: IngestResult[] };
+  /** One entry per caption language, in LANGUAGES' order. */
+  'captions:coverage': { languages: LanguageCoverage[] };
   /** `transport`: the receive transport made for a request without `transportId`. */
   'program:consume': { consumers: ConsumerOptions[]; transport?: TransportOptions };
   'program:preview': ChannelState;

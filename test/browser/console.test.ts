@@ -88,6 +88,13 @@ it('cuts the main channel between studios for every viewer, from two consoles', 
   await screenshot(console1, 'console-after-cuts');
   await screenshot(viewer, 'viewer-after-cuts');
 
+  // The languages of the channel, and who makes each now: Apertium's through Spanish, nobody's Japanese.
+  const coverage = console1.getByTestId('language-coverage');
+  await expect.poll(() => coverage.getByRole('row', { name: /Português/ }).textContent()).toContain('machine translation (apertium en→es→pt)');
+  expect(await coverage.getByRole('row', { name: /日本語/ }).textContent()).toContain('nobody');
+  await coverage.scrollIntoViewIfNeeded();
+  await screenshot(console1, 'console-languages');
+
   // With a backup set, the channel cuts to it by itself when the program feed ends, and every
   // console says what happened, in its own words.
   await console2.getByLabel('Backup').selectOption({ label: 'Moscow green' });

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { Cue, CueSource, CueStatus, IngestCue, IngestResult, Language } from '@hybrid-stage/shared';
+import { LANGUAGES, type Cue, type CueSource, type CueStatus, type IngestCue, type IngestResult, type Language, type LanguageCoverage } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import { AppError, NotFoundError } from '../errors';
 import { ClientRateLimits } from '../limits/ClientRateLimits';
@@ -39,8 +39,13 @@ export interface CaptionPipelineOptions {
    * (CAPTION_INGEST_PER_MINUTE); none: no limit beyond a connection's requests.
    */
   ingestPerMinute?: number;
+  /** Channels whose program speech recognition drafts English for (ASR_CHANNELS), for the coverage overview. */
+  speechChannels?: ReadonlySet<string>;
   logger: Logger;
 }
+
+/** A provider that sent a cue this recently still counts as producing its language. */
+const PROVIDER_RECENT_MS = 120_000;
 
 /** A new cue to store. */
 export interface NewCue {
@@ -289,6 +294,26 @@ export class CaptionPipeline extends EventEmitter<CaptionPipelineEvents> {
   /** Forgets a channel's replayed cues when its re-run ends. */
   endReplay(channelId: string): void {
     for (const key of this.#replayed.keys()) if (key.startsWith(`${channelId}:`)) this.#replayed.delete(key);
+  }
+
+  /**
+   * Who or what produces each language of `channelId` now: desks open for it (`desksAt`, counted by
+   * the signaling layer, which knows the connections), a provider that sent cues lately, machine
+   * translation and how, speech recognition.
+   */
+  async coverage(channelId: string, desksAt: (language: Language) => Promise<number>): Promise<LanguageCoverage[]> {
+    this.#assertChannel(channelId);
+    const { translators, store, speechChannels } = this.#options;
+    const since = Date.now() - PROVIDER_RECENT_MS;
+    return Promise.all(
+      LANGUAGES.map(async (language) => ({
+        language,
+        desks: await desksAt(language),
+        provider: (await store.recent(channelId, language, since, 50)).some((c) => c.source === 'api'),
+        machine: translators.get(language)?.author(language) ?? null,
+        speech: language === 'en' && (speechChannels?.has(channelId) ?? false),
+      })),
+    );
   }
 
   /** Machine drafts of the last minutes still waiting for a translator. */

@@ -56,8 +56,8 @@ export interface MediaClientOptions {
   turn?: TurnCredentials | undefined;
   /**
    * The address its client's signaling connection comes from now. With it, the client's media is
-   * closed (`lost`) when a transport's path, having begun at that host, moves
-   * to another: see {@link MediaClient.#keepOnPath}.
+   * closed (`lost`) when a transport's path, nominated at that host, moves to another host (see
+   * `#keepOnPath`).
    */
   peerAddress?: () => string;
 }
@@ -87,11 +87,11 @@ export class MediaClient extends EventEmitter<MediaClientEvents> {
    */
   constructor(pool: WorkerPool, worker: MediaWorker, { budget, silentPeerMs = 0, turn, peerAddress }: MediaClientOptions = {}) {
     super();
-    this.#peerAddress = peerAddress;
     this.#pool = pool;
     this.#worker = worker;
     this.#budget = budget;
     this.#silentPeerMs = silentPeerMs;
+    this.#peerAddress = peerAddress;
     this.#turn = turn;
     worker.router.observer.once('close', this.#onMediaGone);
     // Also a client with no transport yet: a new one on a closed server would fail until it reconnects.

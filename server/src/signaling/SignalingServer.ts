@@ -8,6 +8,7 @@ import {
   type ClientToServerEvents,
   type ClosingReason,
   type Grant,
+  type Language,
   type RequestName,
   type ServerToClientEvents,
 } from '@hybrid-stage/shared';
@@ -216,6 +217,9 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         ),
   };
 
+  /** Desks open for a channel's language: connections in its draft room (every desk asks its drafts), on every node. */
+  const desksAt = (channelId: string, language: Language) => io.in(draftRoom(channelId, language)).fetchSockets().then((sockets) => sockets.length);
+
   /** A new client's session: its notices go through its link, to whichever connection it has then. */
   const openSession = (grant: Grant, address: string) => (link: ClientLink<ClientSocket>) =>
     new ClientSession(
@@ -266,7 +270,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         ...inviteHandlers(grant, inviteScopes, access, revocations, revocationEffects),
         ...recordingHandlers(recordings, reruns),
         // Without a token (a viewer) it may not send cues: its connection names the allowance all the same.
-        ...captionHandlers(session, captions, rooms, socket.data.tokenKey ?? socket.id),
+        ...captionHandlers(session, captions, rooms, socket.data.tokenKey ?? socket.id, desksAt),
         ...exhibitionHandlers(socket.id, socket.data.address, exhibition, visitors, rooms),
         ...(edge && originOnly()),
       },

@@ -30,7 +30,8 @@ export function captionHandlers(
   captions: CaptionPipeline,
   rooms: SocketRooms,
   token: string,
-): Handlers<'captions:join' | 'captions:leave' | 'captions:drafts' | 'captions:commit' | 'captions:correct' | 'captions:accept' | 'captions:ingest'> {
+  desksAt: (channelId: string, language: Language) => Promise<number>,
+): Handlers<'captions:join' | 'captions:leave' | 'captions:drafts' | 'captions:commit' | 'captions:correct' | 'captions:accept' | 'captions:ingest' | 'captions:coverage'> {
   const author = () => `${session.grant.role}${session.grant.channelId ? `:${session.grant.channelId}` : ''}`;
   const enter = (room: string) => {
     if (!rooms.has(room) && rooms.size >= MAX_CAPTION_ROOMS) throw new AppError('INVALID_STATE', 'too many caption rooms; leave some first');
@@ -46,6 +47,7 @@ export function captionHandlers(
       rooms.leave(captionRoom(channelId, language));
       return {};
     },
+    'captions:coverage': async ({ channelId }) => ({ languages: await captions.coverage(channelId, (language) => desksAt(channelId, language)) }),
     'captions:drafts': async ({ channelId, language }) => {
       assertMayCaption(session.grant, channelId, language);
       enter(draftRoom(channelId, language));

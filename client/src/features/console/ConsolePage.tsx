@@ -10,6 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../i18n/useFormat';
 import { FeedTile } from './FeedTile';
 import { InvitePanel } from './InvitePanel';
+import { LanguagePanel } from './LanguagePanel';
 import { RecordingPanel, useRecordings } from './RecordingPanel';
 import { ReRunPanel } from './ReRunPanel';
 
@@ -153,6 +154,7 @@ export function ConsolePage() {
           />
         ))}
       </div>
+      <LanguagePanel channel={channel} />
       <RecordingPanel channel={channel} channels={event.channels} sessions={event.sessions} recordings={recordings} />
       <ReRunPanel event={event} recordings={recordings} />
       <InvitePanel studios={event.studios} channels={event.channels} />
