@@ -7,18 +7,26 @@
  *    one batch by Apertium's own command line (`apertium eng-spa | apertium es-pt`), nothing of ours
  *    in the way and no flush per cue; its start (dictionaries loaded) is taken off by timing a
  *    one-cue batch too;
+ *  - asr.draftDelayMs: an RTP encoder's feed on air speaks a clip of pocketsphinx-testdata ("go
+ *    forward ten meters") between silences, over and over; with ASR_CHANNELS=main and
+ *    ASR_REVIEW=false each phrase goes to viewers as a cue. From the end of the spoken phrase (the
+ *    encoder's start plus the phrase's place in the looped file, found by ffmpeg's silencedetect) to
+ *    the cue at a viewer's socket, p50. The encoder's own start (a fraction of a second) counts in
+ *    the delay, so the figure errs long;
  *  - asr.wordErrorRate: speech recognition's filters (the ones PocketsphinxEngine runs on a program)
  *    on the five read-speech clips of Debian's pocketsphinx-testdata (LibriVox), against their
  *    transcriptions: word-level edit distance over the transcriptions' words. Reported, no bar: it
  *    tells a user how much a desk will correct.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asrFilters } from '../server/src/captions/speech/PocketsphinxEngine';
 import { ApertiumTranslator } from '../server/src/captions/translation/ApertiumTranslator';
-import { progress, type Figure, type FigureKey } from './report';
+import { runShownCommand } from '../test/support/encoder';
+import { startTestServer, TestClient } from '../test/support/server';
+import { progress, quantile, type Figure, type FigureKey } from './report';
 
 const CUES = 200;
 
@@ -66,8 +74,84 @@ function wordErrorRate(): { rate: number; words: number; clips: number } {
   return { rate: errors / words, words, clips: lines.length };
 }
 
+/** pocketsphinx-testdata's "go forward ten meters". */
+const CLIP = '/usr/share/pocketsphinx/test/data/goforward.raw';
+const PHRASES = 8;
+
+/** Seconds: where the speech in `file` ends (the last silence's start, by ffmpeg's silencedetect, which logs on stderr), and the file's length. */
+function speechEnd(file: string): { endS: number; lengthS: number } {
+  const { stderr } = spawnSync('ffmpeg', ['-hide_banner', '-i', file, '-af', 'silencedetect=noise=-35dB:d=0.2', '-f', 'null', '-'], { encoding: 'utf8' });
+  const starts = [...stderr.matchAll(/silence_start: ([\d.]+)/g)].map((m) => Number(m[1]));
+  const lengthS = Number(execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file], { encoding: 'utf8' }).trim());
+  // The trailing silence starts where the speech ends (the leading one starts at 0).
+  return { endS: Math.max(...starts), lengthS };
+}
+
+/** Delays (ms) from the end of each spoken phrase on air to its cue at a viewer. */
+async function draftDelays(dir: string): Promise<{ delays: number[]; periodS: number }> {
+  const speech = join(dir, 'speech.wav');
+  execFileSync('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', '16000', '-ac', '1', '-i', CLIP, '-af', 'adelay=1000,apad=pad_dur=2', '-ar', '48000', speech]);
+  const { endS, lengthS } = speechEnd(speech);
+  const server = await startTestServer({ DATA_DIR: join(dir, 'data'), WORKERS: '1', TEST_PATTERNS: 'false', ASR_CHANNELS: 'main', ASR_REVIEW: 'false', MT_APERTIUM_LANGUAGES: 'none', LOG_LEVEL: 'error' });
+  const clients: TestClient[] = [];
+  let encoder: ReturnType<typeof runShownCommand> | undefined;
+  try {
+    const studio = await TestClient.connectAs(server, { role: 'studio', studioId: 'london' });
+    clients.push(studio);
+    const ingest = await studio.ok('ingest:create', { studioId: 'london', label: 'London lectern', protocol: 'rtp', source: { ip: '127.0.0.1', videoPort: 19504, audioPort: 19506 } });
+    const startedAt = Date.now();
+    encoder = runShownCommand(ingest, { seconds: 600, source: `testsrc2=size=320x180:rate=25[out0];amovie=${speech}:loop=0,asetpts=N/SR/TB[out1]` });
+    for (let i = 0; server.feeds.get(ingest.feedId).tracks.length < 2; i++) {
+      if (i > 150) throw new Error('the encoder did not reach the ingest within 15 s');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const producer = await TestClient.connectAs(server, { role: 'producer' });
+    clients.push(producer);
+    await producer.take('main', ingest.feedId, 20_000);
+    const viewer = await TestClient.connect(server.url);
+    clients.push(viewer);
+    const delays: number[] = [];
+    const done = new Promise<void>((resolve) => {
+      viewer.socket.on('captions:cue', (cue) => {
+        if (cue.source !== 'speech') return;
+        const now = Date.now();
+        // The phrase end just before the cue came: the encoder's start, whole loops, the end in the file.
+        const sinceFirst = now - startedAt - endS * 1000;
+        const loops = Math.floor(sinceFirst / (lengthS * 1000));
+        delays.push(sinceFirst - loops * lengthS * 1000);
+        progress(`languages: speech cue ${delays.length}/${PHRASES} "${cue.text}" ${Math.round(delays.at(-1)!)} ms after its phrase ended`);
+        if (delays.length >= PHRASES) resolve();
+      });
+    });
+    await viewer.ok('captions:join', { channelId: 'main', language: 'en' });
+    await Promise.race([done, new Promise((r) => setTimeout(r, (PHRASES + 4) * lengthS * 1000))]);
+    return { delays, periodS: lengthS };
+  } finally {
+    encoder?.kill('SIGKILL');
+    for (const c of clients) c.close();
+    await server.close();
+  }
+}
+
 export async function measureLanguages(): Promise<Map<FigureKey, Figure>> {
   const figures = new Map<FigureKey, Figure>();
+  const liveDir = mkdtempSync(join(tmpdir(), 'hybrid-stage-bench-asr-'));
+  try {
+    progress('languages: speech recognition on air, phrase by phrase');
+    const { delays, periodS } = await draftDelays(liveDir);
+    figures.set(
+      'asr.draftDelayMs',
+      delays.length
+        ? {
+            value: Math.round(quantile(delays, 0.5)),
+            unit: 'ms, p50',
+            conditions: `${delays.length} phrases ("go forward ten meters", pocketsphinx-testdata, one every ${periodS.toFixed(1)} s) from an RTP encoder's feed on air to the cue at a viewer's socket (ASR_REVIEW=false); p95 ${Math.round(quantile(delays, 0.95))} ms; the encoder's start counts in, so it errs long`,
+          }
+        : { value: null, reason: 'no phrase reached the viewer' },
+    );
+  } finally {
+    rmSync(liveDir, { recursive: true, force: true });
+  }
   progress('languages: speech recognition on the LibriVox clips of pocketsphinx-testdata');
   const wer = wordErrorRate();
   figures.set('asr.wordErrorRate', {

@@ -48,6 +48,7 @@ export const FIGURE_KEYS = [
   'network.turnJoinP50Ms',
   'mt.cuesPerSecond',
   'mt.batchCuesPerSecond',
+  'asr.draftDelayMs',
   'asr.wordErrorRate',
 ] as const;
 export type FigureKey = (typeof FIGURE_KEYS)[number];

@@ -33,7 +33,7 @@ const PARTS: Record<string, { run: () => Promise<Map<FigureKey, Figure>>; figure
   hlsCache: { run: measureHlsCache, figures: ['hls.originRequestsPerSegment', 'hls.directRequestsPerSegment'] },
   hlsRecording: { run: measureHlsRecording, figures: ['hls.recordingPackagingSpeed'] },
   network: { run: measureNetwork, figures: ['network.turnJoinP50Ms'] },
-  languages: { run: measureLanguages, figures: ['mt.cuesPerSecond', 'mt.batchCuesPerSecond', 'asr.wordErrorRate'] },
+  languages: { run: measureLanguages, figures: ['mt.cuesPerSecond', 'mt.batchCuesPerSecond', 'asr.draftDelayMs', 'asr.wordErrorRate'] },
 };
 
 const onlyIndex = process.argv.indexOf('--only');
