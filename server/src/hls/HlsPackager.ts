@@ -3,7 +3,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { types } from 'mediasoup';
 import type { MediaKind } from '@hybrid-stage/shared';
-import { ProgramToFfmpeg } from '../media/programToFfmpeg';
+import { ProgramToFfmpeg, wallClockInput } from '../media/programToFfmpeg';
 import type { Logger } from '../logger';
 import { hlsOutput, ladderEncoding, type Rendition } from './ladder';
 import { PLAYLIST_SEGMENTS } from './playlists';
@@ -58,9 +58,8 @@ function liveArgs(dir: string, renditions: readonly Rendition[], epochMs: number
  * into Debian's ffmpeg (as the recorder does), which decodes the picture once, encodes an H.264
  * ladder and AAC floor audio and writes MPEG-TS segments of SEGMENT_SECONDS and their playlists.
  *
- * The clock: packets are timed by arrival (`-use_wallclock_as_timestamps`), moved back by the
- * epoch (`-itsoffset`) and kept (`-copyts`), so a frame's PTS is the wall-clock moment it was on
- * the program minus `epochMs`. Caption cues carry wall-clock times, so the server can write the
+ * The clock: {@link wallClockInput}, so a frame's PTS is the wall-clock moment it was on the
+ * program minus `epochMs`. Caption cues carry wall-clock times, so the server can write the
  * subtitle segments' `X-TIMESTAMP-MAP` without asking ffmpeg anything.
  */
 export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
@@ -83,12 +82,7 @@ export class HlsPackager extends EventEmitter<HlsPackagerEvents> {
       router,
       producers,
       sdpFile,
-      args: [
-        '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
-        '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile,
-        '-copyts',
-        ...liveArgs(dir, renditions, epochMs, continuing),
-      ],
+      args: [...wallClockInput(sdpFile, epochMs), ...liveArgs(dir, renditions, epochMs, continuing)],
       keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
       logger,
       what,

@@ -11,6 +11,19 @@ const LISTEN_TIMEOUT_MS = 5000;
 /** Tries at starting ffmpeg on fresh ports before {@link ProgramToFfmpeg.start} gives up. */
 const START_ATTEMPTS = 3;
 
+/**
+ * ffmpeg's input arguments for the program on the wall clock: packets timed by arrival
+ * (`-use_wallclock_as_timestamps`), moved back by `epochMs` (`-itsoffset`) and kept (`-copyts`), so
+ * a frame's PTS is the wall-clock moment it was on the program minus `epochMs`.
+ */
+export function wallClockInput(sdpFile: string, epochMs: number): string[] {
+  return [
+    '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
+    '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile,
+    '-copyts',
+  ];
+}
+
 /** Options of {@link ProgramToFfmpeg.start}. */
 export interface ProgramToFfmpegOptions {
   /** The router the program's producers live on. */

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { ProgramToFfmpeg } from '../../media/programToFfmpeg';
+import { ProgramToFfmpeg, wallClockInput } from '../../media/programToFfmpeg';
 import type { Listening, ListenOptions, SpeechEngine } from './SpeechEngine';
 
 /** Debian's pocketsphinx-en-us model (an acoustic model, a dictionary and a language model). */
@@ -43,13 +43,7 @@ export class PocketsphinxEngine implements SpeechEngine {
       router,
       producers,
       sdpFile,
-      args: [
-        '-protocol_whitelist', 'file,udp,rtp', '-use_wallclock_as_timestamps', '1',
-        '-itsoffset', (-epochMs / 1000).toFixed(3), '-threads', '1', '-i', sdpFile, '-copyts',
-        '-map', '0:a',
-        '-af', asrFilters(),
-        '-f', 'null', '-',
-      ],
+      args: [...wallClockInput(sdpFile, epochMs), '-map', '0:a', '-af', asrFilters(), '-f', 'null', '-'],
       keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
       logger,
       what: 'speech recognition',
