@@ -104,6 +104,7 @@ export class SpeechDrafts {
   }
 
   async #draft(channelId: string, { text, endMs, words }: Phrase): Promise<void> {
+    if (this.#closed) return; // a line ffmpeg wrote as it was stopped
     const { captions, engine, review, logger } = this.#options;
     // The engine says when a phrase ended; its start is reckoned from its length (about three
     // words a second), and never before the last one's end.
