@@ -2,7 +2,7 @@
 // pocketsphinx's own test data: "go forward ten meters", between silences, over and over); the
 // server listens to the program (ffmpeg's asr filter with Debian's pocketsphinx-en-us) and the
 // English desk gets drafts with those words. Accepted, a draft reaches English viewers, and the
-// machine translation into Spanish follows.
+// machine translations into Spanish, Portuguese, Italian and French follow.
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ const encoders: ChildProcess[] = [];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'hybrid-stage-speech-'));
-  server = await startTestServer({ DATA_DIR: dir, WORKERS: '1', TEST_PATTERNS: 'false', ASR_CHANNELS: 'main', MT_APERTIUM_LANGUAGES: 'es' });
+  server = await startTestServer({ DATA_DIR: dir, WORKERS: '1', TEST_PATTERNS: 'false', ASR_CHANNELS: 'main' });
 });
 
 afterAll(async () => {
@@ -29,7 +29,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-it('drafts English from the speech on air; accepted, it reaches viewers and its Spanish follows', { timeout: 120_000 }, async () => {
+it('drafts English from the speech on air; accepted, it reaches viewers and its Spanish, Portuguese, Italian and French follow', { timeout: 120_000 }, async () => {
   // The clip between a second of silence before and two after, as the encoder's sound.
   const speech = join(dir, 'speech.wav');
   execFileSync('ffmpeg', ['-v', 'error', '-f', 's16le', '-ar', '16000', '-ac', '1', '-i', CLIP, '-af', 'adelay=1000,apad=pad_dur=2', '-ar', '48000', speech]);
@@ -47,7 +47,7 @@ it('drafts English from the speech on air; accepted, it reaches viewers and its 
   desk.socket.on('captions:draft', (cue) => drafts.push(cue));
   await desk.ok('captions:drafts', { channelId: 'main', language: 'en' });
   const viewers = await Promise.all(
-    (['en', 'es'] as const).map(async (language) => {
+    (['en', 'es', 'pt', 'it', 'fr'] as const).map(async (language) => {
       const client = await TestClient.connect(server.url);
       const received: Cue[] = [];
       client.socket.on('captions:cue', (cue) => received.push(cue));
@@ -72,9 +72,12 @@ it('drafts English from the speech on air; accepted, it reaches viewers and its 
 
   await desk.ok('captions:accept', { cueId: draft.id });
   await expect.poll(() => viewers[0]!.received.find((c) => c.id === draft.id)?.text, { timeout: 5000 }).toBe(draft.text);
-  await expect.poll(() => viewers[1]!.received.find((c) => c.translatedFrom === draft.id), { timeout: 30_000 }).toMatchObject({ language: 'es', source: 'machine' });
-  const spanish = viewers[1]!.received.find((c) => c.translatedFrom === draft.id)!;
-  expect(spanish.text).not.toBe(draft.text);
+  // Machine translation: through Spanish for the three without a pair from English.
+  for (const [i, language] of (['es', 'pt', 'it', 'fr'] as const).entries()) {
+    const viewer = viewers[i + 1]!;
+    await expect.poll(() => viewer.received.find((c) => c.translatedFrom === draft.id), { timeout: 30_000 }).toMatchObject({ language, source: 'machine' });
+    expect(viewer.received.find((c) => c.translatedFrom === draft.id)!.text).not.toBe(draft.text);
+  }
 
   for (const client of [studio, producer, desk, ...viewers.map((v) => v.client)]) client.close();
 });
