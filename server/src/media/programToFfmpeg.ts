@@ -30,6 +30,8 @@ export interface ProgramToFfmpegOptions {
   router: types.Router;
   /** The program's producers (a channel's `ProgramBus.producers`). */
   producers: Readonly<Record<MediaKind, types.Producer>>;
+  /** The kinds ffmpeg is sent (both by default; speech recognition needs only the sound). */
+  kinds?: readonly MediaKind[];
   /** Where the SDP ffmpeg reads the program with is written (private; removed on close). */
   sdpFile: string;
   /** ffmpeg's arguments; they read the program with `-i sdpFile`. */
@@ -85,12 +87,12 @@ export class ProgramToFfmpeg {
     }
   }
 
-  static async #tryStart({ router, producers, sdpFile, args, keyFrameIntervalMs, logger, what, onOutput }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
+  static async #tryStart({ router, producers, kinds = ['video', 'audio'], sdpFile, args, keyFrameIntervalMs, logger, what, onOutput }: ProgramToFfmpegOptions): Promise<ProgramToFfmpeg> {
     const transports: types.PlainTransport[] = [];
     const consumers: types.Consumer[] = [];
     let ffmpeg: FfmpegProcess | undefined;
     try {
-      const ports = await openProgram(router, producers, sdpFile, transports, consumers);
+      const ports = await openProgram(router, producers, kinds, sdpFile, transports, consumers);
       const started = new FfmpegProcess({ args, restart: false, logger, what, ...(onOutput && { onOutput }) });
       ffmpeg = started;
       let lastWords: string | undefined;
@@ -144,7 +146,7 @@ export class ProgramToFfmpeg {
   }
 
   #requestKeyFrame(): void {
-    const video = this.#consumers[0];
+    const video = this.#consumers.find((c) => c.kind === 'video');
     if (video && !video.closed) video.requestKeyFrame().catch(() => undefined);
   }
 }
@@ -157,6 +159,7 @@ export class ProgramToFfmpeg {
 async function openProgram(
   router: types.Router,
   producers: Readonly<Record<MediaKind, types.Producer>>,
+  kinds: readonly MediaKind[],
   sdpFile: string,
   transports: types.PlainTransport[],
   consumers: types.Consumer[],
@@ -165,8 +168,8 @@ async function openProgram(
   const ports: number[] = [];
   // The worker's own sockets are bound before ffmpeg's ports are chosen, so they cannot take one
   // of them; the two kinds get different pairs.
-  for (let i = 0; i < 2; i++) transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
-  for (const [i, kind] of (['video', 'audio'] as const).entries()) {
+  for (let i = 0; i < kinds.length; i++) transports.push(await router.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: false, comedia: false }));
+  for (const [i, kind] of kinds.entries()) {
     const port = await freeRtpPort(ports);
     const transport = transports[i]!;
     await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });

@@ -12,7 +12,7 @@ export function asrFilters(model = POCKETSPHINX_MODEL): string {
   return `asr=hmm=${model}/en-us:dict=${model}/cmudict-en-us.dict:lm=${model}/en-us.lm.bin,ametadata=mode=print:key=lavfi.asr.text:file='pipe\\:1':direct=1`;
 }
 
-/** The program's picture is not decoded here: a keyframe now and then is all it is sent. */
+/** Only the sound is sent: there is no picture to ask keyframes of (ProgramToFfmpeg asks the video it has). */
 const KEYFRAME_INTERVAL_MS = 60_000;
 
 /**
@@ -42,8 +42,9 @@ export class PocketsphinxEngine implements SpeechEngine {
     const program = await ProgramToFfmpeg.start({
       router,
       producers,
+      kinds: ['audio'],
       sdpFile,
-      args: [...wallClockInput(sdpFile, epochMs), '-map', '0:a', '-af', asrFilters(), '-f', 'null', '-'],
+      args: [...wallClockInput(sdpFile, epochMs), '-af', asrFilters(), '-f', 'null', '-'],
       keyFrameIntervalMs: KEYFRAME_INTERVAL_MS,
       logger,
       what: 'speech recognition',
