@@ -217,6 +217,43 @@ describe('a recording cut short', () => {
   });
 });
 
+describe('re-runs planned per region', () => {
+  it('makes "09:00 in Tokyo, Dubai and São Paulo" three re-runs at the right UTC times, all or none', async () => {
+    const recorded = (await producer.ok('recording:list', {})).find((r) => r.channelId === 'main' && r.status === 'done')!;
+    // Three days ahead (a date in the future in every zone); São Paulo keeps no daylight saving time.
+    const date = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const plan = { sessionId: recorded.sessionId!, channelId: 'b2b', date, localTime: '09:00' };
+    const planned = await producer.ok('rerun:plan', {
+      ...plan,
+      places: [
+        { timeZone: 'Asia/Tokyo', region: 'Japan' },
+        { timeZone: 'Asia/Dubai', region: 'Gulf' },
+        { timeZone: 'America/Sao_Paulo', region: 'Brazil' },
+      ],
+    });
+    expect(planned.map((r) => [r.region, r.startsAt])).toEqual([
+      ['Japan', `${date}T00:00:00.000Z`],
+      ['Gulf', `${date}T05:00:00.000Z`],
+      ['Brazil', `${date}T12:00:00.000Z`],
+    ]);
+    const schedule = async () => ((await (await fetch(`${server.url}/api/reruns`)).json()) as ReRunInfo[]).filter((r) => r.channelId === 'b2b' && r.status === 'scheduled');
+    expect((await schedule()).map((r) => r.id).sort()).toEqual(planned.map((r) => r.id).sort());
+
+    // London's is free, but Tokyo's is taken: neither is made.
+    const clash = await producer.raw('rerun:plan', { ...plan, places: [{ timeZone: 'Europe/London', region: 'UK' }, { timeZone: 'Asia/Tokyo', region: 'Japan again' }] });
+    expect(clash.ok ? 'ok' : clash.error.code).toBe('INVALID_STATE');
+    expect((await schedule()).length).toBe(3);
+    // Places that are not time zones, times that are not times.
+    for (const bad of [{ places: [{ timeZone: 'Mars/Olympus', region: 'Mars' }] }, { localTime: '25:00', places: [{ timeZone: 'Asia/Tokyo', region: 'Japan' }] }, { places: [] }]) {
+      const ack = await producer.raw('rerun:plan', { ...plan, ...bad });
+      expect(ack.ok ? 'ok' : ack.error.code, JSON.stringify(bad)).toBe('INVALID_REQUEST');
+    }
+
+    // Removed again: the recording is deleted by a later test.
+    for (const r of planned) await producer.ok('rerun:delete', { rerunId: r.id });
+  });
+});
+
 describe('bad input', () => {
   const refusal = async (name: string, payload: unknown) => {
     const ack = await producer.raw(name, payload);

@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { StandInfo } from '@hybrid-stage/shared';
+import { sql } from 'kysely';
+import { Database } from '../server/src/persistence/Database';
+import { createLogger } from '../server/src/logger';
 import { TestPostgres } from './support/postgres';
 import { TestRedis } from './support/redis';
 import { startTestServer, type TestServer } from './support/server';
@@ -94,6 +97,31 @@ it('refuses a write while PostgreSQL is down, and takes it once PostgreSQL is ba
     expect(texts).not.toContain('During the outage.');
   } finally {
     await server.close();
+  }
+});
+
+it('fails a transaction cut short by PostgreSQL stopping to its caller, and the process lives on', async () => {
+  const database = await Database.open({ engine: 'postgres', url: env.DATABASE_URL! }, createLogger('silent'));
+  try {
+    // A transaction holds its connection between queries (as a store's read-then-write does); the
+    // server goes meanwhile (a fast shutdown cuts it). Without a listener on the client the pool
+    // lent out, pg's error event on it would end this test process.
+    const cut = database.db
+      .transaction()
+      .execute(async (trx) => {
+        await sql`SELECT 1`.execute(trx);
+        await postgres.stopServer();
+        await new Promise((r) => setTimeout(r, 200));
+        await sql`SELECT 2`.execute(trx);
+        return 'finished';
+      })
+      .catch((error: Error) => error.message);
+    expect(await cut).not.toBe('finished');
+    await postgres.startServer();
+    expect((await sql<{ one: number }>`SELECT 1 AS one`.execute(database.db)).rows).toEqual([{ one: 1 }]);
+  } finally {
+    await postgres.startServer();
+    await database.close();
   }
 });
 

@@ -73,6 +73,7 @@ export const OPERATIONS = {
   'recording:list': PRODUCERS,
   'recording:delete': PRODUCERS,
   'rerun:create': PRODUCERS,
+  'rerun:plan': PRODUCERS,
   'rerun:update': PRODUCERS,
   'rerun:delete': PRODUCERS,
   // HTTP only.

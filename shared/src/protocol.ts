@@ -10,7 +10,7 @@ import { ErrorCode } from './errors';
 import { Cue, CueText, IngestCue, IngestResult, Language, MAX_INGEST_BATCH, type LanguageCoverage } from './captions';
 import { StandId, VisitorId, type StandPresenceCounts } from './exhibition';
 import { ChannelState, EventInfo, FeedHealth, FeedInfo, Grant, IngestInfo, ingestRequest, MediaKind, ProgramAlert, Role, type Revocations, type RevokedLink, type RoleRevocation } from './domain';
-import { IsoTime, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
+import { IsoTime, PlannedPlace, RegionLabel, type ReRunInfo, type RecordingInfo } from './recording';
 
 /** What a client sends in socket.io's `auth` when it connects. */
 export const HandshakeAuth = z.strictObject({
@@ -138,6 +138,14 @@ export const Requests = {
   'recording:list': z.strictObject({}),
   'recording:delete': z.strictObject({ recordingId: Id }),
   'rerun:create': z.strictObject({ sessionId: Id, channelId: Id, startsAt: IsoTime, region: RegionLabel }),
+  /** One re-run per place, each at `localTime` on `date` in that place's time zone. */
+  'rerun:plan': z.strictObject({
+    sessionId: Id,
+    channelId: Id,
+    date: z.iso.date(),
+    localTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM'),
+    places: z.array(PlannedPlace).min(1).max(12),
+  }),
   'rerun:update': z.strictObject({ rerunId: Id, channelId: Id.optional(), startsAt: IsoTime.optional(), region: RegionLabel.optional() }),
   'rerun:delete': z.strictObject({ rerunId: Id }),
 } as const;
@@ -219,6 +227,7 @@ export interface Responses {
   'recording:list': RecordingInfo[];
   'recording:delete': Record<string, never>;
   'rerun:create': ReRunInfo;
+  'rerun:plan': ReRunInfo[];
   'rerun:update': ReRunInfo;
   'rerun:delete': Record<string, never>;
 }

@@ -77,6 +77,24 @@ export const RegionLabel = z
 /** An ISO 8601 time with an offset (e.g. 2026-11-24T18:00:00Z). */
 export const IsoTime = z.iso.datetime({ offset: true });
 
+/** An IANA time zone the runtime knows ("Asia/Tokyo"). */
+export const TimeZone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((zone) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      return true;
+    } catch {
+      return false;
+    }
+  }, 'not a time zone');
+
+/** A place a re-run plan serves: its time zone, and the region label its re-run shows. */
+export const PlannedPlace = z.strictObject({ timeZone: TimeZone, region: RegionLabel });
+export type PlannedPlace = z.infer<typeof PlannedPlace>;
+
 /** A film's caption track. */
 export interface FilmTrack {
   language: Language;

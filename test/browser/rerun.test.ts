@@ -105,6 +105,19 @@ it('records from the console, schedules a re-run there, and shows it with its ba
   await expect.poll(() => viewer.getByTestId('on-air-badge').textContent(), { timeout: 15_000 }).toBe('LIVE');
   await expect.poll(() => console.getByTestId('reruns').textContent()).toMatch(/Americas.*done/);
 
+  // The same session planned for tomorrow at 09:00 in Tokyo, Dubai and São Paulo: three re-runs,
+  // and a browser in Tokyo lists Tokyo's at 09:00 its time.
+  await form.getByLabel('Channel').selectOption('b2b');
+  for (const city of ['Tokyo', 'Dubai', 'São Paulo']) await form.getByRole('checkbox', { name: city }).check();
+  await form.getByRole('button', { name: 'Plan re-runs' }).click();
+  await expect.poll(() => console.getByTestId('reruns').locator('tbody tr', { hasText: /B2B/ }).count()).toBe(3);
+  const tokyo = await browser.newPage({ timezoneId: 'Asia/Tokyo', locale: 'en-GB' });
+  await tokyo.goto(server.url);
+  await expect.poll(() => tokyo.locator('.rerun-list li', { hasText: 'Tokyo' }).textContent(), { timeout: 10_000 }).toMatch(/· Tokyo · B2B · .*09:00/);
+  await screenshot(tokyo, 'rerun-plan-tokyo');
+  await tokyo.close();
+  for (const r of (await producer.ok('event:get', {})).reruns.filter((r) => r.channelId === 'b2b')) await producer.ok('rerun:delete', { rerunId: r.id });
+
   // The producer switches the console to Japanese: the panels' headings, buttons and states follow.
   await console.getByTestId('ui-language').selectOption('ja');
   await console.getByRole('heading', { name: japanese.recording.title, exact: true }).waitFor();

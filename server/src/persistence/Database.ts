@@ -141,6 +141,9 @@ export class Database implements Db {
     // An idle connection that PostgreSQL closes (a restart, a failover) is dropped by the pool and
     // replaced on the next query; without a listener the error would end the process.
     pool.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost; the next query reconnects'));
+    // A connection lost while a query runs on it: the pool listens only to idle ones, and pg also
+    // emits the error on the client, which would end the process. The query itself fails to its caller.
+    pool.on('connect', (client) => client.on('error', (error) => logger.warn({ err: error.message }, 'database connection lost during a query')));
     const database = new Database(new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) }), 'postgres');
     try {
       await database.#migratePostgres(logger);

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
+import { fromZonedTime } from 'date-fns-tz';
 import type { ReRunInfo } from '@hybrid-stage/shared';
 import type { Agenda } from '../agenda/Agenda';
 import type { CaptionPipeline } from '../captions/CaptionPipeline';
@@ -46,6 +47,17 @@ export interface ReRunRequest {
   /** ISO time. */
   startsAt: string;
   region: string;
+}
+
+/** Re-runs of one session, one per place, at the same local time in each (`rerun:plan`). */
+export interface ReRunPlan {
+  sessionId: string;
+  channelId: string;
+  /** YYYY-MM-DD, in each place. */
+  date: string;
+  /** HH:MM, in each place. */
+  localTime: string;
+  places: ReadonlyArray<{ timeZone: string; region: string }>;
 }
 
 /**
@@ -116,6 +128,37 @@ export class ReRunScheduler extends EventEmitter<ReRunSchedulerEvents> {
     this.#arm(rerun);
     this.emit('changed');
     return toInfo(rerun);
+  }
+
+  /**
+   * Schedules one re-run of a session per place, each at `localTime` on `date` in the place's time
+   * zone ("09:00 in Tokyo, Dubai and São Paulo"): all of them, checked against each other and the
+   * schedule, or none.
+   */
+  async plan({ sessionId, channelId, date, localTime, places }: ReRunPlan): Promise<ReRunInfo[]> {
+    this.#assertOpen();
+    if (this.#all().filter((r) => r.status === 'scheduled').length + places.length > MAX_SCHEDULED) {
+      throw new AppError('INVALID_STATE', `at most ${MAX_SCHEDULED} re-runs can wait at once`);
+    }
+    const recording = await this.#recordingOf(sessionId);
+    const planned = await this.#options.store.transaction(async (store) => {
+      const saved: StoredReRun[] = [];
+      for (const { timeZone, region } of places) {
+        // date-fns-tz: the instant a wall-clock time names in a zone, daylight saving included.
+        const startsAt = fromZonedTime(`${date}T${localTime}:00`, timeZone).toISOString();
+        const checked = await this.#check(store, recording, { id: randomUUID(), status: 'scheduled', playedFromMs: null, sessionId, channelId, startsAt, region });
+        await store.save(checked);
+        saved.push(checked);
+      }
+      return saved;
+    });
+    for (const rerun of planned) {
+      this.#schedule.set(rerun.id, rerun);
+      this.#arm(rerun);
+    }
+    this.#options.logger.info({ sessionId, channelId, date, localTime, places: places.map((p) => p.timeZone) }, 're-runs planned per region');
+    this.emit('changed');
+    return planned.map(toInfo);
   }
 
   /** Moves a re-run that has not started yet to another channel, time or region. */

@@ -6,7 +6,7 @@ import type { Handlers } from './handlers';
 export function recordingHandlers(
   recordings: RecordingRegistry,
   reruns: ReRunScheduler,
-): Handlers<'recording:start' | 'recording:stop' | 'recording:list' | 'recording:delete' | 'rerun:create' | 'rerun:update' | 'rerun:delete'> {
+): Handlers<'recording:start' | 'recording:stop' | 'recording:list' | 'recording:delete' | 'rerun:create' | 'rerun:plan' | 'rerun:update' | 'rerun:delete'> {
   return {
     'recording:start': async ({ channelId }) => recordings.start(channelId),
     'recording:stop': async ({ channelId }) => recordings.stop(channelId),
@@ -16,6 +16,7 @@ export function recordingHandlers(
       return {};
     },
     'rerun:create': async (request) => reruns.create(request),
+    'rerun:plan': async (request) => reruns.plan(request),
     'rerun:update': async ({ rerunId, ...changes }) => reruns.update(rerunId, changes),
     'rerun:delete': async ({ rerunId }) => {
       await reruns.delete(rerunId);

@@ -5,6 +5,23 @@ import { useSignaling } from '../../signaling/SignalingContext';
 import { useRequestError } from '../../signaling/requestError';
 import { useFormat } from '../../i18n/useFormat';
 
+/**
+ * Places a re-run plan offers, each its own time zone; the city is the region label its re-run
+ * shows. The brief's audiences: Asia-Pacific, the Gulf, Europe and Russia, Africa, the Americas.
+ */
+const PLACES = [
+  { city: 'Tokyo', timeZone: 'Asia/Tokyo' },
+  { city: 'Singapore', timeZone: 'Asia/Singapore' },
+  { city: 'Sydney', timeZone: 'Australia/Sydney' },
+  { city: 'Dubai', timeZone: 'Asia/Dubai' },
+  { city: 'Moscow', timeZone: 'Europe/Moscow' },
+  { city: 'London', timeZone: 'Europe/London' },
+  { city: 'Johannesburg', timeZone: 'Africa/Johannesburg' },
+  { city: 'São Paulo', timeZone: 'America/Sao_Paulo' },
+  { city: 'New York', timeZone: 'America/New_York' },
+  { city: 'Los Angeles', timeZone: 'America/Los_Angeles' },
+] as const;
+
 /** A `datetime-local` value (local time, to the second) for an ISO time. */
 function toLocalInput(iso: string): string {
   const d = new Date(iso);
@@ -22,6 +39,9 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
   const [startsAt, setStartsAt] = useState(() => toLocalInput(new Date(Date.now() + 3_600_000).toISOString()));
   const [region, setRegion] = useState(() => t('rerun.defaultRegion'));
   const [editing, setEditing] = useState<string>();
+  const [planDate, setPlanDate] = useState(() => toLocalInput(new Date(Date.now() + 86_400_000).toISOString()).slice(0, 10));
+  const [planTime, setPlanTime] = useState('09:00');
+  const [planPlaces, setPlanPlaces] = useState<ReadonlySet<string>>(new Set());
   const { error, run } = useRequestError();
   const title = (id: string) => event.sessions.find((s) => s.id === id)?.title ?? id;
   const channelName = (id: string) => event.channels.find((c) => c.id === id)?.name ?? id;
@@ -41,6 +61,22 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
     setRegion(r.region);
   };
   const remove = (r: ReRunInfo) => run(signaling.request('rerun:delete', { rerunId: r.id }));
+  const plan = () =>
+    run(
+      signaling.request('rerun:plan', {
+        sessionId: sessionId || recorded[0]?.id || '',
+        channelId,
+        date: planDate,
+        localTime: planTime,
+        places: PLACES.filter((p) => planPlaces.has(p.timeZone)).map((p) => ({ timeZone: p.timeZone, region: p.city })),
+      }),
+    );
+  const togglePlace = (timeZone: string) =>
+    setPlanPlaces((now) => {
+      const next = new Set(now);
+      if (!next.delete(timeZone)) next.add(timeZone);
+      return next;
+    });
 
   return (
     // A named region: its fields' visible labels ("Channel", "Start") are their names, and the
@@ -86,6 +122,26 @@ export function ReRunPanel({ event, recordings }: { event: EventInfo; recordings
           </button>
         )}
       </div>
+      {/* The session and channel above, at one local time in each place chosen. */}
+      <fieldset className="rerun-plan">
+        <legend>{t('rerun.plan.title')}</legend>
+        <label>
+          {t('rerun.plan.date')} <input type="date" value={planDate} onChange={(e) => setPlanDate(e.target.value)} />
+        </label>{' '}
+        <label>
+          {t('rerun.plan.time')} <input type="time" value={planTime} onChange={(e) => setPlanTime(e.target.value)} />
+        </label>
+        <div className="places">
+          {PLACES.map((p) => (
+            <label key={p.timeZone}>
+              <input type="checkbox" checked={planPlaces.has(p.timeZone)} onChange={() => togglePlace(p.timeZone)} /> {p.city}
+            </label>
+          ))}
+        </div>
+        <button type="button" onClick={plan} disabled={editing !== undefined || recorded.length === 0 || planPlaces.size === 0}>
+          {t('rerun.plan.submit')}
+        </button>
+      </fieldset>
       {error && (
         <p role="alert" className="error">
           {error}
