@@ -77,7 +77,7 @@ export const RegionLabel = z
 /** An ISO 8601 time with an offset (e.g. 2026-11-24T18:00:00Z). */
 export const IsoTime = z.iso.datetime({ offset: true });
 
-/** An IANA time zone the runtime knows ("Asia/Tokyo"). */
+/** An IANA time zone the runtime knows ("Asia/Tokyo"): a studio's, a re-run plan's places. */
 export const TimeZone = z
   .string()
   .min(1)
@@ -89,7 +89,7 @@ export const TimeZone = z
     } catch {
       return false;
     }
-  }, 'not a time zone');
+  }, 'not an IANA time zone');
 
 /** A place a re-run plan serves: its time zone, and the region label its re-run shows. */
 export const PlannedPlace = z.strictObject({ timeZone: TimeZone, region: RegionLabel });

@@ -4,19 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ViewerAccess } from '@hybrid-stage/shared';
+import { TimeZone, ViewerAccess } from '@hybrid-stage/shared';
 import { StartupError } from '../errors';
 import { DEMO_EVENT } from './demoEvent';
 
 const Slug = z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes, at most 40');
-const TimeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'not an IANA time zone');
 
 /** The schema of an event file. */
 export const EventConfig = z
