@@ -18,6 +18,15 @@ export interface TokenIdentity {
 }
 
 /**
+ * Whether a link minted at `issuedAtMs` falls under a role's revocation at `revokedAtMs`: minted
+ * until that millisecond, the millisecond itself included (a link made in the same millisecond as
+ * the revocation, just before it, on a quick machine, is refused too).
+ */
+export function mintedBefore(issuedAtMs: number, revokedAtMs: number): boolean {
+  return issuedAtMs <= revokedAtMs;
+}
+
+/**
  * The revocation list, in SQLite or PostgreSQL, so it survives a restart: links revoked one by one
  * (by their token id, kept until the link would have expired anyway) and roles whose links minted
  * before a time are refused ("revoke all links of this role"; new links of the role work).
@@ -41,12 +50,12 @@ export class RevocationList {
     return list;
   }
 
-  /** Whether the token named by `token` has been revoked, alone or with its role. */
+  /** Whether the token named by `token` has been revoked, alone or with its role (see mintedBefore). */
   async isRevoked(token: TokenIdentity): Promise<boolean> {
     if (Date.now() - this.#loadedAt > REFRESH_MS) await (this.#loading ??= this.#load().finally(() => (this.#loading = undefined)));
     if (token.jti && this.#links.has(token.jti)) return true;
     const before = this.#roles.get(token.role);
-    return before !== undefined && token.issuedAtMs < before;
+    return before !== undefined && mintedBefore(token.issuedAtMs, before);
   }
 
   /** Revokes one link (again: no change). */

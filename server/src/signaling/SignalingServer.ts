@@ -14,7 +14,7 @@ import {
 } from '@hybrid-stage/shared';
 import type { InviteScopes } from '../access/inviteGrant';
 import { tokenKey } from '../access/AccessTokens';
-import type { TokenIdentity } from '../access/RevocationList';
+import { mintedBefore, type TokenIdentity } from '../access/RevocationList';
 import type { Logger } from '../logger';
 import type { Services } from '../services';
 import { ClientSession } from './ClientSession';
@@ -211,7 +211,7 @@ export function attachSignaling(io: SignalingIo, services: SignalingServices, lo
         .fetchSockets()
         .then(
           (sockets) => {
-            for (const s of sockets) if ((s.data.token?.issuedAtMs ?? 0) < Date.parse(issuedBefore)) s.disconnect(true);
+            for (const s of sockets) if (mintedBefore(s.data.token?.issuedAtMs ?? 0, Date.parse(issuedBefore))) s.disconnect(true);
           },
           (err: unknown) => logger.warn({ err }, 'cannot end the connections of revoked links'),
         ),
