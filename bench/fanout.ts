@@ -2,8 +2,8 @@
  * Fan-out cost of one mediasoup worker, and memory per viewer, on loopback.
  *  - An RTP generator in this process sends a 720p-like VP8 stream (about 1.5 Mbit/s: 150 packets of
  *    1200 bytes a second) into a PlainTransport; N consumers (PlainTransports, with and without SRTP)
- *    send it to sink sockets that are never read (the kernel drops the datagrams, so the sink costs
- *    nothing). For each N the worker's own CPU time and its sent-packet counters are read.
+ *    send it to sink sockets in this process (openSinks: their reading costs this process, not the
+ *    worker). For each N the worker's own CPU time and its sent-packet counters are read.
  *  - A C program measures this machine's raw sendto() rate per core, the physical limit.
  *  - The same on an edge: the stream produced on an "origin" worker reaches the measured worker
  *    through the cluster's relay (ProgramRelay: a PipeTransport with SRTP from 127.0.0.2 to
@@ -75,6 +75,19 @@ async function sentPackets(consumers: types.Consumer[]): Promise<number> {
 }
 
 /**
+ * The consumers' destinations, pushed onto `sinks` (so a failure later closes them): UDP sockets
+ * in this process with small buffers. Node reads them (a bound dgram socket always does), which
+ * costs this process CPU per packet, the same in every rig (Step.processMicrosecondsPerPacket).
+ */
+async function openSinks(sinks: Socket[]): Promise<void> {
+  for (let i = 0; i < SINK_SOCKETS; i++) {
+    const sink = createSocket({ type: 'udp4', recvBufferSize: 1 << 16 });
+    await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
+    sinks.push(sink);
+  }
+}
+
+/**
  * Workers with one router each; the generator's stream is produced on the first and piped to the
  * others, as a channel's program is piped to viewer routers; consumers are added per worker.
  */
@@ -116,11 +129,7 @@ async function openRig(workerCount: number, srtp: boolean, via: 'pipeToRouter' |
       workers.push(worker);
       routers.push(await worker.createRouter({ mediaCodecs: MEDIA_CODECS }));
     }
-    for (let i = 0; i < SINK_SOCKETS; i++) {
-      const sink = createSocket({ type: 'udp4', recvBufferSize: 1 << 16 });
-      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
-      sinks.push(sink); // never read: the kernel drops what overflows
-    }
+    await openSinks(sinks);
     const ingest = await routers[0]!.createPlainTransport({ listenIp: { ip: '127.0.0.1' }, rtcpMux: true, comedia: true });
     const vp8 = routers[0]!.rtpCapabilities.codecs!.find((c) => c.mimeType === 'video/VP8')!;
     const ssrc = 0x1234567;
@@ -297,11 +306,7 @@ async function openBusRig(): Promise<Rig> {
       if (i > 100) throw new Error('the bus did not cut to the bench feed within 10 s');
       await sleep(100);
     }
-    for (let i = 0; i < SINK_SOCKETS; i++) {
-      const sink = createSocket({ type: 'udp4', recvBufferSize: 1 << 16 });
-      await new Promise<void>((resolve) => sink.bind(0, '127.0.0.1', resolve));
-      sinks.push(sink);
-    }
+    await openSinks(sinks);
     const workers = [...new Set([server.pool.ingest.worker, ...server.pool.workers.map((w) => w.worker)])];
     return { srtp: true, workers, routers: [bus.router], producers: [bus.producers.video], generator, consumers: [[]], fanning: [0], sinks, close };
   } catch (error) {
@@ -417,7 +422,7 @@ export async function measureFanout(): Promise<Map<FigureKey, Figure>> {
     const plainBest = plain.filter((s) => s.lossPercent < 1).at(-1);
     const conditions =
       `one worker, one 1.44 Mbit/s VP8-shaped stream (150 packets/s of 1200 B) to ${best.consumers} PlainTransport consumers with SRTP ` +
-      `(AES_CM_128_HMAC_SHA1_80), loopback, sinks never read; ${usPerPacket.toFixed(2)} µs worker CPU per forwarded packet ` +
+      `(AES_CM_128_HMAC_SHA1_80), loopback, sinks in the bench's process; ${usPerPacket.toFixed(2)} µs worker CPU per forwarded packet ` +
       `(plain RTP: ${plainBest ? plainBest.microsecondsPerPacket.toFixed(2) : '?'} µs)`;
     figures.set('fanout.packetsPerSecondPerCore', { value: Math.round(packetsPerCore), unit: 'packets/s', conditions });
     figures.set('fanout.consumersPerCore', {
